@@ -1,0 +1,34 @@
+import { ApiError } from './api-error.js';
+
+export interface AccessKey {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** When set, the key is an STS key: every request must carry this token. */
+  securityToken?: string;
+}
+
+/** The access keys a world accepts; every protocol verifies its signatures against this. */
+export class Keyring {
+  private readonly keys = new Map<string, AccessKey>();
+
+  constructor(keys: readonly AccessKey[]) {
+    for (const k of keys) this.keys.set(k.accessKeyId, k);
+  }
+
+  add(key: AccessKey): void {
+    this.keys.set(key.accessKeyId, key);
+  }
+
+  /** Resolves an AccessKeyId to its secret, checking the STS token where the key demands one. */
+  secretFor(accessKeyId: string, securityToken: string | undefined): string {
+    const key = this.keys.get(accessKeyId);
+    if (!key) throw new ApiError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.', 404);
+    if (key.securityToken !== undefined) {
+      if (!securityToken) throw new ApiError('InvalidSecurityToken.Malformed', 'Specified SecurityToken is malformed.', 400);
+      if (securityToken !== key.securityToken) {
+        throw new ApiError('InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.', 400);
+      }
+    }
+    return key.accessKeySecret;
+  }
+}

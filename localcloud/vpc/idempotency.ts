@@ -1,0 +1,39 @@
+import { ApiError } from '../core/api-error.js';
+import type { PopContext } from '../pop/protocol.js';
+import type { RegionState } from '../state.js';
+
+/**
+ * ClientToken semantics: a repeated token with the same request returns the first result and changes nothing;
+ * the same token with a different request is refused.
+ */
+export function idempotent(r: RegionState, ctx: PopContext, run: () => Record<string, unknown>): Record<string, unknown> {
+  const token = ctx.params.str('ClientToken');
+  if (!token) return run();
+  if (token.length > 64 || !/^[\x20-\x7e]+$/.test(token)) {
+    throw new ApiError('InvalidParameter', 'The ClientToken must be ASCII and at most 64 characters.');
+  }
+  const fingerprint = ctx.params
+    .keys()
+    .filter((k) => k !== 'ClientToken' && k !== 'DryRun')
+    .sort()
+    .map((k) => `${k}=${ctx.params.str(k)}`)
+    .join('&');
+  const key = `${ctx.action}\u0000${token}`;
+  const seen = r.clientTokens.get(key);
+  if (seen) {
+    if (seen.fingerprint !== fingerprint) {
+      throw new ApiError('IdempotentParameterMismatch', 'The request uses the same client token as a previous, but non-identical request.');
+    }
+    return seen.response;
+  }
+  const response = run();
+  r.clientTokens.set(key, { fingerprint, response });
+  return response;
+}
+
+/** DryRun: validation passed is answered as the DryRunOperation error, as the API does. */
+export function dryRunPassed(ctx: PopContext): void {
+  if (ctx.params.bool('DryRun')) {
+    throw new ApiError('DryRunOperation', 'Request validation has been passed with DryRun flag set.', 400);
+  }
+}
