@@ -1,4 +1,5 @@
 import { ApiError } from './core/api-error.js';
+import { EventSink } from './events/cloud-event.js';
 
 export type Tags = Map<string, string>;
 
@@ -115,6 +116,8 @@ export function emptyRegion(regionId: string): RegionState {
 /** The whole local cloud: one account, its regions, and a clock that drives asynchronous transitions. */
 export class CloudState {
   readonly regions = new Map<string, RegionState>();
+  /** Events the services emit (ECS state changes, ActionTrail records), for the event bus to route. */
+  readonly events = new EventSink();
 
   constructor(
     readonly accountId: string,
