@@ -1,0 +1,41 @@
+import { UsageError } from './args.js';
+import { demoCommand } from './commands/demo.js';
+import { invokeCommand, usage as invokeUsage } from './commands/invoke.js';
+import { localcloudCommand, usage as localcloudUsage } from './commands/localcloud.js';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  localcloud: { run: localcloudCommand, usage: localcloudUsage },
+  invoke: { run: invokeCommand, usage: invokeUsage },
+  demo: { run: demoCommand, usage: 'automirror demo   (what npm start runs)' },
+};
+
+function help(): string {
+  return ['usage:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`automirror: unknown command "${name}"\n${help()}\n`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`automirror ${name}: ${err.message}\nusage: ${cmd.usage}\n`);
+      return 2;
+    }
+    process.stderr.write(`automirror ${name}: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,51 @@
+/** A failed cloud call, reduced to what callers decide on: the code, and whether trying again can help. */
+export class CloudError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'CloudError';
+  }
+}
+
+/** Retryable codes per ../shared/reference/alibaba-cloud-apis.md §2.8 (Terraform's retry sets). */
+const RETRYABLE = [/^OperationConflict$/, /^IncorrectStatus/, /^SystemBusy$/, /^ServiceUnavailable$/, /LastTokenProcessing$/, /Throttling/, /^InternalError$/];
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  statusCode?: number;
+  message?: string;
+  retryAfter?: number;
+  data?: { Code?: string };
+}
+
+/** Maps whatever an SDK threw (ClientError, ServerError, ThrottlingError, timeouts, socket errors) to a CloudError. */
+export function toCloudError(err: unknown): CloudError {
+  if (err instanceof CloudError) return err;
+  const e = (err ?? {}) as SdkErrorShape;
+  const code = e.code ?? e.data?.Code ?? e.name ?? 'Unknown';
+  const message = e.message ?? String(err);
+  if (e.name === 'ThrottlingError' || /Throttling/.test(code)) {
+    return new CloudError(code, message, true, typeof e.retryAfter === 'number' ? e.retryAfter : undefined, e.statusCode);
+  }
+  if (e.name === 'RequestTimeoutError' || NETWORK.has(code) || /timeout/i.test(e.name ?? '')) return new CloudError(code, message, true);
+  if (typeof e.statusCode === 'number' && e.statusCode >= 500) return new CloudError(code, message, true, undefined, e.statusCode);
+  // A non-JSON error body (an HTML 502 from a proxy) surfaces as a bare SyntaxError: treat as transient.
+  if (e.name === 'SyntaxError') return new CloudError('MalformedResponse', message, true);
+  return new CloudError(code, message, RETRYABLE.some((r) => r.test(code)), undefined, e.statusCode);
+}
+
+/** Runs an SDK call and converts any failure to a CloudError. */
+export async function cloudCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toCloudError(err);
+  }
+}

@@ -1,0 +1,158 @@
+import { AddSourcesToTrafficMirrorSessionRequest } from '@alicloud/vpc20160428/dist/models/AddSourcesToTrafficMirrorSessionRequest';
+import { AddSourcesToTrafficMirrorSessionResponse } from '@alicloud/vpc20160428/dist/models/AddSourcesToTrafficMirrorSessionResponse';
+import { CreateTrafficMirrorSessionRequest, CreateTrafficMirrorSessionRequestTag } from '@alicloud/vpc20160428/dist/models/CreateTrafficMirrorSessionRequest';
+import { CreateTrafficMirrorSessionResponse } from '@alicloud/vpc20160428/dist/models/CreateTrafficMirrorSessionResponse';
+import { DeleteTrafficMirrorSessionRequest } from '@alicloud/vpc20160428/dist/models/DeleteTrafficMirrorSessionRequest';
+import { DeleteTrafficMirrorSessionResponse } from '@alicloud/vpc20160428/dist/models/DeleteTrafficMirrorSessionResponse';
+import { ListTrafficMirrorSessionsRequest, ListTrafficMirrorSessionsRequestTags } from '@alicloud/vpc20160428/dist/models/ListTrafficMirrorSessionsRequest';
+import { ListTrafficMirrorSessionsResponse } from '@alicloud/vpc20160428/dist/models/ListTrafficMirrorSessionsResponse';
+import type { ListTrafficMirrorSessionsResponseBodyTrafficMirrorSessions } from '@alicloud/vpc20160428/dist/models/ListTrafficMirrorSessionsResponseBody';
+import { RemoveSourcesFromTrafficMirrorSessionRequest } from '@alicloud/vpc20160428/dist/models/RemoveSourcesFromTrafficMirrorSessionRequest';
+import { RemoveSourcesFromTrafficMirrorSessionResponse } from '@alicloud/vpc20160428/dist/models/RemoveSourcesFromTrafficMirrorSessionResponse';
+import { UpdateTrafficMirrorSessionAttributeRequest } from '@alicloud/vpc20160428/dist/models/UpdateTrafficMirrorSessionAttributeRequest';
+import { UpdateTrafficMirrorSessionAttributeResponse } from '@alicloud/vpc20160428/dist/models/UpdateTrafficMirrorSessionAttributeResponse';
+import type { MirrorTarget, Session, SessionStatus, Tags } from '../domain.js';
+import type { CloudConfig } from './config.js';
+import { cloudCall } from './errors.js';
+import { PopClient, VPC } from './pop-client.js';
+
+/** A session to create: everything the API takes, in domain terms. */
+export interface SessionDraft {
+  readonly name?: string;
+  readonly description?: string;
+  readonly sourceIds: readonly string[];
+  readonly target: MirrorTarget;
+  readonly filterId: string;
+  readonly priority: number;
+  readonly vni?: number;
+  readonly packetLength: number;
+  readonly enabled: boolean;
+  readonly tags: Tags;
+}
+
+/** The attributes UpdateTrafficMirrorSessionAttribute can change in place. */
+export type SessionChanges = Partial<Pick<Session, 'name' | 'enabled' | 'priority' | 'vni' | 'packetLength' | 'filterId' | 'target'>>;
+
+export interface SessionQuery {
+  sourceId?: string;
+  sessionIds?: readonly string[];
+  tags?: Tags;
+  priority?: number;
+}
+
+/** Traffic mirror sessions in one region. Every write takes a ClientToken so a retry is a no-op. */
+export interface MirrorSessions {
+  list(query: SessionQuery): Promise<Session[]>;
+  create(draft: SessionDraft, clientToken: string): Promise<string>;
+  update(sessionId: string, changes: SessionChanges, clientToken: string): Promise<void>;
+  addSources(sessionId: string, sourceIds: readonly string[], clientToken: string): Promise<void>;
+  removeSources(sessionId: string, sourceIds: readonly string[], clientToken: string): Promise<void>;
+  delete(sessionId: string, clientToken: string): Promise<void>;
+}
+
+const PAGE = 100;
+const MAX_SESSION_IDS = 100;
+
+export class VpcMirrorApi implements MirrorSessions {
+  private readonly pop: PopClient;
+
+  constructor(private readonly cfg: CloudConfig) {
+    this.pop = new PopClient(VPC, cfg);
+  }
+
+  async list(query: SessionQuery): Promise<Session[]> {
+    if (query.sessionIds && query.sessionIds.length > MAX_SESSION_IDS) {
+      const out: Session[] = [];
+      for (let i = 0; i < query.sessionIds.length; i += MAX_SESSION_IDS) {
+        out.push(...(await this.list({ ...query, sessionIds: query.sessionIds.slice(i, i + MAX_SESSION_IDS) })));
+      }
+      return out;
+    }
+    const out: Session[] = [];
+    let nextToken: string | undefined;
+    do {
+      const req = new ListTrafficMirrorSessionsRequest({
+        regionId: this.cfg.regionId,
+        trafficMirrorSourceId: query.sourceId,
+        trafficMirrorSessionIds: query.sessionIds ? [...query.sessionIds] : undefined,
+        priority: query.priority,
+        tags: query.tags ? Object.entries(query.tags).map(([key, value]) => new ListTrafficMirrorSessionsRequestTags({ key, value })) : undefined,
+        maxResults: PAGE,
+        nextToken,
+      });
+      const res = await cloudCall(() => this.pop.call('ListTrafficMirrorSessions', req, new ListTrafficMirrorSessionsResponse({})));
+      for (const s of res.body?.trafficMirrorSessions ?? []) out.push(toSession(s));
+      nextToken = res.body?.nextToken || undefined;
+    } while (nextToken);
+    return out;
+  }
+
+  async create(d: SessionDraft, clientToken: string): Promise<string> {
+    const req = new CreateTrafficMirrorSessionRequest({
+      regionId: this.cfg.regionId,
+      clientToken,
+      trafficMirrorSessionName: d.name,
+      trafficMirrorSessionDescription: d.description,
+      trafficMirrorSourceIds: [...d.sourceIds],
+      trafficMirrorTargetId: d.target.id,
+      trafficMirrorTargetType: d.target.kind,
+      trafficMirrorFilterId: d.filterId,
+      priority: d.priority,
+      virtualNetworkId: d.vni,
+      packetLength: d.packetLength,
+      enabled: d.enabled,
+      // Tagged at birth, so there is no window in which the session looks unowned (unlike Terraform's tag-after).
+      tag: Object.entries(d.tags).map(([key, value]) => new CreateTrafficMirrorSessionRequestTag({ key, value })),
+    });
+    const res = await cloudCall(() => this.pop.call('CreateTrafficMirrorSession', req, new CreateTrafficMirrorSessionResponse({})));
+    return res.body?.trafficMirrorSessionId ?? '';
+  }
+
+  async update(sessionId: string, c: SessionChanges, clientToken: string): Promise<void> {
+    const req = new UpdateTrafficMirrorSessionAttributeRequest({
+      regionId: this.cfg.regionId,
+      clientToken,
+      trafficMirrorSessionId: sessionId,
+      trafficMirrorSessionName: c.name,
+      enabled: c.enabled,
+      priority: c.priority,
+      virtualNetworkId: c.vni,
+      packetLength: c.packetLength,
+      trafficMirrorFilterId: c.filterId,
+      trafficMirrorTargetId: c.target?.id,
+      trafficMirrorTargetType: c.target?.kind,
+    });
+    await cloudCall(() => this.pop.call('UpdateTrafficMirrorSessionAttribute', req, new UpdateTrafficMirrorSessionAttributeResponse({})));
+  }
+
+  async addSources(sessionId: string, sourceIds: readonly string[], clientToken: string): Promise<void> {
+    const req = new AddSourcesToTrafficMirrorSessionRequest({ regionId: this.cfg.regionId, clientToken, trafficMirrorSessionId: sessionId, trafficMirrorSourceIds: [...sourceIds] });
+    await cloudCall(() => this.pop.call('AddSourcesToTrafficMirrorSession', req, new AddSourcesToTrafficMirrorSessionResponse({})));
+  }
+
+  async removeSources(sessionId: string, sourceIds: readonly string[], clientToken: string): Promise<void> {
+    const req = new RemoveSourcesFromTrafficMirrorSessionRequest({ regionId: this.cfg.regionId, clientToken, trafficMirrorSessionId: sessionId, trafficMirrorSourceIds: [...sourceIds] });
+    await cloudCall(() => this.pop.call('RemoveSourcesFromTrafficMirrorSession', req, new RemoveSourcesFromTrafficMirrorSessionResponse({})));
+  }
+
+  async delete(sessionId: string, clientToken: string): Promise<void> {
+    const req = new DeleteTrafficMirrorSessionRequest({ regionId: this.cfg.regionId, clientToken, trafficMirrorSessionId: sessionId });
+    await cloudCall(() => this.pop.call('DeleteTrafficMirrorSession', req, new DeleteTrafficMirrorSessionResponse({})));
+  }
+}
+
+function toSession(s: ListTrafficMirrorSessionsResponseBodyTrafficMirrorSessions): Session {
+  return {
+    id: s.trafficMirrorSessionId ?? '',
+    name: s.trafficMirrorSessionName ?? '',
+    status: (s.trafficMirrorSessionStatus ?? 'Created') as SessionStatus,
+    enabled: s.enabled ?? false,
+    priority: s.priority ?? 0,
+    vni: s.virtualNetworkId ?? 0,
+    packetLength: s.packetLength ?? 1500,
+    filterId: s.trafficMirrorFilterId ?? '',
+    target: { kind: s.trafficMirrorTargetType === 'SLB' ? 'SLB' : 'NetworkInterface', id: s.trafficMirrorTargetId ?? '' },
+    sourceIds: s.trafficMirrorSourceIds ?? [],
+    tags: Object.fromEntries((s.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
+  };
+}

@@ -1,0 +1,78 @@
+/** The domain automirror reasons about; adapters in shared/cloud convert SDK shapes to and from these. */
+
+export type Tags = Readonly<Record<string, string>>;
+
+export type EniStatus = 'Available' | 'Attaching' | 'InUse' | 'Detaching' | 'Deleting' | 'Creating' | 'CreateFailed';
+
+export interface Eni {
+  readonly id: string;
+  readonly regionId: string;
+  readonly instanceId?: string;
+  readonly primary: boolean;
+  readonly status: EniStatus;
+  readonly vpcId: string;
+  readonly vSwitchId: string;
+  readonly zoneId: string;
+  readonly serviceManaged: boolean;
+  readonly tags: Tags;
+}
+
+export interface Instance {
+  readonly id: string;
+  readonly regionId: string;
+  readonly instanceType: string;
+  readonly status: string;
+  readonly vpcId: string;
+  readonly vSwitchId: string;
+  readonly zoneId: string;
+  readonly tags: Tags;
+}
+
+export type TargetKind = 'SLB' | 'NetworkInterface';
+
+export interface MirrorTarget {
+  readonly kind: TargetKind;
+  readonly id: string;
+}
+
+export interface PriorityBand {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** What one ENI should be mirrored with, as a policy rule says. */
+export interface MirrorSpec {
+  readonly rule: string;
+  readonly target: MirrorTarget;
+  readonly filterId: string;
+  /** Undefined lets the cloud pick a random VNI. */
+  readonly vni?: number;
+  readonly packetLength: number;
+  readonly enabled: boolean;
+  readonly priorityBand: PriorityBand;
+  readonly sessionName?: string;
+}
+
+export type SessionStatus = 'Creating' | 'Created' | 'Modifying' | 'Deleting';
+
+export interface Session {
+  readonly id: string;
+  readonly name: string;
+  readonly status: SessionStatus;
+  readonly enabled: boolean;
+  readonly priority: number;
+  readonly vni: number;
+  readonly packetLength: number;
+  readonly filterId: string;
+  readonly target: MirrorTarget;
+  readonly sourceIds: readonly string[];
+  readonly tags: Tags;
+}
+
+/** Which instances and ENIs an invocation is about, and why (for logs and reports). */
+export interface Subject {
+  readonly regionId: string;
+  readonly instanceIds: readonly string[];
+  readonly eniIds: readonly string[];
+  readonly cause: string;
+}
