@@ -40,17 +40,32 @@ export interface PriorityBand {
   readonly max: number;
 }
 
+/** One collector in a rule's target pool, with how many sources it may take. */
+export interface PoolTarget {
+  readonly target: MirrorTarget;
+  /** Sources this target accepts across all sessions (500 for an internal CLB, the documented hard limit). */
+  readonly capacity: number;
+  /** Prefer this target for ENIs in this zone (zone affinity); undefined serves any zone. */
+  readonly zoneId?: string;
+}
+
+/** One session per ENI, or pooled sessions of up to `maxSources` ENIs each (≤ the sources-per-session quota). */
+export type SessionLayout = { readonly kind: 'per-eni' } | { readonly kind: 'pooled'; readonly maxSources: number };
+
 /** What one ENI should be mirrored with, as a policy rule says. */
 export interface MirrorSpec {
   readonly rule: string;
-  readonly target: MirrorTarget;
+  /** One target, or a pool the planner places ENIs into by zone affinity and remaining capacity. */
+  readonly targets: readonly PoolTarget[];
   readonly filterId: string;
-  /** Undefined lets the cloud pick a random VNI. */
+  /** Fixed or derived per rule (stable); undefined lets the cloud pick a random one, which is then never drift. */
   readonly vni?: number;
   readonly packetLength: number;
   readonly enabled: boolean;
   readonly priorityBand: PriorityBand;
+  /** A name template, e.g. `am-{rule}-{eni}`; rendered by the planner. */
   readonly sessionName?: string;
+  readonly layout: SessionLayout;
 }
 
 export type SessionStatus = 'Creating' | 'Created' | 'Modifying' | 'Deleting';

@@ -54,7 +54,7 @@ async function create(action: Extract<Action, { kind: 'create' }>, vpc: MirrorSe
         {
           name: spec.sessionName,
           sourceIds: [eniId],
-          target: spec.target,
+          target: spec.targets[0].target,
           filterId: spec.filterId,
           priority,
           vni: spec.vni,

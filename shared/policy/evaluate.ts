@@ -18,7 +18,19 @@ export function evaluate(policy: Policy, eni: Eni, instance: Instance | undefine
   for (const rule of policy.rules) {
     if (Object.entries(rule.matchTags).every(([k, v]) => tags[k] === v)) {
       const m = rule.mirror;
-      return { eniId, spec: { rule: rule.name, target: m.target, filterId: m.filterId, vni: m.vni, packetLength: m.packetLength, enabled: m.enabled, priorityBand: m.priority } };
+      return {
+        eniId,
+        spec: {
+          rule: rule.name,
+          targets: [{ target: m.target, capacity: m.target.kind === 'SLB' ? 500 : 20 }],
+          filterId: m.filterId,
+          vni: m.vni,
+          packetLength: m.packetLength,
+          enabled: m.enabled,
+          priorityBand: m.priority,
+          layout: { kind: 'per-eni' },
+        },
+      };
     }
   }
   return { eniId, excluded: 'no rule matches its tags' };

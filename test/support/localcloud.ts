@@ -16,10 +16,16 @@ export async function withCloud(world: WorldFile = defaultWorld()): Promise<Loca
   return startLocalCloud({ world });
 }
 
-export function popConfig(cloud: LocalCloud, key: { accessKeyId: string; accessKeySecret: string; securityToken?: string } = DEMO_KEY) {
+export interface TestKey {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
+export function popConfig(cloud: LocalCloud, key: TestKey = DEMO_KEY) {
   return new $OpenApiUtil.Config({ ...key, endpoint: cloud.endpoint, protocol: 'http', regionId: 'cn-hangzhou', readTimeout: 10_000, connectTimeout: 10_000 });
 }
 
 /** The unmodified official product clients, pointed at localcloud. */
-export const ecsClient = (cloud: LocalCloud, key = DEMO_KEY) => new Ecs(popConfig(cloud, key));
-export const vpcClient = (cloud: LocalCloud, key = DEMO_KEY) => new Vpc(popConfig(cloud, key));
+export const ecsClient = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => new Ecs(popConfig(cloud, key));
+export const vpcClient = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => new Vpc(popConfig(cloud, key));
