@@ -90,4 +90,6 @@ export interface Subject {
   readonly instanceIds: readonly string[];
   readonly eniIds: readonly string[];
   readonly cause: string;
+  /** Times this work was deferred before; absent for first-hand events. */
+  readonly attempt?: number;
 }

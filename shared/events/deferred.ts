@@ -1,0 +1,50 @@
+import { isEniId, isInstanceId, isObj, isRegionId, quote } from './ids.js';
+import { bad, type Verdict } from './verdict.js';
+
+/** Work put off to the deferral queue: ENIs that could not be handled yet (still attaching, session busy, out of time). */
+export interface DeferredWork {
+  readonly automirror: 'deferred';
+  readonly version: 1;
+  readonly regionId: string;
+  readonly instanceIds: readonly string[];
+  readonly eniIds: readonly string[];
+  readonly reason: string;
+  /** How many times this work has been deferred; the function gives up (and reports) past a limit. */
+  readonly attempt: number;
+}
+
+export const encodeDeferred = (w: DeferredWork): string => JSON.stringify(w);
+
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    // A queue trigger with IsBase64Decode off hands over the raw bytes; a producer may have base64-encoded them.
+    try {
+      return JSON.parse(Buffer.from(body, 'base64').toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** A deferral-queue message body → the work to retry, validated like any other untrusted input. */
+export function deferredMessage(messageBody: unknown, label: string): Verdict {
+  const w = typeof messageBody === 'string' ? parseBody(messageBody) : messageBody;
+  if (!isObj(w) || w.automirror !== 'deferred' || w.version !== 1) return bad(`${label}: message is not automirror deferred work (${quote(messageBody)})`);
+  const instanceIds = Array.isArray(w.instanceIds) ? w.instanceIds : [];
+  const eniIds = Array.isArray(w.eniIds) ? w.eniIds : [];
+  if (!isRegionId(w.regionId)) return bad(`${label}: deferred work has an invalid regionId ${quote(w.regionId)}`);
+  if (!instanceIds.every(isInstanceId) || !eniIds.every(isEniId) || instanceIds.length + eniIds.length === 0) {
+    return bad(`${label}: deferred work names invalid or no resources`);
+  }
+  const attempt = Number.isInteger(w.attempt) && (w.attempt as number) >= 0 ? (w.attempt as number) : 0;
+  return {
+    kind: 'reconcile',
+    regionId: w.regionId,
+    instanceIds,
+    eniIds,
+    attempt,
+    why: `deferred work, attempt ${attempt + 1} (${quote(w.reason, 120)})`,
+  };
+}

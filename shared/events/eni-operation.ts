@@ -1,0 +1,21 @@
+import { isEniId, isObj, quote } from './ids.js';
+import { bad, reconcile, type Verdict } from './verdict.js';
+
+const ENI_IN_ARN = /\/(eni-[a-z0-9]{1,48})$/;
+
+/**
+ * ecs:NetworkInterface:NetworkInterfaceOperateCompleted (create, delete, attach, detach of a secondary ENI). Only
+ * the start of the documented sample is known (events-and-functions.md §2.3), so the ENI id is taken from the
+ * fields such events carry elsewhere: a bare id, or the ENI's ARN in resourceId.
+ */
+export function eniOperationCompleted(data: unknown, label: string): Verdict {
+  if (!isObj(data)) return bad(`${label} has no data object`);
+  const content = isObj(data.content) ? data.content : {};
+  const candidates = [data.networkInterfaceId, data.eniId, content.networkInterfaceId, content.eniId, content.resourceId, data.resourceId];
+  for (const c of candidates) {
+    if (isEniId(c)) return reconcile(`network interface ${c} operation completed`, { eniIds: [c] });
+    const m = typeof c === 'string' ? ENI_IN_ARN.exec(c) : null;
+    if (m) return reconcile(`network interface ${m[1]} operation completed`, { eniIds: [m[1]] });
+  }
+  return bad(`${label} names no network interface (${quote(data.resourceId)})`);
+}

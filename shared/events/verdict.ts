@@ -1,0 +1,23 @@
+/** What one event amounts to: ids to reconcile, or a reason it needs nothing, or a reason it is unusable. */
+export type Verdict =
+  | {
+      readonly kind: 'reconcile';
+      readonly regionId?: string;
+      readonly instanceIds: readonly string[];
+      readonly eniIds: readonly string[];
+      readonly why: string;
+      /** Times this work was deferred before (deferral-queue messages only). */
+      readonly attempt?: number;
+    }
+  | { readonly kind: 'ignored'; readonly why: string }
+  | { readonly kind: 'bad'; readonly why: string };
+
+export const reconcile = (why: string, ids: { instanceIds?: string[]; eniIds?: string[]; regionId?: string }): Verdict => ({
+  kind: 'reconcile',
+  regionId: ids.regionId,
+  instanceIds: ids.instanceIds ?? [],
+  eniIds: ids.eniIds ?? [],
+  why,
+});
+export const ignored = (why: string): Verdict => ({ kind: 'ignored', why });
+export const bad = (why: string): Verdict => ({ kind: 'bad', why });
