@@ -5,7 +5,7 @@ import { ensure } from '../../shared/engine/ensure.js';
 import { summarize } from '../../shared/engine/summary.js';
 import { parseEvent } from '../../shared/events/parse.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
-import { cloudFromContext, dropBadInput, parseBuffer, type AutomirrorContext } from '../../shared/middleware/stack.js';
+import { cloudFromContext, classifyErrors, parseBuffer, type AutomirrorContext } from '../../shared/middleware/stack.js';
 
 /** ECS events from EventBridge → reconcile the ENIs they concern. */
 async function onEvent(event: unknown, context: AutomirrorContext) {
@@ -25,4 +25,4 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   return { eventId: parsed.eventId, ...summary };
 }
 
-export const handler = middy<unknown, unknown, Error, AutomirrorContext>(onEvent).use(parseBuffer()).use(cloudFromContext()).use(dropBadInput());
+export const handler = middy<unknown, unknown, Error, AutomirrorContext>(onEvent).use(parseBuffer()).use(cloudFromContext()).use(classifyErrors());

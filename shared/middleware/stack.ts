@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { CloudConfig } from '../cloud/config.js';
+import { CloudError } from '../cloud/errors.js';
 import { BadInput } from '../events/parse.js';
 import type { FcContext } from './fc-context.js';
 import { jsonLogger, type Logger } from './logger.js';
@@ -8,6 +9,8 @@ import { jsonLogger, type Logger } from './logger.js';
 export interface AutomirrorContext extends FcContext {
   cloud: CloudConfig;
   log: Logger;
+  /** Epoch ms after which no new work starts (set by deadlineGuard). */
+  deadline: number;
 }
 
 /** FC hands an event function its payload as a Buffer: decode and JSON-parse it, or refuse it as bad input. */
@@ -39,12 +42,23 @@ export const cloudFromContext = (): MiddlewareObj<unknown, unknown, Error, Autom
   },
 });
 
-/** Bad input is answered, not thrown: FC would otherwise retry an event that can never succeed. */
-export const dropBadInput = (): MiddlewareObj<unknown, unknown, Error, AutomirrorContext> => ({
+/**
+ * Error classification: input that can never succeed (bad payloads, permanent cloud refusals such as a missing
+ * filter) is answered with one log line saying why, not thrown, since FC would retry it until it lands in the
+ * dead-letter queue. Everything else (transient cloud failures, bugs) is rethrown so FC's async retries run.
+ */
+export const classifyErrors = (): MiddlewareObj<unknown, unknown, Error, AutomirrorContext> => ({
   onError: (request) => {
-    if (!(request.error instanceof BadInput)) return;
+    const err = request.error;
     const log = request.context.log ?? jsonLogger({ requestId: request.context.requestId });
-    log.warn('dropped bad input', { reason: request.error.message });
-    request.response = { dropped: request.error.message };
+    if (err instanceof BadInput) {
+      log.warn('dropped bad input', { reason: err.message });
+      request.response = { dropped: err.message };
+    } else if (err instanceof CloudError && !err.retryable) {
+      log.error('dropped: the cloud refused permanently', { code: err.code, reason: err.message });
+      request.response = { dropped: `${err.code}: ${err.message}` };
+    } else {
+      log.error('failed, FC will retry', { error: err?.message, retryable: err instanceof CloudError ? err.retryable : undefined });
+    }
   },
 });
