@@ -31,7 +31,8 @@ function ids(values: unknown[], valid: (v: unknown) => v is string): { ok: strin
   return { ok: [...new Set(values.filter(valid))], badOne };
 }
 
-const HANDLED = new Set([
+/** ActionTrail calls that can change what should be mirrored. */
+export const HANDLED_CALLS: ReadonlySet<string> = new Set([
   'RunInstances',
   'CreateNetworkInterface',
   'AttachNetworkInterface',
@@ -46,7 +47,7 @@ export function actionTrailCall(data: unknown, label: string): Verdict {
   if (!isObj(data)) return bad(`${label} has no data object`);
   const name = str(data.eventName);
   if (!name) return bad(`${label} has no eventName`);
-  if (!HANDLED.has(name)) return ignored(`API call ${quote(name, 40)} does not affect mirroring`);
+  if (!HANDLED_CALLS.has(name)) return ignored(`API call ${quote(name, 40)} does not affect mirroring`);
   if (data.errorCode !== undefined && data.errorCode !== null && data.errorCode !== '') {
     return ignored(`${name} failed (${quote(data.errorCode, 40)}): nothing changed`);
   }

@@ -24,7 +24,8 @@ export interface ParsedPayload {
   readonly events: EventNote[];
 }
 
-const CLOUD_EVENT_TYPES: Record<string, (data: unknown, label: string) => Verdict> = {
+/** The acs.ecs event types on-event handles, by their CloudEvents `type`. */
+export const CLOUD_EVENT_TYPES: Readonly<Record<string, (data: unknown, label: string) => Verdict>> = {
   'ecs:Instance:StateChange': instanceStateChange,
   'ecs:ActionTrail:ApiCall': actionTrailCall,
   'ecs:ActionTrail:ConsoleOperation': actionTrailCall,
