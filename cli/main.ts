@@ -2,10 +2,14 @@ import { UsageError } from './args.js';
 import { demoCommand } from './commands/demo.js';
 import { invokeCommand, usage as invokeUsage } from './commands/invoke.js';
 import { localcloudCommand, usage as localcloudUsage } from './commands/localcloud.js';
+import { setupCommand, usage as setupUsage } from './commands/setup.js';
+import { teardownCommand, usage as teardownUsage } from './commands/teardown.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   localcloud: { run: localcloudCommand, usage: localcloudUsage },
   invoke: { run: invokeCommand, usage: invokeUsage },
+  setup: { run: setupCommand, usage: setupUsage },
+  teardown: { run: teardownCommand, usage: teardownUsage },
   demo: { run: demoCommand, usage: 'automirror demo   (what npm start runs)' },
 };
 

@@ -1,0 +1,29 @@
+import { VpcMirrorApi } from '../../shared/cloud/vpc.js';
+import { clientToken } from '../../shared/engine/apply.js';
+import { OWNER_TAG, OWNER_VALUE } from '../../shared/engine/ownership.js';
+import { settingsFromEnv } from '../../shared/settings.js';
+import { parseFlags } from '../args.js';
+import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
+import { removeEcsTrigger } from '../wiring/ecs-trigger.js';
+
+export const usage = 'automirror teardown --region R --account-id ID [--endpoint HOST:PORT] [--delete-sessions]';
+
+/** Removes the ECS trigger; with --delete-sessions also every session automirror owns in the region, and only those. */
+export async function teardownCommand(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { ...CLOUD_FLAGS, 'delete-sessions': { type: 'boolean' } });
+  const cloud = cloudFromFlags(values);
+  const s = settingsFromEnv();
+  const change = await removeEcsTrigger(cloud, s.onEventFunction, s.ecsTrigger);
+  process.stdout.write(`${change.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction}\n`);
+  if (values['delete-sessions']) {
+    const vpc = new VpcMirrorApi(cloud);
+    const runId = `teardown/${Date.now()}`;
+    const owned = await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE } });
+    for (const session of owned) {
+      await vpc.delete(session.id, clientToken(runId, 'delete', session.id));
+      process.stdout.write(`deleted  session ${session.id} (priority ${session.priority}, ${session.sourceIds.length} sources)\n`);
+    }
+    process.stdout.write(`${owned.length} owned sessions deleted; sessions without automirror's tags were left alone\n`);
+  }
+  return 0;
+}
