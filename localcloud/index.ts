@@ -1,9 +1,9 @@
+import { assemblePop } from './admin/assemble.js';
+import type { CloudControls } from './admin/controls.js';
 import { startHttp } from './core/http.js';
 import { Keyring } from './core/keyring.js';
-import { ecsProduct } from './ecs/index.js';
-import { PopProtocol } from './pop/protocol.js';
+import type { PopProtocol } from './pop/protocol.js';
 import type { CloudState } from './state.js';
-import { vpcProduct } from './vpc/index.js';
 import { buildState, checkWorld, readWorldFile } from './world/load.js';
 import type { WorldFile } from './world/types.js';
 
@@ -14,6 +14,8 @@ export interface LocalCloud {
   readonly state: CloudState;
   readonly keyring: Keyring;
   readonly pop: PopProtocol;
+  /** Call log, faults, rate limits and the world dump; the same as the /__admin/ endpoint. */
+  readonly controls: CloudControls;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,12 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const world = typeof opts.world === 'string' ? readWorldFile(opts.world) : checkWorld(structuredClone(opts.world));
   const state = buildState(world, opts.now);
   const keyring = new Keyring(world.accessKeys);
-  const pop = new PopProtocol(keyring, [ecsProduct(state), vpcProduct(state)]);
-  const server = await startHttp([pop], opts.port ?? 0);
-  return { endpoint: server.endpoint, port: server.port, state, keyring, pop, close: () => server.close() };
+  const { pop, controls, admin } = assemblePop(state, keyring, world);
+  const server = await startHttp([admin, pop], opts.port ?? 0);
+  const close = async () => {
+    pop.close();
+    state.stop();
+    await server.close();
+  };
+  return { endpoint: server.endpoint, port: server.port, state, keyring, pop, controls, close };
 }

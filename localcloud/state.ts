@@ -1,36 +1,55 @@
 import { ApiError } from './core/api-error.js';
+import { IdMap } from './core/id-map.js';
+import { Rng } from './core/rng.js';
+import { Scheduler, type Due } from './core/scheduler.js';
 import { EventSink } from './events/cloud-event.js';
+import { SessionStore } from './vpc/store.js';
 
 export type Tags = Map<string, string>;
 
 export interface VSwitchRec { vSwitchId: string; vpcId: string; zoneId: string }
 
+/** An inbound rule, kept so callers can check that a mirror target accepts VXLAN (UDP 4789); not enforced. */
+export interface SecurityGroupRuleRec { ipProtocol: 'tcp' | 'udp' | 'icmp' | 'all'; portRange: string; sourceCidrIp: string; policy: 'accept' | 'drop' }
+
+export interface SecurityGroupRec { securityGroupId: string; securityGroupName: string; vpcId: string; ingress: SecurityGroupRuleRec[] }
+
+export type InstanceStatus = 'Pending' | 'Starting' | 'Running' | 'Stopping' | 'Stopped';
+
 export interface InstanceRec {
   instanceId: string;
   instanceName: string;
   instanceType: string;
+  imageId: string;
   vSwitchId: string;
   vpcId: string;
   zoneId: string;
-  status: string;
+  status: InstanceStatus;
+  securityGroupIds: string[];
   tags: Tags;
   creationTime: string;
   /** Attached ENIs, primary first. */
   eniIds: string[];
 }
 
+export type EniStatus = 'Available' | 'Attaching' | 'InUse' | 'Detaching' | 'Deleting';
+
 export interface EniRec {
   networkInterfaceId: string;
   name: string;
+  description: string;
   type: 'Primary' | 'Secondary';
-  status: string;
+  status: EniStatus;
   instanceId?: string;
   vSwitchId: string;
   vpcId: string;
   zoneId: string;
   privateIpAddress: string;
   macAddress: string;
+  securityGroupIds: string[];
   serviceManaged: boolean;
+  /** Released together with its instance (always for a primary ENI). */
+  deleteOnRelease: boolean;
   tags: Tags;
   creationTime: string;
 }
@@ -50,15 +69,33 @@ export interface LoadBalancerRec {
   creationTime: string;
 }
 
+export type TransitionalStatus = 'Creating' | 'Created' | 'Modifying' | 'Deleting';
+
+export interface FilterRuleRec {
+  trafficMirrorFilterRuleId: string;
+  direction: 'ingress' | 'egress';
+  action: 'accept' | 'drop';
+  priority: number;
+  protocol: 'ALL' | 'ICMP' | 'TCP' | 'UDP';
+  sourceCidrBlock: string;
+  destinationCidrBlock: string;
+  sourcePortRange: string;
+  destinationPortRange: string;
+  ipVersion: 'IPv4' | 'IPv6';
+}
+
 export interface FilterRec {
   trafficMirrorFilterId: string;
   trafficMirrorFilterName: string;
   trafficMirrorFilterDescription: string;
-  status: string;
+  status: TransitionalStatus;
+  resourceGroupId: string;
+  rules: FilterRuleRec[];
   tags: Tags;
+  creationTime: string;
 }
 
-export type SessionStatus = 'Creating' | 'Created' | 'Modifying' | 'Deleting';
+export type SessionStatus = TransitionalStatus;
 
 export interface SessionRec {
   trafficMirrorSessionId: string;
@@ -77,38 +114,55 @@ export interface SessionRec {
   resourceGroupId: string;
   tags: Tags;
   creationTime: string;
-  /** When the transitional status settles (Creating/Modifying → Created, Deleting → gone). */
-  settlesAt: number;
 }
 
 export interface RegionState {
   readonly regionId: string;
   vSwitches: Map<string, VSwitchRec>;
   vpcIds: Set<string>;
-  instances: Map<string, InstanceRec>;
-  enis: Map<string, EniRec>;
-  loadBalancers: Map<string, LoadBalancerRec>;
-  filters: Map<string, FilterRec>;
-  sessions: Map<string, SessionRec>;
+  securityGroups: IdMap<SecurityGroupRec>;
+  instances: IdMap<InstanceRec>;
+  enis: IdMap<EniRec>;
+  loadBalancers: IdMap<LoadBalancerRec>;
+  filters: IdMap<FilterRec>;
+  sessions: SessionStore;
+  /** OpenTrafficMirrorService works per region. */
+  trafficMirrorServiceOpened: boolean;
   /** ClientToken → the fingerprint of the first request and its response, per action. */
   clientTokens: Map<string, { fingerprint: string; response: Record<string, unknown> }>;
+}
+
+/** Adjustable traffic-mirroring quotas (Quota Center); the fixed limits live in vpc/limits.ts. */
+export interface Quotas {
+  sourcesPerSession: number;
+  sourcesPerEniTarget: number;
+  sourcesPerLargeEniTarget: number;
+  rulesPerFilter: number;
 }
 
 export interface CloudOptions {
   asyncDelayMs: number;
   trafficMirrorServiceOpened: boolean;
+  /** What a session keeps when one of its source ENIs is deleted (undocumented). */
+  deletedSourceEni: 'dangling' | 'remove';
+  /** Where ecs:Instance:StateChange puts its fields (unconfirmed): `data` or `data.content`. */
+  stateChangeShape: 'data' | 'content';
+  quotas: Quotas;
+  seed: number;
 }
 
-export function emptyRegion(regionId: string): RegionState {
+export function emptyRegion(regionId: string, trafficMirrorServiceOpened: boolean): RegionState {
   return {
     regionId,
     vSwitches: new Map(),
     vpcIds: new Set(),
-    instances: new Map(),
-    enis: new Map(),
-    loadBalancers: new Map(),
-    filters: new Map(),
-    sessions: new Map(),
+    securityGroups: new IdMap(),
+    instances: new IdMap(),
+    enis: new IdMap(),
+    loadBalancers: new IdMap(),
+    filters: new IdMap(),
+    sessions: new SessionStore(),
+    trafficMirrorServiceOpened,
     clientTokens: new Map(),
   };
 }
@@ -118,35 +172,39 @@ export class CloudState {
   readonly regions = new Map<string, RegionState>();
   /** Events the services emit (ECS state changes, ActionTrail records), for the event bus to route. */
   readonly events = new EventSink();
+  readonly rng: Rng;
+  private readonly scheduler: Scheduler;
 
   constructor(
     readonly accountId: string,
     readonly options: CloudOptions,
     readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.scheduler = new Scheduler(now);
+    this.rng = new Rng(options.seed);
+  }
 
   /** The region a request names; settles every transition that is due first, so reads see the current truth. */
   region(regionId: string | undefined): RegionState {
     if (!regionId) throw new ApiError('MissingParameter', 'The input parameter "RegionId" that is mandatory for processing this request is not supplied.');
     const r = this.regions.get(regionId);
     if (!r) throw new ApiError('InvalidRegionId.NotFound', `The specified RegionId "${regionId}" does not exist.`, 404);
-    this.settle(r);
+    this.settle();
     return r;
   }
 
-  settle(r: RegionState): void {
-    const t = this.now();
-    for (const s of r.sessions.values()) {
-      if (s.status === 'Created' || s.settlesAt > t) continue;
-      if (s.status === 'Deleting') r.sessions.delete(s.trafficMirrorSessionId);
-      else s.status = 'Created';
-    }
+  settle(): void {
+    this.scheduler.runDue();
   }
 
-  /** Starts a transition that settles after the world's async delay. */
-  transition(s: SessionRec, status: Exclude<SessionStatus, 'Created'>): void {
-    s.status = status;
-    s.settlesAt = this.now() + this.options.asyncDelayMs;
+  /** Runs `step` after the world's async delay, counted from `from` (a previous step's due time) or from now. */
+  later(step: Due, from?: number): void {
+    this.scheduler.at((from ?? this.now()) + this.options.asyncDelayMs, step);
+  }
+
+  /** Stops the transition timer; pending transitions are dropped. */
+  stop(): void {
+    this.scheduler.stop();
   }
 
   isoNow(): string {

@@ -19,6 +19,10 @@ export class Keyring {
     this.keys.set(key.accessKeyId, key);
   }
 
+  list(): AccessKey[] {
+    return [...this.keys.values()].map((k) => ({ ...k }));
+  }
+
   /** Resolves an AccessKeyId to its secret, checking the STS token where the key demands one. */
   secretFor(accessKeyId: string, securityToken: string | undefined): string {
     const key = this.keys.get(accessKeyId);

@@ -1,6 +1,8 @@
 import { ApiError } from '../core/api-error.js';
-import { page } from '../core/paging.js';
+import { compareIds } from '../core/id-map.js';
+import { pageByNumber, pageByToken } from '../core/paging.js';
 import { ecsTags, matchesTags } from '../core/tags.js';
+import { dryRunPassed } from '../pop/idempotency.js';
 import type { PopContext } from '../pop/protocol.js';
 import type { CloudState, EniRec, InstanceRec, RegionState } from '../state.js';
 
@@ -20,10 +22,13 @@ function jsonIdList(ctx: PopContext, name: string, max: number): string[] | unde
   return ids as string[];
 }
 
+const privateIpSets = (ip: string) => ({ PrivateIpSet: [{ PrivateIpAddress: ip, Primary: true }] });
+
 export function eniView(r: RegionState, e: EniRec) {
   return {
     NetworkInterfaceId: e.networkInterfaceId,
     NetworkInterfaceName: e.name,
+    Description: e.description,
     Status: e.status,
     Type: e.type,
     InstanceId: e.instanceId ?? '',
@@ -32,16 +37,15 @@ export function eniView(r: RegionState, e: EniRec) {
     ZoneId: e.zoneId,
     PrivateIpAddress: e.privateIpAddress,
     MacAddress: e.macAddress,
-    PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: e.privateIpAddress, Primary: true }] },
-    SecurityGroupIds: { SecurityGroupId: [] as string[] },
+    PrivateIpSets: privateIpSets(e.privateIpAddress),
+    SecurityGroupIds: { SecurityGroupId: [...e.securityGroupIds] },
     Tags: ecsTags(e.tags),
     ResourceGroupId: '',
     CreationTime: e.creationTime,
     ServiceManaged: e.serviceManaged,
-    DeleteOnRelease: e.type === 'Primary',
+    DeleteOnRelease: e.deleteOnRelease,
     Attachment: e.instanceId ? { InstanceId: e.instanceId, NetworkCardIndex: 0 } : undefined,
     OwnerId: '',
-    Description: '',
     NetworkInterfaceTrafficMode: 'Standard',
     RegionId: r.regionId,
   };
@@ -58,6 +62,8 @@ export function instanceView(r: RegionState, i: InstanceRec) {
     ZoneId: i.zoneId,
     InstanceType: i.instanceType,
     InstanceTypeFamily: i.instanceType.split('.').slice(0, 2).join('.'),
+    ImageId: i.imageId,
+    InstanceNetworkType: 'vpc',
     ResourceGroupId: '',
     CreationTime: i.creationTime,
     VpcAttributes: { VpcId: i.vpcId, VSwitchId: i.vSwitchId, PrivateIpAddress: { IpAddress: primary ? [primary.privateIpAddress] : [] } },
@@ -67,12 +73,38 @@ export function instanceView(r: RegionState, i: InstanceRec) {
         Type: e.type,
         PrimaryIpAddress: e.privateIpAddress,
         MacAddress: e.macAddress,
-        PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: e.privateIpAddress, Primary: true }] },
+        PrivateIpSets: privateIpSets(e.privateIpAddress),
       })),
     },
-    SecurityGroupIds: { SecurityGroupId: [] as string[] },
+    SecurityGroupIds: { SecurityGroupId: [...i.securityGroupIds] },
     Tags: ecsTags(i.tags),
   };
+}
+
+/**
+ * ECS paging: MaxResults/NextToken (MaxResults clamped into 10–`max`, as the current docs say), or the deprecated
+ * PageNumber/PageSize when neither NextToken nor MaxResults is sent.
+ */
+function ecsPage<T>(ctx: PopContext, sorted: Iterable<T>, idOf: (t: T) => string, match: (t: T) => boolean, max: number) {
+  const p = ctx.params;
+  const byNumber = !p.str('NextToken') && !p.str('MaxResults') && (p.has('PageNumber') || p.has('PageSize'));
+  if (byNumber) {
+    const pageNumber = p.int('PageNumber', { min: 1 }) ?? 1;
+    const pageSize = p.int('PageSize', { min: 1, max }) ?? 10;
+    const pg = pageByNumber(sorted, match, pageNumber, pageSize);
+    return { items: pg.items, meta: { TotalCount: pg.total, PageNumber: pageNumber, PageSize: pageSize, NextToken: '' } };
+  }
+  const maxResults = clamp(p.int('MaxResults'), 10, max, 10);
+  const pg = pageByToken(sorted, idOf, match, p.str('NextToken'), maxResults);
+  return { items: pg.items, meta: { TotalCount: pg.total, PageNumber: 1, PageSize: maxResults, NextToken: pg.nextToken } };
+}
+
+/** Resources named by id are looked up directly rather than found by scanning the region. */
+function byIds<T>(ids: string[], get: (id: string) => T | undefined): T[] {
+  return [...new Set(ids)].sort(compareIds).flatMap((id) => {
+    const t = get(id);
+    return t === undefined ? [] : [t];
+  });
 }
 
 export function describeInstances(state: CloudState) {
@@ -80,29 +112,26 @@ export function describeInstances(state: CloudState) {
     const r = state.region(ctx.params.str('RegionId'));
     const p = ctx.params;
     const ids = jsonIdList(ctx, 'InstanceIds', 100);
+    const ips = jsonIdList(ctx, 'PrivateIpAddresses', 100);
     const tagFilter = p.objects('Tag', 20);
-    const status = p.str('Status');
+    const status = p.oneOf('Status', ['Pending', 'Running', 'Starting', 'Stopping', 'Stopped'] as const);
     const family = p.str('InstanceTypeFamily');
-    const matches = [...r.instances.values()].filter(
+    const primaryIp = (i: InstanceRec) => r.enis.get(i.eniIds[0] ?? '')?.privateIpAddress ?? '';
+    const { items, meta } = ecsPage(
+      ctx,
+      ids ? byIds(ids, (id) => r.instances.get(id)) : r.instances.sorted(),
+      (i) => i.instanceId,
       (i) =>
-        (!ids || ids.includes(i.instanceId)) &&
-        (!p.str('VpcId') || i.vpcId === p.str('VpcId')) &&
-        (!p.str('VSwitchId') || i.vSwitchId === p.str('VSwitchId')) &&
-        (!p.str('ZoneId') || i.zoneId === p.str('ZoneId')) &&
-        (!p.str('InstanceType') || i.instanceType === p.str('InstanceType')) &&
+        p.equals({ VpcId: i.vpcId, VSwitchId: i.vSwitchId, ZoneId: i.zoneId, InstanceType: i.instanceType, InstanceName: i.instanceName, ImageId: i.imageId }) &&
+        (!p.str('SecurityGroupId') || i.securityGroupIds.includes(p.str('SecurityGroupId') as string)) &&
         (!family || i.instanceType.startsWith(`${family}.`)) &&
         (!status || i.status === status) &&
+        (!ips || ips.includes(primaryIp(i))) &&
         matchesTags(i.tags, tagFilter),
+      100,
     );
-    const maxResults = clamp(p.int('MaxResults', { min: 1 }), 10, 100, 10);
-    const pg = page(matches, (i) => i.instanceId, p.str('NextToken'), maxResults);
-    return {
-      TotalCount: matches.length,
-      PageNumber: 1,
-      PageSize: maxResults,
-      NextToken: pg.nextToken,
-      Instances: { Instance: pg.items.map((i) => instanceView(r, i)) },
-    };
+    dryRunPassed(ctx);
+    return { ...meta, Instances: { Instance: items.map((i) => instanceView(r, i)) } };
   };
 }
 
@@ -111,32 +140,36 @@ export function describeNetworkInterfaces(state: CloudState) {
     const r = state.region(ctx.params.str('RegionId'));
     const p = ctx.params;
     const ids = p.list('NetworkInterfaceId', 100);
+    const ips = new Set(p.list('PrivateIpAddress', 100));
     const tagFilter = p.objects('Tag', 20);
-    const type = p.str('Type');
-    const status = p.str('Status');
-    if (type && type !== 'Primary' && type !== 'Secondary') throw new ApiError('InvalidParameter', `The specified Type "${type}" is not valid.`);
-    const matches = [...r.enis.values()].filter(
+    const type = p.oneOf('Type', ['Primary', 'Secondary'] as const);
+    const status = p.oneOf('Status', ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'] as const);
+    const serviceManaged = p.bool('ServiceManaged');
+    const instanceId = p.str('InstanceId');
+    const sg = p.str('SecurityGroupId');
+    // Ids, or an instance's own ENIs, narrow the candidates before any scan of the region.
+    const candidates =
+      ids.length > 0
+        ? byIds(ids, (id) => r.enis.get(id))
+        : instanceId
+          ? byIds(r.instances.get(instanceId)?.eniIds ?? [], (id) => r.enis.get(id))
+          : r.enis.sorted();
+    const { items, meta } = ecsPage(
+      ctx,
+      candidates,
+      (e) => e.networkInterfaceId,
       (e) =>
-        (ids.length === 0 || ids.includes(e.networkInterfaceId)) &&
-        (!p.str('InstanceId') || e.instanceId === p.str('InstanceId')) &&
-        (!p.str('VpcId') || e.vpcId === p.str('VpcId')) &&
-        (!p.str('VSwitchId') || e.vSwitchId === p.str('VSwitchId')) &&
-        (!p.str('NetworkInterfaceName') || e.name === p.str('NetworkInterfaceName')) &&
-        (!p.str('PrimaryIpAddress') || e.privateIpAddress === p.str('PrimaryIpAddress')) &&
+        (!instanceId || e.instanceId === instanceId) &&
+        p.equals({ VpcId: e.vpcId, VSwitchId: e.vSwitchId, NetworkInterfaceName: e.name, PrimaryIpAddress: e.privateIpAddress }) &&
+        (ips.size === 0 || ips.has(e.privateIpAddress)) &&
+        // Documented: SecurityGroupId matches secondary ENIs only.
+        (!sg || (e.type === 'Secondary' && e.securityGroupIds.includes(sg))) &&
         (!type || e.type === type) &&
         (!status || e.status === status) &&
-        (p.bool('ServiceManaged') === undefined || e.serviceManaged === p.bool('ServiceManaged')) &&
+        (serviceManaged === undefined || e.serviceManaged === serviceManaged) &&
         matchesTags(e.tags, tagFilter),
+      500,
     );
-    // The current model clamps MaxResults into 10–500 rather than rejecting it.
-    const maxResults = clamp(p.int('MaxResults'), 10, 500, 10);
-    const pg = page(matches, (e) => e.networkInterfaceId, p.str('NextToken'), maxResults);
-    return {
-      TotalCount: matches.length,
-      PageNumber: 1,
-      PageSize: maxResults,
-      NextToken: pg.nextToken,
-      NetworkInterfaceSets: { NetworkInterfaceSet: pg.items.map((e) => eniView(r, e)) },
-    };
+    return { ...meta, NetworkInterfaceSets: { NetworkInterfaceSet: items.map((e) => eniView(r, e)) } };
   };
 }

@@ -4,7 +4,7 @@ import { ApiError, invalidParameter, missingParameter } from '../core/api-error.
 export class Params {
   constructor(private readonly map: ReadonlyMap<string, string>) {}
 
-  static from(pairs: Array<[string, string]>): Params {
+  static from(pairs: Iterable<[string, string]>): Params {
     return new Params(new Map(pairs));
   }
 
@@ -14,6 +14,20 @@ export class Params {
 
   keys(): string[] {
     return [...this.map.keys()];
+  }
+
+  /** The parameters as a plain object, for the call log and ActionTrail's requestParameters. */
+  toObject(): Record<string, string> {
+    return Object.fromEntries(this.map);
+  }
+
+  /** Equality filters: every parameter named in `fields` that is sent (non-empty) equals the resource's value. */
+  equals(fields: Record<string, string | number | boolean>): boolean {
+    for (const [name, actual] of Object.entries(fields)) {
+      const want = this.map.get(name);
+      if (want && want !== String(actual)) return false;
+    }
+    return true;
   }
 
   str(name: string): string | undefined {
@@ -26,13 +40,16 @@ export class Params {
     return v;
   }
 
-  int(name: string, range?: { min?: number; max?: number }): number | undefined {
+  int(name: string, range: { min?: number; max?: number; required?: boolean } = {}): number | undefined {
     const raw = this.map.get(name);
-    if (raw === undefined || raw === '') return undefined;
+    if (raw === undefined || raw === '') {
+      if (range.required) throw missingParameter(name);
+      return undefined;
+    }
     if (!/^-?\d+$/.test(raw)) throw invalidParameter(name, `"${raw}" is not an integer`);
     const n = Number(raw);
-    if (range?.min !== undefined && n < range.min) throw invalidParameter(name, `${n} is below ${range.min}`);
-    if (range?.max !== undefined && n > range.max) throw invalidParameter(name, `${n} is above ${range.max}`);
+    if (range.min !== undefined && n < range.min) throw invalidParameter(name, `${n} is below ${range.min}`);
+    if (range.max !== undefined && n > range.max) throw invalidParameter(name, `${n} is above ${range.max}`);
     return n;
   }
 
@@ -44,6 +61,24 @@ export class Params {
     throw invalidParameter(name, `"${raw}" is not a boolean`);
   }
 
+  /** One of a fixed set of values. */
+  oneOf<T extends string>(name: string, values: readonly T[]): T | undefined {
+    const raw = this.map.get(name);
+    if (raw === undefined || raw === '') return undefined;
+    if (!(values as readonly string[]).includes(raw)) throw invalidParameter(name, `"${raw}" is not one of ${values.join(', ')}`);
+    return raw as T;
+  }
+
+  /** A name or description: the documented length bounds, and no leading http:// or https://. */
+  text(name: string, min: number, max: number, code: string): string | undefined {
+    const v = this.map.get(name);
+    if (v === undefined) return undefined;
+    if (v.length < min || v.length > max || /^https?:\/\//i.test(v)) {
+      throw new ApiError(code, `${name} must be ${min}–${max} characters and must not start with http:// or https://.`);
+    }
+    return v;
+  }
+
   /** `Name.1`, `Name.2`, … in index order; `max` bounds N as the API documents. */
   list(name: string, max?: number): string[] {
     const out: Array<[number, string]> = [];
@@ -53,13 +88,10 @@ export class Params {
       if (m) out.push([Number(m[1]), v]);
     }
     out.sort((a, b) => a[0] - b[0]);
-    if (max !== undefined && out.length > max) {
-      throw new ApiError('InvalidParameter', `The number of ${name}.N exceeds the limit of ${max}.`);
-    }
-    return out.map(([, v]) => v);
+    return bounded(name, out.map(([, v]) => v), max);
   }
 
-  /** `Name.N.Field` groups, e.g. `Tag.1.Key` / `Tag.1.Value`. */
+  /** `Name.N.Field` groups, e.g. `Tag.1.Key` / `Tag.1.Value`; nested lists keep their suffix (`SecurityGroupIds.1`). */
   objects(name: string, max?: number): Array<Record<string, string>> {
     const groups = new Map<number, Record<string, string>>();
     const re = new RegExp(`^${escape(name)}\\.(\\d+)\\.(.+)$`);
@@ -71,12 +103,18 @@ export class Params {
       g[m[2]] = v;
       groups.set(i, g);
     }
-    const out = [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g);
-    if (max !== undefined && out.length > max) {
-      throw new ApiError('InvalidParameter', `The number of ${name}.N exceeds the limit of ${max}.`);
-    }
-    return out;
+    return bounded(name, [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g), max);
   }
+}
+
+function bounded<T>(name: string, items: T[], max: number | undefined): T[] {
+  if (max !== undefined && items.length > max) throw new ApiError('InvalidParameter', `The number of ${name}.N exceeds the limit of ${max}.`);
+  return items;
+}
+
+/** The values of a nested list inside one `objects()` group, e.g. `SecurityGroupIds.N` of `NetworkInterface.1`. */
+export function nestedList(group: Record<string, string>, name: string): string[] {
+  return new Params(new Map(Object.entries(group))).list(name);
 }
 
 function escape(s: string): string {

@@ -4,13 +4,20 @@ import { parseQuery } from '../core/encoding.js';
 import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
 import { newRequestId } from '../core/ids.js';
 import type { Keyring } from '../core/keyring.js';
+import { RPC_ENVELOPE, verifyRpcV2 } from '../core/rpc-v2.js';
 import { Params } from './params.js';
 
 export interface PopContext {
+  /** The product name (`Vpc`, `Ecs`, `Slb`), or empty when the version is unknown. */
+  readonly product: string;
+  readonly version: string;
   readonly action: string;
+  /** The API parameters (the legacy RPC envelope — Signature, Timestamp, … — is stripped). */
   readonly params: Params;
+  /** Empty when the signature was not verified. */
   readonly accessKeyId: string;
   readonly requestId: string;
+  readonly signature: 'ACS3' | 'v2';
 }
 
 export type PopOperation = (ctx: PopContext) => Record<string, unknown>;
@@ -23,15 +30,38 @@ export interface PopProduct {
   readonly operations: Readonly<Record<string, PopOperation>>;
 }
 
-/** Hooks around each call: throttling, faults and the call log plug in here. */
+export interface PopOutcome {
+  /** `OK`, or the error code answered. */
+  code: string;
+  /** HTTP status; 0 for a dropped connection. */
+  status: number;
+}
+
+/**
+ * Hooks around each call. `before` runs once the call is authenticated and its operation exists, and may delay
+ * or refuse it (throttling, faults); `after` sees every call with an action, whatever the outcome (the call log).
+ */
 export interface PopInterceptor {
-  before?(ctx: PopContext & { product: string }): Promise<void> | void;
-  after?(ctx: PopContext & { product: string }, outcome: { code: string; status: number }): void;
+  before?(ctx: PopContext): Promise<void> | void;
+  after?(ctx: PopContext, outcome: PopOutcome): void;
+  /** Releases timers when the cloud closes. */
+  close?(): void;
 }
 
 const JSON_TYPE = { 'content-type': 'application/json;charset=utf-8' };
 
-/** The Alibaba Cloud POP RPC protocol (ECS, VPC, SLB): `POST /`, action and version in x-acs-* headers. */
+/** Query parameters plus a form-encoded body, which the RPC style allows. */
+function requestPairs(call: IncomingCall): Array<[string, string]> {
+  const pairs = parseQuery(call.rawQuery);
+  if (String(call.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) pairs.push(...parseQuery(call.body.toString('utf8')));
+  return pairs;
+}
+
+/**
+ * The Alibaba Cloud POP RPC protocol (ECS, VPC, SLB): `POST /`. ACS3 requests name the action and version in
+ * x-acs-* headers; legacy v2 (HMAC-SHA1) requests carry `Action`, `Version` and `Signature` in the query. Both
+ * dispatch to the same operations.
+ */
 export class PopProtocol implements Protocol {
   readonly name = 'pop';
   private readonly products = new Map<string, PopProduct>();
@@ -41,11 +71,19 @@ export class PopProtocol implements Protocol {
     products: readonly PopProduct[],
     private readonly interceptors: PopInterceptor[] = [],
   ) {
-    for (const p of products) this.products.set(p.version, p);
+    for (const p of products) this.add(p);
+  }
+
+  add(product: PopProduct): void {
+    this.products.set(product.version, product);
   }
 
   use(interceptor: PopInterceptor): void {
     this.interceptors.push(interceptor);
+  }
+
+  close(): void {
+    for (const i of this.interceptors) i.close?.();
   }
 
   claims(call: IncomingCall): boolean {
@@ -54,40 +92,58 @@ export class PopProtocol implements Protocol {
 
   async handle(call: IncomingCall): Promise<OutgoingReply> {
     const requestId = newRequestId();
-    const version = String(call.headers['x-acs-version'] ?? '');
+    const pairs = requestPairs(call);
+    const all = new Map(pairs);
+    const v2 = call.headers.authorization === undefined && all.has('Signature');
+    const version = v2 ? (all.get('Version') ?? '') : String(call.headers['x-acs-version'] ?? '');
+    const action = v2 ? (all.get('Action') ?? '') : String(call.headers['x-acs-action'] ?? '');
     const product = this.products.get(version);
-    const action = String(call.headers['x-acs-action'] ?? '');
+    const ctx = {
+      product: product?.product ?? '',
+      version,
+      action,
+      params: Params.from(v2 ? pairs.filter(([k]) => !RPC_ENVELOPE.has(k)) : pairs),
+      accessKeyId: '',
+      requestId,
+      signature: v2 ? 'v2' : 'ACS3',
+    } satisfies PopContext;
+    let reply: OutgoingReply;
+    let outcome: PopOutcome;
     try {
-      const accessKeyId = verifyAcs3(call, this.keyring);
+      ctx.accessKeyId = v2 ? verifyRpcV2(call.method, all, this.keyring) : verifyAcs3(call, this.keyring);
       if (!product) throw new ApiError('InvalidVersion', `Specified parameter Version "${version}" is not valid.`, 400);
       const op = product.operations[action];
       if (!op) throw new ApiError('InvalidAction.NotFound', 'Specified api is not found, please check your url and method.', 404);
-      const ctx = { action, params: Params.from(parseQuery(call.rawQuery)), accessKeyId, requestId, product: product.product };
       for (const i of this.interceptors) await i.before?.(ctx);
-      let body: Record<string, unknown>;
-      try {
-        body = op(ctx);
-      } catch (err) {
-        if (err instanceof ApiError) for (const i of this.interceptors) i.after?.(ctx, { code: err.code, status: err.status });
+      reply = { status: 200, headers: JSON_TYPE, body: JSON.stringify({ RequestId: requestId, ...op(ctx) }) };
+      outcome = { code: 'OK', status: 200 };
+    } catch (err) {
+      if (!(err instanceof ApiError)) {
+        this.notify(ctx, { code: 'InternalError', status: 500 });
         throw err;
       }
-      for (const i of this.interceptors) i.after?.(ctx, { code: 'OK', status: 200 });
-      return { status: 200, headers: JSON_TYPE, body: JSON.stringify({ RequestId: requestId, ...body }) };
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      if (err.status === 0) return { status: 0 };
-      const host = product?.hostId ?? 'localcloud';
-      return {
-        status: err.status,
-        headers: { ...JSON_TYPE, ...err.headers },
-        body: JSON.stringify({
-          RequestId: requestId,
-          HostId: host,
-          Code: err.code,
-          Message: err.message,
-          Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(err.code)}&product=${product?.product ?? ''}`,
-        }),
-      };
+      outcome = { code: err.code, status: err.status };
+      reply = err.status === 0 ? { status: 0 } : this.errorReply(err, requestId, product);
     }
+    this.notify(ctx, outcome);
+    return reply;
+  }
+
+  private notify(ctx: PopContext, outcome: PopOutcome): void {
+    if (ctx.action) for (const i of this.interceptors) i.after?.(ctx, outcome);
+  }
+
+  private errorReply(err: ApiError, requestId: string, product: PopProduct | undefined): OutgoingReply {
+    return {
+      status: err.status,
+      headers: { ...JSON_TYPE, ...err.headers },
+      body: JSON.stringify({
+        RequestId: requestId,
+        HostId: product?.hostId ?? 'localcloud',
+        Code: err.code,
+        Message: err.message,
+        Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(err.code)}&product=${product?.product ?? ''}`,
+      }),
+    };
   }
 }

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { Ajv } from 'ajv';
-import { CloudState, emptyRegion, type RegionState, type Tags } from '../state.js';
+import { ipFor, macFor } from '../core/addresses.js';
+import { newId } from '../core/ids.js';
+import { boot, settleEni } from '../ecs/lifecycle.js';
+import { CloudState, emptyRegion, type CloudOptions, type EniRec, type FilterRuleRec, type RegionState, type Tags } from '../state.js';
+import { transitionFilter, transitionSession } from '../vpc/lifecycle.js';
 import { worldSchema } from './schema.js';
-import type { WorldFile, WorldRegion, WorldTags } from './types.js';
+import type { WorldAttachedEni, WorldFile, WorldFilterRule, WorldFreeEni, WorldRegion, WorldTags } from './types.js';
 
 export class WorldError extends Error {
   constructor(readonly problems: string[]) {
@@ -28,120 +31,156 @@ export function readWorldFile(path: string): WorldFile {
 /** Validates a world document; unknown fields are errors that name their path. */
 export function checkWorld(raw: unknown): WorldFile {
   if (validate(raw)) return raw;
-  const problems = (validate.errors ?? []).map((e) => {
+  throw new WorldError(schemaProblems(validate.errors));
+}
+
+export function schemaProblems(errors: typeof validate.errors): string[] {
+  const problems = (errors ?? []).map((e) => {
     const at = e.instancePath || '/';
     if (e.keyword === 'additionalProperties') return `${at}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
     return `${at}: ${e.message}`;
   });
-  throw new WorldError([...new Set(problems)]);
+  return [...new Set(problems)];
 }
 
 const toTags = (t: WorldTags | undefined): Tags =>
   new Map(Array.isArray(t) ? t.map(({ key, value }) => [key, value ?? ''] as [string, string]) : Object.entries(t ?? {}));
 
-/** Deterministic addresses so a world loads the same way every time. */
-function macFor(id: string): string {
-  const h = createHash('md5').update(id).digest('hex');
-  return `00:16:3e:${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}`;
-}
-
-function ipFor(id: string): string {
-  const h = createHash('md5').update(id).digest();
-  return `10.${h[0] % 256}.${h[1] % 256}.${(h[2] % 250) + 2}`;
+/** The options with their documented defaults (README "World options"). */
+export function resolveOptions(world: WorldFile): CloudOptions {
+  const o = world.options ?? {};
+  return {
+    asyncDelayMs: o.asyncDelayMs ?? 100,
+    trafficMirrorServiceOpened: o.trafficMirrorServiceOpened ?? true,
+    deletedSourceEni: o.deletedSourceEni ?? 'dangling',
+    stateChangeShape: o.stateChangeShape ?? 'data',
+    quotas: { sourcesPerSession: 10, sourcesPerEniTarget: 20, sourcesPerLargeEniTarget: 200, rulesPerFilter: 20, ...o.quotas },
+    seed: o.seed ?? 1,
+  };
 }
 
 /** Builds the in-memory cloud from a validated world; cross-references are checked here. */
 export function buildState(world: WorldFile, now: () => number = Date.now): CloudState {
-  const state = new CloudState(
-    world.accountId,
-    {
-      asyncDelayMs: world.options?.asyncDelayMs ?? 100,
-      trafficMirrorServiceOpened: world.options?.trafficMirrorServiceOpened ?? true,
-    },
-    now,
-  );
+  const state = new CloudState(world.accountId, resolveOptions(world), now);
   const problems: string[] = [];
   for (const [regionId, wr] of Object.entries(world.regions)) {
-    state.regions.set(regionId, loadRegion(regionId, wr, state.isoNow(), problems));
+    state.regions.set(regionId, loadRegion(state, regionId, wr, problems));
   }
-  if (problems.length > 0) throw new WorldError(problems);
+  if (problems.length > 0) {
+    state.stop();
+    throw new WorldError(problems);
+  }
   return state;
 }
 
-function loadRegion(regionId: string, wr: WorldRegion, created: string, problems: string[]): RegionState {
-  const r = emptyRegion(regionId);
+function ruleRec(rule: WorldFilterRule, direction: FilterRuleRec['direction']): FilterRuleRec {
+  const ipVersion = rule.ipVersion ?? 'IPv4';
+  const any = ipVersion === 'IPv6' ? '::/0' : '0.0.0.0/0';
+  return {
+    trafficMirrorFilterRuleId: newId('tmr'),
+    direction,
+    action: rule.action,
+    priority: rule.priority,
+    protocol: rule.protocol,
+    sourceCidrBlock: rule.sourceCidrBlock ?? any,
+    destinationCidrBlock: rule.destinationCidrBlock ?? any,
+    sourcePortRange: rule.sourcePortRange ?? '-1/-1',
+    destinationPortRange: rule.destinationPortRange ?? '-1/-1',
+    ipVersion,
+  };
+}
+
+function loadRegion(state: CloudState, regionId: string, wr: WorldRegion, problems: string[]): RegionState {
+  const r = emptyRegion(regionId, wr.trafficMirrorServiceOpened ?? state.options.trafficMirrorServiceOpened);
   const at = `/regions/${regionId}`;
+  const created = state.isoNow();
   for (const vpc of wr.vpcs ?? []) {
     r.vpcIds.add(vpc.vpcId);
     for (const vsw of vpc.vSwitches ?? []) r.vSwitches.set(vsw.vSwitchId, { vSwitchId: vsw.vSwitchId, vpcId: vpc.vpcId, zoneId: vsw.zoneId });
   }
+  (wr.securityGroups ?? []).forEach((sg, i) => {
+    if (!r.vpcIds.has(sg.vpcId)) problems.push(`${at}/securityGroups/${i}/vpcId: VPC "${sg.vpcId}" is not declared under vpcs`);
+    r.securityGroups.set(sg.securityGroupId, {
+      securityGroupId: sg.securityGroupId,
+      securityGroupName: sg.securityGroupName ?? '',
+      vpcId: sg.vpcId,
+      ingress: (sg.ingress ?? []).map((rule) => ({ sourceCidrIp: '0.0.0.0/0', policy: 'accept', ...rule })),
+    });
+  });
   const vswitch = (id: string, path: string) => {
     const v = r.vSwitches.get(id);
     if (!v) problems.push(`${path}/vSwitchId: vSwitch "${id}" is not declared under vpcs`);
     return v ?? { vSwitchId: id, vpcId: '', zoneId: '' };
   };
-  const addEni = (id: string, path: string) => {
-    if (r.enis.has(id)) problems.push(`${path}: duplicate networkInterfaceId "${id}"`);
+  const groups = (ids: string[] | undefined, path: string) => {
+    for (const id of ids ?? []) if (!r.securityGroups.has(id)) problems.push(`${path}/securityGroupIds: security group "${id}" is not declared`);
+    return [...(ids ?? [])];
+  };
+  const addEni = (we: WorldAttachedEni | WorldFreeEni, path: string, rec: Omit<EniRec, 'networkInterfaceId' | 'name' | 'description' | 'privateIpAddress' | 'macAddress' | 'tags' | 'creationTime'>) => {
+    if (r.enis.has(we.networkInterfaceId)) problems.push(`${path}: duplicate networkInterfaceId "${we.networkInterfaceId}"`);
+    r.enis.set(we.networkInterfaceId, {
+      ...rec,
+      networkInterfaceId: we.networkInterfaceId,
+      name: we.name ?? '',
+      description: we.description ?? '',
+      privateIpAddress: we.primaryIpAddress ?? ipFor(we.networkInterfaceId),
+      macAddress: macFor(we.networkInterfaceId),
+      tags: toTags(we.tags),
+      creationTime: created,
+    });
   };
 
   (wr.instances ?? []).forEach((wi, i) => {
     const path = `${at}/instances/${i}`;
     const vsw = vswitch(wi.vSwitchId, path);
-    const type = wi.instanceType ?? 'ecs.g7.large';
-    const inst = {
-      instanceId: wi.instanceId,
-      instanceName: wi.instanceName ?? wi.instanceId,
-      instanceType: type,
-      vSwitchId: vsw.vSwitchId,
-      vpcId: vsw.vpcId,
-      zoneId: vsw.zoneId,
-      status: wi.status ?? 'Running',
-      tags: toTags(wi.tags),
-      creationTime: created,
-      eniIds: [] as string[],
-    };
+    const instanceGroups = groups(wi.securityGroupIds, path);
+    const eniIds: string[] = [];
     (wi.networkInterfaces ?? []).forEach((we, j) => {
-      addEni(we.networkInterfaceId, `${path}/networkInterfaces/${j}`);
-      r.enis.set(we.networkInterfaceId, {
-        networkInterfaceId: we.networkInterfaceId,
-        name: we.name ?? '',
-        type: we.type ?? (j === 0 ? 'Primary' : 'Secondary'),
-        status: 'InUse',
+      const type = we.type ?? (j === 0 ? 'Primary' : 'Secondary');
+      addEni(we, `${path}/networkInterfaces/${j}`, {
+        type,
+        status: we.status ?? 'InUse',
         instanceId: wi.instanceId,
         vSwitchId: vsw.vSwitchId,
         vpcId: vsw.vpcId,
         zoneId: vsw.zoneId,
-        privateIpAddress: we.primaryIpAddress ?? ipFor(we.networkInterfaceId),
-        macAddress: macFor(we.networkInterfaceId),
+        securityGroupIds: we.securityGroupIds ? groups(we.securityGroupIds, `${path}/networkInterfaces/${j}`) : instanceGroups,
         serviceManaged: false,
-        tags: toTags(we.tags),
-        creationTime: created,
+        deleteOnRelease: we.deleteOnRelease ?? type === 'Primary',
       });
-      inst.eniIds.push(we.networkInterfaceId);
+      eniIds.push(we.networkInterfaceId);
     });
-    if (inst.eniIds.filter((id) => r.enis.get(id)?.type === 'Primary').length !== 1) {
+    if (eniIds.filter((id) => r.enis.get(id)?.type === 'Primary').length !== 1) {
       problems.push(`${path}/networkInterfaces: an instance has exactly one Primary ENI`);
     }
-    r.instances.set(inst.instanceId, inst);
+    r.instances.set(wi.instanceId, {
+      instanceId: wi.instanceId,
+      instanceName: wi.instanceName ?? wi.instanceId,
+      instanceType: wi.instanceType ?? 'ecs.g7.large',
+      imageId: wi.imageId ?? 'aliyun_3_x64_20G_alibase_20240528.vhd',
+      vSwitchId: vsw.vSwitchId,
+      vpcId: vsw.vpcId,
+      zoneId: vsw.zoneId,
+      status: wi.status ?? 'Running',
+      securityGroupIds: instanceGroups,
+      tags: toTags(wi.tags),
+      creationTime: created,
+      eniIds,
+    });
   });
 
   (wr.networkInterfaces ?? []).forEach((we, i) => {
     const path = `${at}/networkInterfaces/${i}`;
-    addEni(we.networkInterfaceId, path);
     const vsw = vswitch(we.vSwitchId, path);
-    r.enis.set(we.networkInterfaceId, {
-      networkInterfaceId: we.networkInterfaceId,
-      name: we.name ?? '',
+    addEni(we, path, {
       type: 'Secondary',
       status: we.status ?? 'Available',
       vSwitchId: vsw.vSwitchId,
       vpcId: vsw.vpcId,
       zoneId: vsw.zoneId,
-      privateIpAddress: we.primaryIpAddress ?? ipFor(we.networkInterfaceId),
-      macAddress: macFor(we.networkInterfaceId),
+      securityGroupIds: groups(we.securityGroupIds, path),
       serviceManaged: we.serviceManaged ?? false,
-      tags: toTags(we.tags),
-      creationTime: created,
+      deleteOnRelease: we.deleteOnRelease ?? false,
     });
   });
 
@@ -166,17 +205,25 @@ function loadRegion(regionId: string, wr: WorldRegion, created: string, problems
       trafficMirrorFilterId: f.trafficMirrorFilterId,
       trafficMirrorFilterName: f.trafficMirrorFilterName ?? '',
       trafficMirrorFilterDescription: f.trafficMirrorFilterDescription ?? '',
-      status: 'Created',
+      status: f.trafficMirrorFilterStatus ?? 'Created',
+      resourceGroupId: f.resourceGroupId ?? '',
+      rules: [...(f.ingressRules ?? []).map((x) => ruleRec(x, 'ingress')), ...(f.egressRules ?? []).map((x) => ruleRec(x, 'egress'))],
       tags: toTags(f.tags),
+      creationTime: f.creationTime ?? created,
     });
   }
+  const deleted = new Set(wr.deletedNetworkInterfaceIds ?? []);
+  const knownEni = (id: string) => r.enis.has(id) || deleted.has(id);
   (wr.trafficMirrorSessions ?? []).forEach((s, i) => {
     const path = `${at}/trafficMirrorSessions/${i}`;
     for (const src of s.trafficMirrorSourceIds) {
-      if (!r.enis.has(src)) problems.push(`${path}/trafficMirrorSourceIds: ENI "${src}" is not in this region`);
+      if (!knownEni(src)) problems.push(`${path}/trafficMirrorSourceIds: ENI "${src}" is not in this region (list deleted ones in deletedNetworkInterfaceIds)`);
     }
+    const target = s.trafficMirrorTargetType === 'SLB' ? r.loadBalancers.has(s.trafficMirrorTargetId) : knownEni(s.trafficMirrorTargetId);
+    if (!target) problems.push(`${path}/trafficMirrorTargetId: ${s.trafficMirrorTargetType} "${s.trafficMirrorTargetId}" is not in this region`);
     if (!r.filters.has(s.trafficMirrorFilterId)) problems.push(`${path}/trafficMirrorFilterId: filter "${s.trafficMirrorFilterId}" is not declared`);
-    r.sessions.set(s.trafficMirrorSessionId, {
+    if (r.sessions.withPriority(s.priority).length > 0) problems.push(`${path}/priority: priority ${s.priority} is used twice`);
+    r.sessions.add({
       trafficMirrorSessionId: s.trafficMirrorSessionId,
       trafficMirrorSessionName: s.trafficMirrorSessionName ?? '',
       trafficMirrorSessionDescription: s.trafficMirrorSessionDescription ?? '',
@@ -193,8 +240,16 @@ function loadRegion(regionId: string, wr: WorldRegion, created: string, problems
       resourceGroupId: s.resourceGroupId ?? '',
       tags: toTags(s.tags),
       creationTime: s.creationTime ?? created,
-      settlesAt: 0,
     });
   });
+  resumeTransitions(state, r);
   return r;
+}
+
+/** Resources the world leaves mid-transition carry on from load time, as if their call had just been made. */
+function resumeTransitions(state: CloudState, r: RegionState): void {
+  for (const s of r.sessions.values()) if (s.status !== 'Created') transitionSession(state, r, s, s.status);
+  for (const f of r.filters.values()) if (f.status !== 'Created') transitionFilter(state, r, f, f.status);
+  for (const inst of r.instances.values()) boot(state, r, inst);
+  for (const eni of r.enis.values()) settleEni(state, r, eni, eni.status);
 }

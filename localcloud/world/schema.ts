@@ -9,22 +9,32 @@ const tagList = {
 } as const;
 const closed = (required: string[], properties: Record<string, unknown>) =>
   ({ type: 'object', additionalProperties: false, required, properties }) as const;
+const ids = (pattern: string) => ({ type: 'array', items: { type: 'string', pattern } }) as const;
+const transitional = { enum: ['Creating', 'Created', 'Modifying', 'Deleting'] } as const;
+const positive = (description: string) => ({ type: 'integer', minimum: 1, description }) as const;
 
 const attachedEni = closed(['networkInterfaceId'], {
   networkInterfaceId: { type: 'string', pattern: '^eni-' },
   type: { enum: ['Primary', 'Secondary'] },
+  status: { enum: ['Attaching', 'InUse', 'Detaching'] },
   name: { type: 'string' },
+  description: { type: 'string' },
   primaryIpAddress: { type: 'string' },
+  securityGroupIds: ids('^sg-'),
+  deleteOnRelease: { type: 'boolean', description: 'Released with the instance (default: true for Primary, false for Secondary).' },
   tags: tagMap,
 });
 
 const freeEni = closed(['networkInterfaceId', 'vSwitchId'], {
   networkInterfaceId: { type: 'string', pattern: '^eni-' },
   vSwitchId: { type: 'string' },
-  status: { enum: ['Available', 'Attaching', 'InUse', 'Detaching', 'Deleting'] },
+  status: { enum: ['Available', 'Deleting'] },
   name: { type: 'string' },
+  description: { type: 'string' },
   primaryIpAddress: { type: 'string' },
+  securityGroupIds: ids('^sg-'),
   serviceManaged: { type: 'boolean' },
+  deleteOnRelease: { type: 'boolean' },
   tags: tagMap,
 });
 
@@ -32,10 +42,28 @@ const instance = closed(['instanceId', 'vSwitchId'], {
   instanceId: { type: 'string', pattern: '^i-' },
   instanceName: { type: 'string' },
   instanceType: { type: 'string', pattern: '^ecs\\.' },
+  imageId: { type: 'string' },
   vSwitchId: { type: 'string' },
-  status: { enum: ['Pending', 'Starting', 'Running', 'Stopping', 'Stopped'] },
+  status: { enum: ['Pending', 'Starting', 'Running', 'Stopping', 'Stopped'], description: 'Pending and Starting boot on to Running.' },
+  securityGroupIds: ids('^sg-'),
   tags: tagMap,
   networkInterfaces: { type: 'array', items: attachedEni },
+});
+
+const securityGroup = closed(['securityGroupId', 'vpcId'], {
+  securityGroupId: { type: 'string', pattern: '^sg-' },
+  securityGroupName: { type: 'string' },
+  vpcId: { type: 'string' },
+  ingress: {
+    type: 'array',
+    description: 'Inbound rules, kept for callers to check (e.g. UDP 4789 to a mirror target); localcloud does not enforce them.',
+    items: closed(['ipProtocol', 'portRange'], {
+      ipProtocol: { enum: ['tcp', 'udp', 'icmp', 'all'] },
+      portRange: { type: 'string', pattern: '^-?\\d+/-?\\d+$' },
+      sourceCidrIp: { type: 'string' },
+      policy: { enum: ['accept', 'drop'] },
+    }),
+  },
 });
 
 const loadBalancer = closed(['loadBalancerId'], {
@@ -52,10 +80,26 @@ const loadBalancer = closed(['loadBalancerId'], {
   tags: tagMap,
 });
 
+const filterRule = closed(['action', 'priority', 'protocol'], {
+  action: { enum: ['accept', 'drop'] },
+  priority: { type: 'integer', minimum: 1 },
+  protocol: { enum: ['ALL', 'ICMP', 'TCP', 'UDP'] },
+  sourceCidrBlock: { type: 'string' },
+  destinationCidrBlock: { type: 'string' },
+  sourcePortRange: { type: 'string' },
+  destinationPortRange: { type: 'string' },
+  ipVersion: { enum: ['IPv4', 'IPv6'] },
+});
+
 const filter = closed(['trafficMirrorFilterId'], {
   trafficMirrorFilterId: { type: 'string', pattern: '^tmf-' },
   trafficMirrorFilterName: { type: 'string' },
   trafficMirrorFilterDescription: { type: 'string' },
+  trafficMirrorFilterStatus: transitional,
+  resourceGroupId: { type: 'string' },
+  ingressRules: { type: 'array', items: filterRule },
+  egressRules: { type: 'array', items: filterRule },
+  creationTime: { type: 'string' },
   tags: tagMap,
 });
 
@@ -65,7 +109,7 @@ const session = closed(
     trafficMirrorSessionId: { type: 'string', pattern: '^tms-' },
     trafficMirrorSessionName: { type: 'string' },
     trafficMirrorSessionDescription: { type: 'string' },
-    trafficMirrorSessionStatus: { enum: ['Creating', 'Created', 'Modifying', 'Deleting'] },
+    trafficMirrorSessionStatus: transitional,
     trafficMirrorSessionBusinessStatus: { enum: ['Normal', 'FinancialLocked'] },
     enabled: { type: 'boolean' },
     priority: { type: 'integer', minimum: 1, maximum: 32766 },
@@ -89,16 +133,59 @@ const region = closed([], {
       vSwitches: { type: 'array', items: closed(['vSwitchId', 'zoneId'], { vSwitchId: { type: 'string' }, zoneId: { type: 'string' } }) },
     }),
   },
+  securityGroups: { type: 'array', items: securityGroup },
   instances: { type: 'array', items: instance },
   networkInterfaces: { type: 'array', items: freeEni },
+  deletedNetworkInterfaceIds: { ...ids('^eni-'), description: 'ENIs that existed and were deleted: sessions may still name them (dangling sources).' },
   loadBalancers: { type: 'array', items: loadBalancer },
   trafficMirrorFilters: { type: 'array', items: filter },
   trafficMirrorSessions: { type: 'array', items: session },
+  trafficMirrorServiceOpened: { type: 'boolean', description: 'Overrides options.trafficMirrorServiceOpened for this region.' },
 });
 
+const rateLimit = closed([], {
+  perMinute: { type: 'number', exclusiveMinimum: 0 },
+  perSecond: { type: 'number', exclusiveMinimum: 0 },
+  burst: { type: 'number', minimum: 1 },
+});
+
+export const rateLimitsSchema = {
+  type: 'object',
+  description: 'Per-operation flow control, by "Action" or "Product.Action"; CreateTrafficMirrorSession defaults to 600 per minute.',
+  additionalProperties: rateLimit,
+} as const;
+
+export const faultsSchema = {
+  type: 'array',
+  description: 'Injected faults per operation ("Action", "Product.Action" or "*"), applied in order.',
+  items: closed(['operation'], {
+    operation: { type: 'string', minLength: 1 },
+    code: { type: 'string', minLength: 1 },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    message: { type: 'string' },
+    rate: { type: 'number', minimum: 0, maximum: 1 },
+    latencyMs: { type: 'integer', minimum: 0 },
+    timeout: { oneOf: [{ type: 'boolean' }, { type: 'integer', minimum: 1 }] },
+    drop: { type: 'boolean' },
+    count: { type: 'integer', minimum: 1 },
+  }),
+} as const;
+
 const options = closed([], {
-  asyncDelayMs: { type: 'integer', minimum: 0, description: 'How long Creating/Modifying/Deleting take to settle (default 100).' },
-  trafficMirrorServiceOpened: { type: 'boolean', description: 'Whether OpenTrafficMirrorService was already called (default true).' },
+  asyncDelayMs: { type: 'integer', minimum: 0, description: 'How long every asynchronous transition step takes (default 100).' },
+  trafficMirrorServiceOpened: { type: 'boolean', description: 'Whether OpenTrafficMirrorService was already called, per region (default true).' },
+  deletedSourceEni: { enum: ['dangling', 'remove'], description: 'A session whose source ENI is deleted keeps the id (dangling, default) or drops it.' },
+  stateChangeShape: { enum: ['data', 'content'], description: 'ecs:Instance:StateChange fields under data (default) or data.content.' },
+  quotas: closed([], {
+    sourcesPerSession: positive('Traffic mirror sources per session (default 10).'),
+    sourcesPerEniTarget: positive('Sources per ENI target on ordinary instance types (default 20).'),
+    sourcesPerLargeEniTarget: positive('Sources per ENI target on the documented large instance types (default 200).'),
+    rulesPerFilter: positive('Rules per traffic mirror filter (default 20).'),
+  }),
+  rateLimits: rateLimitsSchema,
+  faults: faultsSchema,
+  seed: { type: 'integer', description: 'Seed of fault rates and random VNIs (default 1).' },
+  callLogLimit: positive('How many calls the call log keeps (default 100000).'),
 });
 
 export const worldSchema = closed(['accountId', 'accessKeys', 'regions'], {

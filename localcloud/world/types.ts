@@ -1,64 +1,111 @@
-/** The world file as parsed (see schema.ts). */
+import type { Fault } from '../pop/faults.js';
+import type { RateLimits } from '../pop/throttle.js';
+import type { CloudOptions, FilterRuleRec, InstanceStatus, LoadBalancerRec, SecurityGroupRuleRec, TransitionalStatus } from '../state.js';
+
+/** The world file as parsed (see schema.ts, which is the authority on bounds and required fields). */
 export type TagMap = Record<string, string>;
 export type WorldTags = TagMap | Array<{ key: string; value?: string }>;
 
+export interface WorldOptions {
+  asyncDelayMs?: number;
+  trafficMirrorServiceOpened?: boolean;
+  deletedSourceEni?: CloudOptions['deletedSourceEni'];
+  stateChangeShape?: CloudOptions['stateChangeShape'];
+  quotas?: Partial<CloudOptions['quotas']>;
+  rateLimits?: RateLimits;
+  faults?: Fault[];
+  seed?: number;
+  callLogLimit?: number;
+}
+
 export interface WorldFile {
+  $schema?: string;
   accountId: string;
   accessKeys: Array<{ accessKeyId: string; accessKeySecret: string; securityToken?: string }>;
-  options?: { asyncDelayMs?: number; trafficMirrorServiceOpened?: boolean };
+  options?: WorldOptions;
   regions: Record<string, WorldRegion>;
+}
+
+interface WorldEniCommon {
+  networkInterfaceId: string;
+  name?: string;
+  description?: string;
+  primaryIpAddress?: string;
+  securityGroupIds?: string[];
+  deleteOnRelease?: boolean;
+  tags?: TagMap;
+}
+
+export interface WorldAttachedEni extends WorldEniCommon {
+  type?: 'Primary' | 'Secondary';
+  status?: 'Attaching' | 'InUse' | 'Detaching';
+}
+
+export interface WorldFreeEni extends WorldEniCommon {
+  vSwitchId: string;
+  status?: 'Available' | 'Deleting';
+  serviceManaged?: boolean;
+}
+
+export interface WorldInstance {
+  instanceId: string;
+  instanceName?: string;
+  instanceType?: string;
+  imageId?: string;
+  vSwitchId: string;
+  status?: InstanceStatus;
+  securityGroupIds?: string[];
+  tags?: TagMap;
+  networkInterfaces?: WorldAttachedEni[];
+}
+
+export type WorldFilterRule = Omit<FilterRuleRec, 'trafficMirrorFilterRuleId' | 'direction' | 'sourceCidrBlock' | 'destinationCidrBlock' | 'sourcePortRange' | 'destinationPortRange' | 'ipVersion'> &
+  Partial<Pick<FilterRuleRec, 'sourceCidrBlock' | 'destinationCidrBlock' | 'sourcePortRange' | 'destinationPortRange' | 'ipVersion'>>;
+
+export interface WorldFilter {
+  trafficMirrorFilterId: string;
+  trafficMirrorFilterName?: string;
+  trafficMirrorFilterDescription?: string;
+  trafficMirrorFilterStatus?: TransitionalStatus;
+  resourceGroupId?: string;
+  ingressRules?: WorldFilterRule[];
+  egressRules?: WorldFilterRule[];
+  creationTime?: string;
+  tags?: TagMap;
+}
+
+export interface WorldSession {
+  trafficMirrorSessionId: string;
+  trafficMirrorSessionName?: string;
+  trafficMirrorSessionDescription?: string;
+  trafficMirrorSessionStatus?: TransitionalStatus;
+  trafficMirrorSessionBusinessStatus?: 'Normal' | 'FinancialLocked';
+  enabled?: boolean;
+  priority: number;
+  virtualNetworkId?: number;
+  packetLength?: number;
+  trafficMirrorFilterId: string;
+  trafficMirrorSourceIds: string[];
+  trafficMirrorTargetId: string;
+  trafficMirrorTargetType: 'NetworkInterface' | 'SLB';
+  resourceGroupId?: string;
+  creationTime?: string;
+  tags?: WorldTags;
+}
+
+export interface WorldLoadBalancer extends Partial<Omit<LoadBalancerRec, 'loadBalancerId' | 'tags' | 'creationTime'>> {
+  loadBalancerId: string;
+  tags?: TagMap;
 }
 
 export interface WorldRegion {
   vpcs?: Array<{ vpcId: string; vSwitches?: Array<{ vSwitchId: string; zoneId: string }> }>;
-  instances?: Array<{
-    instanceId: string;
-    instanceName?: string;
-    instanceType?: string;
-    vSwitchId: string;
-    status?: 'Pending' | 'Starting' | 'Running' | 'Stopping' | 'Stopped';
-    tags?: TagMap;
-    networkInterfaces?: Array<{ networkInterfaceId: string; type?: 'Primary' | 'Secondary'; name?: string; primaryIpAddress?: string; tags?: TagMap }>;
-  }>;
-  networkInterfaces?: Array<{
-    networkInterfaceId: string;
-    vSwitchId: string;
-    status?: 'Available' | 'Attaching' | 'InUse' | 'Detaching' | 'Deleting';
-    name?: string;
-    primaryIpAddress?: string;
-    serviceManaged?: boolean;
-    tags?: TagMap;
-  }>;
-  loadBalancers?: Array<{
-    loadBalancerId: string;
-    loadBalancerName?: string;
-    addressType?: 'intranet' | 'internet';
-    networkType?: 'vpc' | 'classic';
-    vpcId?: string;
-    vSwitchId?: string;
-    address?: string;
-    loadBalancerStatus?: 'active' | 'inactive' | 'locked';
-    udpListenerPorts?: number[];
-    tcpListenerPorts?: number[];
-    tags?: TagMap;
-  }>;
-  trafficMirrorFilters?: Array<{ trafficMirrorFilterId: string; trafficMirrorFilterName?: string; trafficMirrorFilterDescription?: string; tags?: TagMap }>;
-  trafficMirrorSessions?: Array<{
-    trafficMirrorSessionId: string;
-    trafficMirrorSessionName?: string;
-    trafficMirrorSessionDescription?: string;
-    trafficMirrorSessionStatus?: 'Creating' | 'Created' | 'Modifying' | 'Deleting';
-    trafficMirrorSessionBusinessStatus?: 'Normal' | 'FinancialLocked';
-    enabled?: boolean;
-    priority: number;
-    virtualNetworkId?: number;
-    packetLength?: number;
-    trafficMirrorFilterId: string;
-    trafficMirrorSourceIds: string[];
-    trafficMirrorTargetId: string;
-    trafficMirrorTargetType: 'NetworkInterface' | 'SLB';
-    resourceGroupId?: string;
-    creationTime?: string;
-    tags?: WorldTags;
-  }>;
+  securityGroups?: Array<{ securityGroupId: string; securityGroupName?: string; vpcId: string; ingress?: Array<Partial<SecurityGroupRuleRec> & Pick<SecurityGroupRuleRec, 'ipProtocol' | 'portRange'>> }>;
+  instances?: WorldInstance[];
+  networkInterfaces?: WorldFreeEni[];
+  deletedNetworkInterfaceIds?: string[];
+  loadBalancers?: WorldLoadBalancer[];
+  trafficMirrorFilters?: WorldFilter[];
+  trafficMirrorSessions?: WorldSession[];
+  trafficMirrorServiceOpened?: boolean;
 }

@@ -1,6 +1,7 @@
 import Ecs from '@alicloud/ecs20140526';
 import Vpc from '@alicloud/vpc20160428';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
+import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
+import * as $dara from '@darabonba/typescript';
 import { readFileSync } from 'node:fs';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
 import type { WorldFile } from '../../localcloud/world/types.js';
@@ -29,3 +30,40 @@ export function popConfig(cloud: LocalCloud, key: TestKey = DEMO_KEY) {
 /** The unmodified official product clients, pointed at localcloud. */
 export const ecsClient = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => new Ecs(popConfig(cloud, key));
 export const vpcClient = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => new Vpc(popConfig(cloud, key));
+
+/** The same world with small async delays (tests poll rather than fake time) and any option overrides. */
+export function testWorld(options: WorldFile['options'] = {}, world: WorldFile = defaultWorld()): WorldFile {
+  return { ...world, options: { ...world.options, asyncDelayMs: 30, ...options } };
+}
+
+/** Product clients that sign with the legacy RPC HMAC-SHA1 (`signatureAlgorithm: 'v2'`). */
+export const v2Config = (cloud: LocalCloud, key = DEMO_KEY) => Object.assign(popConfig(cloud, key), { signatureAlgorithm: 'v2' });
+
+/** SLB has no client package: the generic openapi-core client, as callers use it (sdk-wire-protocols-2.md, SLB). */
+export async function slbCall(cloud: LocalCloud, action: string, query: Record<string, unknown>, key = DEMO_KEY) {
+  const client = new OpenApi(popConfig(cloud, key));
+  const params = new $OpenApiUtil.Params({
+    action,
+    version: '2014-05-15',
+    protocol: 'HTTPS',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
+  const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
+  return (await client.callApi(params, request, new $dara.RuntimeOptions({}))) as { statusCode: number; headers: Record<string, string>; body: any };
+}
+
+/** Polls until `check` returns a value that is not undefined/false (async transitions settle after the world delay). */
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error('waitFor: timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,10 +1,12 @@
 import { ApiError } from '../core/api-error.js';
-import type { PopContext } from '../pop/protocol.js';
-import type { RegionState } from '../state.js';
+import type { PopContext } from './protocol.js';
+import type { CloudState, RegionState } from '../state.js';
 
 /**
  * ClientToken semantics: a repeated token with the same request returns the first result and changes nothing;
- * the same token with a different request is refused.
+ * the same token with a different request is refused. `run` holds the validation too, so a replay answers the
+ * first result even when the first call's own effect (a taken priority, a used quota) would now fail validation.
+ * Only successful calls are remembered (a DryRun or an error leaves the token unused).
  */
 export function idempotent(r: RegionState, ctx: PopContext, run: () => Record<string, unknown>): Record<string, unknown> {
   const token = ctx.params.str('ClientToken');
@@ -36,4 +38,12 @@ export function dryRunPassed(ctx: PopContext): void {
   if (ctx.params.bool('DryRun')) {
     throw new ApiError('DryRunOperation', 'Request validation has been passed with DryRun flag set.', 400);
   }
+}
+
+/** An operation that honours ClientToken: `run` validates (DryRun included) and applies, inside `idempotent`. */
+export function idempotentOperation(state: CloudState, run: (ctx: PopContext, r: RegionState) => Record<string, unknown>) {
+  return (ctx: PopContext) => {
+    const r = state.region(ctx.params.str('RegionId'));
+    return idempotent(r, ctx, () => run(ctx, r));
+  };
 }

@@ -1,0 +1,64 @@
+import { ApiError } from '../core/api-error.js';
+import { parseQuery } from '../core/encoding.js';
+import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
+import { WorldError } from '../world/load.js';
+import type { CloudControls } from './controls.js';
+
+const PREFIX = '/__admin/';
+
+const json = (status: number, body: unknown): OutgoingReply => ({
+  status,
+  headers: { 'content-type': 'application/json;charset=utf-8' },
+  body: JSON.stringify(body),
+});
+
+type Route = (call: IncomingCall) => unknown;
+
+function parseBody(call: IncomingCall): unknown {
+  try {
+    return JSON.parse(call.body.toString('utf8'));
+  } catch {
+    throw new ApiError('InvalidJson', 'The request body is not JSON.', 400);
+  }
+}
+
+/**
+ * A small JSON API under /__admin/ on localcloud's port: the call log, faults, rate limits and a world dump.
+ * Unauthenticated on purpose: localcloud binds 127.0.0.1 only.
+ */
+export class AdminProtocol implements Protocol {
+  readonly name = 'admin';
+  private readonly routes: Record<string, Route>;
+
+  constructor(controls: CloudControls) {
+    this.routes = {
+      'GET calls': (call) => {
+        const q = new Map(parseQuery(call.rawQuery));
+        const since = q.get('since');
+        return { calls: controls.calls.list({ action: q.get('action'), product: q.get('product'), since: since ? Number(since) : undefined }) };
+      },
+      'DELETE calls': () => ({ cleared: controls.calls.clear() }),
+      'GET faults': () => ({ faults: controls.getFaults() }),
+      'PUT faults': (call) => ({ faults: controls.setFaults(parseBody(call)) }),
+      'GET rate-limits': () => ({ rateLimits: controls.getRateLimits() }),
+      'PUT rate-limits': (call) => ({ rateLimits: controls.setRateLimits(parseBody(call)) }),
+      'GET state': () => controls.dump(),
+    };
+  }
+
+  claims(call: IncomingCall): boolean {
+    return call.path.startsWith(PREFIX);
+  }
+
+  async handle(call: IncomingCall): Promise<OutgoingReply> {
+    const route = this.routes[`${call.method} ${call.path.slice(PREFIX.length)}`];
+    if (!route) return json(404, { error: 'NotFound', message: `no admin route ${call.method} ${call.path}`, routes: Object.keys(this.routes) });
+    try {
+      return json(200, route(call));
+    } catch (err) {
+      if (err instanceof WorldError) return json(400, { error: 'InvalidInput', problems: err.problems });
+      if (err instanceof ApiError) return json(err.status, { error: err.code, message: err.message });
+      throw err;
+    }
+  }
+}
