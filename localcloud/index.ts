@@ -2,6 +2,10 @@ import { assemblePop } from './admin/assemble.js';
 import type { CloudControls } from './admin/controls.js';
 import { startHttp } from './core/http.js';
 import { Keyring } from './core/keyring.js';
+import type { EventBus } from './eventbridge/bus.js';
+import type { FunctionCompute } from './fc/service.js';
+import type { MnsService } from './mns/service.js';
+import { createPlatform, type Endpoints, type Platform, type PlatformOptions } from './platform/index.js';
 import type { PopProtocol } from './pop/protocol.js';
 import type { CloudState } from './state.js';
 import { buildState, checkWorld, readWorldFile } from './world/load.js';
@@ -16,6 +20,12 @@ export interface LocalCloud {
   readonly pop: PopProtocol;
   /** Call log, faults, rate limits and the world dump; the same as the /__admin/ endpoint. */
   readonly controls: CloudControls;
+  /** MNS, Function Compute (s.yaml's functions) and the event bus, on the same port (localcloud/platform). */
+  readonly platform: Platform;
+  readonly fc: FunctionCompute;
+  readonly mns: MnsService;
+  readonly bus: EventBus;
+  readonly endpoints: Endpoints;
   close(): Promise<void>;
 }
 
@@ -24,6 +34,8 @@ export interface LocalCloudOptions {
   world: WorldFile | string;
   port?: number;
   now?: () => number;
+  /** s.yaml, policy, MNS resources, delivery and clock options for the serverless side. */
+  platform?: PlatformOptions;
 }
 
 /** Starts localcloud: every protocol on one port of 127.0.0.1, state in memory. */
@@ -32,11 +44,16 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const state = buildState(world, opts.now);
   const keyring = new Keyring(world.accessKeys);
   const { pop, controls, admin } = assemblePop(state, keyring, world);
-  const server = await startHttp([admin, pop], opts.port ?? 0);
+  const platform = createPlatform(state, keyring, opts.platform);
+  for (const p of platform.popProducts) pop.add(p);
+  const server = await startHttp([admin, pop, ...platform.protocols], opts.port ?? 0);
+  platform.listening(server.endpoint);
   const close = async () => {
+    platform.close();
     pop.close();
     state.stop();
     await server.close();
   };
-  return { endpoint: server.endpoint, port: server.port, state, keyring, pop, controls, close };
+  const { fc, mns, bus } = platform;
+  return { endpoint: server.endpoint, port: server.port, state, keyring, pop, controls, platform, fc, mns, bus, endpoints: platform.endpoints(), close };
 }
