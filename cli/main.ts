@@ -2,6 +2,7 @@ import { UsageError } from './args.js';
 import { demoCommand } from './commands/demo.js';
 import { invokeCommand, usage as invokeUsage } from './commands/invoke.js';
 import { localcloudCommand, usage as localcloudUsage } from './commands/localcloud.js';
+import { policyCommand, usage as policyUsage } from './commands/policy.js';
 import { setupCommand, usage as setupUsage } from './commands/setup.js';
 import { teardownCommand, usage as teardownUsage } from './commands/teardown.js';
 
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   setup: { run: setupCommand, usage: setupUsage },
   teardown: { run: teardownCommand, usage: teardownUsage },
   demo: { run: demoCommand, usage: 'automirror demo   (what npm start runs)' },
+  policy: { run: policyCommand, usage: policyUsage },
 };
 
 function help(): string {

@@ -1,37 +1,118 @@
 import type { Eni, Instance, MirrorSpec, Tags } from '../domain.js';
+import { compileRule, firstMiss, type Candidate, type CompiledRule } from './conditions.js';
+import { q } from './selector.js';
 import type { Policy } from './types.js';
 
 export type Decision = { readonly eniId: string; readonly spec: MirrorSpec } | { readonly eniId: string; readonly excluded: string };
 
-/** ENI tags override the instance's for the same key. */
-export const effectiveTags = (eni: Eni, instance: Instance | undefined): Tags => ({ ...(instance?.tags ?? {}), ...eni.tags });
-
-/** Decides, for one ENI, the mirror spec of the first matching rule, or why it is not mirrored. Pure. */
-export function evaluate(policy: Policy, eni: Eni, instance: Instance | undefined): Decision {
-  const eniId = eni.id;
-  if (eni.serviceManaged) return { eniId, excluded: 'service-managed ENIs cannot be mirror sources' };
-  const tags = effectiveTags(eni, instance);
-  const o = policy.optOut;
-  if (o && o.key in tags && (o.value === undefined || tags[o.key] === o.value)) {
-    return { eniId, excluded: `opt-out tag ${o.key}${o.value === undefined ? '' : `=${o.value}`} is set` };
-  }
-  for (const rule of policy.rules) {
-    if (Object.entries(rule.matchTags).every(([k, v]) => tags[k] === v)) {
-      const m = rule.mirror;
-      return {
-        eniId,
-        spec: {
-          rule: rule.name,
-          targets: [{ target: m.target, capacity: m.target.kind === 'SLB' ? 500 : 20 }],
-          filterId: m.filterId,
-          vni: m.vni,
-          packetLength: m.packetLength,
-          enabled: m.enabled,
-          priorityBand: m.priority,
-          layout: { kind: 'per-eni' },
-        },
-      };
-    }
-  }
-  return { eniId, excluded: 'no rule matches its tags' };
+/** One rule's verdict on one ENI, for `automirror explain`. */
+export interface RuleTrace {
+  readonly rule: string;
+  readonly matched: boolean;
+  /** The first failing condition, or why a matching rule did or did not decide. */
+  readonly detail: string;
 }
+
+export interface Explanation {
+  readonly eniId: string;
+  readonly decision: Decision;
+  /** The tags the rules saw: the instance's, overridden key by key by the ENI's. */
+  readonly tags: ReadonlyArray<{ readonly key: string; readonly value: string; readonly from: 'ENI' | 'instance' }>;
+  readonly rules: readonly RuleTrace[];
+}
+
+export interface PolicyEvaluator {
+  /** The mirror spec of the first matching rule, or why the ENI is not mirrored. Pure and synchronous. */
+  evaluate(eni: Eni, instance: Instance | undefined, regionId?: string): Decision;
+  explain(eni: Eni, instance: Instance | undefined, regionId?: string): Explanation;
+}
+
+// How many rules a "no rule matches" reason names before it only counts the rest.
+const REASON_RULES = 3;
+
+/** Compiles a policy's selectors once; the evaluator then decides each ENI without re-reading the policy. */
+export function compilePolicy(policy: Policy): PolicyEvaluator {
+  const rules = policy.rules.map(compileRule);
+  const targetOf = new Map(policy.rules.flatMap((r) => r.spec.targets.flatMap((t) => (t.target.kind === 'NetworkInterface' ? [[t.target.id, r.name] as const] : []))));
+  const optedOut = (tags: Tags): string | undefined => {
+    const o = policy.optOut;
+    if (!o || !Object.hasOwn(tags, o.tag) || (o.value !== undefined && tags[o.tag] !== o.value)) return undefined;
+    return `opt-out tag ${q(o.tag)}=${q(tags[o.tag])}`;
+  };
+
+  /** Exclusions that no rule can override. */
+  const overriding = ({ eni, instance }: Candidate): string | undefined => {
+    if (eni.serviceManaged) return 'service-managed ENI: the cloud does not allow it as a mirror source';
+    const targetRule = targetOf.get(eni.id);
+    if (targetRule !== undefined) return `${eni.id} is a mirror target of rule ${targetRule}; an ENI cannot be both source and target`;
+    // The opt-out wins on either resource: an ENI tag does not override an instance's opt-out.
+    const onEni = optedOut(eni.tags);
+    if (onEni) return `${onEni} on the ENI`;
+    const onInstance = instance && optedOut(instance.tags);
+    return onInstance && `${onInstance} on the instance`;
+  };
+
+  const decide = (c: Candidate): Decision => {
+    const eniId = c.eni.id;
+    const excluded = overriding(c);
+    if (excluded) return { eniId, excluded };
+    for (const r of rules) if (!firstMiss(r, c)) return { eniId, spec: r.spec };
+    return { eniId, excluded: noMatch(rules, c) };
+  };
+
+  return {
+    evaluate: (eni, instance, regionId) => decide(candidate(eni, instance, regionId)),
+    explain(eni, instance, regionId) {
+      const c = candidate(eni, instance, regionId);
+      const decision = decide(c);
+      const decidedBy = 'spec' in decision ? decision.spec.rule : undefined;
+      const trace = rules.map((r): RuleTrace => {
+        const miss = firstMiss(r, c);
+        if (miss) return { rule: r.name, matched: false, detail: miss.why(c) };
+        if (r.name === decidedBy) return { rule: r.name, matched: true, detail: 'matches: the first rule that does, so it decides' };
+        return { rule: r.name, matched: true, detail: decidedBy ? `matches, but rule ${decidedBy} comes first` : `matches, but ${'excluded' in decision ? decision.excluded : ''}` };
+      });
+      return { eniId: eni.id, decision, tags: tagsSeen(eni, instance), rules: trace };
+    },
+  };
+}
+
+function candidate(eni: Eni, instance: Instance | undefined, regionId = eni.regionId): Candidate {
+  // Own properties only: a selector on `__proto__` or `constructor` must not find Object.prototype's.
+  const get = (key: string) => (Object.hasOwn(eni.tags, key) ? eni.tags[key] : instance && Object.hasOwn(instance.tags, key) ? instance.tags[key] : undefined);
+  return { eni, instance, regionId, get };
+}
+
+/**
+ * Why no rule matched. A rule whose tags matched but whose scope or ENI choice did not is what the policy author
+ * meant for this ENI, so it alone is named ("rule web: not the primary ENI"); otherwise each rule says what it needs.
+ */
+function noMatch(rules: readonly CompiledRule[], c: Candidate): string {
+  const misses = rules.map((r) => ({ r, miss: firstMiss(r, c) as NonNullable<ReturnType<typeof firstMiss>> }));
+  const near = misses.find(({ r, miss }) => miss.stage !== 'tags' && r.conditions[0].stage === 'tags');
+  if (near) return `rule ${near.r.name}: ${near.miss.why(c)}`;
+  const named = misses.slice(0, REASON_RULES).map(({ r, miss }) => `${r.name} ${miss.why(c)}`);
+  const more = misses.length - named.length;
+  return `no rule matches: ${named.join('; ')}${more > 0 ? `; and ${more} more rule${more > 1 ? 's' : ''}` : ''}`;
+}
+
+function tagsSeen(eni: Eni, instance: Instance | undefined): Explanation['tags'] {
+  const seen = new Map<string, Explanation['tags'][number]>();
+  for (const [key, value] of Object.entries(instance?.tags ?? {})) seen.set(key, { key, value, from: 'instance' });
+  for (const [key, value] of Object.entries(eni.tags)) seen.set(key, { key, value, from: 'ENI' });
+  return [...seen.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+// Compiled once per policy object, so callers holding a Policy get compiled speed through the plain functions too.
+const compiled = new WeakMap<Policy, PolicyEvaluator>();
+function evaluatorFor(policy: Policy): PolicyEvaluator {
+  let e = compiled.get(policy);
+  if (!e) compiled.set(policy, (e = compilePolicy(policy)));
+  return e;
+}
+
+/** Decides one ENI under the policy; `regionId` defaults to the ENI's. */
+export const evaluate = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string): Decision => evaluatorFor(policy).evaluate(eni, instance, regionId);
+
+/** The per-rule trace behind `evaluate`'s decision, for `automirror explain`. */
+export const explainEni = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string): Explanation => evaluatorFor(policy).explain(eni, instance, regionId);

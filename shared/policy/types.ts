@@ -1,23 +1,43 @@
-import type { MirrorTarget, PriorityBand } from '../domain.js';
+import type { MirrorSpec } from '../domain.js';
 
-/** A tag policy: which ENIs are mirrored, and how. Rules are evaluated in order; the first match wins. */
+/** A validated tag policy: which ENIs are mirrored, and how. Rules are evaluated in order; the first match wins. */
 export interface Policy {
   readonly version: 1;
-  /** A tag that, on the ENI or its instance, always excludes it. */
-  readonly optOut?: { readonly key: string; readonly value?: string };
+  /** A tag that, on the ENI or its instance, always excludes it; without `value`, any value opts out. */
+  readonly optOut?: { readonly tag: string; readonly value?: string };
+  readonly quotas: { readonly sourcesPerSession: number };
   readonly rules: readonly Rule[];
 }
 
 export interface Rule {
   readonly name: string;
-  /** Every listed tag must be present with that value; ENI tags override instance tags for the same key. */
-  readonly matchTags: Readonly<Record<string, string>>;
-  readonly mirror: {
-    readonly target: MirrorTarget;
-    readonly filterId: string;
-    readonly vni?: number;
-    readonly packetLength: number;
-    readonly enabled: boolean;
-    readonly priority: PriorityBand;
-  };
+  readonly match: Match;
+  /** What every ENI this rule matches is mirrored with (defaults filled in, VNI derived). */
+  readonly spec: MirrorSpec;
 }
+
+export interface Match {
+  /** Over the ENI's tags merged onto its instance's; absent when the rule selects by scope alone. */
+  readonly tags?: TagExpr;
+  readonly scope: Scope;
+  readonly enis: 'primary' | 'all';
+}
+
+/** Each present dimension must contain the ENI's value; absent dimensions do not restrict. */
+export interface Scope {
+  readonly regions?: readonly string[];
+  readonly vpcs?: readonly string[];
+  readonly vSwitches?: readonly string[];
+  readonly zones?: readonly string[];
+  /** Instance type families such as `ecs.g7`. */
+  readonly instanceTypeFamilies?: readonly string[];
+}
+
+export type TagExpr =
+  | { readonly all: readonly TagExpr[] }
+  | { readonly any: readonly TagExpr[] }
+  | { readonly not: TagExpr }
+  | { readonly tag: string; readonly exists: boolean }
+  | { readonly tag: string; readonly equals: string }
+  | { readonly tag: string; readonly in: readonly string[] }
+  | { readonly tag: string; readonly prefix: string };

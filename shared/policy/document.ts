@@ -1,0 +1,63 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Path } from './problems.js';
+
+/** A policy is a few kilobytes; anything near this is a mistake or an attack on the parser. */
+export const MAX_POLICY_BYTES = 256 * 1024;
+// Aliases let a small document expand exponentially ("billion laughs"); a policy needs few, if any.
+const MAX_ALIAS_EXPANSION = 100;
+
+export interface Position {
+  readonly line: number;
+  readonly col: number;
+}
+
+export interface ReadDocument {
+  /** The document as plain data, when it parsed. */
+  readonly value?: unknown;
+  /** Problems of the text itself. */
+  readonly syntax: ReadonlyArray<Position & { readonly message: string }>;
+  /** Where the field at `path` is, or its nearest ancestor present in the text. */
+  locate(path: Path): Position;
+}
+
+/** Reads one YAML (or JSON, which is YAML) document, keeping positions for the problems found in it later. */
+export function readDocument(text: string): ReadDocument {
+  const lineCounter = new LineCounter();
+  const at = (offset: number): Position => lineCounter.linePos(offset);
+  const start = { line: 1, col: 1 };
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_POLICY_BYTES) {
+    return { syntax: [{ ...start, message: `the document is ${bytes} bytes; a policy may be at most ${MAX_POLICY_BYTES}` }], locate: () => start };
+  }
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const locate = (path: Path) => at(offsetOf(doc, path));
+  // Warnings too: an unresolved tag such as !!js/function would otherwise be read silently as a string.
+  const syntax = [...doc.errors, ...doc.warnings].map((e) => ({ ...at(e.pos[0]), message: e.message }));
+  if (syntax.length > 0) return { syntax, locate };
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION }), syntax, locate };
+  } catch (err) {
+    return { syntax: [{ ...start, message: `${(err as Error).message}; refused` }], locate };
+  }
+}
+
+/** Walks the YAML nodes along `path`; a field is located at its key, a list item at the item. */
+function offsetOf(doc: Document, path: Path): number {
+  let node: unknown = doc.contents;
+  let offset = (node as Node | null)?.range?.[0] ?? 0;
+  for (const seg of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find((it) => (isScalar(it.key) ? String(it.key.value) : it.key) === String(seg));
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
+      node = node.items[seg];
+      offset = (node as Node).range?.[0] ?? offset;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}

@@ -1,0 +1,115 @@
+import { INSTANCE_TYPE_FAMILY, REGION, TAG_KEY, TAG_PREFIX, TAG_VALUE, VPC_ID, VSWITCH_ID, ZONE } from './formats.js';
+import { boolean, has, isMapping, list, mapping, oneOf, show, text, type Path, type Problems, type TextFormat } from './problems.js';
+import type { Match, Scope, TagExpr } from './types.js';
+
+const KINDS = ['all', 'any', 'not', 'tag'] as const;
+const OPERATORS = ['exists', 'equals', 'in', 'prefix'] as const;
+const MATCH_FIELDS = ['scope', 'enis'] as const;
+// Deep enough for any real policy; bounds the recursion a hostile document can cause.
+const MAX_DEPTH = 16;
+
+export const SCOPE_DIMENSIONS: Readonly<Record<keyof Scope, TextFormat>> = {
+  regions: REGION,
+  vpcs: VPC_ID,
+  vSwitches: VSWITCH_ID,
+  zones: ZONE,
+  instanceTypeFamilies: INSTANCE_TYPE_FAMILY,
+};
+
+/** A rule's `match`: a tag expression written directly in it, `scope`, and `enis`. */
+export function parseMatch(p: Problems, path: Path, v: unknown): Match | undefined {
+  if (!isMapping(v)) {
+    p.add(path, `expected a mapping with a tag expression (all, any, not or tag), scope and enis, got ${show(v)}`);
+    return undefined;
+  }
+  const exprKeys = Object.keys(v).filter((k) => !(MATCH_FIELDS as readonly string[]).includes(k));
+  const tags = exprKeys.length > 0 ? parseExpr(p, path, v, 0, MATCH_FIELDS) : undefined;
+  const scope = has(v, 'scope') ? parseScope(p, [...path, 'scope'], v.scope) : {};
+  if (exprKeys.length === 0 && !has(v, 'scope')) {
+    p.add(path, 'expected a tag expression (all, any, not or tag) or a scope: a rule never matches every ENI by default');
+  }
+  let enis: Match['enis'] | undefined = 'all';
+  if (has(v, 'enis') && v.enis !== 'primary' && v.enis !== 'all') {
+    p.add([...path, 'enis'], `expected primary or all, got ${show(v.enis)}`);
+    enis = undefined;
+  } else if (has(v, 'enis')) {
+    enis = v.enis as Match['enis'];
+  }
+  if ((exprKeys.length > 0 && !tags) || !scope || !enis) return undefined;
+  return { tags, scope, enis };
+}
+
+/**
+ * One node of a tag expression. `siblings` are fields that share the mapping (a rule's `match` holds the expression
+ * beside `scope` and `enis`) and are checked by the caller.
+ */
+function parseExpr(p: Problems, path: Path, v: unknown, depth: number, siblings: readonly string[] = []): TagExpr | undefined {
+  if (!isMapping(v)) {
+    p.add(path, `expected a tag condition {tag, exists|equals|in|prefix} or all, any, not; got ${show(v)}`);
+    return undefined;
+  }
+  if (depth > MAX_DEPTH) {
+    p.add(path, `expressions nest at most ${MAX_DEPTH} deep`);
+    return undefined;
+  }
+  const kinds = KINDS.filter((k) => has(v, k));
+  const kind = kinds.length === 1 ? kinds[0] : undefined;
+  const allowed: readonly string[] = kind === undefined ? [...KINDS, ...OPERATORS] : kind === 'tag' ? ['tag', ...OPERATORS] : [kind];
+  const unknown = Object.keys(v).filter((k) => !allowed.includes(k) && !siblings.includes(k));
+  for (const key of unknown) p.add([...path, key], `unknown field; expected ${[...allowed, ...siblings].join(', ')}`);
+  if (!kind) {
+    if (kinds.length > 1) p.add(path, `expected one of all, any, not, tag, got ${kinds.join(' and ')}; combine several conditions under all or any`);
+    else if (unknown.length === 0) p.add(path, 'expected a tag condition {tag, exists|equals|in|prefix} or all, any, not');
+    return undefined;
+  }
+  const at = [...path, kind];
+  if (kind === 'all' || kind === 'any') {
+    const items = list(p, at, v[kind], (ip, x) => parseExpr(p, ip, x, depth + 1));
+    return items && (kind === 'all' ? { all: items } : { any: items });
+  }
+  if (kind === 'not') {
+    const inner = parseExpr(p, at, v.not, depth + 1);
+    return inner && { not: inner };
+  }
+  return parseCondition(p, path, v);
+}
+
+function parseCondition(p: Problems, path: Path, v: Record<string, unknown>): TagExpr | undefined {
+  const tag = text(p, [...path, 'tag'], v.tag, TAG_KEY);
+  const op = oneOf(p, path, v, OPERATORS);
+  if (!op) return undefined;
+  const at = [...path, op];
+  switch (op) {
+    case 'exists': {
+      const exists = boolean(p, at, v.exists);
+      return tag !== undefined && exists !== undefined ? { tag, exists } : undefined;
+    }
+    case 'equals': {
+      const equals = text(p, at, v.equals, TAG_VALUE);
+      return tag !== undefined && equals !== undefined ? { tag, equals } : undefined;
+    }
+    case 'in': {
+      const values = list(p, at, v.in, (ip, x) => text(p, ip, x, TAG_VALUE));
+      return tag !== undefined && values ? { tag, in: values } : undefined;
+    }
+    case 'prefix': {
+      const prefix = text(p, at, v.prefix, TAG_PREFIX);
+      return tag !== undefined && prefix !== undefined ? { tag, prefix } : undefined;
+    }
+  }
+}
+
+function parseScope(p: Problems, path: Path, v: unknown): Scope | undefined {
+  const dims = Object.keys(SCOPE_DIMENSIONS) as Array<keyof Scope>;
+  const m = mapping(p, path, v, [], dims);
+  if (!m) return undefined;
+  const scope: Record<string, readonly string[]> = {};
+  let ok = true;
+  for (const dim of dims) {
+    if (!has(m, dim)) continue;
+    const values = list(p, [...path, dim], m[dim], (ip, x) => text(p, ip, x, SCOPE_DIMENSIONS[dim]));
+    if (values) scope[dim] = values;
+    else ok = false;
+  }
+  return ok ? scope : undefined;
+}

@@ -1,0 +1,78 @@
+import { RULE_NAME, TAG_KEY, TAG_VALUE } from './formats.js';
+import type { PriorityBand } from '../domain.js';
+import { has, integer, isMapping, list, mapping, show, text, type Path, type Problems } from './problems.js';
+import { parseMatch } from './schema-match.js';
+import { parseMirror, PRIORITY } from './schema-mirror.js';
+import type { Policy, Rule } from './types.js';
+
+// The default quota (reference §3); the hard ceiling is what one internal CLB target takes.
+const DEFAULT_SOURCES_PER_SESSION = 10;
+const MAX_SOURCES_PER_SESSION = 500;
+
+/** A parsed document as a Policy, or undefined with every problem recorded in `p`. */
+export function toPolicy(p: Problems, doc: unknown): Policy | undefined {
+  const m = mapping(p, [], doc, ['version', 'rules'], ['optOut', 'quotas']);
+  if (!m) return undefined;
+  if (has(m, 'version') && m.version !== 1) p.add(['version'], `expected 1, got ${JSON.stringify(m.version) ?? 'nothing'}`);
+  const optOut = has(m, 'optOut') ? parseOptOut(p, m.optOut) : undefined;
+  const quotas = has(m, 'quotas') ? parseQuotas(p, m.quotas) : { sourcesPerSession: DEFAULT_SOURCES_PER_SESSION };
+  // With the quota itself refused, pooled layouts are checked against the ceiling only, so its error is not repeated.
+  const perSession = quotas?.sourcesPerSession ?? MAX_SOURCES_PER_SESSION;
+  const rules = has(m, 'rules') ? list(p, ['rules'], m.rules, (path, r) => parseRule(p, path, r, perSession)) : undefined;
+  if (Array.isArray(m.rules)) checkAcrossRules(p, m.rules);
+  if (p.list.length > 0 || !rules || !quotas) return undefined;
+  return { version: 1, ...(optOut && { optOut }), quotas, rules };
+}
+
+function parseOptOut(p: Problems, v: unknown): Policy['optOut'] {
+  const m = mapping(p, ['optOut'], v, ['tag'], ['value']);
+  if (!m) return undefined;
+  const tag = text(p, ['optOut', 'tag'], m.tag, TAG_KEY);
+  const value = has(m, 'value') ? text(p, ['optOut', 'value'], m.value, TAG_VALUE) : undefined;
+  return tag === undefined ? undefined : { tag, ...(value !== undefined && { value }) };
+}
+
+function parseQuotas(p: Problems, v: unknown): Policy['quotas'] | undefined {
+  const m = mapping(p, ['quotas'], v, [], ['sourcesPerSession']);
+  if (!m) return undefined;
+  if (!has(m, 'sourcesPerSession')) return { sourcesPerSession: DEFAULT_SOURCES_PER_SESSION };
+  const n = integer(p, ['quotas', 'sourcesPerSession'], m.sourcesPerSession, 1, MAX_SOURCES_PER_SESSION);
+  return n === undefined ? undefined : { sourcesPerSession: n };
+}
+
+function parseRule(p: Problems, path: Path, v: unknown, sourcesPerSession: number): Rule | undefined {
+  const m = mapping(p, path, v, ['name', 'match', 'mirror']);
+  if (!m) return undefined;
+  const name = text(p, [...path, 'name'], m.name, RULE_NAME);
+  const match = has(m, 'match') ? parseMatch(p, [...path, 'match'], m.match) : undefined;
+  const spec = has(m, 'mirror') ? parseMirror(p, [...path, 'mirror'], m.mirror, name ?? '', sourcesPerSession) : undefined;
+  return name !== undefined && match && spec ? { name, match, spec } : undefined;
+}
+
+/**
+ * Names become the sessions' rule tag, and bands are the priorities a rule's sessions take: neither may be shared.
+ * Checked on every rule whose name or band is readable, so these problems are listed beside the others.
+ */
+function checkAcrossRules(p: Problems, raw: readonly unknown[]): void {
+  const names = raw.map((r) => (isMapping(r) && typeof r.name === 'string' ? r.name : undefined));
+  const bands = raw.map(bandOf);
+  raw.forEach((_, i) => {
+    const first = names.indexOf(names[i]);
+    if (names[i] !== undefined && first < i) p.add(['rules', i, 'name'], `${show(names[i])} is already the name of rules[${first}]`);
+    const band = bands[i];
+    const other = band ? bands.findIndex((o, j) => j < i && o !== undefined && o.min <= band.max && band.min <= o.max) : -1;
+    if (band && other >= 0) {
+      const o = bands[other] as PriorityBand;
+      const who = names[other] === undefined ? '' : ` of rule ${show(names[other])}`;
+      p.add(['rules', i, 'mirror', 'priority'], `band ${band.min}–${band.max} overlaps ${o.min}–${o.max}${who} (rules[${other}]); their sessions would compete for the same priorities`);
+    }
+  });
+}
+
+function bandOf(rule: unknown): PriorityBand | undefined {
+  const band = isMapping(rule) && isMapping(rule.mirror) ? rule.mirror.priority : undefined;
+  if (!isMapping(band)) return undefined;
+  const { min, max } = band;
+  const valid = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= PRIORITY.min && (n as number) <= PRIORITY.max;
+  return valid(min) && valid(max) && min <= max ? { min, max } : undefined;
+}
