@@ -125,7 +125,12 @@ export function createPlatform(state: CloudState, keyring: Keyring, opts: Platfo
     for (const spec of app.functions) fc.deploy(spec);
   }
   const unsubscribe = state.events.subscribe((event) => {
-    bus!.put(event);
+    // A service's write must never fail because of routing (an event naming a bus that does not exist, say).
+    try {
+      bus!.put(event);
+    } catch (err) {
+      log(`[localcloud] event ${event.id} (${event.type}) not routed: ${(err as Error).message}`);
+    }
   });
 
   const platform: Platform = {

@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { serveLocalCloud } from '../../localcloud/platform/serve.js';
+import { FIXTURE_SYAML, fc2Client } from './support.js';
+
+// `automirror localcloud`'s entry: one port, every endpoint printed, s.yaml's functions running with the policy given.
+const WORLD = fileURLToPath(new URL('../../worlds/default.json', import.meta.url));
+
+describe('serveLocalCloud', () => {
+  it('prints one endpoint per API and every function, and hands the functions the policy file', async () => {
+    const policy = join(mkdtempSync(join(tmpdir(), 'lc-policy-')), 'policy.yaml');
+    writeFileSync(policy, 'version: 1\n');
+    const { cloud, banner } = await serveLocalCloud({ world: WORLD, sYaml: FIXTURE_SYAML, policyFile: policy });
+    try {
+      const text = banner.join('\n');
+      for (const api of ['POP', 'Function Compute 3.0', 'Function Compute 2.0', 'EventBridge', 'MNS']) expect(text).toContain(api);
+      expect(text).toContain(`endpoint http://${cloud.endpoint}`);
+      expect(text).toMatch(/function lc-echo \(nodejs20, index\.handler\): tick \(timer\), nightly \(timer\)/);
+      const r = await fc2Client(cloud).invokeFunction('lc-test', 'lc-echo', 'policy?');
+      const { env } = JSON.parse(String(r.data));
+      expect(env).toMatchObject({ AUTOMIRROR_POLICY_FILE: policy, AUTOMIRROR_POLICY: '' });
+      // The real clock: timers are armed for their next real firing.
+      expect(cloud.fc.timers.nextFiring('lc-echo', 'tick')).toBeGreaterThan(Date.now());
+    } finally {
+      await cloud.close();
+    }
+  });
+
+  it('refuses to start when a function has not been built', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-app-'));
+    const yaml = [
+      'edition: 3.0.0',
+      'name: unbuilt',
+      'resources:',
+      '  fn:',
+      '    component: fc3',
+      '    props: { region: cn-hangzhou, functionName: unbuilt, runtime: nodejs20, code: ./dist/fn, handler: index.handler }',
+    ].join('\n');
+    writeFileSync(join(dir, 's.yaml'), yaml);
+    await expect(serveLocalCloud({ world: WORLD, sYaml: join(dir, 's.yaml') })).rejects.toThrow(/npm run build/);
+  });
+
+  it('reports s.yaml problems with their paths', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-app-'));
+    const yaml = [
+      'edition: 3.0.0',
+      'name: broken',
+      'vars: { region: cn-hangzhou }',
+      'resources:',
+      '  fn:',
+      '    component: fc3',
+      '    props: { region: "${vars.regoin}", functionName: f, runtime: nodejs22, code: ./x, handler: index.handler, memorySize: 100 }',
+    ].join('\n');
+    writeFileSync(join(dir, 's.yaml'), yaml);
+    const err = await serveLocalCloud({ world: WORLD, sYaml: join(dir, 's.yaml') }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/resources\.fn\.props\.region: \$\{vars\.regoin\} is not defined under vars/);
+    expect(err?.message).toMatch(/runtime: "nodejs22" cannot run/);
+    expect(err?.message).toMatch(/memorySize: 100 is not a multiple of 64/);
+  });
+});
