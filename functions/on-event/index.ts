@@ -1,6 +1,5 @@
 import middy from '@middy/core';
-import { EcsApi } from '../../shared/cloud/ecs.js';
-import { VpcMirrorApi } from '../../shared/cloud/vpc.js';
+import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { ensure } from '../../shared/engine/ensure.js';
 import { summarize } from '../../shared/engine/summary.js';
 import { parseEvent } from '../../shared/events/parse.js';
@@ -16,7 +15,7 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
     return { eventId: parsed.eventId, ignored: parsed.ignored };
   }
   const cloud = { ...context.cloud, regionId: parsed.subject.regionId };
-  const result = await ensure(parsed.subject, { policy: policyFromEnv(), ecs: new EcsApi(cloud), vpc: new VpcMirrorApi(cloud) }, { runId: `acs.ecs/${parsed.eventId}` });
+  const result = await ensure(parsed.subject, { policy: policyFromEnv(), ...engineAdapters(cloud) }, { runId: `acs.ecs/${parsed.eventId}`, deadline: context.deadline });
   const summary = summarize(result);
   log.info('event handled', { summary });
   const transient = summary.failed.filter((f) => f.retryable);

@@ -8,6 +8,12 @@ export interface StsCredentials {
 }
 
 /**
+ * Wraps every POP call (one HTTP request, a page of a list included): where retries, rate limits and call counting
+ * go without the adapters knowing. `send` repeats the same request, ClientToken included.
+ */
+export type CallWrapper = <T>(action: string, send: () => Promise<T>) => Promise<T>;
+
+/**
  * Where and as whom the adapters call the cloud. Without `endpoint` each product's public regional endpoint is used;
  * with it (e.g. `127.0.0.1:8080`) every POP product is called there over plain HTTP.
  */
@@ -17,6 +23,7 @@ export interface CloudConfig {
   credentials?: StsCredentials;
   endpoint?: string;
   timeoutMs?: number;
+  around?: CallWrapper;
 }
 
 /** The credential the SDK signs with: explicit keys when given, else Alibaba's default chain (env, profile, RAM role). */

@@ -1,6 +1,6 @@
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
-import { credentialFor, type CloudConfig } from './config.js';
+import { credentialFor, type CallWrapper, type CloudConfig } from './config.js';
 
 /** A POP RPC product: its API version and public endpoint pattern. */
 export interface PopProductInfo {
@@ -19,11 +19,13 @@ export const SLB: PopProductInfo = { version: '2014-05-15', endpoint: (r) => `sl
  */
 export class PopClient {
   private readonly client: OpenApi;
+  private readonly around: CallWrapper;
 
   constructor(
     private readonly product: PopProductInfo,
     cfg: CloudConfig,
   ) {
+    this.around = cfg.around ?? ((_action, send) => send());
     const timeout = cfg.timeoutMs ?? 10_000;
     this.client = new OpenApi(
       new $OpenApiUtil.Config({
@@ -51,7 +53,7 @@ export class PopClient {
       reqBodyType: 'formData',
       bodyType: 'json',
     });
-    const raw = await this.client.callApi(params, req, new $dara.RuntimeOptions({}));
+    const raw = await this.around(action, () => this.client.callApi(params, req, new $dara.RuntimeOptions({})));
     return $dara.cast<R>(raw, response);
   }
 }

@@ -35,6 +35,7 @@ export type SessionChanges = Partial<Pick<Session, 'name' | 'enabled' | 'priorit
 
 export interface SessionQuery {
   sourceId?: string;
+  targetId?: string;
   sessionIds?: readonly string[];
   tags?: Tags;
   priority?: number;
@@ -74,6 +75,7 @@ export class VpcMirrorApi implements MirrorSessions {
       const req = new ListTrafficMirrorSessionsRequest({
         regionId: this.cfg.regionId,
         trafficMirrorSourceId: query.sourceId,
+        trafficMirrorTargetId: query.targetId,
         trafficMirrorSessionIds: query.sessionIds ? [...query.sessionIds] : undefined,
         priority: query.priority,
         tags: query.tags ? Object.entries(query.tags).map(([key, value]) => new ListTrafficMirrorSessionsRequestTags({ key, value })) : undefined,

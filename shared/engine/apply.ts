@@ -1,79 +1,247 @@
 import { createHash } from 'node:crypto';
-import type { MirrorSessions } from '../cloud/vpc.js';
-import { CloudError, toCloudError } from '../cloud/errors.js';
-import type { Action, Outcome } from './actions.js';
-import { ownerTags, ruleOf } from './ownership.js';
+import { toCloudError, type CloudError } from '../cloud/errors.js';
+import type { MirrorSessions, SessionDraft } from '../cloud/vpc.js';
+import type { PriorityBand, Session } from '../domain.js';
+import type { Action, AddSourcesAction, CreateAction, DeleteAction, Outcome, RemoveSourcesAction, ReplaceAction, UpdateAction } from './actions.js';
+import { systemClock, type Clock } from './clock.js';
+import { execute, type Task } from './executor.js';
+import { mirrors } from './ownership.js';
+import { LIMITS } from './plan.js';
 import { priorityCandidates } from './priority.js';
+import { DEFAULT_SETTLE, settled, type SettleOptions } from './settle.js';
 
-/**
- * A ClientToken derived from the run and the action: a retried call in the same run is a no-op at the cloud,
- * while a later run (say, after a session was deleted by hand) is a new request.
- */
-export function clientToken(runId: string, ...parts: Array<string | number>): string {
-  return createHash('sha256').update([runId, ...parts].join('\u0000')).digest('hex').slice(0, 48);
+export interface ApplyOptions {
+  /** Names the run in ClientTokens: a retried call within the run is a no-op, a later run is a new request. */
+  readonly runId: string;
+  readonly clock?: Clock;
+  /** Actions in flight at once (default 8); actions on one session always run one after another. */
+  readonly concurrency?: number;
+  /** Epoch ms: no action starts after it; those left come back deferred. */
+  readonly deadline?: number;
+  readonly settle?: SettleOptions;
+  /** The sessions as read: a change to one that was not Created waits for it first. */
+  readonly observed?: readonly Session[];
 }
 
-/** Executes actions in order; a failure is reported in its outcome and does not stop the others. */
-export async function apply(actions: readonly Action[], vpc: MirrorSessions, runId: string): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
-  for (const action of actions) {
+/** A ClientToken derived from the run and the exact request, so a retry never duplicates and a new request is new. */
+export function clientToken(runId: string, op: string, request: unknown): string {
+  return createHash('sha256').update(`${runId}\u0000${op}\u0000${JSON.stringify(request)}`).digest('hex').slice(0, 48);
+}
+
+const sessionOf = (a: Action): string | undefined => ('sessionId' in a ? a.sessionId : undefined);
+const ok = (o: Outcome): boolean => o.status === 'done' || o.status === 'converged';
+
+/**
+ * Executes a plan's actions through the VPC adapter: bounded concurrency, one change in flight per session (each
+ * waits for the previous to settle), prerequisites first, nothing new after the deadline. A failure is reported in
+ * its outcome and stops only the actions that wait for it.
+ */
+export async function apply(actions: readonly Action[], vpc: MirrorSessions, opts: ApplyOptions): Promise<Outcome[]> {
+  const run = new Run(vpc, opts);
+  const last = new Map<string, string>();
+  const mustSettle = new Set<string>();
+  const tasks: Task<Outcome>[] = actions.map((action) => {
+    const after = [...(action.after ?? [])];
+    const sid = sessionOf(action);
+    const previous = sid ? last.get(sid) : undefined;
+    if (previous) after.push(previous);
+    if (sid) last.set(sid, action.id);
+    for (const a of after) mustSettle.add(a);
+    return { id: action.id, after, run: () => run.one(action, mustSettle.has(action.id)) };
+  });
+  const results = await execute(tasks, { concurrency: opts.concurrency ?? 8, clock: run.clock, deadline: opts.deadline }, ok);
+  return results.map((r, i) => ('result' in r ? r.result : { action: actions[i], status: 'deferred', reason: r.notStarted }));
+}
+
+class Run {
+  readonly clock: Clock;
+  private readonly unsettled: Set<string>;
+
+  constructor(
+    private readonly vpc: MirrorSessions,
+    private readonly opts: ApplyOptions,
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.unsettled = new Set((opts.observed ?? []).filter((s) => s.status !== 'Created').map((s) => s.id));
+  }
+
+  async one(action: Action, settleAfter: boolean): Promise<Outcome> {
     try {
-      outcomes.push(await applyOne(action, vpc, runId));
+      const sid = sessionOf(action);
+      if (sid && this.unsettled.delete(sid)) await this.settle(sid);
+      const outcome = await this.perform(action);
+      if (settleAfter && (outcome.status === 'done' || outcome.status === 'converged')) await this.settle(outcome.sessionId);
+      return outcome;
     } catch (err) {
       const e = toCloudError(err);
-      outcomes.push({ action, status: 'failed', error: `${e.code}: ${e.message}`, retryable: e.retryable });
+      return { action, status: 'failed', code: e.code, error: e.message, retryable: e.retryable };
     }
   }
-  return outcomes;
-}
 
-async function applyOne(action: Action, vpc: MirrorSessions, runId: string): Promise<Outcome> {
-  if (action.kind === 'delete') {
-    try {
-      await vpc.delete(action.sessionId, clientToken(runId, 'delete', action.sessionId));
-    } catch (err) {
-      if (!(err instanceof CloudError && err.code === 'ResourceNotFound.TrafficMirrorSession')) throw err;
-      return { action, status: 'converged', sessionId: action.sessionId, detail: 'already deleted' };
+  private perform(a: Action): Promise<Outcome> {
+    switch (a.kind) {
+      case 'create':
+        return this.create(a);
+      case 'replace':
+        return this.replace(a);
+      case 'add-sources':
+        return this.addSources(a);
+      case 'remove-sources':
+        return this.removeSources(a, a.eniIds);
+      case 'update':
+        return this.update(a);
+      case 'delete':
+        return this.delete(a);
     }
-    return { action, status: 'done', sessionId: action.sessionId };
   }
-  return create(action, vpc, runId);
-}
 
-/**
- * Creates the session, probing the rule's priority band. The cloud's one-priority-per-region rule is the arbiter
- * between concurrent invocations: after a refusal the truth is re-read, so losing the race to another invocation
- * for the same ENI converges instead of creating a duplicate, whatever the refusal's code.
- */
-async function create(action: Extract<Action, { kind: 'create' }>, vpc: MirrorSessions, runId: string): Promise<Outcome> {
-  const { spec, eniId } = action;
-  let lastError: CloudError | undefined;
-  for (const priority of priorityCandidates(spec.priorityBand, spec.rule, eniId)) {
+  private settle(sessionId: string): Promise<Session | undefined> {
+    return settled(this.vpc, sessionId, this.clock, this.opts.settle ?? DEFAULT_SETTLE);
+  }
+
+  private token(op: string, request: unknown): string {
+    return clientToken(this.opts.runId, op, request);
+  }
+
+  /**
+   * Tries `write` at each priority of the band from `first` on. The cloud's one-priority-per-region rule is the
+   * arbiter: after a refusal the truth is re-read (who holds that priority), never guessed from the error code.
+   * `onHeld` decides when someone holds it (undefined: probe on); a refusal while nobody holds it goes to `otherwise`.
+   */
+  private async probe(
+    band: PriorityBand,
+    first: number,
+    write: (priority: number) => Promise<Outcome>,
+    onHeld: (holders: Session[], priority: number) => Outcome | undefined,
+    otherwise: (e: CloudError) => Promise<Outcome>,
+  ): Promise<Outcome | undefined> {
+    for (const priority of priorityCandidates(band, first)) {
+      try {
+        return await write(priority);
+      } catch (err) {
+        const e = toCloudError(err);
+        if (e.retryable) throw e;
+        const holders = await this.vpc.list({ priority });
+        if (holders.length === 0) return otherwise(e);
+        const decided = onHeld(holders, priority);
+        if (decided) return decided;
+      }
+    }
+    return undefined;
+  }
+
+  private async create(a: CreateAction | ReplaceAction): Promise<Outcome> {
+    const d = a.draft;
+    const outcome = await this.probe(
+      a.band,
+      d.priority,
+      async (priority) => {
+        const request: SessionDraft = { ...d, priority };
+        return { action: a, status: 'done', sessionId: await this.vpc.create(request, this.token('create', request)), priority };
+      },
+      (holders, priority) => {
+        const same = holders.find((s) => mirrors(s, a.rule, d.sourceIds));
+        return same && { action: a, status: 'converged', sessionId: same.id, detail: `${same.id} (priority ${priority}) already mirrors ${d.sourceIds.join(', ')} under rule ${a.rule}` };
+      },
+      (e) => this.diagnose(a, a.rule, d.sourceIds, e),
+    );
+    return outcome ?? { action: a, status: 'blocked', reason: `rule ${a.rule}'s priority band ${a.band.min}–${a.band.max} has no free priority` };
+  }
+
+  /** The new session first (no gap), unless the ENI has no free slot: then the old one goes first. */
+  private async replace(a: ReplaceAction): Promise<Outcome> {
+    const old = { action: a, sessionId: a.sessionId };
+    if (a.breakFirst) {
+      await this.deleteSession(old.sessionId);
+      await this.settle(old.sessionId);
+      return this.create(a);
+    }
+    const created = await this.create(a);
+    if (ok(created)) await this.deleteSession(old.sessionId);
+    return created;
+  }
+
+  private async addSources(a: AddSourcesAction): Promise<Outcome> {
     try {
-      const id = await vpc.create(
-        {
-          name: spec.sessionName,
-          sourceIds: [eniId],
-          target: spec.targets[0].target,
-          filterId: spec.filterId,
-          priority,
-          vni: spec.vni,
-          packetLength: spec.packetLength,
-          enabled: spec.enabled,
-          tags: ownerTags(spec.rule),
-        },
-        clientToken(runId, 'create', spec.rule, eniId, priority),
-      );
-      return { action, status: 'done', sessionId: id, priority };
+      await this.vpc.addSources(a.sessionId, a.eniIds, this.token('add', [a.sessionId, a.eniIds]));
+      return { action: a, status: 'done', sessionId: a.sessionId };
     } catch (err) {
       const e = toCloudError(err);
       if (e.retryable) throw e;
-      const holders = await vpc.list({ priority });
-      if (holders.length === 0) throw e; // the refusal was not about the priority
-      const mine = (await vpc.list({ sourceId: eniId })).find((s) => ruleOf(s) === spec.rule && s.status !== 'Deleting');
-      if (mine) return { action, status: 'converged', sessionId: mine.id, detail: `another invocation created it at priority ${mine.priority}` };
-      lastError = e;
+      return this.diagnose(a, a.rule, a.eniIds, e);
     }
   }
-  throw lastError ?? new CloudError('PriorityBandExhausted', `no free priority in ${spec.priorityBand.min}–${spec.priorityBand.max}`, false);
+
+  /**
+   * After a refusal to place `sources` under `rule`: already placed (by another invocation) is success; an ENI
+   * whose 3 session slots filled up meanwhile is blocked, with the sessions in the way; anything else failed.
+   */
+  private async diagnose(a: Action, rule: string, sources: readonly string[], e: CloudError): Promise<Outcome> {
+    const on = await Promise.all(sources.map((src) => this.vpc.list({ sourceId: src })));
+    const holder = on[0].find((s) => mirrors(s, rule, sources));
+    if (holder) return { action: a, status: 'converged', sessionId: holder.id, detail: `${holder.id} already mirrors ${sources.join(', ')} under rule ${rule}` };
+    const full = sources.findIndex((_, i) => on[i].length >= LIMITS.sessionsPerEni);
+    if (full >= 0) {
+      return { action: a, status: 'blocked', reason: `${sources[full]} is already a source of ${on[full].length} sessions (${on[full].map((s) => s.id).join(', ')}), the limit per ENI` };
+    }
+    return { action: a, status: 'failed', code: e.code, error: e.message, retryable: false };
+  }
+
+  /** Removes what is still there; sources already gone from the session (or the session itself) count as done. */
+  private async removeSources(a: RemoveSourcesAction, sources: readonly string[], again = true): Promise<Outcome> {
+    try {
+      await this.vpc.removeSources(a.sessionId, sources, this.token('remove', [a.sessionId, sources]));
+      return { action: a, status: 'done', sessionId: a.sessionId };
+    } catch (err) {
+      const e = toCloudError(err);
+      if (e.retryable) throw e;
+      const [s] = await this.vpc.list({ sessionIds: [a.sessionId] });
+      const left = s ? sources.filter((x) => s.sourceIds.includes(x)) : [];
+      if (left.length === 0) return { action: a, status: 'converged', sessionId: a.sessionId, detail: s ? 'the sources had already left' : 'the session is gone' };
+      if (again && left.length < sources.length) return this.removeSources(a, left, false);
+      return { action: a, status: 'failed', code: e.code, error: e.message, retryable: false };
+    }
+  }
+
+  private async update(a: UpdateAction): Promise<Outcome> {
+    const write = async (priority?: number): Promise<Outcome> => {
+      const set = priority === undefined ? a.set : { ...a.set, priority };
+      await this.vpc.update(a.sessionId, set, this.token('update', [a.sessionId, set]));
+      return { action: a, status: 'done', sessionId: a.sessionId, priority };
+    };
+    const refused = async (e: CloudError): Promise<Outcome> => {
+      const [s] = await this.vpc.list({ sessionIds: [a.sessionId] });
+      return { action: a, status: 'failed', code: e.code, error: s ? e.message : `${a.sessionId} no longer exists`, retryable: false };
+    };
+    if (a.set.priority === undefined) {
+      try {
+        return await write();
+      } catch (err) {
+        const e = toCloudError(err);
+        if (e.retryable) throw e;
+        return refused(e);
+      }
+    }
+    const outcome = await this.probe(a.band, a.set.priority, write, (holders) => (holders.some((s) => s.id === a.sessionId) ? { action: a, status: 'converged', sessionId: a.sessionId, detail: 'already at that priority' } : undefined), refused);
+    return outcome ?? { action: a, status: 'blocked', reason: `rule ${a.rule}'s priority band ${a.band.min}–${a.band.max} has no free priority to move ${a.sessionId} into` };
+  }
+
+  private async delete(a: DeleteAction): Promise<Outcome> {
+    const gone = await this.deleteSession(a.sessionId);
+    return gone ? { action: a, status: 'converged', sessionId: a.sessionId, detail: 'already deleted' } : { action: a, status: 'done', sessionId: a.sessionId };
+  }
+
+  /** Deletes; true when it was already gone or going (re-read after a refusal, whatever the code said). */
+  private async deleteSession(sessionId: string): Promise<boolean> {
+    try {
+      await this.vpc.delete(sessionId, this.token('delete', sessionId));
+      return false;
+    } catch (err) {
+      const e = toCloudError(err);
+      if (e.retryable) throw e;
+      const [s] = await this.vpc.list({ sessionIds: [sessionId] });
+      if (!s || s.status === 'Deleting') return true;
+      throw e;
+    }
+  }
 }

@@ -1,11 +1,12 @@
 import type { EcsInventory } from '../cloud/ecs.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
-import type { Eni, Instance, Session, Subject } from '../domain.js';
+import type { MirrorSpec, Subject } from '../domain.js';
 import { evaluate, type Decision } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
-import type { Action, Outcome } from './actions.js';
-import { apply } from './apply.js';
-import { plan } from './plan.js';
+import type { Action, Deferred, Outcome, Plan, Unmirrored } from './actions.js';
+import { apply, type ApplyOptions } from './apply.js';
+import { readEnis, readSessions, readTargets, targetsToRead, type Observed } from './observe.js';
+import { plan, type PlanOptions } from './plan.js';
 
 export interface EnsureDeps {
   readonly policy: Policy;
@@ -13,31 +14,42 @@ export interface EnsureDeps {
   readonly vpc: MirrorSessions;
 }
 
+export interface EnsureOptions extends Omit<ApplyOptions, 'observed'>, PlanOptions {
+  /** Plan only: nothing is written, `outcomes` is empty. */
+  readonly dryRun?: boolean;
+}
+
 export interface EnsureResult {
   readonly subject: Subject;
+  readonly observed: Observed;
   readonly decisions: readonly Decision[];
+  readonly plan: Plan;
   readonly actions: readonly Action[];
   readonly outcomes: readonly Outcome[];
+  /** ENIs not ready yet and actions not started (deadline, unmet prerequisite): for the deferral queue. */
+  readonly deferred: readonly Deferred[];
+  /** ENIs that should be mirrored and are not, with why: from the plan, and from refusals the re-read truth explained. */
+  readonly unmirrored: readonly Unmirrored[];
 }
 
-/** Reads the subject's ENIs, instances and sessions: the actual state the plan is computed against. */
-async function observe(subject: Subject, deps: EnsureDeps): Promise<{ enis: Eni[]; instances: Map<string, Instance>; sessions: Session[] }> {
-  const enis = new Map<string, Eni>();
-  for (const instanceId of subject.instanceIds) for (const e of await deps.ecs.enis({ instanceId })) enis.set(e.id, e);
-  const loose = subject.eniIds.filter((id) => !enis.has(id));
-  if (loose.length > 0) for (const e of await deps.ecs.enis({ eniIds: loose })) enis.set(e.id, e);
-  const instanceIds = [...new Set([...subject.instanceIds, ...[...enis.values()].flatMap((e) => (e.instanceId ? [e.instanceId] : []))])];
-  const instances = new Map((instanceIds.length > 0 ? await deps.ecs.instances(instanceIds) : []).map((i) => [i.id, i]));
-  const sessions = new Map<string, Session>();
-  for (const eni of enis.values()) for (const s of await deps.vpc.list({ sourceId: eni.id })) sessions.set(s.id, s);
-  return { enis: [...enis.values()], instances, sessions: [...sessions.values()] };
-}
-
-/** One reconcile of a subject: observe, decide per ENI, plan against the actual sessions, apply (unless dry-run). */
-export async function ensure(subject: Subject, deps: EnsureDeps, opts: { runId: string; dryRun?: boolean }): Promise<EnsureResult> {
-  const { enis, instances, sessions } = await observe(subject, deps);
-  const decisions = enis.map((e) => evaluate(deps.policy, e, e.instanceId ? instances.get(e.instanceId) : undefined));
-  const actions = plan(decisions, sessions);
-  const outcomes = opts.dryRun ? [] : await apply(actions, deps.vpc, opts.runId);
-  return { subject, decisions, actions, outcomes };
+/**
+ * One reconcile of a subject (a few instances or ENIs): read only what concerns them, decide per ENI, plan against
+ * the actual sessions, apply (unless dry-run). ENIs and instances the subject names that no longer exist are
+ * taken out of owned sessions.
+ */
+export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOptions & { readonly runId: string }): Promise<EnsureResult> {
+  const found = await readEnis(subject, deps.ecs);
+  const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined));
+  const sessions = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc);
+  const specs = new Map(decisions.flatMap((d): Array<[string, MirrorSpec]> => ('spec' in d ? [[d.eniId, d.spec]] : [])));
+  const onTargets = await readTargets(targetsToRead(specs, sessions), deps.vpc);
+  const observed: Observed = { ...found, sessions: [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()] };
+  const p = plan(
+    { decisions, enis: found.enis, sessions: observed.sessions, rules: deps.policy.rules.map((r) => r.name), gone: found.goneEnis },
+    { sourcesPerSession: opts.sourcesPerSession },
+  );
+  const outcomes = opts.dryRun ? [] : await apply(p.actions, deps.vpc, { ...opts, observed: observed.sessions });
+  const deferred = [...p.deferred, ...outcomes.flatMap((o): Deferred[] => (o.status === 'deferred' ? [{ eniIds: o.action.eniIds, reason: o.reason, action: o.action }] : []))];
+  const blocked = outcomes.flatMap((o) => (o.status === 'blocked' ? o.action.eniIds.map((eniId) => ({ eniId, rule: o.action.rule ?? '', reason: o.reason })) : []));
+  return { subject, observed, decisions, plan: p, actions: p.actions, outcomes, deferred, unmirrored: [...p.unmirrored, ...blocked] };
 }

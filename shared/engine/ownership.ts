@@ -10,3 +10,7 @@ export const ownerTags = (rule: string): Tags => ({ [OWNER_TAG]: OWNER_VALUE, [R
 export const isOwned = (s: Session): boolean => s.tags[OWNER_TAG] === OWNER_VALUE;
 
 export const ruleOf = (s: Session): string | undefined => (isOwned(s) ? s.tags[RULE_TAG] : undefined);
+
+/** Whether `s` is automirror's live session of `rule` mirroring every one of `sources`. */
+export const mirrors = (s: Session, rule: string, sources: readonly string[]): boolean =>
+  ruleOf(s) === rule && s.status !== 'Deleting' && sources.every((x) => s.sourceIds.includes(x));

@@ -1,27 +1,38 @@
+import type { FieldChange } from './actions.js';
 import type { EnsureResult } from './ensure.js';
 
-/** What an invocation did, for its log line and return value: created, skipped (with why), failed. */
+/** What an invocation did, for its log line and return value, ENI by ENI, with why. */
 export interface EnsureSummary {
   readonly cause: string;
   readonly created: Array<{ eniId: string; sessionId: string; rule: string; priority?: number }>;
+  readonly added: Array<{ eniId: string; sessionId: string; rule: string }>;
+  readonly updated: Array<{ sessionId: string; rule: string; changes: readonly FieldChange[] }>;
+  readonly removed: Array<{ eniId: string; sessionId: string; reason: string }>;
   readonly deleted: Array<{ sessionId: string; reason: string }>;
   readonly unchanged: Array<{ eniId: string; reason: string }>;
   readonly skipped: Array<{ eniId: string; reason: string }>;
+  readonly unmirrored: Array<{ eniId: string; rule: string; reason: string }>;
+  readonly deferred: Array<{ eniIds: readonly string[]; reason: string }>;
   readonly failed: Array<{ reason: string; error: string; retryable: boolean }>;
 }
 
 export function summarize(r: EnsureResult): EnsureSummary {
-  const s: EnsureSummary = { cause: r.subject.cause, created: [], deleted: [], unchanged: [], skipped: [], failed: [] };
-  const acted = new Set(r.actions.flatMap((a) => (a.kind === 'create' ? [a.eniId] : [])));
+  const s: EnsureSummary = { cause: r.subject.cause, created: [], added: [], updated: [], removed: [], deleted: [], unchanged: [], skipped: [], unmirrored: [...r.unmirrored], deferred: [], failed: [] };
+  const touched = new Set([...r.actions.flatMap((a) => a.eniIds), ...r.unmirrored.map((u) => u.eniId), ...r.deferred.flatMap((d) => d.eniIds)]);
   for (const d of r.decisions) {
     if ('excluded' in d) s.skipped.push({ eniId: d.eniId, reason: d.excluded });
-    else if (!acted.has(d.eniId)) s.unchanged.push({ eniId: d.eniId, reason: `already mirrored by rule ${d.spec.rule}` });
+    else if (!touched.has(d.eniId)) s.unchanged.push({ eniId: d.eniId, reason: `already mirrored by rule ${d.spec.rule}` });
   }
+  for (const d of r.deferred) s.deferred.push({ eniIds: d.eniIds, reason: d.reason });
   for (const o of r.outcomes) {
     const a = o.action;
-    if (o.status === 'failed') s.failed.push({ reason: a.reason, error: o.error, retryable: o.retryable });
-    else if (o.status === 'converged') s.unchanged.push({ eniId: a.kind === 'create' ? a.eniId : a.sessionId, reason: o.detail });
-    else if (a.kind === 'create') s.created.push({ eniId: a.eniId, sessionId: o.sessionId, rule: a.spec.rule, priority: o.priority });
+    if (o.status === 'failed') s.failed.push({ reason: a.reason, error: `${o.code}: ${o.error}`, retryable: o.retryable });
+    else if (o.status === 'converged') for (const eniId of a.eniIds) s.unchanged.push({ eniId, reason: o.detail });
+    else if (o.status !== 'done') continue;
+    else if (a.kind === 'create' || a.kind === 'replace') for (const eniId of a.eniIds) s.created.push({ eniId, sessionId: o.sessionId, rule: a.rule, priority: o.priority });
+    else if (a.kind === 'add-sources') for (const eniId of a.eniIds) s.added.push({ eniId, sessionId: a.sessionId, rule: a.rule });
+    else if (a.kind === 'update') s.updated.push({ sessionId: a.sessionId, rule: a.rule, changes: a.changes });
+    else if (a.kind === 'remove-sources') for (const p of a.perEni) s.removed.push({ eniId: p.eniId, sessionId: a.sessionId, reason: p.reason });
     else s.deleted.push({ sessionId: a.sessionId, reason: a.reason });
   }
   return s;

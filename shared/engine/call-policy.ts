@@ -1,0 +1,44 @@
+import type { CallWrapper, CloudConfig } from '../cloud/config.js';
+import { EcsApi } from '../cloud/ecs.js';
+import { VpcMirrorApi } from '../cloud/vpc.js';
+import { systemClock, type Clock } from './clock.js';
+import { RateLimiter } from './rate-limiter.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+
+export interface CallPolicyOptions {
+  readonly clock?: Clock;
+  readonly retry?: RetryPolicy;
+  readonly limiter?: RateLimiter;
+  readonly random?: () => number;
+}
+
+/**
+ * How the engine calls the cloud: each POP request waits for its operation's rate-limit slot and is retried with
+ * backoff on retryable failures; a throttling answer slows every caller of that operation, not just this one.
+ */
+export function callPolicy(opts: CallPolicyOptions = {}): CallWrapper {
+  const clock = opts.clock ?? systemClock;
+  const limiter = opts.limiter ?? new RateLimiter(clock);
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  return (action, send) =>
+    withRetry(
+      async () => {
+        await limiter.acquire(action);
+        return send();
+      },
+      retry,
+      { clock, random: opts.random, onRetryable: (e, wait) => /Throttling/.test(e.code) && limiter.pause(action, wait) },
+    );
+}
+
+/**
+ * The ECS and VPC adapters as the engine uses them: every request under `callPolicy`. A wrapper already in the
+ * config (e.g. call counting) stays innermost, so it sees each attempt.
+ */
+export function engineAdapters(cfg: CloudConfig, opts: CallPolicyOptions = {}): { ecs: EcsApi; vpc: VpcMirrorApi } {
+  const policy = callPolicy(opts);
+  const inner = cfg.around;
+  const around: CallWrapper = inner ? (action, send) => policy(action, () => inner(action, send)) : policy;
+  const c = { ...cfg, around };
+  return { ecs: new EcsApi(c), vpc: new VpcMirrorApi(c) };
+}

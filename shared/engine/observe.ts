@@ -1,0 +1,70 @@
+import type { EcsInventory } from '../cloud/ecs.js';
+import type { MirrorSessions } from '../cloud/vpc.js';
+import type { Eni, Instance, MirrorSpec, Session, Subject } from '../domain.js';
+import { mapConcurrent } from './concurrent.js';
+import { inPool } from './desired.js';
+import { mirrors } from './ownership.js';
+
+/** Reads in flight at once while observing. */
+const READS = 8;
+
+export interface Observed {
+  readonly enis: readonly Eni[];
+  readonly instances: ReadonlyMap<string, Instance>;
+  /** Sessions touching the subject's ENIs (owned or not), then those on the targets new placements need. */
+  readonly sessions: readonly Session[];
+  /** ENIs the subject names that the cloud no longer has. */
+  readonly goneEnis: readonly string[];
+  /** Instances the subject names that the cloud no longer has (their ENIs can't be listed any more). */
+  readonly goneInstances: readonly string[];
+}
+
+/**
+ * The subject's ENIs and instances: one DescribeNetworkInterfaces per instance (plus one per 100 ENIs named
+ * directly) and one DescribeInstances, in parallel.
+ */
+export async function readEnis(subject: Subject, ecs: EcsInventory): Promise<Pick<Observed, 'enis' | 'instances' | 'goneEnis' | 'goneInstances'>> {
+  const [instances, loose, perInstance] = await Promise.all([
+    subject.instanceIds.length > 0 ? ecs.instances(subject.instanceIds) : [],
+    subject.eniIds.length > 0 ? ecs.enis({ eniIds: subject.eniIds }) : [],
+    mapConcurrent(subject.instanceIds, READS, (instanceId) => ecs.enis({ instanceId })),
+  ]);
+  const enis = new Map([...perInstance.flat(), ...loose].map((e) => [e.id, e]));
+  const byId = new Map(instances.map((i) => [i.id, i]));
+  const missing = [...new Set([...enis.values()].flatMap((e) => (e.instanceId && !byId.has(e.instanceId) ? [e.instanceId] : [])))];
+  if (missing.length > 0) for (const i of await ecs.instances(missing)) byId.set(i.id, i);
+  return {
+    enis: [...enis.values()],
+    instances: byId,
+    goneEnis: subject.eniIds.filter((id) => !enis.has(id)),
+    goneInstances: subject.instanceIds.filter((id) => !byId.has(id)),
+  };
+}
+
+/**
+ * Every session touching the given ENIs, one ListTrafficMirrorSessions by TrafficMirrorSourceId each. Per ENI
+ * rather than one list by our owner tag: the answer is at most 3 sessions whatever the region holds, and it shows
+ * the sessions we don't own, which take the ENI's slots.
+ */
+export async function readSessions(eniIds: readonly string[], vpc: MirrorSessions): Promise<Session[]> {
+  const lists = await mapConcurrent(eniIds, READS, (sourceId) => vpc.list({ sourceId }));
+  return [...new Map(lists.flat().map((s) => [s.id, s])).values()];
+}
+
+/**
+ * The pool targets a plan may place into: those of specs with an ENI no session of its rule mirrors yet, or with
+ * a session on a target outside the pool. Reading every session on them gives the capacity left (owned or not)
+ * and the pooled sessions to fill. Nothing is read when everything is in place.
+ */
+export function targetsToRead(specs: ReadonlyMap<string, MirrorSpec>, sessions: readonly Session[]): string[] {
+  const ids = new Set<string>();
+  for (const [eniId, spec] of specs) {
+    const mine = sessions.filter((s) => mirrors(s, spec.rule, [eniId]));
+    if (mine.length === 0 || mine.some((s) => !inPool(spec, s.target))) for (const t of spec.targets) ids.add(t.target.id);
+  }
+  return [...ids].sort();
+}
+
+export async function readTargets(targetIds: readonly string[], vpc: MirrorSessions): Promise<Session[]> {
+  return (await mapConcurrent(targetIds, READS, (targetId) => vpc.list({ targetId }))).flat();
+}

@@ -1,0 +1,53 @@
+import type { MirrorTarget, PoolTarget, Session } from '../domain.js';
+
+export const targetLabel = (t: MirrorTarget): string => `${t.kind}:${t.id}`;
+
+export const sameTarget = (a: MirrorTarget, b: MirrorTarget): boolean => a.kind === b.kind && a.id === b.id;
+
+/** Zone affinity tiers: a target of the ENI's zone, then one serving any zone, then one preferring another zone. */
+function tier(t: PoolTarget, zoneId: string | undefined): number {
+  if (t.zoneId === undefined) return 1;
+  return zoneId !== undefined && t.zoneId === zoneId ? 0 : 2;
+}
+
+/**
+ * Sources per mirror target, counting every session read (owned or not) plus what the plan places, so no target
+ * is filled past its capacity.
+ */
+export class TargetBook {
+  private readonly used = new Map<string, number>();
+
+  constructor(sessions: readonly Session[]) {
+    for (const s of sessions) this.add(s.target.id, s.sourceIds.length);
+  }
+
+  usage(targetId: string): number {
+    return this.used.get(targetId) ?? 0;
+  }
+
+  add(targetId: string, n: number): void {
+    this.used.set(targetId, this.usage(targetId) + n);
+  }
+
+  /**
+   * The pool target for `n` more sources from an ENI in `zoneId`: zone affinity first, then the most remaining
+   * capacity, then pool order; undefined when no target has room.
+   */
+  choose(pool: readonly PoolTarget[], zoneId: string | undefined, n: number): PoolTarget | undefined {
+    let best: PoolTarget | undefined;
+    let bestTier = Infinity;
+    let bestRoom = -Infinity;
+    for (const t of pool) {
+      const room = t.capacity - this.usage(t.target.id);
+      if (room < n) continue;
+      const k = tier(t, zoneId);
+      if (k < bestTier || (k === bestTier && room > bestRoom)) [best, bestTier, bestRoom] = [t, k, room];
+    }
+    return best;
+  }
+
+  /** "lb-a 500/500, lb-b 498/500": why a pool had no room, for a report. */
+  describe(pool: readonly PoolTarget[]): string {
+    return pool.map((t) => `${t.target.id} ${this.usage(t.target.id)}/${t.capacity}`).join(', ');
+  }
+}
