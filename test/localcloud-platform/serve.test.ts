@@ -9,6 +9,14 @@ import { FIXTURE_SYAML, fc2Client } from './support.js';
 // `automirror localcloud`'s entry: one port, every endpoint printed, s.yaml's functions running with the policy given.
 const WORLD = fileURLToPath(new URL('../../worlds/default.json', import.meta.url));
 
+/** A one-function s.yaml in a scratch directory. */
+function appWith(props: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-app-'));
+  const yaml = ['edition: 3.0.0', 'name: scratch', 'vars: { region: cn-hangzhou }', 'resources:', '  fn:', '    component: fc3', `    props: ${props}`].join('\n');
+  writeFileSync(join(dir, 's.yaml'), yaml);
+  return join(dir, 's.yaml');
+}
+
 describe('serveLocalCloud', () => {
   it('prints one endpoint per API and every function, and hands the functions the policy file', async () => {
     const policy = join(mkdtempSync(join(tmpdir(), 'lc-policy-')), 'policy.yaml');
@@ -30,32 +38,13 @@ describe('serveLocalCloud', () => {
   });
 
   it('refuses to start when a function has not been built', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lc-app-'));
-    const yaml = [
-      'edition: 3.0.0',
-      'name: unbuilt',
-      'resources:',
-      '  fn:',
-      '    component: fc3',
-      '    props: { region: cn-hangzhou, functionName: unbuilt, runtime: nodejs20, code: ./dist/fn, handler: index.handler }',
-    ].join('\n');
-    writeFileSync(join(dir, 's.yaml'), yaml);
-    await expect(serveLocalCloud({ world: WORLD, sYaml: join(dir, 's.yaml') })).rejects.toThrow(/npm run build/);
+    const sYaml = appWith('{ region: cn-hangzhou, functionName: unbuilt, runtime: nodejs20, code: ./dist/fn, handler: index.handler }');
+    await expect(serveLocalCloud({ world: WORLD, sYaml })).rejects.toThrow(/npm run build/);
   });
 
   it('reports s.yaml problems with their paths', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lc-app-'));
-    const yaml = [
-      'edition: 3.0.0',
-      'name: broken',
-      'vars: { region: cn-hangzhou }',
-      'resources:',
-      '  fn:',
-      '    component: fc3',
-      '    props: { region: "${vars.regoin}", functionName: f, runtime: nodejs22, code: ./x, handler: index.handler, memorySize: 100 }',
-    ].join('\n');
-    writeFileSync(join(dir, 's.yaml'), yaml);
-    const err = await serveLocalCloud({ world: WORLD, sYaml: join(dir, 's.yaml') }).then(
+    const sYaml = appWith('{ region: "${vars.regoin}", functionName: f, runtime: nodejs22, code: ./x, handler: index.handler, memorySize: 100 }');
+    const err = await serveLocalCloud({ world: WORLD, sYaml }).then(
       () => undefined,
       (e: Error) => e,
     );
