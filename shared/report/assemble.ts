@@ -1,0 +1,86 @@
+import {
+  REPORT_SCHEMA,
+  REPORT_VERSION,
+  type DriftItem,
+  type DriftReport,
+  type ExcludedEni,
+  type FailedEvent,
+  type MirroredEni,
+  type PolicyInfo,
+  type ReportError,
+  type ReportMode,
+  type RunInfo,
+  type UnmirroredEni,
+} from './model.js';
+import { computeTotals } from './totals.js';
+
+/** One ENI's coverage state, as the builder takes it. */
+export type CoverageEntry =
+  | ({ readonly state: 'mirrored' } & MirroredEni)
+  | ({ readonly state: 'excluded' } & ExcludedEni)
+  | ({ readonly state: 'unmirrored' } & UnmirroredEni);
+
+/** Everything about a report but its contents and what is derived from them. */
+export interface ReportHeader {
+  readonly generatedAt: string;
+  readonly accountId?: string;
+  readonly regions: readonly string[];
+  readonly mode: ReportMode;
+  readonly policy: PolicyInfo;
+  readonly run: Omit<RunInfo, 'complete'>;
+}
+
+/** Contents in the order they were learnt: where one resource comes twice, the later entry wins. */
+export interface ReportContents {
+  readonly items: readonly DriftItem[];
+  readonly coverage: readonly CoverageEntry[];
+  readonly failedEvents: readonly FailedEvent[];
+  readonly errors: readonly ReportError[];
+}
+
+const byKey = <T>(list: readonly T[], key: (x: T) => string): T[] => [...new Map(list.map((x) => [key(x), x])).values()];
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Orders by the first key that differs; stable, so equal keys keep their insertion order. */
+const sortBy = <T>(list: readonly T[], ...keys: Array<(x: T) => string>): T[] =>
+  [...list].sort((a, b) => keys.reduce((c, k) => c || compare(k(a), k(b)), 0));
+
+const itemKey = (i: DriftItem) => [i.regionId, i.kind, i.id, i.rule ?? ''].join('\u0000');
+const eniKey = (e: { regionId: string; eniId: string }) => `${e.regionId}\u0000${e.eniId}`;
+
+/** Strips the builder's `state` tag off a coverage entry. */
+function entry<E extends CoverageEntry>(e: E): Omit<E, 'state'> {
+  const { state: _state, ...rest } = e;
+  return rest;
+}
+
+/**
+ * The finished document: an item per (region, kind, id, rule), an ENI in one coverage state and a failed event per
+ * message id (the later entry wins: work deferred in one invocation and done in the next, a message received
+ * twice), everything sorted so that the same findings always give the same document, and the totals counted.
+ */
+export function assembleReport(head: ReportHeader, contents: ReportContents): DriftReport {
+  const items = sortBy(byKey(contents.items, itemKey), (i) => i.regionId, (i) => i.kind, (i) => i.id, (i) => i.rule ?? '');
+  const enis = sortBy(byKey(contents.coverage, eniKey), (e) => e.regionId, (e) => e.eniId);
+  const coverage = {
+    mirrored: enis.flatMap((e) => (e.state === 'mirrored' ? [entry(e)] : [])),
+    excluded: enis.flatMap((e) => (e.state === 'excluded' ? [entry(e)] : [])),
+    unmirrored: enis.flatMap((e) => (e.state === 'unmirrored' ? [entry(e)] : [])),
+  };
+  const failedEvents = sortBy(byKey(contents.failedEvents, (f) => f.messageId), (f) => f.failedAt ?? '', (f) => f.messageId);
+  const errors = sortBy(contents.errors, (e) => e.regionId ?? '');
+  const regions = [...new Set([...head.regions, ...items.map((i) => i.regionId), ...enis.map((e) => e.regionId)])].sort(compare);
+  const { run } = head;
+  const body = { items, coverage, failedEvents, errors };
+  return {
+    schema: REPORT_SCHEMA,
+    version: REPORT_VERSION,
+    generatedAt: head.generatedAt,
+    ...(head.accountId !== undefined ? { accountId: head.accountId } : {}),
+    regions,
+    mode: head.mode,
+    policy: head.policy,
+    run: { ...run, complete: !run.truncated && run.handedOff.length === 0 },
+    totals: computeTotals(body),
+    ...body,
+  };
+}

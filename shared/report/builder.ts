@@ -1,0 +1,99 @@
+import { assembleReport, type CoverageEntry } from './assemble.js';
+import type { DriftItem, DriftReport, FailedEvent, PolicyInfo, ReportError, ReportMode } from './model.js';
+
+export interface ReportStart {
+  readonly mode: ReportMode;
+  readonly policy: PolicyInfo;
+  /** Regions in scope; regions named by items and coverage are added to them. */
+  readonly regions?: readonly string[];
+  readonly accountId?: string;
+  /** Defaults to when the builder is made. */
+  readonly startedAt?: Date | string;
+  /** The checkpoint this invocation resumes a longer scan from. */
+  readonly continuedFrom?: string;
+  /** The clock, for tests. */
+  readonly now?: () => Date;
+}
+
+export interface ReportEnd {
+  /** The checkpoint where this invocation stopped and handed the rest of its scope to a follow-up invocation. */
+  readonly handedOff?: string;
+  /** The scan stopped before the end of its scope without a hand-off (e.g. listing ENIs failed). */
+  readonly truncated?: boolean;
+  readonly finishedAt?: Date | string;
+}
+
+const iso = (t: Date | string) => new Date(t).toISOString();
+
+/**
+ * Fills a report as a run learns things, in any order, and counts the totals itself on `finish()`. Adding a
+ * resource again replaces its earlier entry: an ENI proposed, then applied, then found mirrored ends up once.
+ */
+export class ReportBuilder {
+  private readonly items: DriftItem[] = [];
+  private readonly coverage: CoverageEntry[] = [];
+  private readonly failedEvents: FailedEvent[] = [];
+  private readonly errors: ReportError[] = [];
+  private apiCalls?: number;
+  private readonly now: () => Date;
+  private readonly startedAt: string;
+
+  constructor(private readonly start: ReportStart) {
+    this.now = start.now ?? (() => new Date());
+    this.startedAt = iso(start.startedAt ?? this.now());
+  }
+
+  /** Report mode never changes the cloud, so an item claiming otherwise is a bug in the caller. */
+  addItem(item: DriftItem): this {
+    if (this.start.mode === 'report' && (item.action.status === 'applied' || item.action.status === 'failed')) {
+      throw new Error(`report mode proposes changes only: ${item.kind} ${item.id} can't be ${item.action.status}`);
+    }
+    this.items.push(item);
+    return this;
+  }
+
+  addCoverage(entry: CoverageEntry): this {
+    this.coverage.push(entry);
+    return this;
+  }
+
+  addFailedEvent(event: FailedEvent): this {
+    this.failedEvents.push(event);
+    return this;
+  }
+
+  addError(error: ReportError): this {
+    this.errors.push(error);
+    return this;
+  }
+
+  countApiCalls(n = 1): this {
+    this.apiCalls = (this.apiCalls ?? 0) + n;
+    return this;
+  }
+
+  /** The document as it stands; the builder can go on and finish again. */
+  finish(end: ReportEnd = {}): DriftReport {
+    const { start } = this;
+    const finishedAt = iso(end.finishedAt ?? this.now());
+    return assembleReport(
+      {
+        generatedAt: finishedAt,
+        ...(start.accountId !== undefined ? { accountId: start.accountId } : {}),
+        regions: start.regions ?? [],
+        mode: start.mode,
+        policy: start.policy,
+        run: {
+          startedAt: this.startedAt,
+          finishedAt,
+          truncated: end.truncated ?? false,
+          continuedFrom: start.continuedFrom ? [start.continuedFrom] : [],
+          handedOff: end.handedOff ? [end.handedOff] : [],
+          parts: 1,
+          ...(this.apiCalls !== undefined ? { apiCalls: this.apiCalls } : {}),
+        },
+      },
+      { items: this.items, coverage: this.coverage, failedEvents: this.failedEvents, errors: this.errors },
+    );
+  }
+}

@@ -1,0 +1,96 @@
+import type { DriftItem, DriftReport } from './model.js';
+import { coverageHeadline, formatTime, formatValue, plural, rankItems, runState, statusCounts } from './present.js';
+import { clip, defuse } from './text.js';
+
+export interface MarkdownOptions {
+  /** Most rows per table; fewer when the summary would not fit `maxBytes`. */
+  readonly top?: number;
+  readonly maxBytes?: number;
+}
+
+/**
+ * MNS takes messages up to 64 KB, and the adapter XML-escapes the body on the way: even a summary made only of
+ * characters that escape to five bytes stays under the limit at 12,000.
+ */
+export const MARKDOWN_MAX_BYTES = 12_000;
+const CELL_CHARS = 160;
+const LIST_NAMES = 8;
+
+/**
+ * One hostile string made inert in Markdown: one line, bounded, with table pipes, code, emphasis, link brackets and
+ * HTML escaped, and URLs broken (a zero-width space after the scheme) so no chat client turns them into links.
+ */
+export function mdText(s: string, max = CELL_CHARS): string {
+  return clip(defuse(s).replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, ' '), max)
+    .replace(/[\\`*_~[\]<>|]/g, '\\$&')
+    .replace(/\b(https?|ftp)(?=:)|\b(www)(?=\.)/gi, '$&\u200B');
+}
+
+/** At most `n` names, then how many more. */
+function names(list: readonly string[], n = LIST_NAMES): string {
+  const shown = list.slice(0, n).map((s) => mdText(s, 60));
+  return list.length > n ? `${shown.join(', ')} and ${list.length - n} more` : shown.join(', ') || 'none';
+}
+
+function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((c) => mdText(c)).join(' | ')} |`)];
+}
+
+/** A table of the first `top` rows and a line for the rest. */
+function bounded<T>(what: string, list: readonly T[], top: number, head: readonly string[], row: (x: T) => string[]): string[] {
+  if (!list.length) return [`No ${what}.`];
+  const more = list.length - top;
+  return [...(top > 0 ? table(head, list.slice(0, top).map(row)) : []), ...(more > 0 ? ['', `_…and ${more} more ${what} in the full report._`] : [])];
+}
+
+const differs = (i: DriftItem) => i.fields.map((f) => `${f.field}: wanted ${formatValue(f.wanted)}, actual ${formatValue(f.actual)}`).join('; ') || '—';
+const status = (i: DriftItem) => (i.action.error ? `${i.action.status}: ${i.action.error}` : i.action.status);
+
+function compose(r: DriftReport, top: number): string {
+  const t = r.totals;
+  const { policy, run } = r;
+  return [
+    '## automirror drift report',
+    '',
+    `**${coverageHeadline(t)}** · ${t.excluded} excluded · ${t.unmirrored} unmirrored  `,
+    `Mode: ${r.mode} · Regions: ${names(r.regions)} · Run: ${runState(run)} · Generated ${mdText(formatTime(r.generatedAt), 40)}  `,
+    `Policy: ${mdText(policy.source, 120)}${policy.revision ? ` @ ${mdText(policy.revision, 40)}` : ''} (rules: ${names(policy.rules)})`,
+    '',
+    '| ENIs | Mirrored | Excluded | Unmirrored | Drift items | Failed events | Errors |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${t.enis} | ${t.mirrored} | ${t.excluded} | ${t.unmirrored} | ${t.items} | ${t.failedEvents} | ${t.errors} |`,
+    '',
+    '### Drift',
+    ...(t.items ? [`${plural(t.items, 'item')}: ${statusCounts(t)}`, ''] : []),
+    ...bounded('drift items', rankItems(r.items), top, ['Resource', 'Region', 'Rule', 'Differs', 'Action', 'Status'], (i) => [
+      `${i.kind === 'eni' ? 'ENI' : 'session'} ${i.id}`,
+      i.regionId,
+      i.rule ?? '—',
+      differs(i),
+      `${i.action.kind}: ${i.action.reason}`,
+      status(i),
+    ]),
+    '',
+    '### Unmirrored ENIs',
+    ...bounded('unmirrored ENIs', r.coverage.unmirrored, top, ['ENI', 'Region', 'Rule', 'Reason'], (u) => [u.eniId, u.regionId, u.rule ?? '—', u.reason]),
+    '',
+    '### Failed events',
+    t.failedEvents ? `${plural(t.failedEvents, 'failed event')} drained from the failed-events queue; details in the full report.` : 'No failed events.',
+    '',
+    '### Errors',
+    ...bounded('errors', r.errors, top, ['Context', 'Region', 'Error'], (e) => [e.context, e.regionId ?? '—', e.code ? `${e.code}: ${e.message}` : e.message]),
+    '',
+  ].join('\n');
+}
+
+/**
+ * The summary for the MNS topic and chat: headline coverage, counts, the top drift items and unmirrored ENIs
+ * (failures first) with "and N more", within `maxBytes` (UTF-8): tables shrink until it fits.
+ */
+export function renderMarkdown(report: DriftReport, opts: MarkdownOptions = {}): string {
+  const maxBytes = opts.maxBytes ?? MARKDOWN_MAX_BYTES;
+  for (let top = opts.top ?? 10; ; top = Math.floor(top / 2)) {
+    const md = compose(report, top);
+    if (top === 0 || Buffer.byteLength(md) <= maxBytes) return md;
+  }
+}

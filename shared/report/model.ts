@@ -1,0 +1,228 @@
+/**
+ * The drift report: how a security team proves that every ENI the policy opts in is mirrored, and what automirror
+ * found and did where it was not. A versioned document of its own, deliberately independent of the engine's types:
+ * consumers read it long after the code that wrote it has changed. Additive, optional fields keep `version`; any
+ * other change raises it.
+ *
+ * Every string in it may come from the cloud or from events (tags, names, error messages): renderers escape them.
+ */
+
+export const REPORT_SCHEMA = 'automirror.drift-report';
+export const REPORT_VERSION = 1;
+
+/** `report` only proposes changes; `enforce` applies them. */
+export type ReportMode = 'report' | 'enforce';
+
+/**
+ * A compared value. `null` means absent (no such session, tag or setting). Lists, such as a session's source ENIs,
+ * are compared and shown as lists.
+ */
+export type FieldValue = string | number | boolean | null | readonly (string | number)[];
+
+/** One field whose actual value differs from what the policy wants, e.g. `{ field: 'vni', wanted: 7, actual: 9 }`. */
+export interface FieldDrift {
+  /** The compared property: `session`, `vni`, `packetLength`, `enabled`, `filterId`, `target`, `sourceIds`, `tags.<key>`… */
+  readonly field: string;
+  readonly wanted: FieldValue;
+  readonly actual: FieldValue;
+}
+
+/**
+ * What is done about a drift item.
+ * - `create`: a new session for the ENI; `add-source` / `remove-source`: the ENI joins or leaves a pooled session;
+ * - `update`: the session is modified in place; `replace`: deleted and created anew (a field that can't be modified);
+ * - `delete`: the session goes; `none`: nothing is to be done (e.g. drift on a session automirror does not own).
+ */
+export type ActionKind = 'create' | 'add-source' | 'remove-source' | 'update' | 'replace' | 'delete' | 'none';
+
+/**
+ * - `proposed`: would be done (report mode, or a plan not yet applied);
+ * - `applied`: done, the cloud accepted it; `failed`: attempted and refused, see `error`;
+ * - `deferred`: put off to a later invocation (resource busy, out of time), see `error` for why;
+ * - `skipped`: deliberately not attempted (kind `none`, or a session automirror does not own).
+ */
+export type ActionStatus = 'proposed' | 'applied' | 'failed' | 'deferred' | 'skipped';
+
+export interface DriftAction {
+  readonly kind: ActionKind;
+  /** Why, in words a person reads: which rule wants what. */
+  readonly reason: string;
+  readonly status: ActionStatus;
+  /** The error of a failed action, or why it was deferred: cloud error code and message. */
+  readonly error?: string;
+}
+
+/** One ENI or session whose actual state differs from the desired one, and what is done about it. */
+export interface DriftItem {
+  /** An ENI that is not mirrored as wanted, or a session that is not as wanted (or should not exist). */
+  readonly kind: 'eni' | 'session';
+  /** The ENI id (`eni-…`) or session id (`tms-…`). */
+  readonly id: string;
+  readonly regionId: string;
+  /** The policy rule that wants this state; absent when no rule does (e.g. a session whose ENIs were opted out). */
+  readonly rule?: string;
+  /** Other resources involved: for an ENI the session acted on or created, for a session its source ENIs. */
+  readonly related?: readonly string[];
+  /** The differing fields; empty when the whole resource is missing or unwanted and the action says so. */
+  readonly fields: readonly FieldDrift[];
+  readonly action: DriftAction;
+}
+
+/** An ENI mirrored as the policy wants at the end of the run. */
+export interface MirroredEni {
+  readonly eniId: string;
+  readonly regionId: string;
+  readonly instanceId?: string;
+  /** The rule it is mirrored by. */
+  readonly rule: string;
+  /** The sessions that mirror it (at most 3 per source ENI). */
+  readonly sessionIds: readonly string[];
+}
+
+/** An ENI the policy deliberately does not mirror. */
+export interface ExcludedEni {
+  readonly eniId: string;
+  readonly regionId: string;
+  readonly instanceId?: string;
+  /** Why, as the policy evaluation says: opt-out tag, no rule matches, out of scope, secondary ENI… */
+  readonly reason: string;
+}
+
+/** An ENI the policy wants mirrored that is not mirrored at the end of the run: a coverage gap. */
+export interface UnmirroredEni {
+  readonly eniId: string;
+  readonly regionId: string;
+  readonly instanceId?: string;
+  /** The rule that wants it mirrored. */
+  readonly rule?: string;
+  /** Why it is not: report mode, the create failed (with the error), deferred, quota exhausted… */
+  readonly reason: string;
+}
+
+/**
+ * Every ENI examined, in exactly one state. Coverage is mirrored / (mirrored + unmirrored): excluded ENIs are
+ * outside what the policy promises.
+ */
+export interface Coverage {
+  readonly mirrored: readonly MirroredEni[];
+  readonly excluded: readonly ExcludedEni[];
+  readonly unmirrored: readonly UnmirroredEni[];
+}
+
+/** The original event of a failed invocation, where the message body lets it be recovered. */
+export interface FailedEventOrigin {
+  /** The CloudEvent or CloudMonitor event id, or the MNS message id of deferred work. */
+  readonly id?: string;
+  /** e.g. `ecs:Instance:StateChange`, `mns:Queue:SendMessage`, `automirror:deferred`. */
+  readonly type?: string;
+  readonly source?: string;
+  /** How many events the failed payload held, when it was a batch. */
+  readonly count?: number;
+}
+
+/** A message drained from the failed-events MNS queue: an invocation that failed after all of FC's retries. */
+export interface FailedEvent {
+  /** The MNS message id. */
+  readonly messageId: string;
+  /** When the invocation failed (FC's destination timestamp), ISO 8601; absent when the body does not say. */
+  readonly failedAt?: string;
+  /** The function that failed (FC function ARN), when the body says. */
+  readonly functionArn?: string;
+  /** FC's async request id of the failed invocation. */
+  readonly requestId?: string;
+  /** How many times FC ran the invocation. */
+  readonly attempts?: number;
+  readonly origin?: FailedEventOrigin;
+  /** The failure: FC's condition and the function's error, or why the body could not be read. */
+  readonly error: string;
+  /** The start of the message body (at most `EXCERPT_CHARS` characters), for a person to identify it. */
+  readonly excerpt: string;
+  /** The body's full length in characters; larger than the excerpt's when the excerpt was cut. */
+  readonly bodyLength: number;
+}
+
+/** Longest `FailedEvent.excerpt`: enough to recognise an event, too little to bloat a report with payloads. */
+export const EXCERPT_CHARS = 512;
+
+/** A failure that is not one drift item's: a scan that could not list sessions, a publish that failed… */
+export interface ReportError {
+  readonly regionId?: string;
+  /** What was being done, e.g. `DescribeNetworkInterfaces`, `drain failed-events queue`, `merge`. */
+  readonly context: string;
+  /** The cloud's error code, when there is one. */
+  readonly code?: string;
+  readonly message: string;
+}
+
+/** The run (or runs, for a merged report) that produced the report. */
+export interface RunInfo {
+  /** ISO 8601; for a merged report, the earliest part's start. */
+  readonly startedAt: string;
+  /** ISO 8601; for a merged report, the latest part's finish. */
+  readonly finishedAt: string;
+  /** Every ENI in scope was examined: nothing was cut short, and no hand-off is unanswered (`handedOff` is empty). */
+  readonly complete: boolean;
+  /** Some part stopped before the end of its scope without handing the rest off (e.g. a region scan failed). */
+  readonly truncated: boolean;
+  /** Checkpoints this scan resumed from whose earlier part is not in this report; empty for a fresh scan. */
+  readonly continuedFrom: readonly string[];
+  /** Checkpoints where a scan stopped and a follow-up invocation, not in this report, continues. */
+  readonly handedOff: readonly string[];
+  /** How many invocations' parts the report combines: 1 for a single invocation. */
+  readonly parts: number;
+  /** Cloud API calls made, when counted. */
+  readonly apiCalls?: number;
+}
+
+export interface PolicyInfo {
+  /** Where the policy was loaded from, e.g. a file path or `env:AUTOMIRROR_POLICY`. */
+  readonly source: string;
+  /** A content hash or version, to tell which policy a report was made under. */
+  readonly revision?: string;
+  /** The rule names, in evaluation order. */
+  readonly rules: readonly string[];
+}
+
+/** Counts derived from the rest of the document (the builder and merge compute them; the validator checks them). */
+export interface Totals {
+  /** ENIs examined: mirrored + excluded + unmirrored. */
+  readonly enis: number;
+  readonly mirrored: number;
+  readonly excluded: number;
+  readonly unmirrored: number;
+  /** 100 × mirrored / (mirrored + unmirrored), to one decimal; `null` when the policy opts no ENI in. */
+  readonly coveragePercent: number | null;
+  /** Drift items, and the differing fields across them. */
+  readonly items: number;
+  readonly fields: number;
+  /** Drift items by action kind and by status; every key is present. */
+  readonly actions: Readonly<Record<ActionKind, number>>;
+  readonly statuses: Readonly<Record<ActionStatus, number>>;
+  readonly failedEvents: number;
+  readonly errors: number;
+}
+
+export interface DriftReport {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly version: typeof REPORT_VERSION;
+  /** ISO 8601: when this document was assembled. */
+  readonly generatedAt: string;
+  /** The Alibaba Cloud account scanned, when known. */
+  readonly accountId?: string;
+  /** Region ids covered, sorted. */
+  readonly regions: readonly string[];
+  readonly mode: ReportMode;
+  readonly policy: PolicyInfo;
+  readonly run: RunInfo;
+  readonly totals: Totals;
+  /** Sorted by region, kind, id. */
+  readonly items: readonly DriftItem[];
+  /** Each list sorted by region, ENI id; an ENI appears once across the three. */
+  readonly coverage: Coverage;
+  readonly failedEvents: readonly FailedEvent[];
+  readonly errors: readonly ReportError[];
+}
+
+export const ACTION_KINDS: readonly ActionKind[] = ['create', 'add-source', 'remove-source', 'update', 'replace', 'delete', 'none'];
+export const ACTION_STATUSES: readonly ActionStatus[] = ['proposed', 'applied', 'failed', 'deferred', 'skipped'];
+export const REPORT_MODES: readonly ReportMode[] = ['report', 'enforce'];

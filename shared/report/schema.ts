@@ -1,0 +1,92 @@
+import { ACTION_KINDS, ACTION_STATUSES, REPORT_MODES, REPORT_SCHEMA, REPORT_VERSION } from './model.js';
+
+const str = { type: 'string' } as const;
+const nonEmpty = { type: 'string', minLength: 1 } as const;
+const count = { type: 'integer', minimum: 0 } as const;
+const strings = { type: 'array', items: str } as const;
+const time = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$' } as const;
+const object = <P extends Record<string, unknown>>(required: readonly string[], properties: P) => ({ type: 'object', required, properties }) as const;
+const listOf = (items: unknown) => ({ type: 'array', items }) as const;
+const countsOf = (keys: readonly string[]) => object(keys, Object.fromEntries(keys.map((k) => [k, count])));
+
+const fieldValue = { type: ['string', 'number', 'boolean', 'null', 'array'], items: { type: ['string', 'number'] } } as const;
+
+const driftItem = object(['kind', 'id', 'regionId', 'fields', 'action'], {
+  kind: { enum: ['eni', 'session'] },
+  id: nonEmpty,
+  regionId: nonEmpty,
+  rule: str,
+  related: strings,
+  fields: listOf(object(['field', 'wanted', 'actual'], { field: nonEmpty, wanted: fieldValue, actual: fieldValue })),
+  action: object(['kind', 'reason', 'status'], {
+    kind: { enum: ACTION_KINDS },
+    reason: str,
+    status: { enum: ACTION_STATUSES },
+    error: str,
+  }),
+});
+
+const eni = { eniId: nonEmpty, regionId: nonEmpty, instanceId: str };
+
+const failedEvent = object(['messageId', 'error', 'excerpt', 'bodyLength'], {
+  messageId: nonEmpty,
+  failedAt: time,
+  functionArn: str,
+  requestId: str,
+  attempts: count,
+  origin: object([], { id: str, type: str, source: str, count }),
+  error: str,
+  excerpt: str,
+  bodyLength: count,
+});
+
+/**
+ * JSON Schema (draft-07) of the drift report, for consumers to check a document with any validator. Field meanings
+ * are documented on the types in model.ts. Objects are open, so that a reader of version 1 accepts fields a later
+ * version 1 adds; the property order here is the order the JSON rendering writes.
+ */
+export const reportSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: `urn:automirror:drift-report:v${REPORT_VERSION}`,
+  title: 'automirror drift report',
+  ...object(['schema', 'version', 'generatedAt', 'regions', 'mode', 'policy', 'run', 'totals', 'items', 'coverage', 'failedEvents', 'errors'], {
+    schema: { const: REPORT_SCHEMA },
+    version: { const: REPORT_VERSION },
+    generatedAt: time,
+    accountId: str,
+    regions: strings,
+    mode: { enum: REPORT_MODES },
+    policy: object(['source', 'rules'], { source: str, revision: str, rules: strings }),
+    run: object(['startedAt', 'finishedAt', 'complete', 'truncated', 'continuedFrom', 'handedOff', 'parts'], {
+      startedAt: time,
+      finishedAt: time,
+      complete: { type: 'boolean' },
+      truncated: { type: 'boolean' },
+      continuedFrom: strings,
+      handedOff: strings,
+      parts: { type: 'integer', minimum: 1 },
+      apiCalls: count,
+    }),
+    totals: object(['enis', 'mirrored', 'excluded', 'unmirrored', 'coveragePercent', 'items', 'fields', 'actions', 'statuses', 'failedEvents', 'errors'], {
+      enis: count,
+      mirrored: count,
+      excluded: count,
+      unmirrored: count,
+      coveragePercent: { type: ['number', 'null'], minimum: 0, maximum: 100 },
+      items: count,
+      fields: count,
+      actions: countsOf(ACTION_KINDS),
+      statuses: countsOf(ACTION_STATUSES),
+      failedEvents: count,
+      errors: count,
+    }),
+    items: listOf(driftItem),
+    coverage: object(['mirrored', 'excluded', 'unmirrored'], {
+      mirrored: listOf(object(['eniId', 'regionId', 'rule', 'sessionIds'], { ...eni, rule: str, sessionIds: strings })),
+      excluded: listOf(object(['eniId', 'regionId', 'reason'], { ...eni, reason: str })),
+      unmirrored: listOf(object(['eniId', 'regionId', 'reason'], { ...eni, rule: str, reason: str })),
+    }),
+    failedEvents: listOf(failedEvent),
+    errors: listOf(object(['context', 'message'], { regionId: str, context: str, code: str, message: str })),
+  }),
+} as const;
