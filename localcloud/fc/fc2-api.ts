@@ -1,10 +1,8 @@
 import { ApiError } from '../core/api-error.js';
-import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
-import { newRequestId } from '../core/ids.js';
-import type { Keyring } from '../core/keyring.js';
+import type { IncomingCall, OutgoingReply } from '../core/http.js';
 import { verifyHeaderSignature, type HeaderSignatureScheme } from '../platform/header-signature.js';
-import { header, invocationReply, JSON_TYPE } from './replies.js';
-import type { FcFunction, FunctionCompute } from './service.js';
+import { FcApiBase, header, invocationReply, JSON_TYPE } from './replies.js';
+import type { FcFunction } from './service.js';
 
 const PREFIX = '/2016-08-15';
 
@@ -17,29 +15,18 @@ const FC2_SIGNATURE: HeaderSignatureScheme = {
 };
 
 /** The FC 2.0 API (2016-08-15) as @alicloud/fc2 calls it, over the FC 3.0 functions (see FunctionCompute.fc2Function). */
-export class Fc2Api implements Protocol {
+export class Fc2Api extends FcApiBase {
   readonly name = 'fc2';
+  protected readonly prefix = `${PREFIX}/`;
 
-  constructor(
-    private readonly keyring: Keyring,
-    private readonly fc: FunctionCompute,
-  ) {}
-
-  claims(call: IncomingCall): boolean {
-    return call.path.startsWith(`${PREFIX}/`);
+  protected serve(call: IncomingCall): Promise<OutgoingReply> {
+    const path = decodeURIComponent(call.path);
+    verifyHeaderSignature(call, this.keyring, FC2_SIGNATURE, path);
+    return this.route(call, path.slice(PREFIX.length + 1).split('/'));
   }
 
-  async handle(call: IncomingCall): Promise<OutgoingReply> {
-    const requestId = newRequestId();
-    try {
-      const path = decodeURIComponent(call.path);
-      verifyHeaderSignature(call, this.keyring, FC2_SIGNATURE, path);
-      const reply = await this.route(call, path.slice(PREFIX.length + 1).split('/'));
-      return { ...reply, headers: { 'x-fc-request-id': requestId, ...reply.headers } };
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      return { status: err.status, headers: { ...JSON_TYPE, 'x-fc-request-id': requestId }, body: JSON.stringify({ ErrorCode: err.code, ErrorMessage: err.message }) };
-    }
+  protected errorBody(err: ApiError) {
+    return { ErrorCode: err.code, ErrorMessage: err.message };
   }
 
   private async route(call: IncomingCall, [root, serviceQ, sub, fnName, action, ...rest]: string[]): Promise<OutgoingReply> {

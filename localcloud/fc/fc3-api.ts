@@ -1,39 +1,25 @@
 import { ApiError } from '../core/api-error.js';
 import { verifyAcs3 } from '../core/acs3.js';
 import { parseQuery } from '../core/encoding.js';
-import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
-import { newRequestId } from '../core/ids.js';
-import type { Keyring } from '../core/keyring.js';
-import { header, invocationReply, JSON_TYPE } from './replies.js';
-import type { FcFunction, FunctionCompute, TriggerRecord } from './service.js';
+import type { IncomingCall, OutgoingReply } from '../core/http.js';
+import { FcApiBase, header, invocationReply, JSON_TYPE } from './replies.js';
+import type { FcFunction, TriggerRecord } from './service.js';
 import type { TriggerSpec } from './syaml.js';
 
 const PREFIX = '/2023-03-30/';
 
 /** The FC 3.0 API (2023-03-30) as @alicloud/fc20230330 calls it: ACS3-signed ROA, JSON bodies in camelCase. */
-export class Fc3Api implements Protocol {
+export class Fc3Api extends FcApiBase {
   readonly name = 'fc3';
+  protected readonly prefix = PREFIX;
 
-  constructor(
-    private readonly keyring: Keyring,
-    private readonly fc: FunctionCompute,
-  ) {}
-
-  claims(call: IncomingCall): boolean {
-    return call.path.startsWith(PREFIX);
+  protected serve(call: IncomingCall): Promise<OutgoingReply> {
+    verifyAcs3(call, this.keyring);
+    return this.route(call, call.path.slice(PREFIX.length).split('/').map(decodeURIComponent));
   }
 
-  async handle(call: IncomingCall): Promise<OutgoingReply> {
-    const requestId = newRequestId();
-    try {
-      verifyAcs3(call, this.keyring);
-      const segments = call.path.slice(PREFIX.length).split('/').map(decodeURIComponent);
-      const reply = await this.route(call, segments);
-      return { ...reply, headers: { 'x-fc-request-id': requestId, ...reply.headers } };
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      return { status: err.status, headers: { ...JSON_TYPE, 'x-fc-request-id': requestId }, body: JSON.stringify({ Code: err.code, Message: err.message, RequestId: requestId }) };
-    }
+  protected errorBody(err: ApiError, requestId: string) {
+    return { Code: err.code, Message: err.message, RequestId: requestId };
   }
 
   private async route(call: IncomingCall, [root, name, sub, subName, ...rest]: string[]): Promise<OutgoingReply> {

@@ -1,5 +1,8 @@
-import type { OutgoingReply } from '../core/http.js';
-import type { InvokeOutcome } from './service.js';
+import { ApiError } from '../core/api-error.js';
+import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
+import { newRequestId } from '../core/ids.js';
+import type { Keyring } from '../core/keyring.js';
+import type { FunctionCompute, InvokeOutcome } from './service.js';
 
 export const JSON_TYPE = { 'content-type': 'application/json;charset=utf-8' };
 
@@ -19,3 +22,33 @@ export const header = (headers: Record<string, string | string[] | undefined>, n
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 };
+
+/** What both FC API generations share: claimed by path prefix, x-fc-request-id on every answer, JSON errors. */
+export abstract class FcApiBase implements Protocol {
+  abstract readonly name: string;
+  protected abstract readonly prefix: string;
+
+  constructor(
+    protected readonly keyring: Keyring,
+    protected readonly fc: FunctionCompute,
+  ) {}
+
+  claims(call: IncomingCall): boolean {
+    return call.path.startsWith(this.prefix);
+  }
+
+  async handle(call: IncomingCall): Promise<OutgoingReply> {
+    const requestId = newRequestId();
+    try {
+      const reply = await this.serve(call);
+      return { ...reply, headers: { 'x-fc-request-id': requestId, ...reply.headers } };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return { status: err.status, headers: { ...JSON_TYPE, 'x-fc-request-id': requestId }, body: JSON.stringify(this.errorBody(err, requestId)) };
+    }
+  }
+
+  /** Verifies the signature and answers the call. */
+  protected abstract serve(call: IncomingCall): Promise<OutgoingReply>;
+  protected abstract errorBody(err: ApiError, requestId: string): Record<string, string>;
+}
