@@ -1,5 +1,5 @@
 import type { Eni, Instance, MirrorSpec } from '../domain.js';
-import { compileExpr, q, type TagLookup } from './selector.js';
+import { compileExpr, q, type TagView } from './selector.js';
 import type { Rule, Scope } from './types.js';
 
 /** A rule compiled into its conditions, in the order they are checked and reported: tags, scope, which ENIs. */
@@ -9,7 +9,7 @@ export interface Candidate {
   readonly eni: Eni;
   readonly instance: Instance | undefined;
   readonly regionId: string;
-  readonly get: TagLookup;
+  readonly tags: TagView;
 }
 
 export interface Condition {
@@ -38,7 +38,7 @@ export function compileRule(rule: Rule): CompiledRule {
   const conditions: Condition[] = [];
   if (rule.match.tags) {
     const expr = compileExpr(rule.match.tags);
-    conditions.push({ stage: 'tags', test: (c) => expr.test(c.get), why: (c) => expr.why(c.get) });
+    conditions.push({ stage: 'tags', test: (c) => expr.test(c.tags), why: (c) => expr.why(c.tags) });
   }
   for (const [dim, values] of Object.entries(rule.match.scope) as Array<[keyof Scope, readonly string[]]>) {
     const { label, of } = DIMENSIONS[dim];

@@ -1,5 +1,5 @@
 import type { Eni, Instance, MirrorSpec, Tags } from '../domain.js';
-import { compileRule, firstMiss, type Candidate, type CompiledRule } from './conditions.js';
+import { compileRule, firstMiss, type Candidate, type CompiledRule, type Condition } from './conditions.js';
 import { q } from './selector.js';
 import type { Policy } from './types.js';
 
@@ -56,8 +56,13 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
     const eniId = c.eni.id;
     const excluded = overriding(c);
     if (excluded) return { eniId, excluded };
-    for (const r of rules) if (!firstMiss(r, c)) return { eniId, spec: r.spec };
-    return { eniId, excluded: noMatch(rules, c) };
+    const misses: Condition[] = [];
+    for (const r of rules) {
+      const miss = firstMiss(r, c);
+      if (!miss) return { eniId, spec: r.spec };
+      misses.push(miss);
+    }
+    return { eniId, excluded: noMatch(rules, misses, c) };
   };
 
   return {
@@ -78,21 +83,20 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
 }
 
 function candidate(eni: Eni, instance: Instance | undefined, regionId = eni.regionId): Candidate {
-  // Own properties only: a selector on `__proto__` or `constructor` must not find Object.prototype's.
-  const get = (key: string) => (Object.hasOwn(eni.tags, key) ? eni.tags[key] : instance && Object.hasOwn(instance.tags, key) ? instance.tags[key] : undefined);
-  return { eni, instance, regionId, get };
+  // Own properties are copied into a null-prototype object, so `__proto__` and `constructor` are plain keys.
+  const tags: Record<string, string> = Object.assign(Object.create(null), instance?.tags, eni.tags);
+  return { eni, instance, regionId, tags };
 }
 
 /**
  * Why no rule matched. A rule whose tags matched but whose scope or ENI choice did not is what the policy author
  * meant for this ENI, so it alone is named ("rule web: not the primary ENI"); otherwise each rule says what it needs.
  */
-function noMatch(rules: readonly CompiledRule[], c: Candidate): string {
-  const misses = rules.map((r) => ({ r, miss: firstMiss(r, c) as NonNullable<ReturnType<typeof firstMiss>> }));
-  const near = misses.find(({ r, miss }) => miss.stage !== 'tags' && r.conditions[0].stage === 'tags');
-  if (near) return `rule ${near.r.name}: ${near.miss.why(c)}`;
-  const named = misses.slice(0, REASON_RULES).map(({ r, miss }) => `${r.name} ${miss.why(c)}`);
-  const more = misses.length - named.length;
+function noMatch(rules: readonly CompiledRule[], misses: readonly Condition[], c: Candidate): string {
+  const near = rules.findIndex((r, i) => misses[i].stage !== 'tags' && r.conditions[0].stage === 'tags');
+  if (near >= 0) return `rule ${rules[near].name}: ${misses[near].why(c)}`;
+  const named = rules.slice(0, REASON_RULES).map((r, i) => `${r.name} ${misses[i].why(c)}`);
+  const more = rules.length - named.length;
   return `no rule matches: ${named.join('; ')}${more > 0 ? `; and ${more} more rule${more > 1 ? 's' : ''}` : ''}`;
 }
 

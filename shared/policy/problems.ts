@@ -15,12 +15,12 @@ export class Problems {
   }
 }
 
-/** `rules[0].mirror.priority.max`; odd keys (a typo with spaces, `__proto__`) are quoted so the path stays readable. */
+/** `rules[0].mirror.priority.max`; odd or huge keys (a typo with spaces, `__proto__`) are quoted and clipped. */
 export function formatPath(path: Path): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (/^[A-Za-z][A-Za-z0-9]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else if (/^[A-Za-z][A-Za-z0-9]*$/.test(seg) && seg.length <= 40) out += out ? `.${seg}` : seg;
     else out += `[${JSON.stringify(clip(seg))}]`;
   }
   return out;

@@ -3,45 +3,60 @@ import type { TagExpr } from './types.js';
 
 /** A tag expression compiled once per policy into closures, with the sentence that says why it failed. */
 
-/** The ENI's effective value of a tag (its own, else its instance's), undefined when absent. */
-export type TagLookup = (key: string) => string | undefined;
+/**
+ * The ENI's effective tags (its own over its instance's) in a null-prototype object, so a key such as `__proto__`
+ * or `constructor` finds a real tag or nothing, never a property of Object.prototype.
+ */
+export type TagView = Readonly<Record<string, string | undefined>>;
 
 export interface CompiledExpr {
-  readonly test: (get: TagLookup) => boolean;
+  readonly test: (tags: TagView) => boolean;
   /** Why `test` is false, for a person: `needs env in [prod, staging], found env=dev`. */
-  readonly why: (get: TagLookup) => string;
+  readonly why: (tags: TagView) => string;
 }
 
 export function compileExpr(e: TagExpr): CompiledExpr {
   if ('all' in e) {
     const parts = e.all.map(compileExpr);
-    const test = (get: TagLookup) => parts.every((x) => x.test(get));
+    const test = compileTest(e);
     // The first failing part is the deciding one: its own sentence is more precise than the whole conjunction's.
-    return { test, why: (get) => (parts.find((x) => !x.test(get)) ?? parts[0]).why(get) };
+    return { test, why: (tags) => (parts.find((x) => !x.test(tags)) ?? parts[0]).why(tags) };
   }
   const test = compileTest(e);
   const needs = describe(e);
   const keys = [...new Set(keysOf(e))];
-  return { test, why: (get) => `needs ${needs}, found ${keys.map((k) => (get(k) === undefined ? `no tag ${q(k)}` : `${q(k)}=${q(get(k) as string)}`)).join(', ')}` };
+  const found = (tags: TagView) => keys.map((k) => (tags[k] === undefined ? `no tag ${q(k)}` : `${q(k)}=${q(tags[k] as string)}`)).join(', ');
+  return { test, why: (tags) => `needs ${needs}, found ${found(tags)}` };
 }
 
-function compileTest(e: TagExpr): (get: TagLookup) => boolean {
-  if ('all' in e || 'any' in e) {
-    const parts = ('all' in e ? e.all : e.any).map(compileTest);
-    return 'all' in e ? (get) => parts.every((t) => t(get)) : (get) => parts.some((t) => t(get));
+// Plain loops rather than every/some: this runs for every ENI against every rule.
+function compileTest(e: TagExpr): (tags: TagView) => boolean {
+  if ('all' in e) {
+    const parts = e.all.map(compileTest);
+    return (tags) => {
+      for (const t of parts) if (!t(tags)) return false;
+      return true;
+    };
+  }
+  if ('any' in e) {
+    const parts = e.any.map(compileTest);
+    return (tags) => {
+      for (const t of parts) if (t(tags)) return true;
+      return false;
+    };
   }
   if ('not' in e) {
     const inner = compileTest(e.not);
-    return (get) => !inner(get);
+    return (tags) => !inner(tags);
   }
   const { tag } = e;
-  if ('exists' in e) return (get) => (get(tag) !== undefined) === e.exists;
-  if ('equals' in e) return (get) => get(tag) === e.equals;
+  if ('exists' in e) return e.exists ? (tags) => tags[tag] !== undefined : (tags) => tags[tag] === undefined;
+  if ('equals' in e) return (tags) => tags[tag] === e.equals;
   if ('in' in e) {
     const values = new Set(e.in);
-    return (get) => values.has(get(tag) as string);
+    return (tags) => values.has(tags[tag] as string);
   }
-  return (get) => get(tag)?.startsWith(e.prefix) === true;
+  return (tags) => tags[tag]?.startsWith(e.prefix) === true;
 }
 
 export function describe(e: TagExpr): string {

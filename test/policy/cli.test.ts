@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'automirror-policy-'));
+
+function check(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/automirror.mjs'), 'policy', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('automirror policy check', () => {
+  it('summarises a valid policy and exits 0', () => {
+    const r = check('check', 'policy.yaml');
+    expect(r).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        'policy.yaml: OK, 1 rule, evaluated in order (the first match wins)',
+        '  opt-out: tag automirror=off, on the ENI or its instance, always wins',
+        '  sources per session: 10',
+        '  1. mirror-tagged: mirror=on; all ENIs',
+        '     priority 1000–1999 → SLB lb-collector01 (500 sources); filter tmf-allipv4; one session per ENI; VNI chosen by the cloud; packets 1500 bytes; enabled',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('shows pools, scope, layouts and VNIs', () => {
+    const path = file('pool.yaml', `version: 1
+quotas: { sourcesPerSession: 20 }
+rules:
+  - name: prod-web
+    match:
+      any: [{ tag: env, equals: prod }, { tag: env, prefix: stg- }]
+      scope: { regions: [cn-hangzhou], instanceTypeFamilies: [ecs.g7] }
+      enis: primary
+    mirror:
+      pool: [{ slb: lb-a, zone: cn-hangzhou-h }, { eni: eni-t, capacity: 50 }]
+      filter: tmf-web
+      vni: 77
+      enabled: false
+      priority: { min: 5, max: 9 }
+      layout: { pooled: 20 }
+`);
+    const r = check('check', path);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  opt-out: none\n  sources per session: 20\n');
+    expect(r.stdout).toContain('  1. prod-web: any of (env=prod, env starting with stg-); regions cn-hangzhou; instanceTypeFamilies ecs.g7; primary ENIs only\n');
+    expect(r.stdout).toContain('     priority 5–9 → SLB lb-a (500 sources, cn-hangzhou-h), NetworkInterface eni-t (50 sources); filter tmf-web; pooled sessions of up to 20 ENIs; VNI 77; packets 1500 bytes; DISABLED\n');
+  });
+
+  it('lists every problem with its position and exits 1', () => {
+    const path = file('bad.yaml', `version: 1
+rules:
+  - name: web
+    match: { tag: env, in: [] }
+    mirror:
+      target: { slb: lb-a }
+      filter: tmf-a
+      priority: { min: 1000, max: 40000 }
+`);
+    const r = check('check', path);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      [
+        `${path}:4:24 rules[0].match.in: expected a non-empty list, got an empty list`,
+        `${path}:8:30 rules[0].mirror.priority.max: expected an integer 1–32766, got 40000`,
+        `${path}: refused, 2 problems; nothing in it would be applied`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says when the file cannot be read, and exits 1', () => {
+    const r = check('check', join(dir, 'missing.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/missing\.yaml: ENOENT: no such file or directory/);
+  });
+
+  it.each([
+    [[], 'expected a subcommand: check'],
+    [['lint', 'policy.yaml'], 'unknown subcommand "lint"'],
+    [['check'], 'expected exactly one FILE'],
+    [['check', 'a.yaml', 'b.yaml'], 'expected exactly one FILE'],
+  ])('refuses %j as a usage error, exit 2', (args, message) => {
+    const r = check(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`automirror policy: ${message}\nusage: automirror policy check FILE\n`);
+  });
+});
