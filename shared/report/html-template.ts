@@ -3,9 +3,6 @@ import { defuse } from './text.js';
 /** Markup that is already safe: only `html` makes it, so every other value is escaped on its way in. */
 export class Html {
   constructor(readonly markup: string) {}
-  toString(): string {
-    return this.markup;
-  }
 }
 
 export type HtmlValue = Html | string | number | null | undefined | false | readonly HtmlValue[];

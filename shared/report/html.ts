@@ -35,10 +35,11 @@ h2 { font-size: 20px; margin: 40px 0 8px; padding-bottom: 6px; border-bottom: 1p
 .legend i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 .scroll { overflow-x: auto; }
 table { width: 100%; border-collapse: collapse; font-size: 14px; }
-th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--line); overflow-wrap: break-word; }
 th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 tbody.item:nth-of-type(even) td { background: #fbfcfd; }
-code, pre { font-family: ui-monospace, SFMono-Regular, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
+/* Ids and payloads have no spaces to wrap at: let them break anywhere rather than widen the table. */
+code, pre { font-family: ui-monospace, SFMono-Regular, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; overflow-wrap: anywhere; }
 pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 9em; overflow: auto; background: var(--soft); padding: 4px 6px; border-radius: 4px; }
 td.actual code { background: #ffebe9; padding: 0 3px; border-radius: 3px; }
 td.wanted code { background: #dafbe1; padding: 0 3px; border-radius: 3px; }
@@ -56,6 +57,8 @@ footer { margin-top: 48px; color: var(--muted); font-size: 13px; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; } tr, .card { break-inside: avoid; } thead { display: table-header-group; }
   pre { max-height: none; overflow: visible; }
+  /* Paper can't scroll sideways: break long words rather than cut a table off at the margin. */
+  th, td { overflow-wrap: anywhere; } .scroll { overflow: visible; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 @page { margin: 14mm; }

@@ -124,7 +124,7 @@ export interface FailedEventOrigin {
 export interface FailedEvent {
   /** The MNS message id. */
   readonly messageId: string;
-  /** When the invocation failed (FC's destination timestamp), ISO 8601; absent when the body does not say. */
+  /** When the invocation failed (FC's destination timestamp) or else when MNS enqueued the message, ISO 8601. */
   readonly failedAt?: string;
   /** The function that failed (FC function ARN), when the body says. */
   readonly functionArn?: string;
