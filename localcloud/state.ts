@@ -193,6 +193,12 @@ export class CloudState {
     return r;
   }
 
+  /** For calls that name no RegionId (ECS DeleteInstance): the region holding the resource, settled. */
+  regionWhere(holds: (r: RegionState) => boolean): RegionState | undefined {
+    this.settle();
+    return [...this.regions.values()].find(holds);
+  }
+
   settle(): void {
     this.scheduler.runDue();
   }

@@ -1,10 +1,12 @@
 import { ApiError, missingParameter } from '../core/api-error.js';
 import type { EniRec, InstanceRec, InstanceStatus, RegionState, VSwitchRec } from '../state.js';
 
+export const instanceNotFound = (id: string) => new ApiError('InvalidInstanceId.NotFound', `The specified InstanceId "${id}" does not exist.`, 404);
+
 export function requireInstance(r: RegionState, id: string | undefined): InstanceRec {
   if (!id) throw missingParameter('InstanceId');
   const inst = r.instances.get(id);
-  if (!inst) throw new ApiError('InvalidInstanceId.NotFound', `The specified InstanceId "${id}" does not exist.`, 404);
+  if (!inst) throw instanceNotFound(id);
   return inst;
 }
 

@@ -5,7 +5,7 @@ import { dryRunPassed, idempotentOperation } from '../pop/idempotency.js';
 import { nestedList, type Params } from '../pop/params.js';
 import type { PopContext } from '../pop/protocol.js';
 import type { CloudState, InstanceRec, RegionState, VSwitchRec } from '../state.js';
-import { requireInstance, requireVSwitch, securityGroups } from './checks.js';
+import { instanceNotFound, requireInstance, requireVSwitch, securityGroups } from './checks.js';
 import { makeEni } from './enis.js';
 import { publishApiCall, publishStateChange } from './events.js';
 import { boot, detachNow, removeEni } from './lifecycle.js';
@@ -120,8 +120,12 @@ export const runInstances = (state: CloudState) =>
  */
 export function deleteInstance(state: CloudState) {
   return (ctx: PopContext) => {
-    const r = state.region(ctx.params.str('RegionId'));
-    const inst = requireInstance(r, ctx.params.str('InstanceId'));
+    // DeleteInstance carries no RegionId: the instance id alone names it.
+    const id = ctx.params.required('InstanceId');
+    const regionId = ctx.params.str('RegionId');
+    const r = regionId ? state.region(regionId) : state.regionWhere((x) => x.instances.has(id));
+    if (!r) throw instanceNotFound(id);
+    const inst = requireInstance(r, id);
     if (inst.status !== 'Stopped' && !ctx.params.bool('Force')) {
       throw new ApiError('IncorrectInstanceStatus', `The instance is ${inst.status}; release a running instance with Force=true.`, 403);
     }

@@ -37,10 +37,10 @@ export function testWorld(options: WorldFile['options'] = {}, world: WorldFile =
 }
 
 /** Product clients that sign with the legacy RPC HMAC-SHA1 (`signatureAlgorithm: 'v2'`). */
-export const v2Config = (cloud: LocalCloud, key = DEMO_KEY) => Object.assign(popConfig(cloud, key), { signatureAlgorithm: 'v2' });
+export const v2Config = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => Object.assign(popConfig(cloud, key), { signatureAlgorithm: 'v2' });
 
 /** SLB has no client package: the generic openapi-core client, as callers use it (sdk-wire-protocols-2.md, SLB). */
-export async function slbCall(cloud: LocalCloud, action: string, query: Record<string, unknown>, key = DEMO_KEY) {
+export async function slbCall(cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) {
   const client = new OpenApi(popConfig(cloud, key));
   const params = new $OpenApiUtil.Params({
     action,
