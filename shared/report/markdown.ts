@@ -89,7 +89,7 @@ function compose(r: DriftReport, top: number): string {
  */
 export function renderMarkdown(report: DriftReport, opts: MarkdownOptions = {}): string {
   const maxBytes = opts.maxBytes ?? MARKDOWN_MAX_BYTES;
-  for (let top = opts.top ?? 10; ; top = Math.floor(top / 2)) {
+  for (let top = Math.max(0, Math.floor(opts.top ?? 10)); ; top = Math.floor(top / 2)) {
     const md = compose(report, top);
     if (top === 0 || Buffer.byteLength(md) <= maxBytes) return md;
   }
