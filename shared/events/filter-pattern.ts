@@ -1,15 +1,22 @@
 import { HANDLED_CALLS } from './actiontrail.js';
 import { CLOUD_EVENT_TYPES } from './payload.js';
 
+/** The API names that end in it: one `suffix` expression covers them all. */
+const GROUPED_SUFFIX = 'NetworkInterface';
+
 /**
- * The EventBridge filter pattern for the one ECS trigger `automirror setup` creates: exactly the events on-event
- * handles. Keys are ANDed, so a plain `data.eventName` list would also drop StateChange events (which have none);
- * OR-ing `exists: false` into that list keeps them in one rule (the default bus holds at most 10).
+ * The EventBridge filter pattern for the one ECS trigger `automirror setup` creates: the events on-event handles.
+ * Keys are ANDed, so a plain `data.eventName` list would also drop StateChange events (which have none); OR-ing
+ * `exists: false` into that list keeps them in one rule (the default bus holds at most 10). EventBridge takes at
+ * most 5 expressions per field, so the four *NetworkInterface calls share one suffix expression.
  */
 export function ecsEventPattern(): Record<string, unknown> {
+  const calls = [...HANDLED_CALLS];
+  const grouped = calls.filter((c) => c.endsWith(GROUPED_SUFFIX));
+  const listed = calls.filter((c) => !c.endsWith(GROUPED_SUFFIX));
   return {
     source: ['acs.ecs'],
     type: Object.keys(CLOUD_EVENT_TYPES),
-    data: { eventName: [{ exists: false }, ...HANDLED_CALLS] },
+    data: { eventName: [{ exists: false }, ...listed, ...(grouped.length > 0 ? [{ suffix: GROUPED_SUFFIX }] : [])] },
   };
 }
