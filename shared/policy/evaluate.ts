@@ -70,12 +70,12 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
     explain(eni, instance, regionId) {
       const c = candidate(eni, instance, regionId);
       const decision = decide(c);
-      const decidedBy = 'spec' in decision ? decision.spec.rule : undefined;
       const trace = rules.map((r): RuleTrace => {
         const miss = firstMiss(r, c);
         if (miss) return { rule: r.name, matched: false, detail: miss.why(c) };
-        if (r.name === decidedBy) return { rule: r.name, matched: true, detail: 'matches: the first rule that does, so it decides' };
-        return { rule: r.name, matched: true, detail: decidedBy ? `matches, but rule ${decidedBy} comes first` : `matches, but ${'excluded' in decision ? decision.excluded : ''}` };
+        if ('excluded' in decision) return { rule: r.name, matched: true, detail: `matches, but ${decision.excluded}` };
+        const decides = decision.spec.rule === r.name;
+        return { rule: r.name, matched: true, detail: decides ? 'matches: the first rule that does, so it decides' : `matches, but rule ${decision.spec.rule} comes first` };
       });
       return { eniId: eni.id, decision, tags: tagsSeen(eni, instance), rules: trace };
     },

@@ -28,15 +28,15 @@ export function parseMatch(p: Problems, path: Path, v: unknown): Match | undefin
   if (exprKeys.length === 0 && !has(v, 'scope')) {
     p.add(path, 'expected a tag expression (all, any, not or tag) or a scope: a rule never matches every ENI by default');
   }
-  let enis: Match['enis'] | undefined = 'all';
-  if (has(v, 'enis') && v.enis !== 'primary' && v.enis !== 'all') {
-    p.add([...path, 'enis'], `expected primary or all, got ${show(v.enis)}`);
-    enis = undefined;
-  } else if (has(v, 'enis')) {
-    enis = v.enis as Match['enis'];
-  }
+  const enis = has(v, 'enis') ? parseEnis(p, [...path, 'enis'], v.enis) : 'all';
   if ((exprKeys.length > 0 && !tags) || !scope || !enis) return undefined;
   return { tags, scope, enis };
+}
+
+function parseEnis(p: Problems, path: Path, v: unknown): Match['enis'] | undefined {
+  if (v === 'primary' || v === 'all') return v;
+  p.add(path, `expected primary or all, got ${show(v)}`);
+  return undefined;
 }
 
 /**
@@ -103,6 +103,10 @@ function parseScope(p: Problems, path: Path, v: unknown): Scope | undefined {
   const dims = Object.keys(SCOPE_DIMENSIONS) as Array<keyof Scope>;
   const m = mapping(p, path, v, [], dims);
   if (!m) return undefined;
+  if (Object.keys(m).length === 0) {
+    p.add(path, `expected at least one of ${dims.join(', ')}: an empty scope would match every ENI`);
+    return undefined;
+  }
   const scope: Record<string, readonly string[]> = {};
   let ok = true;
   for (const dim of dims) {

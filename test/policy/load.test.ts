@@ -101,6 +101,7 @@ describe('every validation error names file, line, column, field, what was expec
     ['scope region id', 'equals: prod', 'equals: prod\n      scope: { regions: [Hangzhou] }', 'p.yaml:9:26 rules[0].match.scope.regions[0]: expected a region id like cn-hangzhou, got "Hangzhou"'],
     ['scope zone id', 'equals: prod', 'equals: prod\n      scope: { zones: ["cn hangzhou h"] }', 'p.yaml:9:24 rules[0].match.scope.zones[0]: expected a zone id like cn-hangzhou-h, got "cn hangzhou h"'],
     ['scope family, not type', 'equals: prod', 'equals: prod\n      scope: { instanceTypeFamilies: [ecs.g7.large] }', 'p.yaml:9:39 rules[0].match.scope.instanceTypeFamilies[0]: expected an instance type family like ecs.g7 (not a full type like ecs.g7.large), got "ecs.g7.large"'],
+    ['scope empty, alone', 'match:\n      tag: env\n      equals: prod', 'match: { scope: {} }', 'p.yaml:6:14 rules[0].match.scope: expected at least one of regions, vpcs, vSwitches, zones, instanceTypeFamilies: an empty scope would match every ENI'],
     ['enis', 'equals: prod', 'equals: prod\n      enis: secondary', 'p.yaml:9:7 rules[0].match.enis: expected primary or all, got "secondary"'],
     ['filter missing', '      filter: tmf-a\n', '', 'p.yaml:9:5 rules[0].mirror.filter: required field is missing'],
     ['filter renamed', 'filter: tmf-a', 'filterId: tmf-a', ['p.yaml:9:5 rules[0].mirror.filter: required field is missing', 'p.yaml:11:7 rules[0].mirror.filterId: unknown field; expected one of filter, priority, target, pool, vni, packetLength, enabled, sessionName, layout']],
