@@ -8,7 +8,7 @@ import { DEMO_KEY, drain, ebClient, eventually, mnsClient, withPlatform, WRONG_K
 // EventBridge: rules made through both APIs and by FC triggers, routing by pattern, targets, limits, delivery.
 let cloud: LocalCloud;
 beforeAll(async () => {
-  cloud = await withPlatform({ secondMs: 5, mns: { queues: [{ name: 'lc-dlq' }, { name: 'lc-seen' }, { name: 'lc-work', visibilityTimeout: 1 }, { name: 'eb-out' }, { name: 'eb-dead' }] } });
+  cloud = await withPlatform({ secondMs: 5, mns: { queues: [{ name: 'lc-dlq' }, { name: 'lc-seen' }, { name: 'lc-work', visibilityTimeout: 200 }, { name: 'eb-out' }, { name: 'eb-dead' }] } });
 });
 afterAll(() => cloud.close());
 
