@@ -7,12 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
 import { managedRuleName } from '../../localcloud/platform/triggers.js';
-import * as $FC3 from '@alicloud/fc20230330';
-import { ecsTriggerConfig } from '../../cli/wiring/ecs-trigger.js';
+import { ensureEcsTrigger } from '../../cli/wiring/ecs-trigger.js';
 import { ensureMessaging } from '../../cli/wiring/queues.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { DEMO_KEY, defaultWorld, ecsClient } from '../support/localcloud.js';
-import { eventually, fc3Client } from './support.js';
+import { eventually } from './support.js';
 
 // The whole path in production order, with nothing called directly: the repo's s.yaml and its built on-event,
 // the setup step's wiring through the FC API, an instance launched through @alicloud/ecs20140526, and the
@@ -39,17 +38,9 @@ beforeAll(async () => {
     fcEndpoint: cloud.endpoints.fc3,
   };
   await ensureMessaging(cfg, DEFAULT_SETTINGS);
-  // The setup step's trigger, created through the FC 3.0 API as `automirror setup` does. Its own pattern
-  // (ecsEventPattern) lists 8 expressions under data.eventName and EventBridge takes at most 5 per field, so
-  // localcloud refuses it as the cloud would: until that is fixed, the test keeps the config but filters on
-  // source and type only. Then replace this block with ensureEcsTrigger(cfg, …).
-  const config = { ...ecsTriggerConfig(), eventRuleFilterPattern: JSON.stringify({ ...JSON.parse(ecsTriggerConfig().eventRuleFilterPattern as string), data: undefined }) };
-  await fc3Client(cloud).createTrigger(
-    DEFAULT_SETTINGS.onEventFunction,
-    new $FC3.CreateTriggerRequest({
-      body: new $FC3.CreateTriggerInput({ triggerName: DEFAULT_SETTINGS.ecsTrigger, triggerType: 'eventbridge', qualifier: 'LATEST', triggerConfig: JSON.stringify(config) }),
-    }),
-  );
+  // The setup step's own wiring: the trigger through the FC 3.0 API, as `automirror setup` makes it.
+  expect(await ensureEcsTrigger(cfg, DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.ecsTrigger)).toBe('created');
+  expect(await ensureEcsTrigger(cfg, DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.ecsTrigger)).toBe('unchanged');
 }, 120_000);
 
 afterAll(async () => {
