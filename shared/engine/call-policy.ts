@@ -24,10 +24,12 @@ export function callPolicy(opts: CallPolicyOptions = {}): CallWrapper {
     withRetry(
       async () => {
         await limiter.acquire(action);
-        return send();
+        const result = await send();
+        limiter.succeeded(action);
+        return result;
       },
       retry,
-      { clock, random: opts.random, onRetryable: (e, wait) => /Throttling/.test(e.code) && limiter.pause(action, wait) },
+      { clock, random: opts.random, onRetryable: (e, wait) => /Throttling/.test(e.code) && limiter.throttled(action, wait) },
     );
 }
 

@@ -46,7 +46,7 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
   const observed: Observed = { ...found, sessions: [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()] };
   const p = plan(
     { decisions, enis: found.enis, sessions: observed.sessions, rules: deps.policy.rules.map((r) => r.name), gone: found.goneEnis },
-    { sourcesPerSession: opts.sourcesPerSession },
+    { sourcesPerSession: opts.sourcesPerSession ?? deps.policy.quotas.sourcesPerSession },
   );
   const outcomes = opts.dryRun ? [] : await apply(p.actions, deps.vpc, { ...opts, observed: observed.sessions });
   const deferred = [...p.deferred, ...outcomes.flatMap((o): Deferred[] => (o.status === 'deferred' ? [{ eniIds: o.action.eniIds, reason: o.reason, action: o.action }] : []))];

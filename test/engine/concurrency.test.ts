@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../localcloud/index.js';
+import { ensure } from '../../shared/engine/ensure.js';
+import { priorityStart, eniPriorityKey } from '../../shared/engine/priority.js';
+import { eniId, engineDeps, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession } from './cloud.js';
+
+/**
+ * Concurrent invocations with no lock: each ensure has its own adapters (as separate function instances would),
+ * and the cloud's one-priority-per-region rule is the only arbiter.
+ */
+
+let cloud: LocalCloud | undefined;
+afterEach(async () => {
+  await cloud?.close();
+  cloud = undefined;
+});
+
+const BAND = { min: 1000, max: 1199 };
+const policy = webPolicy('', `{ min: ${BAND.min}, max: ${BAND.max} }`);
+
+describe('priorities under concurrency', () => {
+  it('100 concurrent ensures for 100 ENIs in one band end with 100 sessions at distinct priorities, none failed', async () => {
+    cloud = await startCloud({ instances: 100 });
+    const c = cloud;
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => ensure(subject([instanceId(i)]), engineDeps(c, policy), { runId: `evt-${i}` })));
+    expect(results.flatMap((r) => r.outcomes.filter((o) => o.status !== 'done' && o.status !== 'converged'))).toEqual([]);
+    const all = sessionsIn(c);
+    expect(all).toHaveLength(100);
+    expect(all.flatMap((s) => s.trafficMirrorSourceIds).sort()).toEqual(Array.from({ length: 100 }, (_, i) => eniId(i)).sort());
+    const priorities = all.map((s) => s.priority);
+    expect(new Set(priorities).size).toBe(100);
+    expect(priorities.every((p) => p >= BAND.min && p <= BAND.max)).toBe(true);
+  });
+
+  it('100 concurrent ensures for the same ENI end with exactly one session', async () => {
+    cloud = await startCloud({ instances: 1 });
+    const c = cloud;
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => ensure(subject([instanceId(0)]), engineDeps(c, policy), { runId: `evt-${i}` })));
+    expect(results.flatMap((r) => r.outcomes.filter((o) => o.status === 'failed'))).toEqual([]);
+    expect(sessionsIn(c).map((s) => s.trafficMirrorSourceIds)).toEqual([[eniId(0)]]);
+    expect(results.flatMap((r) => r.outcomes).filter((o) => o.status === 'done')).toHaveLength(1);
+  });
+
+  it('the same event delivered 20 times at once: one session, the ClientToken answers the duplicates', async () => {
+    cloud = await startCloud({ instances: 1 });
+    const c = cloud;
+    const results = await Promise.all(Array.from({ length: 20 }, () => ensure(subject([instanceId(0)]), engineDeps(c, policy), { runId: 'evt-dup' })));
+    const ids = new Set(results.flatMap((r) => r.outcomes.flatMap((o) => ('sessionId' in o ? [o.sessionId] : []))));
+    expect(ids.size).toBe(1);
+    expect(sessionsIn(c)).toHaveLength(1);
+  });
+
+  it('probes past a priority held by a session it could not see, re-reading who holds it', async () => {
+    const start = priorityStart(BAND, eniPriorityKey('web', eniId(0)));
+    cloud = await startCloud({ instances: 2, sessions: [worldSession('tms-theirs', [eniId(1)], start, null, { trafficMirrorTargetId: 'lb-b' })] });
+    const r = await ensure(subject([instanceId(0)]), engineDeps(cloud, policy), { runId: 'r' });
+    expect(r.actions).toMatchObject([{ kind: 'create', draft: { priority: start } }]);
+    expect(r.outcomes).toMatchObject([{ status: 'done', priority: start === BAND.max ? BAND.min : start + 1 }]);
+    const calls = cloud.controls.calls.list().filter((x) => x.action !== 'DescribeInstances' && x.action !== 'DescribeNetworkInterfaces');
+    expect(calls.slice(-3).map((x) => `${x.action} ${x.params.Priority ?? ''} ${x.code}`)).toEqual([
+      `CreateTrafficMirrorSession ${start} InvalidPriority.Conflict`,
+      `ListTrafficMirrorSessions ${start} OK`,
+      `CreateTrafficMirrorSession ${start === BAND.max ? BAND.min : start + 1} OK`,
+    ]);
+  });
+});

@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../localcloud/index.js';
+import { ensure } from '../../shared/engine/ensure.js';
+import { OWNER_TAG, RULE_TAG } from '../../shared/engine/ownership.js';
+import { callCodes, eniId, engineDeps, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession, type WorldSpec } from './cloud.js';
+
+/** ensure() through the official SDKs against localcloud: what the cloud holds afterwards, and the calls it took. */
+
+let cloud: LocalCloud | undefined;
+afterEach(async () => {
+  await cloud?.close();
+  cloud = undefined;
+});
+
+async function start(w: WorldSpec): Promise<LocalCloud> {
+  cloud = await startCloud(w);
+  return cloud;
+}
+
+const WRITES = ['CreateTrafficMirrorSession', 'UpdateTrafficMirrorSessionAttribute', 'AddSourcesToTrafficMirrorSession', 'RemoveSourcesFromTrafficMirrorSession', 'DeleteTrafficMirrorSession'];
+const writes = (c: LocalCloud) => c.controls.calls.list().filter((x) => WRITES.includes(x.action));
+
+describe('ensure against localcloud', () => {
+  it('creates one owned session per opted-in ENI, and nothing more on a second run', async () => {
+    const c = await start({ instances: 1, enisPerInstance: 2 });
+    const first = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'run-1' });
+    expect(first.outcomes.map((o) => o.status)).toEqual(['done', 'done']);
+    const all = sessionsIn(c);
+    expect(all.map((s) => s.trafficMirrorSourceIds[0]).sort()).toEqual([eniId(0, 0), eniId(0, 1)].sort());
+    for (const s of all) expect([s.tags.get(OWNER_TAG), s.tags.get(RULE_TAG)]).toEqual(['automirror', 'web']);
+    const second = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'run-2' });
+    expect(second.actions).toEqual([]);
+    expect(sessionsIn(c)).toHaveLength(2);
+  });
+
+  it('writes nothing in a dry run, and prints the same plan', async () => {
+    const c = await start({ instances: 1 });
+    const r = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'dry', dryRun: true });
+    expect(r.actions.map((a) => a.kind)).toEqual(['create']);
+    expect(r.outcomes).toEqual([]);
+    expect(writes(c)).toEqual([]);
+  });
+
+  it('starts nothing after the deadline and hands the actions back as deferred', async () => {
+    const c = await start({ instances: 2 });
+    const r = await ensure(subject([instanceId(0), instanceId(1)]), engineDeps(c), { runId: 'late', deadline: Date.now() - 1 });
+    expect(r.deferred.map((d) => [d.eniIds, d.reason])).toEqual([
+      [[eniId(0)], 'the deadline passed before it started'],
+      [[eniId(1)], 'the deadline passed before it started'],
+    ]);
+    expect(writes(c)).toEqual([]);
+  });
+
+  it('defers an ENI still attaching instead of failing it', async () => {
+    const c = await start({ instances: 1, enisPerInstance: 2, instance: () => ({ networkInterfaces: [{ networkInterfaceId: eniId(0, 0), type: 'Primary' }, { networkInterfaceId: eniId(0, 1), type: 'Secondary', status: 'Attaching' }] }) });
+    const r = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'r' });
+    expect(r.deferred).toEqual([{ eniIds: [eniId(0, 1)], reason: 'the ENI is Attaching; it is handled once that settles' }]);
+    expect(sessionsIn(c).map((s) => s.trafficMirrorSourceIds)).toEqual([[eniId(0, 0)]]);
+  });
+
+  it('takes an ENI that no longer exists out of owned sessions, deleting a session left empty', async () => {
+    const c = await start({ instances: 1, deleted: ['eni-vanished'], sessions: [worldSession('tms-solo', ['eni-vanished'], 1001), worldSession('tms-pair', ['eni-vanished', eniId(0)], 1002)] });
+    const r = await ensure(subject([], ['eni-vanished']), engineDeps(c, webPolicy('layout: { pooled: 5 }')), { runId: 'r' });
+    expect(r.actions.map((a) => `${a.kind} ${'sessionId' in a ? a.sessionId : ''}`)).toEqual(['remove-sources tms-pair', 'delete tms-solo']);
+    expect(r.outcomes.every((o) => o.status === 'done')).toBe(true);
+    await settle(c);
+    expect(sessionsIn(c).map((s) => [s.trafficMirrorSessionId, s.trafficMirrorSourceIds])).toEqual([['tms-pair', [eniId(0)]]]);
+  });
+
+  it('leaves sessions it does not own alone, and reports the ENI whose 3 slots they fill', async () => {
+    const theirs = [1, 2, 3].map((k) => worldSession(`tms-theirs${k}`, [eniId(0)], k, null));
+    const c = await start({ instances: 1, sessions: theirs });
+    const r = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'r' });
+    expect(r.unmirrored).toMatchObject([{ eniId: eniId(0), rule: 'web', blockers: ['tms-theirs1', 'tms-theirs2', 'tms-theirs3'] }]);
+    expect(writes(c)).toEqual([]);
+  });
+
+  it('updates drifting attributes of an owned session in place', async () => {
+    const c = await start({ instances: 1, sessions: [worldSession('tms-1', [eniId(0)], 1500, 'web', { enabled: false, packetLength: 8000, trafficMirrorTargetId: 'lb-b' })] });
+    const r = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'r' });
+    expect(r.actions).toMatchObject([{ kind: 'update', changes: [{ field: 'enabled', wanted: true, actual: false }, { field: 'packetLength', wanted: 1500, actual: 8000 }, { field: 'target', wanted: 'SLB:lb-a', actual: 'SLB:lb-b' }] }]);
+    expect(r.outcomes.map((o) => o.status)).toEqual(['done']);
+    expect(sessionsIn(c)[0]).toMatchObject({ enabled: true, packetLength: 1500, trafficMirrorTargetId: 'lb-a' });
+  });
+
+  it('replaces a session whose ENI moved to another rule, new first', async () => {
+    const c = await start({ instances: 1, sessions: [worldSession('tms-old', [eniId(0)], 1500, 'legacy')] });
+    const policy = webPolicy();
+    const withLegacy = { ...policy, rules: [...policy.rules, { ...policy.rules[0], name: 'legacy', spec: { ...policy.rules[0].spec, rule: 'legacy' } }] };
+    const r = await ensure(subject([instanceId(0)]), engineDeps(c, withLegacy), { runId: 'r' });
+    expect(r.actions.map((a) => a.kind)).toEqual(['replace']);
+    expect(r.outcomes.map((o) => o.status)).toEqual(['done']);
+    await settle(c);
+    const [s] = sessionsIn(c);
+    expect([s.trafficMirrorSessionId === 'tms-old', s.tags.get(RULE_TAG), s.trafficMirrorSourceIds]).toEqual([false, 'web', [eniId(0)]]);
+    const order = callCodes(c).filter((x) => /Create|Delete/.test(x));
+    expect(order).toEqual(['CreateTrafficMirrorSession OK', 'DeleteTrafficMirrorSession OK']);
+  });
+
+  it('fills a pooled session, waiting for it to settle instead of hitting IncorrectStatus', async () => {
+    const c = await start({ instances: 3, options: { asyncDelayMs: 300 } });
+    const deps = engineDeps(c, webPolicy('layout: { pooled: 10 }'));
+    await ensure(subject([instanceId(0)]), deps, { runId: 'a' });
+    const r = await ensure(subject([instanceId(1), instanceId(2)]), deps, { runId: 'b' });
+    expect(r.actions.map((a) => a.kind)).toEqual(['add-sources']);
+    expect(r.outcomes.map((o) => o.status)).toEqual(['done']);
+    expect(callCodes(c, 'AddSourcesToTrafficMirrorSession')).toEqual(['AddSourcesToTrafficMirrorSession OK']);
+    await settle(c);
+    expect(sessionsIn(c).map((s) => s.trafficMirrorSourceIds.length)).toEqual([3]);
+  });
+
+  it('removes more than 10 sources in chunks of 10, one at a time on the session', async () => {
+    const members = Array.from({ length: 15 }, (_, i) => `eni-gone${String(i).padStart(2, '0')}`);
+    const c = await start({ instances: 1, deleted: members, options: { quotas: { sourcesPerSession: 20 } }, sessions: [worldSession('tms-big', [...members, eniId(0)], 1500)] });
+    const r = await ensure(subject([], members), engineDeps(c, webPolicy('layout: { pooled: 10 }')), { runId: 'r' });
+    expect(r.actions.map((a) => [a.kind, a.eniIds.length])).toEqual([
+      ['remove-sources', 10],
+      ['remove-sources', 5],
+    ]);
+    expect(r.outcomes.map((o) => o.status)).toEqual(['done', 'done']);
+    expect(callCodes(c, 'RemoveSourcesFromTrafficMirrorSession')).toEqual(['RemoveSourcesFromTrafficMirrorSession OK', 'RemoveSourcesFromTrafficMirrorSession OK']);
+    await settle(c);
+    expect(sessionsIn(c)[0].trafficMirrorSourceIds).toEqual([eniId(0)]);
+  });
+});
+
+/** Lets localcloud's asynchronous transitions finish (Creating/Modifying → Created, Deleting → gone). */
+async function settle(c: LocalCloud): Promise<void> {
+  for (;;) {
+    const busy = sessionsIn(c).some((s) => s.status !== 'Created');
+    if (!busy) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
