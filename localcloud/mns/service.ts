@@ -20,6 +20,8 @@ export interface SubscribeOptions {
 export class MnsService {
   readonly queues = new Map<string, MnsQueue>();
   readonly topics = new Map<string, MnsTopic>();
+  /** Subscriptions waiting for their topic (FC topic triggers declared before the topic is created). */
+  private readonly pending = new Map<string, Map<string, SubscribeOptions>>();
 
   constructor(
     readonly accountId: string,
@@ -64,6 +66,8 @@ export class MnsService {
     if (existing) return { created: false, topic: existing };
     const topic = new MnsTopic(name, this.accountId, { ...DEFAULT_TOPIC_ATTRIBUTES, ...attrs }, this.clock);
     this.topics.set(name, topic);
+    for (const [sub, opts] of this.pending.get(name) ?? []) this.subscribe(name, sub, opts);
+    this.pending.delete(name);
     return { created: true, topic };
   }
 
@@ -95,6 +99,22 @@ export class MnsService {
     };
     topic.subscriptions.set(name, sub);
     return sub;
+  }
+
+  /** Subscribes now if the topic exists, else as soon as it is created. */
+  subscribeWhenReady(topicName: string, name: string, opts: SubscribeOptions): void {
+    if (this.topics.has(topicName)) {
+      this.subscribe(topicName, name, opts);
+      return;
+    }
+    const waiting = this.pending.get(topicName) ?? new Map<string, SubscribeOptions>();
+    waiting.set(name, opts);
+    this.pending.set(topicName, waiting);
+  }
+
+  unsubscribe(topicName: string, name: string): void {
+    this.topics.get(topicName)?.subscriptions.delete(name);
+    this.pending.get(topicName)?.delete(name);
   }
 
   /**

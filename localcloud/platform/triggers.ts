@@ -59,7 +59,7 @@ export class PlatformTriggers implements TriggerBinder {
     this.sources.delete(key(fn, t));
     const rule = this.d.rules.buses.get('default')?.rules.get(managedRuleName(name, t.triggerName));
     if (rule?.managedBy === key(fn, t)) this.d.rules.deleteRule('default', rule.name);
-    if (t.triggerType === 'mns_topic' && t.sourceArn) this.d.mns.topics.get(this.d.mns.topicNameOf(t.sourceArn))?.subscriptions.delete(subscriptionName(fn, t));
+    if (t.triggerType === 'mns_topic' && t.sourceArn) this.d.mns.unsubscribe(this.d.mns.topicNameOf(t.sourceArn), subscriptionName(fn, t));
   }
 
   close(): void {
@@ -147,7 +147,8 @@ export class PlatformTriggers implements TriggerBinder {
     if (!t.sourceArn) throw invalid(`mns_topic trigger ${t.triggerName}: sourceArn is required`);
     const topic = this.d.mns.topicNameOf(t.sourceArn);
     const format = cfg.notifyContentFormat === 'JSON' ? 'JSON' : 'STREAM';
-    this.d.mns.subscribe(topic, subscriptionName(fn, t), {
+    // The topic may be created later (by the setup step), as a queue trigger's queue may: subscribe when it exists.
+    this.d.mns.subscribeWhenReady(topic, subscriptionName(fn, t), {
       endpoint: fn.arn,
       notifyStrategy: cfg.notifyStrategy,
       filterTag: cfg.filterTag,

@@ -1,14 +1,16 @@
 import * as $EB from '@alicloud/eventbridge';
+import * as $FC3 from '@alicloud/fc20230330';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
-import { DEMO_KEY, drain, ebClient, eventually, mnsClient, withPlatform, WRONG_KEY } from './support.js';
+import { DEMO_KEY, drain, ebClient, eventually, fc3Client, mnsClient, withPlatform, WRONG_KEY } from './support.js';
 
 // EventBridge: rules made through both APIs and by FC triggers, routing by pattern, targets, limits, delivery.
 let cloud: LocalCloud;
 beforeAll(async () => {
-  cloud = await withPlatform({ secondMs: 5, mns: { queues: [{ name: 'lc-dlq' }, { name: 'lc-seen' }, { name: 'lc-work', visibilityTimeout: 200 }, { name: 'eb-out' }, { name: 'eb-dead' }] } });
+  const queues = ['lc-dlq', 'lc-seen', 'eb-out', 'eb-dead'].map((name) => ({ name }));
+  cloud = await withPlatform({ secondMs: 5, mns: { queues: [...queues, { name: 'lc-work', visibilityTimeout: 200 }], topics: [{ name: 'lc-news' }] } });
 });
 afterAll(() => cloud.close());
 
@@ -71,6 +73,14 @@ describe('EventBridge SDK API (@alicloud/eventbridge)', () => {
     expect(rule.targets![0]).toMatchObject({ id: 'q', type: 'acs.mns.queue' });
     const list = await eb.listRules(new $EB.ListRulesRequest({ eventBusName: 'default', ruleNamePrefix: 'to-' }));
     expect(list.rules!.map((r) => r.ruleName)).toEqual(['to-queue']);
+
+    // Targets can be added and removed on their own.
+    await eb.createTargets(
+      new $EB.CreateTargetsRequest({ ruleName: 'to-queue', eventBusName: 'default', targets: [new $EB.TargetEntry({ id: 'q2', type: 'acs.mns.queue', endpoint: `acs:mns:cn-hangzhou:${acct()}:queues/eb-dead` })] }),
+    );
+    expect((await eb.listTargets(new $EB.ListTargetsRequest({ ruleName: 'to-queue', eventBusName: 'default' }))).targets!.map((t) => t.id)).toEqual(['q', 'q2']);
+    await eb.deleteTargets(new $EB.DeleteTargetsRequest({ ruleName: 'to-queue', eventBusName: 'default', targetIds: ['q2'] }));
+    expect((await eb.listTargets(new $EB.ListTargetsRequest({ ruleName: 'to-queue', eventBusName: 'default' }))).targets!.map((t) => t.id)).toEqual(['q']);
 
     await eb.disableRule(new $EB.DisableRuleRequest({ ruleName: 'to-queue', eventBusName: 'default' }));
     await eb.putEvents([ecsEvent('q-3')]);
@@ -194,6 +204,18 @@ describe('MNS queue triggers', () => {
   });
 });
 
+describe('MNS topic triggers', () => {
+  it('invoke the function with the JSON notification for messages carrying the filter tag', async () => {
+    const mns = mnsClient(cloud);
+    await mns.publishMessage('lc-news', { MessageBody: 'not for fc' });
+    const r = (await mns.publishMessage('lc-news', { MessageBody: 'for fc', MessageTag: 'fc' })).body as Record<string, string>;
+    const run = await eventually(() => cloud.fc.invocations.find((i) => i.source === 'mns_topic:news'), 20_000, 'the topic trigger');
+    expect(JSON.parse(run.event)).toMatchObject({ TopicName: 'lc-news', Message: 'for fc', MessageId: r.MessageId, SubscriptionName: 'fc-lc-echo-news', TopicOwner: acct() });
+    await cloud.platform.idle();
+    expect(cloud.fc.invocations.filter((i) => i.source === 'mns_topic:news')).toHaveLength(1);
+  });
+});
+
 describe('the default bus rule limit', () => {
   it('refuses the 11th rule, FC eventbridge triggers included', async () => {
     const other = await withPlatform();
@@ -207,6 +229,13 @@ describe('the default bus rule limit', () => {
       await expect(eb.createRule(new $EB.CreateRuleRequest({ ruleName: 'r-eleven', eventBusName: 'default', filterPattern: '{}' }))).rejects.toMatchObject({
         code: 'EventRuleCountExceeded',
       });
+      const trigger = new $FC3.CreateTriggerInput({
+        triggerName: 'eleventh',
+        triggerType: 'eventbridge',
+        triggerConfig: JSON.stringify({ triggerEnable: true, eventRuleFilterPattern: '{"source":["acs.ecs"]}', eventSourceConfig: { eventSourceType: 'Default' } }),
+      });
+      await expect(fc3Client(other).createTrigger('lc-echo', new $FC3.CreateTriggerRequest({ body: trigger }))).rejects.toMatchObject({ code: 'EventRuleCountExceeded', statusCode: 400 });
+      expect(other.fc.get('lc-echo').triggers.has('eleventh')).toBe(false);
       await eb.createEventBus(new $EB.CreateEventBusRequest({ eventBusName: 'custom' }));
       await eb.createRule(new $EB.CreateRuleRequest({ ruleName: 'r-custom', eventBusName: 'custom', filterPattern: '{}' }));
       await eb.deleteRule(new $EB.DeleteRuleRequest({ ruleName: 'r0', eventBusName: 'default' }));

@@ -133,7 +133,7 @@ describe('FC 3.0 API (@alicloud/fc20230330)', () => {
     await fc.updateTrigger('lc-echo', 'api-timer', new $FC3.UpdateTriggerRequest({ body: new $FC3.UpdateTriggerInput({ triggerConfig: JSON.stringify({ ...config, payload: 'changed' }) }) }));
     expect(cloud.fc.timers.list().find((t) => t.triggerName === 'api-timer')?.payload).toBe('changed');
     const list = await fc.listTriggers('lc-echo', new $FC3.ListTriggersRequest({}));
-    expect(list.body!.triggers!.map((t) => t.triggerName).sort()).toEqual(['api-timer', 'nightly', 'tick']);
+    expect(list.body!.triggers!.map((t) => t.triggerName).sort()).toEqual(['api-timer', 'news', 'nightly', 'tick']);
     await fc.deleteTrigger('lc-echo', 'api-timer');
     await expect(fc.getTrigger('lc-echo', 'api-timer')).rejects.toMatchObject({ code: 'TriggerNotFound', statusCode: 404 });
     expect(cloud.fc.timers.list().some((t) => t.triggerName === 'api-timer')).toBe(false);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { serveLocalCloud } from '../../localcloud/platform/serve.js';
-import { FIXTURE_SYAML, fc2Client } from './support.js';
+import { eventually, FIXTURE_SYAML, fc2Client, mnsClient } from './support.js';
 
 // `automirror localcloud`'s entry: one port, every endpoint printed, s.yaml's functions running with the policy given.
 const WORLD = fileURLToPath(new URL('../../worlds/default.json', import.meta.url));
@@ -30,6 +30,12 @@ describe('serveLocalCloud', () => {
       const r = await fc2Client(cloud).invokeFunction('lc-test', 'lc-echo', 'policy?');
       const { env } = JSON.parse(String(r.data));
       expect(env).toMatchObject({ AUTOMIRROR_POLICY_FILE: policy, AUTOMIRROR_POLICY: '' });
+      // A topic trigger declared before its topic exists starts working once the setup step creates the topic.
+      const mns = mnsClient(cloud);
+      await mns.createTopic('lc-news');
+      await mns.publishMessage('lc-news', { MessageBody: 'late topic', MessageTag: 'fc' });
+      const run = await eventually(() => cloud.fc.invocations.find((i) => i.source === 'mns_topic:news'), 20_000, 'the topic trigger');
+      expect(JSON.parse(run.event).Message).toBe('late topic');
       // The real clock: timers are armed for their next real firing.
       expect(cloud.fc.timers.nextFiring('lc-echo', 'tick')).toBeGreaterThan(Date.now());
     } finally {

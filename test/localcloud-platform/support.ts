@@ -20,7 +20,7 @@ export function withPlatform(platform: PlatformOptions = {}): Promise<LocalCloud
     world: defaultWorld(),
     platform: {
       sYaml: FIXTURE_SYAML,
-      mns: { queues: [{ name: 'lc-dlq' }, { name: 'lc-seen' }, { name: 'lc-work', visibilityTimeout: 2 }] },
+      mns: { queues: [{ name: 'lc-dlq' }, { name: 'lc-seen' }, { name: 'lc-work', visibilityTimeout: 2 }], topics: [{ name: 'lc-news' }] },
       ...platform,
     },
   });
