@@ -2,6 +2,7 @@ import { ApiError } from '../core/api-error.js';
 import { compareIds } from '../core/id-map.js';
 import { pageByNumber, pageByToken } from '../core/paging.js';
 import { ecsTags, matchesTags } from '../core/tags.js';
+import { where } from '../core/where.js';
 import { dryRunPassed } from '../pop/idempotency.js';
 import type { PopContext } from '../pop/protocol.js';
 import type { CloudState, EniRec, InstanceRec, RegionState } from '../state.js';
@@ -85,7 +86,7 @@ export function instanceView(r: RegionState, i: InstanceRec) {
  * ECS paging: MaxResults/NextToken (MaxResults clamped into 10–`max`, as the current docs say), or the deprecated
  * PageNumber/PageSize when neither NextToken nor MaxResults is sent.
  */
-function ecsPage<T>(ctx: PopContext, sorted: Iterable<T>, idOf: (t: T) => string, match: (t: T) => boolean, max: number) {
+function ecsPage<T>(ctx: PopContext, sorted: readonly T[], idOf: (t: T) => string, match: ((t: T) => boolean) | undefined, max: number) {
   const p = ctx.params;
   const byNumber = !p.str('NextToken') && !p.str('MaxResults') && (p.has('PageNumber') || p.has('PageSize'));
   if (byNumber) {
@@ -116,18 +117,27 @@ export function describeInstances(state: CloudState) {
     const tagFilter = p.objects('Tag', 20);
     const status = p.oneOf('Status', ['Pending', 'Running', 'Starting', 'Stopping', 'Stopped'] as const);
     const family = p.str('InstanceTypeFamily');
+    const sg = p.str('SecurityGroupId');
     const primaryIp = (i: InstanceRec) => r.enis.get(i.eniIds[0] ?? '')?.privateIpAddress ?? '';
     const { items, meta } = ecsPage(
       ctx,
       ids ? byIds(ids, (id) => r.instances.get(id)) : r.instances.sorted(),
       (i) => i.instanceId,
-      (i) =>
-        p.equals({ VpcId: i.vpcId, VSwitchId: i.vSwitchId, ZoneId: i.zoneId, InstanceType: i.instanceType, InstanceName: i.instanceName, ImageId: i.imageId }) &&
-        (!p.str('SecurityGroupId') || i.securityGroupIds.includes(p.str('SecurityGroupId') as string)) &&
-        (!family || i.instanceType.startsWith(`${family}.`)) &&
-        (!status || i.status === status) &&
-        (!ips || ips.includes(primaryIp(i))) &&
-        matchesTags(i.tags, tagFilter),
+      where<InstanceRec>(
+        ...p.equalities<InstanceRec>({
+          VpcId: (i) => i.vpcId,
+          VSwitchId: (i) => i.vSwitchId,
+          ZoneId: (i) => i.zoneId,
+          InstanceType: (i) => i.instanceType,
+          InstanceName: (i) => i.instanceName,
+          ImageId: (i) => i.imageId,
+        }),
+        sg && ((i) => i.securityGroupIds.includes(sg)),
+        family && ((i) => i.instanceType.startsWith(`${family}.`)),
+        status && ((i) => i.status === status),
+        ips && ((i) => ips.includes(primaryIp(i))),
+        tagFilter.length > 0 && ((i) => matchesTags(i.tags, tagFilter)),
+      ),
       100,
     );
     dryRunPassed(ctx);
@@ -158,16 +168,22 @@ export function describeNetworkInterfaces(state: CloudState) {
       ctx,
       candidates,
       (e) => e.networkInterfaceId,
-      (e) =>
-        (!instanceId || e.instanceId === instanceId) &&
-        p.equals({ VpcId: e.vpcId, VSwitchId: e.vSwitchId, NetworkInterfaceName: e.name, PrimaryIpAddress: e.privateIpAddress }) &&
-        (ips.size === 0 || ips.has(e.privateIpAddress)) &&
+      where<EniRec>(
+        instanceId && ((e) => e.instanceId === instanceId),
+        ...p.equalities<EniRec>({
+          VpcId: (e) => e.vpcId,
+          VSwitchId: (e) => e.vSwitchId,
+          NetworkInterfaceName: (e) => e.name,
+          PrimaryIpAddress: (e) => e.privateIpAddress,
+        }),
+        ips.size > 0 && ((e) => ips.has(e.privateIpAddress)),
         // Documented: SecurityGroupId matches secondary ENIs only.
-        (!sg || (e.type === 'Secondary' && e.securityGroupIds.includes(sg))) &&
-        (!type || e.type === type) &&
-        (!status || e.status === status) &&
-        (serviceManaged === undefined || e.serviceManaged === serviceManaged) &&
-        matchesTags(e.tags, tagFilter),
+        sg && ((e) => e.type === 'Secondary' && e.securityGroupIds.includes(sg)),
+        type && ((e) => e.type === type),
+        status && ((e) => e.status === status),
+        serviceManaged !== undefined && ((e) => e.serviceManaged === serviceManaged),
+        tagFilter.length > 0 && ((e) => matchesTags(e.tags, tagFilter)),
+      ),
       500,
     );
     return { ...meta, NetworkInterfaceSets: { NetworkInterfaceSet: items.map((e) => eniView(r, e)) } };

@@ -21,13 +21,12 @@ export class Params {
     return Object.fromEntries(this.map);
   }
 
-  /** Equality filters: every parameter named in `fields` that is sent (non-empty) equals the resource's value. */
-  equals(fields: Record<string, string | number | boolean>): boolean {
-    for (const [name, actual] of Object.entries(fields)) {
+  /** Equality filters for the parameters that were sent (non-empty): each compares a resource's field as a string. */
+  equalities<T>(fields: Record<string, (t: T) => string | number | boolean>): Array<(t: T) => boolean> {
+    return Object.entries(fields).flatMap(([name, field]) => {
       const want = this.map.get(name);
-      if (want && want !== String(actual)) return false;
-    }
-    return true;
+      return want ? [(t: T) => String(field(t)) === want] : [];
+    });
   }
 
   str(name: string): string | undefined {

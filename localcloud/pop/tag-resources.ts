@@ -102,6 +102,6 @@ export function listTagResources(p: Params, kind: ResourceKind, maxResults: numb
       for (const key of [...res.tags.keys()].sort()) yield { ResourceId: id, ResourceType: kind.type, TagKey: key, TagValue: res.tags.get(key) ?? '' };
     }
   }
-  const pg = pageByToken(rows(), (row) => `${row.ResourceId}\u0000${row.TagKey}`, () => true, p.str('NextToken'), maxResults);
+  const pg = pageByToken(rows(), (row) => `${row.ResourceId}\u0000${row.TagKey}`, undefined, p.str('NextToken'), maxResults);
   return { NextToken: pg.nextToken, TagResources: { TagResource: pg.items } };
 }

@@ -1,6 +1,7 @@
 import { ApiError, invalidParameter, missingParameter } from '../core/api-error.js';
 import { pageByNumber } from '../core/paging.js';
 import { ecsTags, matchesTags } from '../core/tags.js';
+import { where } from '../core/where.js';
 import type { Params } from '../pop/params.js';
 import type { PopContext } from '../pop/protocol.js';
 import type { CloudState, LoadBalancerRec, RegionState } from '../state.js';
@@ -66,14 +67,15 @@ export function describeLoadBalancers(state: CloudState) {
     const pageSize = p.int('PageSize', { min: 1, max: 100 }) ?? 50;
     const pg = pageByNumber(
       r.loadBalancers.sorted(),
-      (lb) =>
-        (!ids || ids.has(lb.loadBalancerId)) &&
-        (!names || names.has(lb.loadBalancerName)) &&
-        (!addressType || lb.addressType === addressType) &&
-        (!networkType || lb.networkType === networkType) &&
-        (!status || lb.loadBalancerStatus === status) &&
-        p.equals({ VpcId: lb.vpcId, VSwitchId: lb.vSwitchId, Address: lb.address }) &&
-        matchesTags(lb.tags, tags),
+      where<LoadBalancerRec>(
+        ids && ((lb) => ids.has(lb.loadBalancerId)),
+        names && ((lb) => names.has(lb.loadBalancerName)),
+        addressType && ((lb) => lb.addressType === addressType),
+        networkType && ((lb) => lb.networkType === networkType),
+        status && ((lb) => lb.loadBalancerStatus === status),
+        ...p.equalities<LoadBalancerRec>({ VpcId: (lb) => lb.vpcId, VSwitchId: (lb) => lb.vSwitchId, Address: (lb) => lb.address }),
+        tags.length > 0 && ((lb) => matchesTags(lb.tags, tags)),
+      ),
       pageNumber,
       pageSize,
     );

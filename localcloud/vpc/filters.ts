@@ -2,6 +2,7 @@ import { ApiError, invalidParameter, missingParameter } from '../core/api-error.
 import { newId } from '../core/ids.js';
 import { pageByToken } from '../core/paging.js';
 import { checkTags, matchesTags, vpcTags } from '../core/tags.js';
+import { where } from '../core/where.js';
 import { dryRunPassed, idempotentOperation } from '../pop/idempotency.js';
 import { Params } from '../pop/params.js';
 import type { PopContext } from '../pop/protocol.js';
@@ -125,16 +126,14 @@ export function listTrafficMirrorFilters(state: CloudState) {
     const ids = new Set(p.list('TrafficMirrorFilterIds', LIMITS.idsPerList));
     const tagFilter = p.objects('Tags', LIMITS.tagsPerCall);
     const maxResults = p.int('MaxResults', { min: 1, max: 100 }) ?? 10;
-    const name = p.str('TrafficMirrorFilterName');
-    const rg = p.str('ResourceGroupId');
     const pg = pageByToken(
       r.filters.sorted(),
       (f) => f.trafficMirrorFilterId,
-      (f) =>
-        (ids.size === 0 || ids.has(f.trafficMirrorFilterId)) &&
-        (!name || f.trafficMirrorFilterName === name) &&
-        (!rg || f.resourceGroupId === rg) &&
-        matchesTags(f.tags, tagFilter),
+      where<FilterRec>(
+        ids.size > 0 && ((f) => ids.has(f.trafficMirrorFilterId)),
+        ...p.equalities<FilterRec>({ TrafficMirrorFilterName: (f) => f.trafficMirrorFilterName, ResourceGroupId: (f) => f.resourceGroupId }),
+        tagFilter.length > 0 && ((f) => matchesTags(f.tags, tagFilter)),
+      ),
       p.str('NextToken'),
       maxResults,
     );

@@ -3,6 +3,7 @@ import { newId } from '../core/ids.js';
 import { compareIds } from '../core/id-map.js';
 import { pageByToken } from '../core/paging.js';
 import { checkTags, matchesTags, vpcTags } from '../core/tags.js';
+import { where } from '../core/where.js';
 import { dryRunPassed, idempotentOperation } from '../pop/idempotency.js';
 import type { Params } from '../pop/params.js';
 import type { PopContext } from '../pop/protocol.js';
@@ -148,18 +149,19 @@ export function listTrafficMirrorSessions(state: CloudState) {
     const pg = pageByToken(
       candidates,
       (s) => s.trafficMirrorSessionId,
-      (s) =>
-        (ids.size === 0 || ids.has(s.trafficMirrorSessionId)) &&
-        p.equals({
-          TrafficMirrorSessionName: s.trafficMirrorSessionName,
-          TrafficMirrorTargetId: s.trafficMirrorTargetId,
-          TrafficMirrorFilterId: s.trafficMirrorFilterId,
-          VirtualNetworkId: s.virtualNetworkId,
-          Priority: s.priority,
-          Enabled: s.enabled,
-          ResourceGroupId: s.resourceGroupId,
-        }) &&
-        matchesTags(s.tags, tagFilter),
+      where<SessionRec>(
+        ids.size > 0 && ((s) => ids.has(s.trafficMirrorSessionId)),
+        ...p.equalities<SessionRec>({
+          TrafficMirrorSessionName: (s) => s.trafficMirrorSessionName,
+          TrafficMirrorTargetId: (s) => s.trafficMirrorTargetId,
+          TrafficMirrorFilterId: (s) => s.trafficMirrorFilterId,
+          VirtualNetworkId: (s) => s.virtualNetworkId,
+          Priority: (s) => s.priority,
+          Enabled: (s) => s.enabled,
+          ResourceGroupId: (s) => s.resourceGroupId,
+        }),
+        tagFilter.length > 0 && ((s) => matchesTags(s.tags, tagFilter)),
+      ),
       p.str('NextToken'),
       maxResults,
     );

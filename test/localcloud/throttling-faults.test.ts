@@ -55,9 +55,9 @@ describe('throttling: per-operation rate limits, answered as the cloud answers f
     await list(vpc);
   });
 
-  it('raised limits let a benchmark scan run without throttling (1000 calls)', async () => {
+  it('raised limits let a benchmark scan run without throttling (300 calls)', async () => {
     const { vpc } = await startTestCloud(testWorld({ rateLimits: { ListTrafficMirrorSessions: { perSecond: 1_000_000 } } }));
-    expect((await outcomes(vpc, 1000)).every((o) => o === 'OK')).toBe(true);
+    expect((await outcomes(vpc, 300)).every((o) => o === 'OK')).toBe(true);
   });
 
   it('limits change at run time (cloud.controls.setRateLimits); Product.Action keys name one product', async () => {
