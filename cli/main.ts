@@ -1,5 +1,6 @@
 import { UsageError } from './args.js';
 import { demoCommand } from './commands/demo.js';
+import { explainCommand, usage as explainUsage } from './commands/explain.js';
 import { invokeCommand, usage as invokeUsage } from './commands/invoke.js';
 import { localcloudCommand, usage as localcloudUsage } from './commands/localcloud.js';
 import { policyCommand, usage as policyUsage } from './commands/policy.js';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   teardown: { run: teardownCommand, usage: teardownUsage },
   demo: { run: demoCommand, usage: 'automirror demo   (what npm start runs)' },
   policy: { run: policyCommand, usage: policyUsage },
+  explain: { run: explainCommand, usage: explainUsage },
 };
 
 function help(): string {

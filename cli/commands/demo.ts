@@ -32,6 +32,8 @@ export async function demoCommand(): Promise<number> {
       for (const c of result.created ?? []) out(`  created ${c.sessionId} for ${c.eniId} (rule ${c.rule}, priority ${c.priority})`);
       for (const u of result.unchanged ?? []) out(`  unchanged ${u.eniId}: ${u.reason}`);
       for (const s of result.skipped ?? []) out(`  skipped ${s.eniId}: ${s.reason}`);
+      for (const u of result.unmirrored ?? []) out(`  UNMIRRORED ${u.eniId}: ${u.reason}`);
+      for (const d of result.deferred ?? []) out(`  deferred ${d.eniIds.join(', ')}: ${d.reason}`);
       for (const f of result.failed ?? []) out(`  FAILED ${f.reason}: ${f.error}`);
     }
     out('\nsessions in cn-hangzhou now:');

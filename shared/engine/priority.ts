@@ -23,7 +23,8 @@ class FreeCursor {
   private readonly next: Int32Array;
 
   constructor(readonly size: number) {
-    this.next = new Int32Array(size + 1).map((_, i) => i);
+    this.next = new Int32Array(size + 1);
+    for (let i = 0; i <= size; i++) this.next[i] = i;
   }
 
   find(i: number): number {

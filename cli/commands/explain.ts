@@ -1,0 +1,86 @@
+import type { CloudConfig } from '../../shared/cloud/config.js';
+import type { Session } from '../../shared/domain.js';
+import type { Action } from '../../shared/engine/actions.js';
+import { engineAdapters } from '../../shared/engine/call-policy.js';
+import { ensure, type EnsureResult } from '../../shared/engine/ensure.js';
+import { isOwned, ruleOf } from '../../shared/engine/ownership.js';
+import { LIMITS } from '../../shared/engine/plan.js';
+import { targetLabel } from '../../shared/engine/placement.js';
+import { explainEni } from '../../shared/policy/evaluate.js';
+import { loadPolicyFile } from '../../shared/policy/load.js';
+import type { Policy } from '../../shared/policy/types.js';
+import { parseFlags, required, UsageError } from '../args.js';
+
+export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy FILE [--endpoint HOST:PORT]';
+
+/**
+ * Why an ENI (or each ENI of an instance) is or isn't mirrored, by which rule, and what the engine would do: the
+ * policy's per-rule trace, the sessions on the ENI, and a dry-run plan. Reads only; writes nothing.
+ * Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN), else the default chain.
+ */
+export async function explainCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { region: { type: 'string' }, policy: { type: 'string' }, endpoint: { type: 'string' } });
+  const id = positionals[0];
+  if (!id || !/^(i|eni)-[a-z0-9]+$/.test(id)) throw new UsageError('ENI_OR_INSTANCE_ID is required: eni-… or i-…');
+  if (values.endpoint && !/^[\w.-]+:\d+$/.test(values.endpoint)) throw new UsageError(`--endpoint must be HOST:PORT, got "${values.endpoint}"`);
+  const regionId = required(values.region, '--region');
+  const policy = loadPolicyFile(required(values.policy, '--policy'));
+  const env = process.env;
+  const keys = env.ALIBABA_CLOUD_ACCESS_KEY_ID && env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  const cloud: CloudConfig = {
+    regionId,
+    endpoint: values.endpoint,
+    credentials: keys ? { accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID as string, accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET as string, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined } : undefined,
+  };
+  const instance = id.startsWith('i-');
+  const subject = { regionId, instanceIds: instance ? [id] : [], eniIds: instance ? [] : [id], cause: `automirror explain ${id}` };
+  const result = await ensure(subject, { policy, ...engineAdapters(cloud) }, { runId: 'explain', dryRun: true });
+  process.stdout.write(render(id, result, policy));
+  return 0;
+}
+
+const describeSession = (s: Session): string =>
+  `${s.id}  ${isOwned(s) ? `rule ${ruleOf(s)}` : 'not owned by automirror (never modified)'}, priority ${s.priority}, → ${targetLabel(s.target)}, ${s.sourceIds.length} source(s), ${s.enabled ? 'enabled' : 'disabled'}, ${s.status}`;
+
+function describeAction(a: Action): string {
+  const where = 'sessionId' in a ? ` ${a.sessionId}` : '';
+  const how = a.kind === 'create' ? ` (${targetLabel(a.draft.target)}, priority ${a.draft.priority} or the next free one in ${a.band.min}–${a.band.max})` : '';
+  return `${a.kind}${where}${how}: ${a.reason}`;
+}
+
+function render(id: string, r: EnsureResult, policy: Policy): string {
+  const out: string[] = [];
+  const line = (s = '', depth = 0) => out.push(`${'  '.repeat(depth)}${s}`);
+  const { enis, instances, goneEnis, goneInstances } = r.observed;
+  for (const gone of [...goneInstances, ...goneEnis]) {
+    line(`${gone} does not exist in ${r.subject.regionId}`);
+    for (const a of r.actions.filter((x) => x.eniIds.includes(gone))) line(describeAction(a), 1);
+  }
+  if (enis.length === 0 && goneInstances.length + goneEnis.length === 0) line(`${id}: no ENI found in ${r.subject.regionId}`);
+  for (const eni of [...enis].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const instance = eni.instanceId ? instances.get(eni.instanceId) : undefined;
+    const x = explainEni(policy, eni, instance, r.subject.regionId);
+    line();
+    line(`${eni.id}  (${eni.primary ? 'primary' : 'secondary'}, ${eni.status}, ${eni.zoneId}${eni.instanceId ? `, instance ${eni.instanceId}` : ', not attached'})`);
+    line('spec' in x.decision ? `policy: mirrored by rule ${x.decision.spec.rule}` : `policy: not mirrored: ${x.decision.excluded}`, 1);
+    line(`tags seen: ${x.tags.map((t) => `${t.key}=${t.value} (${t.from})`).join(', ') || 'none'}`, 2);
+    for (const t of x.rules) line(`rule ${t.rule}: ${t.detail}`, 2);
+    const on = r.observed.sessions.filter((s) => s.sourceIds.includes(eni.id));
+    line(`sessions on it: ${on.length} of ${LIMITS.sessionsPerEni}`, 1);
+    for (const s of on) line(describeSession(s), 2);
+    const actions = r.actions.filter((a) => a.eniIds.includes(eni.id));
+    const unmirrored = r.unmirrored.filter((u) => u.eniId === eni.id);
+    const deferred = r.deferred.filter((d) => d.eniIds.includes(eni.id));
+    line(actions.length + unmirrored.length + deferred.length === 0 ? 'the engine would do nothing: it is as the policy wants' : 'the engine would:', 1);
+    for (const a of actions) line(describeAction(a), 2);
+    for (const u of unmirrored) line(`leave it unmirrored: ${u.reason}`, 2);
+    for (const d of deferred) line(`defer it: ${d.reason}`, 2);
+  }
+  const others = r.actions.filter((a) => !a.eniIds.some((e) => enis.some((x) => x.id === e)));
+  if (others.length > 0) {
+    line();
+    line('other changes the engine would make:');
+    for (const a of others) line(describeAction(a), 1);
+  }
+  return `${out.join('\n')}\n`;
+}
