@@ -1,7 +1,7 @@
 import type { CloudConfig } from '../../shared/cloud/config.js';
 import type { Session } from '../../shared/domain.js';
-import type { Action } from '../../shared/engine/actions.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
+import { describeAction } from '../../shared/engine/describe.js';
 import { ensure, type EnsureResult } from '../../shared/engine/ensure.js';
 import { isOwned, ruleOf } from '../../shared/engine/ownership.js';
 import { LIMITS } from '../../shared/engine/plan.js';
@@ -41,12 +41,6 @@ export async function explainCommand(argv: string[]): Promise<number> {
 
 const describeSession = (s: Session): string =>
   `${s.id}  ${isOwned(s) ? `rule ${ruleOf(s)}` : 'not owned by automirror (never modified)'}, priority ${s.priority}, → ${targetLabel(s.target)}, ${s.sourceIds.length} source(s), ${s.enabled ? 'enabled' : 'disabled'}, ${s.status}`;
-
-function describeAction(a: Action): string {
-  const where = 'sessionId' in a ? ` ${a.sessionId}` : '';
-  const how = a.kind === 'create' ? ` (${targetLabel(a.draft.target)}, priority ${a.draft.priority} or the next free one in ${a.band.min}–${a.band.max})` : '';
-  return `${a.kind}${where}${how}: ${a.reason}`;
-}
 
 function render(id: string, r: EnsureResult, policy: Policy): string {
   const out: string[] = [];

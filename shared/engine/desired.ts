@@ -29,8 +29,11 @@ export function sessionName(spec: MirrorSpec, ctx: NameContext): string | undefi
   return renderSessionName(template, { rule: spec.rule, eni: ctx.eniId, instance: ctx.eni?.instanceId ?? '', zone: ctx.eni?.zoneId ?? '' });
 }
 
-/** The CreateTrafficMirrorSession request for `sources` under `spec`, tagged with automirror's ownership at birth. */
-export function draftFor(spec: MirrorSpec, target: MirrorTarget, sources: readonly string[], priority: number, name: string | undefined): SessionDraft {
+/**
+ * The CreateTrafficMirrorSession request for `sources` under `spec`, tagged with automirror's ownership at birth
+ * (and, for a per-ENI session, the ENI's instance).
+ */
+export function draftFor(spec: MirrorSpec, target: MirrorTarget, sources: readonly string[], priority: number, name: string | undefined, instanceId?: string): SessionDraft {
   return {
     name,
     sourceIds: sources,
@@ -40,7 +43,7 @@ export function draftFor(spec: MirrorSpec, target: MirrorTarget, sources: readon
     vni: spec.vni,
     packetLength: spec.packetLength,
     enabled: spec.enabled,
-    tags: ownerTags(spec.rule),
+    tags: ownerTags(spec.rule, instanceId),
   };
 }
 

@@ -38,7 +38,7 @@ export interface EnsureResult {
  * taken out of owned sessions.
  */
 export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOptions & { readonly runId: string }): Promise<EnsureResult> {
-  const found = await readEnis(subject, deps.ecs);
+  const found = await readEnis(subject, deps.ecs, deps.vpc);
   const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined));
   const sessions = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc);
   const specs = new Map(decisions.flatMap((d): Array<[string, MirrorSpec]> => ('spec' in d ? [[d.eniId, d.spec]] : [])));

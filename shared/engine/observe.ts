@@ -3,7 +3,7 @@ import type { MirrorSessions } from '../cloud/vpc.js';
 import type { Eni, Instance, MirrorSpec, Session, Subject } from '../domain.js';
 import { mapConcurrent } from './concurrent.js';
 import { inPool } from './desired.js';
-import { mirrors } from './ownership.js';
+import { INSTANCE_TAG, mirrors, OWNER_TAG, OWNER_VALUE } from './ownership.js';
 
 /** Reads in flight at once while observing. */
 const READS = 8;
@@ -21,23 +21,29 @@ export interface Observed {
 
 /**
  * The subject's ENIs and instances: one DescribeNetworkInterfaces per instance (plus one per 100 ENIs named
- * directly) and one DescribeInstances, in parallel.
+ * directly) and one DescribeInstances, in parallel. A released instance's ENIs can't be listed by instance any
+ * more: its per-ENI sessions name them (automirror:instance tag, one List per such instance), and those that
+ * still exist are read by id.
  */
-export async function readEnis(subject: Subject, ecs: EcsInventory): Promise<Pick<Observed, 'enis' | 'instances' | 'goneEnis' | 'goneInstances'>> {
-  const [instances, loose, perInstance] = await Promise.all([
+export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorSessions): Promise<Pick<Observed, 'enis' | 'instances' | 'goneEnis' | 'goneInstances'>> {
+  const [instances, named, perInstance] = await Promise.all([
     subject.instanceIds.length > 0 ? ecs.instances(subject.instanceIds) : [],
     subject.eniIds.length > 0 ? ecs.enis({ eniIds: subject.eniIds }) : [],
     mapConcurrent(subject.instanceIds, READS, (instanceId) => ecs.enis({ instanceId })),
   ]);
-  const enis = new Map([...perInstance.flat(), ...loose].map((e) => [e.id, e]));
+  const enis = new Map([...perInstance.flat(), ...named].map((e) => [e.id, e]));
   const byId = new Map(instances.map((i) => [i.id, i]));
+  const goneInstances = subject.instanceIds.filter((id) => !byId.has(id));
+  const left = await mapConcurrent(goneInstances, READS, (id) => vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE, [INSTANCE_TAG]: id } }));
+  const orphans = [...new Set(left.flat().flatMap((s) => s.sourceIds))].filter((id) => !enis.has(id));
+  if (orphans.length > 0) for (const e of await ecs.enis({ eniIds: orphans })) enis.set(e.id, e);
   const missing = [...new Set([...enis.values()].flatMap((e) => (e.instanceId && !byId.has(e.instanceId) ? [e.instanceId] : [])))];
   if (missing.length > 0) for (const i of await ecs.instances(missing)) byId.set(i.id, i);
   return {
     enis: [...enis.values()],
     instances: byId,
-    goneEnis: subject.eniIds.filter((id) => !enis.has(id)),
-    goneInstances: subject.instanceIds.filter((id) => !byId.has(id)),
+    goneEnis: [...new Set([...subject.eniIds, ...orphans])].filter((id) => !enis.has(id)),
+    goneInstances,
   };
 }
 

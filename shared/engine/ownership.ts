@@ -4,8 +4,14 @@ import type { Session, Tags } from '../domain.js';
 export const OWNER_TAG = 'automirror:managed-by';
 export const OWNER_VALUE = 'automirror';
 export const RULE_TAG = 'automirror:rule';
+/**
+ * On a per-ENI session, the instance its ENI was attached to at creation: once the instance is released its ENIs
+ * can no longer be listed by instance, and this is how an event naming only the instance finds its sessions.
+ * Informational otherwise (never drift): an ENI moved to another instance keeps a stale value, which is harmless.
+ */
+export const INSTANCE_TAG = 'automirror:instance';
 
-export const ownerTags = (rule: string): Tags => ({ [OWNER_TAG]: OWNER_VALUE, [RULE_TAG]: rule });
+export const ownerTags = (rule: string, instanceId?: string): Tags => ({ [OWNER_TAG]: OWNER_VALUE, [RULE_TAG]: rule, ...(instanceId && { [INSTANCE_TAG]: instanceId }) });
 
 export const isOwned = (s: Session): boolean => s.tags[OWNER_TAG] === OWNER_VALUE;
 

@@ -32,6 +32,16 @@ export interface PlanOptions {
   readonly sourcesPerSession?: number;
 }
 
+/**
+ * For a region-wide plan: the sources of owned sessions that are not among the region's ENIs (deleted ENIs a
+ * session still names), to pass as `gone`. A subject-scoped plan can't tell absent from out of scope, so it names
+ * its gone ENIs itself.
+ */
+export function absentSources(sessions: readonly Session[], regionEnis: readonly Eni[]): string[] {
+  const present = new Set(regionEnis.map((e) => e.id));
+  return [...new Set(sessions.filter(isOwned).flatMap((s) => s.sourceIds.filter((id) => !present.has(id))))].sort();
+}
+
 /** ENI states in which attaching or detaching is under way: handled later, not failed. */
 const NOT_READY: ReadonlySet<EniStatus> = new Set(['Attaching', 'Detaching', 'Creating']);
 const GONE: ReadonlySet<EniStatus> = new Set(['Deleting', 'CreateFailed']);
@@ -269,7 +279,8 @@ class Planner {
     const priority = this.newPriority(eniId, spec, eniPriorityKey(spec.rule, eniId));
     if (priority === undefined) return;
     this.targets.add(target.target.id, 1);
-    const draft = draftFor(spec, target.target, [eniId], priority, sessionName(spec, { eniId, eni: this.enis.get(eniId) }));
+    const eni = this.enis.get(eniId);
+    const draft = draftFor(spec, target.target, [eniId], priority, sessionName(spec, { eniId, eni }), eni?.instanceId);
     const old = this.replaceable(eniId, spec);
     if (!old) {
       this.actions.push({

@@ -1,5 +1,5 @@
 import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
-import type { WorldFile, WorldInstance, WorldSession } from '../../localcloud/world/types.js';
+import type { WorldFile, WorldFreeEni, WorldInstance, WorldSession } from '../../localcloud/world/types.js';
 import type { CloudConfig } from '../../shared/cloud/config.js';
 import type { Subject } from '../../shared/domain.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
@@ -19,6 +19,8 @@ export interface WorldSpec {
   readonly instances: number;
   readonly enisPerInstance?: number;
   readonly sessions?: WorldSession[];
+  /** ENIs attached to no instance. */
+  readonly freeEnis?: WorldFreeEni[];
   /** ENIs that existed once (sessions may still name them). */
   readonly deleted?: string[];
   readonly options?: WorldFile['options'];
@@ -42,7 +44,7 @@ export function engineWorld(w: WorldSpec): WorldFile {
     ...base,
     options: { asyncDelayMs: 40, ...w.options },
     regions: {
-      [REGION]: { ...region, instances, networkInterfaces: [], loadBalancers: [lb('lb-a'), lb('lb-b')], trafficMirrorSessions: w.sessions ?? [], deletedNetworkInterfaceIds: w.deleted },
+      [REGION]: { ...region, instances, networkInterfaces: w.freeEnis ?? [], loadBalancers: [lb('lb-a'), lb('lb-b')], trafficMirrorSessions: w.sessions ?? [], deletedNetworkInterfaceIds: w.deleted },
     },
   };
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { ensure } from '../../shared/engine/ensure.js';
-import { OWNER_TAG, RULE_TAG } from '../../shared/engine/ownership.js';
+import { INSTANCE_TAG, OWNER_TAG, OWNER_VALUE, RULE_TAG } from '../../shared/engine/ownership.js';
 import { callCodes, eniId, engineDeps, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession, type WorldSpec } from './cloud.js';
 
 /** ensure() through the official SDKs against localcloud: what the cloud holds afterwards, and the calls it took. */
@@ -27,7 +27,7 @@ describe('ensure against localcloud', () => {
     expect(first.outcomes.map((o) => o.status)).toEqual(['done', 'done']);
     const all = sessionsIn(c);
     expect(all.map((s) => s.trafficMirrorSourceIds[0]).sort()).toEqual([eniId(0, 0), eniId(0, 1)].sort());
-    for (const s of all) expect([s.tags.get(OWNER_TAG), s.tags.get(RULE_TAG)]).toEqual(['automirror', 'web']);
+    for (const s of all) expect([s.tags.get(OWNER_TAG), s.tags.get(RULE_TAG), s.tags.get(INSTANCE_TAG)]).toEqual(['automirror', 'web', instanceId(0)]);
     const second = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'run-2' });
     expect(second.actions).toEqual([]);
     expect(sessionsIn(c)).toHaveLength(2);
@@ -65,6 +65,20 @@ describe('ensure against localcloud', () => {
     expect(r.outcomes.every((o) => o.status === 'done')).toBe(true);
     await settle(c);
     expect(sessionsIn(c).map((s) => [s.trafficMirrorSessionId, s.trafficMirrorSourceIds])).toEqual([['tms-pair', [eniId(0)]]]);
+  });
+
+  it('follows a released instance to its per-ENI sessions: a deleted ENI leaves, a surviving one stays mirrored', async () => {
+    const tags = { [OWNER_TAG]: OWNER_VALUE, [RULE_TAG]: 'web', [INSTANCE_TAG]: 'i-released' };
+    const c = await start({
+      instances: 0,
+      deleted: ['eni-released'],
+      freeEnis: [{ networkInterfaceId: 'eni-kept', vSwitchId: 'vsw-prod-h', tags: { mirror: 'on' } }],
+      sessions: [worldSession('tms-deleted-eni', ['eni-released'], 1001, 'web', { tags }), worldSession('tms-kept-eni', ['eni-kept'], 1002, 'web', { tags })],
+    });
+    const r = await ensure(subject(['i-released']), engineDeps(c), { runId: 'r' });
+    expect(r.observed.goneInstances).toEqual(['i-released']);
+    expect(r.actions).toMatchObject([{ kind: 'delete', sessionId: 'tms-deleted-eni', perEni: [{ eniId: 'eni-released', reason: 'the ENI no longer exists' }] }]);
+    expect(r.outcomes.map((o) => o.status)).toEqual(['done']);
   });
 
   it('leaves sessions it does not own alone, and reports the ENI whose 3 slots they fill', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../shared/engine/actions.js';
-import { OWNER_TAG, RULE_TAG } from '../../shared/engine/ownership.js';
-import { plan, type PlanInput } from '../../shared/engine/plan.js';
+import { describePlan } from '../../shared/engine/describe.js';
+import { INSTANCE_TAG, OWNER_TAG, RULE_TAG } from '../../shared/engine/ownership.js';
+import { absentSources, plan, type PlanInput } from '../../shared/engine/plan.js';
 import { eniPriorityKey, poolPriorityKey, priorityStart } from '../../shared/engine/priority.js';
 import { eni, excluded, opted, pooled, session, slb, spec } from './fixtures.js';
 
@@ -227,7 +228,7 @@ describe('plan: pooled layout', () => {
 
   it('renders {instance} and {zone} for a per-ENI session from its ENI', () => {
     const p = plan(input({ decisions: [opted('eni-a', spec({ sessionName: '{rule}/{instance}/{zone}/{eni}' }))], enis: [eni('eni-a', { instanceId: 'i-1' })] }));
-    expect(p.actions).toMatchObject([{ kind: 'create', draft: { name: 'web/i-1/cn-hangzhou-h/eni-a' } }]);
+    expect(p.actions).toMatchObject([{ kind: 'create', draft: { name: 'web/i-1/cn-hangzhou-h/eni-a', tags: { [INSTANCE_TAG]: 'i-1' } } }]);
   });
 });
 
@@ -256,6 +257,14 @@ describe('plan: scope and ordering', () => {
     expect(kinds(p.actions)).toEqual(['create create:web:eni-a']);
   });
 
+  it('plans a whole region: sources no ENI of the region backs any more leave, unowned ones are not named', () => {
+    const enis = [eni('eni-a'), eni('eni-b')];
+    const sessions = [session('tms-1', ['eni-a', 'eni-deleted']), session('tms-u', ['eni-b', 'eni-deleted-2'], { rule: null })];
+    expect(absentSources(sessions, enis)).toEqual(['eni-deleted']);
+    const p = plan(input({ decisions: [opted('eni-a', pooled(10)), excluded('eni-b')], enis, sessions, gone: absentSources(sessions, enis), sessionsInRegion: sessions.length }));
+    expect(p.actions).toMatchObject([{ kind: 'remove-sources', sessionId: 'tms-1', perEni: [{ eniId: 'eni-deleted', reason: 'the ENI no longer exists' }] }]);
+  });
+
   it('gives the same plan for the same state in any order', () => {
     const db = spec({ rule: 'db', priorityBand: { min: 1000, max: 1010 } });
     const decisions = [opted('eni-1'), opted('eni-2', db), opted('eni-3', db), excluded('eni-4'), opted('eni-5', pooled(2)), opted('eni-6', pooled(2)), opted('eni-7', db)];
@@ -280,3 +289,20 @@ function shuffle<T>(items: readonly T[], seed: number): T[] {
   }
   return out;
 }
+
+describe('describePlan', () => {
+  it('prints a dry run: each action with its reason, then what stays unmirrored and what is not ours', () => {
+    const theirs = ['tms-u1', 'tms-u2', 'tms-u3'].map((id, i) => session(id, ['eni-b'], { rule: null, priority: 10 + i }));
+    const p = plan(input({ decisions: [opted('eni-a'), opted('eni-b'), excluded('eni-c')], sessions: [...theirs, session('tms-c', ['eni-c', 'eni-d'])] }));
+    const start = priorityStart({ min: 1000, max: 1999 }, eniPriorityKey('web', 'eni-a'));
+    expect(describePlan(p)).toEqual([
+      `create (SLB:lb-1, priority ${start} or the next free one in 1000–1999): rule web opts eni-a in and no session of that rule mirrors it`,
+      'remove-sources tms-c (eni-c): leaving tms-c: eni-c (no longer opted in: no rule matches its tags)',
+      expect.stringMatching(/^unmirrored eni-b \(rule web\): the ENI is already a source of 3 sessions/),
+      "not automirror's, left alone: tms-u1 (priority 10, 1 source(s) → SLB:lb-1)",
+      "not automirror's, left alone: tms-u2 (priority 11, 1 source(s) → SLB:lb-1)",
+      "not automirror's, left alone: tms-u3 (priority 12, 1 source(s) → SLB:lb-1)",
+    ]);
+    expect(describePlan(plan(input({})))).toEqual(['nothing to change']);
+  });
+});
