@@ -12,7 +12,7 @@ export interface RateLimit {
 export type RateLimits = Record<string, RateLimit>;
 
 /** The only published limit (alibaba-cloud-apis.md §2.3); worlds add or override per operation. */
-export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = { CreateTrafficMirrorSession: { perMinute: 600 } };
+const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = { CreateTrafficMirrorSession: { perMinute: 600 } };
 
 interface Bucket {
   tokens: number;

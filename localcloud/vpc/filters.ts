@@ -75,7 +75,7 @@ function ruleView(f: FilterRec, rule: FilterRuleRec) {
   };
 }
 
-export function filterView(f: FilterRec) {
+function filterView(f: FilterRec) {
   return {
     TrafficMirrorFilterId: f.trafficMirrorFilterId,
     TrafficMirrorFilterName: f.trafficMirrorFilterName,

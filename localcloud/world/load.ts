@@ -47,7 +47,7 @@ const toTags = (t: WorldTags | undefined): Tags =>
   new Map(Array.isArray(t) ? t.map(({ key, value }) => [key, value ?? ''] as [string, string]) : Object.entries(t ?? {}));
 
 /** The options with their documented defaults (README "World options"). */
-export function resolveOptions(world: WorldFile): CloudOptions {
+function resolveOptions(world: WorldFile): CloudOptions {
   const o = world.options ?? {};
   return {
     asyncDelayMs: o.asyncDelayMs ?? 100,

@@ -23,9 +23,10 @@ describe.each([
   ['ACS3-HMAC-SHA256 (the SDK default)', popConfig],
   ["legacy RPC HMAC-SHA1 (signatureAlgorithm: 'v2')", v2Config],
 ])('%s', (_scheme, config) => {
-  it('a correctly signed request is served; a wrong secret is SignatureDoesNotMatch (400)', async () => {
+  it('a correctly signed request is served, whatever characters it carries; a wrong secret is SignatureDoesNotMatch (400)', async () => {
     const { cloud } = await startTestCloud();
     expect((await listWith(config(cloud))).body?.totalCount).toBe('0');
+    await createSession(new Vpc(config(cloud)), { trafficMirrorSessionName: "a b*c!d'e(f)g~h+i&j=k/l%m 镜像" });
     await expectCode(listWith(config(cloud, { ...DEMO_KEY, accessKeySecret: 'wrong' })), 'SignatureDoesNotMatch', 400);
   });
 
@@ -45,12 +46,15 @@ describe("legacy RPC signature: both schemes dispatch to the same operations", (
   it('VPC and ECS clients signing v2 reach the same operations', async () => {
     const { cloud } = await startTestCloud();
     const vpc = new Vpc(v2Config(cloud));
-    const id = await createSession(vpc, { trafficMirrorSessionName: 'signed v2 (with * and !)', clientToken: 'v2-token' });
-    expect((await listSessions(vpc)).trafficMirrorSessions?.[0]).toMatchObject({ trafficMirrorSessionId: id, trafficMirrorSessionName: 'signed v2 (with * and !)' });
+    const name = "signed v2 (with * ! ' + & = /) 流量镜像";
+    const id = await createSession(vpc, { trafficMirrorSessionName: name, clientToken: 'v2-token' });
+    expect((await listSessions(vpc)).trafficMirrorSessions?.[0]).toMatchObject({ trafficMirrorSessionId: id, trafficMirrorSessionName: name });
     const ecs = new Ecs(v2Config(cloud));
     const enis = await ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: REGION, networkInterfaceId: ['eni-web01s'] }));
     expect(enis.body?.networkInterfaceSets?.networkInterfaceSet?.[0].networkInterfaceId).toBe('eni-web01s');
-    expect(cloud.controls.calls.list().map((c) => c.signature)).toEqual(['v2', 'v2', 'v2']);
+    const instances = await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: REGION, instanceIds: JSON.stringify(['i-web01']) }));
+    expect(instances.body?.instances?.instance?.[0].instanceId).toBe('i-web01');
+    expect(cloud.controls.calls.list().map((c) => c.signature)).toEqual(['v2', 'v2', 'v2', 'v2']);
   });
 
   it('the v2 envelope (Timestamp, SignatureNonce, …) is not part of the request: a retry with the same ClientToken is idempotent', async () => {
