@@ -65,12 +65,18 @@ class Run {
     this.unsettled = new Set((opts.observed ?? []).filter((s) => s.status !== 'Created').map((s) => s.id));
   }
 
+  /**
+   * One action: first waits for its session if it was seen busy; afterwards, when others wait for it, until the
+   * change has settled. Neither wait outlasts the deadline (what waits for it then does not start).
+   */
   async one(action: Action, settleAfter: boolean): Promise<Outcome> {
     try {
       const sid = sessionOf(action);
-      if (sid && this.unsettled.delete(sid)) await this.settle(sid);
+      if (sid && this.unsettled.delete(sid) && !(await this.settle(sid, this.opts.deadline)).settled) {
+        return { action, status: 'deferred', reason: `${sid} was still busy at the deadline` };
+      }
       const outcome = await this.perform(action);
-      if (settleAfter && (outcome.status === 'done' || outcome.status === 'converged')) await this.settle(outcome.sessionId);
+      if (settleAfter && ok(outcome) && 'sessionId' in outcome) await this.settle(outcome.sessionId, this.opts.deadline);
       return outcome;
     } catch (err) {
       const e = toCloudError(err);
@@ -95,8 +101,8 @@ class Run {
     }
   }
 
-  private settle(sessionId: string): Promise<Session | undefined> {
-    return settled(this.vpc, sessionId, this.clock, this.opts.settle ?? DEFAULT_SETTLE);
+  private settle(sessionId: string, deadline?: number): Promise<{ settled: boolean }> {
+    return settled(this.vpc, sessionId, this.clock, this.opts.settle ?? DEFAULT_SETTLE, deadline);
   }
 
   private token(op: string, request: unknown): string {
@@ -152,6 +158,7 @@ class Run {
   private async replace(a: ReplaceAction): Promise<Outcome> {
     const old = { action: a, sessionId: a.sessionId };
     if (a.breakFirst) {
+      // Once the old session is going, the new one must follow whatever the deadline: the ENI is unmirrored meanwhile.
       await this.deleteSession(old.sessionId);
       await this.settle(old.sessionId);
       return this.create(a);

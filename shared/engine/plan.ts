@@ -153,8 +153,9 @@ class Planner {
     this.emitGroups();
     this.emitMembership();
     this.actions.sort((a, b) => PHASE[a.kind] - PHASE[b.kind] || byId(a.id, b.id));
+    // Sessions read only for a target's capacity are someone else's business; those on ENIs in scope are reported.
     const unowned: UnownedSession[] = this.sessions
-      .filter((s) => !isOwned(s))
+      .filter((s) => !isOwned(s) && s.sourceIds.some((id) => this.decided.has(id) || this.gone.has(id)))
       .map((s) => ({ sessionId: s.id, priority: s.priority, sourceIds: s.sourceIds, target: targetLabel(s.target) }));
     return { actions: this.actions, unmirrored: this.unmirrored, deferred: this.deferred, unowned };
   }

@@ -14,18 +14,25 @@ export interface SettleOptions {
 export const DEFAULT_SETTLE: SettleOptions = { timeoutMs: 60_000, firstPollMs: 150, maxPollMs: 3_000 };
 
 /**
- * Polls until the session is Created (and returns it) or gone (undefined): writes are asynchronous, and the API
- * refuses a change to a session that is Creating, Modifying or Deleting.
+ * Polls until the session is Created (`session` is it) or gone (`session` undefined): writes are asynchronous, and
+ * the API refuses a change to a session that is Creating, Modifying or Deleting. Stops polling at `deadline`
+ * (epoch ms; `settled` false) so a function never waits past its own time.
  */
-export async function settled(vpc: MirrorSessions, sessionId: string, clock: Clock, opts: SettleOptions = DEFAULT_SETTLE): Promise<Session | undefined> {
+export async function settled(
+  vpc: MirrorSessions,
+  sessionId: string,
+  clock: Clock,
+  opts: SettleOptions = DEFAULT_SETTLE,
+  deadline = Infinity,
+): Promise<{ settled: boolean; session?: Session }> {
   const start = clock.now();
   let wait = opts.firstPollMs;
   for (;;) {
     const [s] = await vpc.list({ sessionIds: [sessionId] });
-    if (!s || s.status === 'Created') return s;
-    if (clock.now() + wait - start > opts.timeoutMs) {
-      throw new CloudError('WaitTimeout', `${sessionId} is still ${s.status} after ${opts.timeoutMs} ms`, true);
-    }
+    if (!s || s.status === 'Created') return { settled: true, session: s };
+    const next = clock.now() + wait;
+    if (next >= deadline) return { settled: false, session: s };
+    if (next - start > opts.timeoutMs) throw new CloudError('WaitTimeout', `${sessionId} is still ${s.status} after ${opts.timeoutMs} ms`, true);
     await clock.sleep(wait);
     wait = Math.min(opts.maxPollMs, wait * 2);
   }

@@ -51,6 +51,15 @@ describe('ensure against localcloud', () => {
     expect(writes(c)).toEqual([]);
   });
 
+  it('defers a change to a session still busy when the deadline comes, without waiting past it', async () => {
+    const c = await start({ instances: 1, options: { asyncDelayMs: 5_000 }, sessions: [worldSession('tms-busy', [eniId(0)], 1500, 'web', { enabled: false, trafficMirrorSessionStatus: 'Modifying' })] });
+    const t = Date.now();
+    const r = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'r', deadline: t + 400 });
+    expect(Date.now() - t).toBeLessThan(2_000);
+    expect(r.deferred).toMatchObject([{ eniIds: [eniId(0)], reason: 'tms-busy was still busy at the deadline', action: { kind: 'update' } }]);
+    expect(writes(c)).toEqual([]);
+  });
+
   it('defers an ENI still attaching instead of failing it', async () => {
     const c = await start({ instances: 1, enisPerInstance: 2, instance: () => ({ networkInterfaces: [{ networkInterfaceId: eniId(0, 0), type: 'Primary' }, { networkInterfaceId: eniId(0, 1), type: 'Secondary', status: 'Attaching' }] }) });
     const r = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'r' });

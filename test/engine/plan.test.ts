@@ -163,6 +163,7 @@ describe('plan: capacity', () => {
     const p = plan(input({ decisions: [opted('eni-a', full), opted('eni-b', full)], sessions: [session('tms-u', ['eni-x'], { rule: null })] }));
     expect(kinds(p.actions)).toEqual(['create create:web:eni-a']);
     expect(p.unmirrored).toEqual([{ eniId: 'eni-b', rule: 'web', reason: "rule web's target pool is full: lb-1 2/2" }]);
+    expect(p.unowned).toEqual([]);
   });
 
   it('picks the target of the ENI’s zone first, then the one with the most room', () => {
