@@ -1,6 +1,8 @@
 import * as $Ecs from '@alicloud/ecs20140526';
 import * as $Vpc from '@alicloud/vpc20160428';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { worldSchemaFileText } from '../../localcloud/world/schema-file.js';
 import { checkWorld, readWorldFile, WorldError } from '../../localcloud/world/load.js';
 import type { WorldFile } from '../../localcloud/world/types.js';
 import { closeTestClouds, createSession, createdSession, expectCode, getSession, listSessions, REGION, startTestCloud, testWorld, waitFor } from '../support/conformance.js';
@@ -116,5 +118,13 @@ describe('world file', () => {
     const { vpc } = await startTestCloud(w);
     expect((await getSession(vpc, 'tms-x'))?.trafficMirrorSessionStatus).toBe('Creating');
     await expect.poll(async () => (await getSession(vpc, 'tms-x'))?.trafficMirrorSessionStatus).toBe('Created');
+  });
+});
+
+describe('worlds/world.schema.json', () => {
+  it('is the schema localcloud validates with (UPDATE_WORLD_SCHEMA=1 npx vitest run test/localcloud/admin-world rewrites it)', () => {
+    const path = 'worlds/world.schema.json';
+    if (process.env.UPDATE_WORLD_SCHEMA === '1') writeFileSync(path, worldSchemaFileText());
+    expect(readFileSync(path, 'utf8')).toBe(worldSchemaFileText());
   });
 });
