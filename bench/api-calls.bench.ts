@@ -15,8 +15,8 @@ function count(cloud: LocalCloud): { total: number; detail: string } {
   const calls = cloud.controls.calls.list();
   const by = new Map<string, number>();
   for (const c of calls) by.set(c.action, (by.get(c.action) ?? 0) + 1);
-  const detail = [...by].map(([a, n]) => `${n} ${a}`).join(', ');
-  return { total: calls.length, detail: `${calls.filter((c) => WRITE.test(c.action)).length} writes: ${detail}` };
+  const writes = calls.filter((c) => WRITE.test(c.action)).length;
+  return { total: calls.length, detail: `${[...by].map(([a, n]) => `${n} ${a}`).join(', ')} (${writes} write${writes === 1 ? '' : 's'})` };
 }
 
 const bench: Bench = {
@@ -29,7 +29,7 @@ const bench: Bench = {
         const deps = engineDeps(cloud);
         await ensure(subject([instanceId(0)]), deps, { runId: 'launch' });
         const launch = count(cloud);
-        rows.push({ case: `launch, k=${k} ENIs`, measure: launch.detail, value: launch.total, unit: 'calls', baseline: k + 2, target: `${k + 2} (1 ENI read, 1 session read, ${k} writes)` });
+        rows.push({ case: `launch, k=${k} ENIs`, measure: launch.detail, value: launch.total, unit: 'calls', baseline: k + 2, target: `${k + 2} (1 ENI read, 1 session read, ${k} write${k === 1 ? '' : 's'})` });
         cloud.controls.calls.clear();
         await ensure(subject([instanceId(0)]), deps, { runId: 'again' });
         const again = count(cloud);
