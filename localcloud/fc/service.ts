@@ -66,6 +66,10 @@ export interface FcOptions {
 
 const iso = (t: number) => new Date(t).toISOString();
 
+/** FC's documented limits on a request body: 128 KB asynchronous, 32 MB synchronous (events-and-functions.md §6). */
+const MAX_ASYNC_PAYLOAD = 128 * 1024;
+const MAX_SYNC_PAYLOAD = 32 * 1024 * 1024;
+
 /** Function Compute 3.0: the functions s.yaml declares, their triggers, and sync/async invocation. */
 export class FunctionCompute {
   readonly functions = new Map<string, FcFunction>();
@@ -151,12 +155,18 @@ export class FunctionCompute {
 
   /** A synchronous invocation: never retried (events-and-functions.md §6). */
   invoke(name: string, payload: Buffer, source = 'api'): Promise<InvokeOutcome> {
+    if (payload.length > MAX_SYNC_PAYLOAD) {
+      throw new ApiError('PayloadTooLarge', `a synchronous invocation takes at most ${MAX_SYNC_PAYLOAD} bytes, got ${payload.length}`, 400);
+    }
     return this.run(name, payload, { requestId: randomUUID(), attempt: 1, source, invocationType: 'Sync' });
   }
 
   /** An asynchronous invocation: queued, retried per asyncInvokeConfig. Throws 409 for a reused async task id. */
   invokeAsync(name: string, payload: Buffer, source = 'api', taskId?: string): string {
     this.get(name);
+    if (payload.length > MAX_ASYNC_PAYLOAD) {
+      throw new ApiError('PayloadTooLarge', `an asynchronous invocation takes at most ${MAX_ASYNC_PAYLOAD} bytes, got ${payload.length}`, 400);
+    }
     const id = this.async.enqueue(name, payload, source, taskId);
     if (id === false) throw new ApiError('AsyncTaskExists', `async task ${taskId} of function '${name}' already exists`, 409);
     return id;

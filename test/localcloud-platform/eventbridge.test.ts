@@ -37,6 +37,7 @@ describe('events from the cloud reach s.yaml triggers', () => {
     const seen = await eventually(async () => (await drain(mns, 'lc-seen'))[0], 20_000, 'the recorder to see the event');
     const event = JSON.parse(Buffer.from(seen, 'base64').toString('utf8'));
     expect(event).toMatchObject({ id: 'cloud-1', source: 'acs.ecs', aliyuneventbusname: 'default', aliyunaccountid: acct(), aliyunregionid: 'cn-hangzhou' });
+    await cloud.platform.idle(); // the function sent its message before returning: let its invocation finish
     expect(invocationsOf('cloud-1')).toEqual([expect.objectContaining({ functionName: 'lc-recorder', invocationType: 'Async', source: 'eventbridge:fc-lc-recorder-ecs-state', ok: true })]);
   });
 

@@ -120,6 +120,11 @@ describe('FC 3.0 API (@alicloud/fc20230330)', () => {
     ]);
   });
 
+  it('refuses an asynchronous payload over 128 KB', async () => {
+    await expect(invoke3('lc-echo', 'x'.repeat(128 * 1024 + 1), { 'x-fc-invocation-type': 'Async' })).rejects.toMatchObject({ code: 'PayloadTooLarge', statusCode: 400 });
+    expect((await invoke3('lc-echo', 'x'.repeat(128 * 1024), { 'x-fc-invocation-type': 'Async' })).status).toBe(202);
+  });
+
   it('manages triggers: create, get, update, list, delete', async () => {
     const fc = fc3Client(cloud);
     const config = { cronExpression: '0 0 * * * *', enable: true, payload: 'hourly' };

@@ -72,6 +72,7 @@ describe('an instance launched through the ECS API', () => {
     const { instanceId, eniIds } = await launch({ mirror: 'on' });
     const made = await eventually(() => sessionsFor(eniIds).length > 0 && sessionsFor(eniIds), 60_000, `a session for ${instanceId}`);
     expect(made[0]).toMatchObject({ trafficMirrorTargetId: 'lb-collector01', enabled: true });
+    await cloud.platform.idle(); // the session exists before the invocation that made it has returned
     // Every run of on-event came from the trigger's rule on the default bus, none from a direct call.
     const runs = cloud.fc.invocations.filter((i) => i.functionName === DEFAULT_SETTINGS.onEventFunction);
     expect(runs.length).toBeGreaterThan(0);
