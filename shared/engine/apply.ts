@@ -28,6 +28,15 @@ export function clientToken(runId: string, op: string, request: unknown): string
   return createHash('sha256').update(`${runId}\u0000${op}\u0000${JSON.stringify(request)}`).digest('hex').slice(0, 48);
 }
 
+/** Priorities one action tries before it reports the band as full (each try costs a write and a read). */
+const MAX_PROBES = 64;
+
+const noPriority = (a: CreateAction | ReplaceAction | UpdateAction, what: string): Outcome => ({
+  action: a,
+  status: 'blocked',
+  reason: `no free priority ${what} in rule ${a.rule}'s band ${a.band.min}–${a.band.max} (tried ${Math.min(MAX_PROBES, a.band.max - a.band.min + 1)}); a wider band helps`,
+});
+
 const sessionOf = (a: Action): string | undefined => ('sessionId' in a ? a.sessionId : undefined);
 const ok = (o: Outcome): boolean => o.status === 'done' || o.status === 'converged';
 
@@ -110,7 +119,8 @@ class Run {
   }
 
   /**
-   * Tries `write` at each priority of the band from `first` on. The cloud's one-priority-per-region rule is the
+   * Tries `write` at each priority of the band from `first` on, at most MAX_PROBES of them (an event-scoped plan
+   * knows only the priorities of the sessions it read; a region-wide plan sees them all and starts at a free one). The cloud's one-priority-per-region rule is the
    * arbiter: after a refusal the truth is re-read (who holds that priority), never guessed from the error code.
    * `onHeld` decides when someone holds it (undefined: probe on); a refusal while nobody holds it goes to `otherwise`.
    */
@@ -121,7 +131,9 @@ class Run {
     onHeld: (holders: Session[], priority: number) => Outcome | undefined,
     otherwise: (e: CloudError) => Promise<Outcome>,
   ): Promise<Outcome | undefined> {
+    let probes = 0;
     for (const priority of priorityCandidates(band, first)) {
+      if (++probes > MAX_PROBES) break;
       try {
         return await write(priority);
       } catch (err) {
@@ -151,7 +163,7 @@ class Run {
       },
       (e) => this.diagnose(a, a.rule, d.sourceIds, e),
     );
-    return outcome ?? { action: a, status: 'blocked', reason: `rule ${a.rule}'s priority band ${a.band.min}–${a.band.max} has no free priority` };
+    return outcome ?? noPriority(a, 'for a new session');
   }
 
   /** The new session first (no gap), unless the ENI has no free slot: then the old one goes first. */
@@ -230,7 +242,7 @@ class Run {
       }
     }
     const outcome = await this.probe(a.band, a.set.priority, write, (holders) => (holders.some((s) => s.id === a.sessionId) ? { action: a, status: 'converged', sessionId: a.sessionId, detail: 'already at that priority' } : undefined), refused);
-    return outcome ?? { action: a, status: 'blocked', reason: `rule ${a.rule}'s priority band ${a.band.min}–${a.band.max} has no free priority to move ${a.sessionId} into` };
+    return outcome ?? noPriority(a, `to move ${a.sessionId} into`);
   }
 
   private async delete(a: DeleteAction): Promise<Outcome> {

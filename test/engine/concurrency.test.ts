@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { ensure } from '../../shared/engine/ensure.js';
 import { priorityStart, eniPriorityKey } from '../../shared/engine/priority.js';
-import { eniId, engineDeps, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession } from './cloud.js';
+import { callCodes, eniId, engineDeps, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession } from './cloud.js';
 
 /**
  * Concurrent invocations with no lock: each ensure has its own adapters (as separate function instances would),
@@ -62,5 +62,14 @@ describe('priorities under concurrency', () => {
       `ListTrafficMirrorSessions ${start} OK`,
       `CreateTrafficMirrorSession ${start === BAND.max ? BAND.min : start + 1} OK`,
     ]);
+  });
+
+  it('reports the ENI unmirrored when every priority it probes is held, rather than probing forever', async () => {
+    const held = [1000, 1001, 1002].map((p, i) => worldSession(`tms-held${i}`, [eniId(i + 1)], p, null, { trafficMirrorTargetId: 'lb-b' }));
+    cloud = await startCloud({ instances: 4, sessions: held });
+    const r = await ensure(subject([instanceId(0)]), engineDeps(cloud, webPolicy('', '{ min: 1000, max: 1002 }')), { runId: 'r' });
+    expect(r.outcomes.map((o) => o.status)).toEqual(['blocked']);
+    expect(r.unmirrored).toEqual([{ eniId: eniId(0), rule: 'web', reason: "no free priority for a new session in rule web's band 1000–1002 (tried 3); a wider band helps" }]);
+    expect(callCodes(cloud, 'CreateTrafficMirrorSession')).toHaveLength(3);
   });
 });
