@@ -37,7 +37,7 @@ export interface EnsureResult {
  * the actual sessions, apply (unless dry-run). ENIs and instances the subject names that no longer exist are
  * taken out of owned sessions.
  */
-export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOptions & { readonly runId: string }): Promise<EnsureResult> {
+export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOptions): Promise<EnsureResult> {
   const found = await readEnis(subject, deps.ecs, deps.vpc);
   const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined));
   const sessions = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc);
