@@ -1,7 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { CloudConfig } from '../cloud/config.js';
 import { CloudError } from '../cloud/errors.js';
-import { BadInput } from '../events/parse.js';
+import { BadInput } from '../events/bad-input.js';
+import { MAX_PAYLOAD_BYTES } from '../events/payload.js';
 import type { FcContext } from './fc-context.js';
 import { jsonLogger, type Logger } from './logger.js';
 
@@ -18,6 +19,7 @@ export const parseBuffer = (): MiddlewareObj<unknown, unknown, Error, Automirror
   before: (request) => {
     const e = request.event;
     if (!Buffer.isBuffer(e) && !(e instanceof Uint8Array)) return;
+    if (e.byteLength > MAX_PAYLOAD_BYTES) throw new BadInput(`payload of ${e.byteLength} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
     try {
       request.event = JSON.parse(Buffer.from(e).toString('utf8'));
     } catch (err) {

@@ -10,6 +10,8 @@ beforeEach(async () => {
 });
 afterEach(() => cloud.close());
 
+/** The per-region summary on-event returns for a single-region delivery. */
+const only = (r: unknown) => (r as { results: Array<Record<string, unknown[]>> }).results[0];
 const sessions = () => [...cloud.state.region('cn-hangzhou').sessions.values()];
 const running = (instanceId: string, id = `evt-${instanceId}`) => ({
   id,
@@ -23,7 +25,7 @@ const running = (instanceId: string, id = `evt-${instanceId}`) => ({
 
 describe('an instance launch creates its mirror sessions', () => {
   it('creates exactly one owned session toward the collector SLB per opted-in ENI', async () => {
-    const result = (await invokeOnCloud(cloud, 'on-event', sampleEvent('ecs-instance-running.json'))) as { created: unknown[] };
+    const result = only(await invokeOnCloud(cloud, 'on-event', sampleEvent('ecs-instance-running.json')));
     expect(result.created).toHaveLength(2);
     const all = sessions();
     expect(all.map((s) => s.trafficMirrorSourceIds).flat().sort()).toEqual(['eni-web01p', 'eni-web01s']);
@@ -38,14 +40,14 @@ describe('an instance launch creates its mirror sessions', () => {
   });
 
   it('creates nothing for an instance without the opt-in tag, and says why', async () => {
-    const result = (await invokeOnCloud(cloud, 'on-event', sampleEvent('ecs-instance-running-content.json'))) as { skipped: Array<{ eniId: string; reason: string }> };
+    const result = only(await invokeOnCloud(cloud, 'on-event', sampleEvent('ecs-instance-running-content.json')));
     expect(sessions()).toHaveLength(0);
     expect(result.skipped).toEqual([{ eniId: 'eni-db01p', reason: 'no rule matches: mirror-tagged needs mirror=on, found no tag mirror' }]);
   });
 
   it('leaves one session per ENI when the same event is delivered twice', async () => {
     await invokeOnCloud(cloud, 'on-event', sampleEvent('ecs-instance-running.json'));
-    const second = (await invokeOnCloud(cloud, 'on-event', sampleEvent('ecs-instance-running.json'))) as { created: unknown[]; unchanged: unknown[] };
+    const second = only(await invokeOnCloud(cloud, 'on-event', sampleEvent('ecs-instance-running.json')));
     expect(second.created).toHaveLength(0);
     expect(second.unchanged).toHaveLength(2);
     expect(sessions()).toHaveLength(2);
@@ -59,7 +61,7 @@ describe('an instance launch creates its mirror sessions', () => {
 
   it('reads the StateChange fields under data.content as well as under data', async () => {
     const cloudEvent = { ...running('i-web01'), data: { content: running('i-web01').data } };
-    const result = (await invokeOnCloud(cloud, 'on-event', cloudEvent)) as { created: unknown[] };
+    const result = only(await invokeOnCloud(cloud, 'on-event', cloudEvent));
     expect(result.created).toHaveLength(2);
   });
 
@@ -67,7 +69,9 @@ describe('an instance launch creates its mirror sessions', () => {
     const result = await invokeOnCloud(cloud, 'on-event', Buffer.from('{"id": "x", "type": '));
     expect(result).toMatchObject({ dropped: expect.stringContaining('payload is not JSON') });
     const noResource = await invokeOnCloud(cloud, 'on-event', { ...running('i-web01'), data: { state: 'Running' } });
-    expect(noResource).toMatchObject({ dropped: expect.stringContaining('resourceId') });
+    expect(noResource).toEqual({ events: [expect.objectContaining({ verdict: 'bad', why: expect.stringContaining('resourceId') })] });
+    const huge = await invokeOnCloud(cloud, 'on-event', Buffer.alloc(300 * 1024, 0x20));
+    expect(huge).toMatchObject({ dropped: expect.stringContaining('exceeds') });
     expect(sessions()).toHaveLength(0);
   });
 });
