@@ -63,8 +63,16 @@ export interface RenderContext {
 /** Runtimes localcloud can run: fc3's Node.js enum (nodejs22 does not exist on FC 3.0). */
 const NODE_RUNTIMES = new Set(['nodejs20', 'nodejs18', 'nodejs16', 'nodejs14', 'nodejs12']);
 
-/** Loads an s.yaml as `s deploy` reads it: variables rendered, fc3 resources turned into functions. */
-export function loadServerlessApp(file: string, ctx: RenderContext): ServerlessApp {
+/** An fc3 resource of s.yaml with its props rendered, as the component receives them. */
+export interface RenderedResource {
+  key: string;
+  component: string;
+  props: Record<string, unknown>;
+  actions: unknown;
+}
+
+/** Renders s.yaml as `s deploy` does (`${vars.x}`, `${config(...)}`, `${env(...)}`, `${this.props.x}`). */
+export function renderServerlessDoc(file: string, ctx: RenderContext): { path: string; name: string; resources: RenderedResource[] } {
   const path = resolve(file);
   const problems: string[] = [];
   let doc: Record<string, unknown>;
@@ -75,20 +83,33 @@ export function loadServerlessApp(file: string, ctx: RenderContext): ServerlessA
   }
   if (!doc || typeof doc !== 'object') throw new SYamlError(path, ['not a YAML mapping']);
   const vars = render(doc.vars ?? {}, { ...ctx, vars: {} }, 'vars', problems) as Record<string, unknown>;
-  const resources = (doc.resources ?? {}) as Record<string, { component?: string; props?: Record<string, unknown> }>;
-  const functions: FunctionSpec[] = [];
+  const resources = (doc.resources ?? {}) as Record<string, { component?: string; props?: Record<string, unknown>; actions?: unknown }>;
+  const rendered: RenderedResource[] = [];
   for (const [key, res] of Object.entries(resources)) {
     if (typeof res?.component !== 'string' || !/^fc3(@|$)/.test(res.component)) continue;
     const props = render(res.props ?? {}, { ...ctx, vars }, `resources.${key}.props`, problems) as Record<string, unknown>;
     // `${this.props.x}` refers to the resource's own (rendered) props.
     const withSelf = render(props, { ...ctx, vars, self: props }, `resources.${key}.props`, problems) as Record<string, unknown>;
-    const fn = toFunction(key, withSelf, dirname(path), problems);
+    const actions = render(res.actions ?? {}, { ...ctx, vars, self: withSelf }, `resources.${key}.actions`, problems);
+    rendered.push({ key, component: res.component, props: withSelf, actions });
+  }
+  if (problems.length > 0) throw new SYamlError(path, problems);
+  return { path, name: String(doc.name ?? 'default'), resources: rendered };
+}
+
+/** Loads an s.yaml as `s deploy` reads it: variables rendered, fc3 resources turned into functions. */
+export function loadServerlessApp(file: string, ctx: RenderContext): ServerlessApp {
+  const doc = renderServerlessDoc(file, ctx);
+  const problems: string[] = [];
+  const functions: FunctionSpec[] = [];
+  for (const r of doc.resources) {
+    const fn = toFunction(r.key, r.props, dirname(doc.path), problems);
     if (fn) functions.push(fn);
   }
   const names = functions.map((f) => f.functionName);
   for (const dup of names.filter((n, i) => names.indexOf(n) !== i)) problems.push(`functionName "${dup}" is declared twice`);
-  if (problems.length > 0) throw new SYamlError(path, problems);
-  return { name: String(doc.name ?? 'default'), path, functions };
+  if (problems.length > 0) throw new SYamlError(doc.path, problems);
+  return { name: doc.name, path: doc.path, functions };
 }
 
 interface Scope extends RenderContext {

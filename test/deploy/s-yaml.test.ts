@@ -1,0 +1,77 @@
+import { Ajv } from 'ajv';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { checkPattern } from '../../localcloud/eventbridge/pattern.js';
+import { renderServerlessDoc } from '../../localcloud/fc/syaml.js';
+import { functionDirs } from '../../scripts/build.js';
+import { settingsFromEnv } from '../../shared/settings.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// The read-only reference folder beside the checkout (CI lays a copy of it there too).
+const SCHEMA = fileURLToPath(new URL('../../../shared/reference/serverless-devs/fc3-props.schema.json', import.meta.url));
+const ACCOUNT = '1234567890123456';
+const doc = renderServerlessDoc(`${ROOT}s.yaml`, { accountId: ACCOUNT, env: {} });
+const byKey = new Map(doc.resources.map((r) => [r.key, r]));
+type Trigger = { triggerName: string; triggerType: string; triggerConfig: Record<string, any> };
+const triggersOf = (key: string) => (byKey.get(key)?.props.triggers ?? []) as Trigger[];
+
+describe('s.yaml', () => {
+  it('declares one fc3 function per folder under functions/, nothing else', () => {
+    expect([...byKey.keys()].sort()).toEqual(functionDirs().sort());
+    for (const r of doc.resources) expect(r.component).toBe('fc3');
+  });
+
+  it("validates against the fc3 component's props schema, resource by resource", () => {
+    expect(existsSync(SCHEMA), `${SCHEMA} (the reference folder beside the checkout)`).toBe(true);
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
+    for (const r of doc.resources) {
+      const ok = validate(r.props);
+      expect(ok, `${r.key}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it('runs every function on nodejs20 from the artifact the build writes', () => {
+    for (const r of doc.resources) {
+      expect(r.props).toMatchObject({ runtime: 'nodejs20', handler: 'index.handler', code: `./dist/${r.key}` });
+      expect(Number(r.props.timeout)).toBeGreaterThan(3); // fc3's default of 3 s is too short for any of them
+      expect(Number(r.props.memorySize) % 64).toBe(0);
+    }
+  });
+
+  it('builds before deploying and runs the setup step after', () => {
+    for (const r of doc.resources) {
+      const actions = r.actions as Record<string, Array<{ run: string }>>;
+      expect(actions['pre-deploy']?.map((a) => a.run)).toContain('npm run build');
+    }
+    const post = (byKey.get('on-event')?.actions as Record<string, Array<{ run: string }>>)['post-deploy'];
+    expect(post?.[0].run).toBe(`npx automirror setup --region cn-hangzhou --account-id ${ACCOUNT}`);
+  });
+
+  it("sends on-event's final failures to the failed-events queue the reconcile drains", () => {
+    const s = settingsFromEnv(byKey.get('on-event')!.props.environmentVariables as NodeJS.ProcessEnv);
+    expect(byKey.get('on-event')!.props.asyncInvokeConfig).toMatchObject({
+      maxAsyncRetryAttempts: 3,
+      destinationConfig: { onFailure: { destination: `acs:mns:cn-hangzhou:${ACCOUNT}:/queues/${s.failedQueue}/messages` } },
+    });
+  });
+
+  it('brings deferred work back through an MNS queue trigger on the queue on-event defers to', () => {
+    const props = byKey.get('on-event')!.props;
+    const s = settingsFromEnv(props.environmentVariables as NodeJS.ProcessEnv);
+    const t = triggersOf('on-event').find((x) => x.triggerConfig.eventSourceConfig?.eventSourceType === 'MNS');
+    expect(t).toBeDefined();
+    expect(t!.triggerConfig.eventSourceConfig.eventSourceParameters.sourceMNSParameters.QueueName).toBe(s.deferQueue);
+    // fc3 names an MNS source MNS-<function>-<trigger>; a pattern naming another source would never fire.
+    expect(JSON.parse(t!.triggerConfig.eventRuleFilterPattern)).toEqual({ source: [`MNS-${props.functionName}-${t!.triggerName}`] });
+  });
+
+  it('has only valid EventBridge patterns, and leaves the acs.ecs trigger to the setup step', () => {
+    for (const r of doc.resources) {
+      for (const t of triggersOf(r.key).filter((x) => x.triggerType === 'eventbridge')) {
+        expect(() => checkPattern(JSON.parse(t.triggerConfig.eventRuleFilterPattern))).not.toThrow();
+        expect(t.triggerConfig.eventSourceConfig?.eventSourceType).not.toBe('Default');
+      }
+    }
+  });
+});
