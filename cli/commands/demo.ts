@@ -1,44 +1,94 @@
+import * as $Ecs from '@alicloud/ecs20140526';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startLocalCloud } from '../../localcloud/index.js';
-import type { EnsureSummary } from '../../shared/engine/summary.js';
-import { invokeLocally } from '../local-invoke.js';
+import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
+import { REPO_SYAML } from '../../localcloud/platform/serve.js';
+import { buildFunctions } from '../../scripts/build.js';
+import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { describeOnEvent } from '../demo/print-invocation.js';
+import { ensureEcsTrigger } from '../wiring/ecs-trigger.js';
+import { ensureMessaging } from '../wiring/queues.js';
 
 const ROOT = resolve(__dirname, '../..');
+const REGION = 'cn-hangzhou';
+const out = (s = '') => process.stdout.write(`${s}\n`);
+
+const TRANSITIONAL = new Set(['Pending', 'Starting', 'Attaching', 'Detaching', 'Creating', 'Modifying', 'Deleting']);
+
+/** Waits (bounded) until no instance is booting, no session is changing, and no event or invocation is in flight. */
+async function quiet(cloud: LocalCloud): Promise<void> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    await cloud.platform.idle();
+    const r = cloud.state.region(REGION);
+    const busy = [...r.instances.values(), ...r.enis.values()].some((x) => TRANSITIONAL.has(x.status)) || [...r.sessions.values()].some((x) => TRANSITIONAL.has(x.status));
+    if (!busy || Date.now() > until) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+/** Runs one step of the scenario, waits until the cloud is quiet, and prints what on-event did. */
+async function step(cloud: LocalCloud, title: string, act: () => Promise<unknown>): Promise<void> {
+  out(`\n${title}`);
+  const before = cloud.fc.invocations.length;
+  await act();
+  await quiet(cloud);
+  const runs = cloud.fc.invocations.slice(before).filter((i) => i.functionName === DEFAULT_SETTINGS.onEventFunction);
+  if (runs.length === 0) out('    (no function ran: no rule matched)');
+  for (const r of runs) {
+    out(`  on-event ← ${r.source}${r.ok ? '' : ` FAILED (${r.errorMessage})`}`);
+    describeOnEvent(r.response).forEach((l) => out(l));
+  }
+}
 
 /**
- * `npm start`: the main job on the embedded localcloud. Serves the default world, feeds the sample ECS events
- * in events/ to on-event as FC would, and prints the sessions created and the ENIs skipped, with reasons.
+ * `npm start`: the main job on the embedded localcloud, wired as in production. Builds the functions, serves
+ * the default world with the repo's s.yaml and policy, runs the setup step (ECS event trigger, MNS queues), then
+ * replays the sample events in events/ on the event bus and drives instances through the ECS API, printing what
+ * each on-event invocation did and the sessions that result.
  */
 export async function demoCommand(): Promise<number> {
-  const worldFile = join(ROOT, 'worlds/default.json');
-  const cloud = await startLocalCloud({ world: worldFile });
-  const world = JSON.parse(readFileSync(worldFile, 'utf8')) as { accountId: string; accessKeys: Array<{ accessKeyId: string; accessKeySecret: string; securityToken?: string }> };
-  const sts = world.accessKeys.find((k) => k.securityToken) ?? world.accessKeys[0];
-  const out = (s = '') => process.stdout.write(`${s}\n`);
-  out(`localcloud serving worlds/default.json at ${cloud.endpoint}`);
+  out('building functions…');
+  for (const b of await buildFunctions()) out(`  dist/${b.name}/index.js (${Math.round(b.bytes / 1024)} KiB)`);
+  // A documented "second" (MNS delays, retry backoffs) lasts 50 ms here, so deferred work returns quickly.
+  const cloud = await startLocalCloud({
+    world: join(ROOT, 'worlds/default.json'),
+    platform: { sYaml: REPO_SYAML, policyFile: join(ROOT, 'policy.yaml'), clock: 'real', secondMs: 50 },
+  });
   try {
-    const files = readdirSync(join(ROOT, 'events')).filter((f) => f.endsWith('.json')).sort();
-    for (const file of files) {
-      const result = (await invokeLocally({
-        functionName: 'on-event',
-        event: readFileSync(join(ROOT, 'events', file)),
-        region: 'cn-hangzhou',
-        accountId: world.accountId,
-        credentials: sts,
-        env: { AUTOMIRROR_ENDPOINT: cloud.endpoint, AUTOMIRROR_POLICY_FILE: join(ROOT, 'policy.yaml'), AUTOMIRROR_LOG_LEVEL: 'warn' },
-      })) as Partial<EnsureSummary> & { ignored?: string; dropped?: string };
-      out(`\nevent ${file}: ${result.cause ?? result.ignored ?? result.dropped}`);
-      for (const c of result.created ?? []) out(`  created ${c.sessionId} for ${c.eniId} (rule ${c.rule}, priority ${c.priority})`);
-      for (const u of result.unchanged ?? []) out(`  unchanged ${u.eniId}: ${u.reason}`);
-      for (const s of result.skipped ?? []) out(`  skipped ${s.eniId}: ${s.reason}`);
-      for (const u of result.unmirrored ?? []) out(`  UNMIRRORED ${u.eniId}: ${u.reason}`);
-      for (const d of result.deferred ?? []) out(`  deferred ${d.eniIds.join(', ')}: ${d.reason}`);
-      for (const f of result.failed ?? []) out(`  FAILED ${f.reason}: ${f.error}`);
+    const key = { accessKeyId: 'LTAI-localcloud-demo', accessKeySecret: 'localcloud-demo-secret' };
+    out(`localcloud serving worlds/default.json at ${cloud.endpoint}`);
+    const cfg = { regionId: REGION, accountId: cloud.state.accountId, credentials: key, endpoint: cloud.endpoint, mnsEndpoint: cloud.endpoints.mns, fcEndpoint: cloud.endpoints.fc3 };
+    await ensureMessaging(cfg, DEFAULT_SETTINGS);
+    out(`setup: ECS event trigger ${await ensureEcsTrigger(cfg, DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.ecsTrigger)}, MNS queues ready`);
+
+    const samples = readdirSync(join(ROOT, 'events')).filter((f) => f.endsWith('.json')).sort();
+    for (const file of samples) {
+      const doc = JSON.parse(readFileSync(join(ROOT, 'events', file), 'utf8')) as unknown;
+      await step(cloud, `event bus ← events/${file}`, async () => {
+        for (const e of Array.isArray(doc) ? doc : [doc]) await cloud.bus.put(e as never);
+      });
     }
+
+    const ecs = new $Ecs.default(new $OpenApiUtil.Config({ ...key, endpoint: cloud.endpoint, protocol: 'http', regionId: REGION }));
+    const tag = (tags: Record<string, string>) => Object.entries(tags).map(([k, v]) => new $Ecs.RunInstancesRequestTag({ key: k, value: v }));
+    const run = (name: string, tags: Record<string, string>) =>
+      ecs.runInstances(
+        new $Ecs.RunInstancesRequest({ regionId: REGION, imageId: 'aliyun_3_x64_20G_alibase_20240819.vhd', instanceType: 'ecs.g7.large', vSwitchId: 'vsw-prod-h', securityGroupId: 'sg-prod01', instanceName: name, tag: tag(tags) }),
+      );
+    await step(cloud, 'ECS API ← RunInstances app-01 (tagged mirror=on)', () => run('app-01', { mirror: 'on', app: 'api' }));
+    await step(cloud, 'ECS API ← RunInstances batch-01 (not tagged)', () => run('batch-01', { app: 'batch' }));
+    await step(cloud, 'ECS API ← TagResources i-db01 mirror=on (opting an existing instance in)', () =>
+      ecs.tagResources(new $Ecs.TagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: ['i-db01'], tag: [new $Ecs.TagResourcesRequestTag({ key: 'mirror', value: 'on' })] })),
+    );
+    await step(cloud, 'ECS API ← UntagResources i-web01 mirror (opting it out)', () =>
+      ecs.untagResources(new $Ecs.UntagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: ['i-web01'], tagKey: ['mirror'] })),
+    );
+
     out('\nsessions in cn-hangzhou now:');
-    for (const s of cloud.state.region('cn-hangzhou').sessions.values()) {
-      out(`  ${s.trafficMirrorSessionId} ${s.status} priority ${s.priority} sources ${s.trafficMirrorSourceIds.join(',')} → ${s.trafficMirrorTargetType} ${s.trafficMirrorTargetId}`);
+    for (const s of cloud.state.region(REGION).sessions.values()) {
+      out(`  ${s.trafficMirrorSessionId} ${s.status.padEnd(8)} priority ${s.priority}  ${s.trafficMirrorSourceIds.join(',')} → ${s.trafficMirrorTargetType} ${s.trafficMirrorTargetId}  rule ${s.tags.get('automirror:rule') ?? '(not ours)'}`);
     }
   } finally {
     await cloud.close();
