@@ -10,6 +10,11 @@ export function functionDirs(): string[] {
   return readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, 'index.ts')));
 }
 
+/** One CommonJS bundle for FC's nodejs20 runtime; the same options for every function and for benchmark baselines. */
+export async function bundle(entry: string, outfile: string): Promise<void> {
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning' });
+}
+
 /**
  * Bundles each function to dist/<name>/index.js (CommonJS for FC's nodejs20 runtime: middy 6 is ESM-only and the
  * runtime's Node minor version is unknown, so nothing is left to require at run time) with the policy beside it.
@@ -20,17 +25,7 @@ export async function buildFunctions(outRoot = join(ROOT, 'dist')): Promise<Arra
     const outDir = join(outRoot, name);
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
-    await build({
-      entryPoints: [join(ROOT, 'functions', name, 'index.ts')],
-      outfile: join(outDir, 'index.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      minify: true,
-      legalComments: 'none',
-      logLevel: 'warning',
-    });
+    await bundle(join(ROOT, 'functions', name, 'index.ts'), join(outDir, 'index.js'));
     copyFileSync(join(ROOT, 'policy.yaml'), join(outDir, 'policy.yaml'));
     out.push({ name, bytes: statSync(join(outDir, 'index.js')).size });
   }
