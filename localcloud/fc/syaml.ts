@@ -71,10 +71,19 @@ export interface RenderedResource {
   actions: unknown;
 }
 
+type RenderedDoc = { path: string; name: string; resources: RenderedResource[] };
+
 /** Renders s.yaml as `s deploy` does (`${vars.x}`, `${config(...)}`, `${env(...)}`, `${this.props.x}`). */
-export function renderServerlessDoc(file: string, ctx: RenderContext): { path: string; name: string; resources: RenderedResource[] } {
-  const path = resolve(file);
+export function renderServerlessDoc(file: string, ctx: RenderContext): RenderedDoc {
   const problems: string[] = [];
+  const doc = renderInto(file, ctx, problems);
+  if (problems.length > 0) throw new SYamlError(doc.path, problems);
+  return doc;
+}
+
+/** Renders, collecting problems instead of stopping at them, so one refusal can list them all. */
+function renderInto(file: string, ctx: RenderContext, problems: string[]): RenderedDoc {
+  const path = resolve(file);
   let doc: Record<string, unknown>;
   try {
     doc = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
@@ -93,14 +102,13 @@ export function renderServerlessDoc(file: string, ctx: RenderContext): { path: s
     const actions = render(res.actions ?? {}, { ...ctx, vars, self: withSelf }, `resources.${key}.actions`, problems);
     rendered.push({ key, component: res.component, props: withSelf, actions });
   }
-  if (problems.length > 0) throw new SYamlError(path, problems);
   return { path, name: String(doc.name ?? 'default'), resources: rendered };
 }
 
 /** Loads an s.yaml as `s deploy` reads it: variables rendered, fc3 resources turned into functions. */
 export function loadServerlessApp(file: string, ctx: RenderContext): ServerlessApp {
-  const doc = renderServerlessDoc(file, ctx);
   const problems: string[] = [];
+  const doc = renderInto(file, ctx, problems);
   const functions: FunctionSpec[] = [];
   for (const r of doc.resources) {
     const fn = toFunction(r.key, r.props, dirname(doc.path), problems);

@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../localcloud/index.js';
+import { DEMO_KEY, withCloud } from '../support/localcloud.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+let cloud: LocalCloud;
+beforeAll(async () => {
+  cloud = await withCloud();
+});
+afterAll(() => cloud.close());
+
+describe('automirror invoke, through the bin/ launcher as a user runs it', () => {
+  it('runs on-event against the endpoint with credentials from the environment and prints its result', async () => {
+    const { stdout } = await run(process.execPath, ['bin/automirror.mjs', 'invoke', 'on-event', '--event', 'events/ecs-instance-running.json', '--endpoint', cloud.endpoint], {
+      cwd: ROOT,
+      env: { ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_KEY.accessKeySecret, AUTOMIRROR_LOG_LEVEL: 'silent' },
+    });
+    const result = JSON.parse(stdout) as { results: Array<{ created: Array<{ eniId: string }> }> };
+    expect(result.results[0].created.map((c) => c.eniId).sort()).toEqual(['eni-web01p', 'eni-web01s']);
+    expect(cloud.state.region('cn-hangzhou').sessions.size).toBe(2);
+  });
+
+  it('refuses to run without credentials, exit 2, before touching the cloud', async () => {
+    const before = cloud.controls.calls.list().length;
+    const env = { ...process.env };
+    delete env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+    delete env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+    const err = await run(process.execPath, ['bin/automirror.mjs', 'invoke', 'on-event', '--event', 'events/ecs-instance-running.json', '--endpoint', cloud.endpoint], { cwd: ROOT, env }).catch((e) => e);
+    expect(err.code).toBe(2);
+    expect(err.stderr).toContain('ALIBABA_CLOUD_ACCESS_KEY_ID');
+    expect(cloud.controls.calls.list().length).toBe(before);
+  });
+});
