@@ -42,18 +42,13 @@ export class PopClient {
 
   async call<R extends $dara.Model>(action: string, request: $dara.Model, response: R): Promise<R> {
     const req = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(request.toMap()) });
-    const params = new $OpenApiUtil.Params({
-      action,
-      version: this.product.version,
-      protocol: 'HTTPS',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
-    });
+    const params = rpcParams(action, this.product.version);
     const raw = await this.around(action, () => this.client.callApi(params, req, new $dara.RuntimeOptions({})));
     return $dara.cast<R>(raw, response);
   }
+}
+
+/** How every POP RPC operation is called: the Params the product clients generate for VPC, ECS and SLB alike. */
+export function rpcParams(action: string, version: string): $OpenApiUtil.Params {
+  return new $OpenApiUtil.Params({ action, version, protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
 }

@@ -3,6 +3,7 @@ import Vpc from '@alicloud/vpc20160428';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { readFileSync } from 'node:fs';
+import { rpcParams, SLB } from '../../shared/cloud/pop-client.js';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
 import type { WorldFile } from '../../localcloud/world/types.js';
 
@@ -42,17 +43,7 @@ export const v2Config = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => Object.a
 /** SLB has no client package: the generic openapi-core client, as callers use it (sdk-wire-protocols-2.md, SLB). */
 export async function slbCall(cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) {
   const client = new OpenApi(popConfig(cloud, key));
-  const params = new $OpenApiUtil.Params({
-    action,
-    version: '2014-05-15',
-    protocol: 'HTTPS',
-    pathname: '/',
-    method: 'POST',
-    authType: 'AK',
-    style: 'RPC',
-    reqBodyType: 'formData',
-    bodyType: 'json',
-  });
+  const params = rpcParams(action, SLB.version);
   const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
   return (await client.callApi(params, request, new $dara.RuntimeOptions({}))) as { statusCode: number; headers: Record<string, string>; body: any };
 }
