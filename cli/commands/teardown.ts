@@ -1,5 +1,6 @@
-import { VpcMirrorApi } from '../../shared/cloud/vpc.js';
+import { CloudError } from '../../shared/cloud/errors.js';
 import { clientToken } from '../../shared/engine/apply.js';
+import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { OWNER_TAG, OWNER_VALUE } from '../../shared/engine/ownership.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 import { parseFlags } from '../args.js';
@@ -16,11 +17,17 @@ export async function teardownCommand(argv: string[]): Promise<number> {
   const change = await removeEcsTrigger(cloud, s.onEventFunction, s.ecsTrigger);
   process.stdout.write(`${change.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction}\n`);
   if (values['delete-sessions']) {
-    const vpc = new VpcMirrorApi(cloud);
+    // Under the engine's call policy: a session still Creating or Modifying answers IncorrectStatus, which is retried.
+    const { vpc } = engineAdapters(cloud);
     const runId = `teardown/${Date.now()}`;
-    const owned = await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE } });
+    // A session already Deleting is on its way out; one gone meanwhile is done (alibaba-cloud-apis.md §2.8).
+    const owned = (await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE } })).filter((s) => s.status !== 'Deleting');
     for (const session of owned) {
-      await vpc.delete(session.id, clientToken(runId, 'delete', session.id));
+      try {
+        await vpc.delete(session.id, clientToken(runId, 'delete', { sessionId: session.id }));
+      } catch (err) {
+        if (!(err instanceof CloudError && err.code === 'ResourceNotFound.TrafficMirrorSession')) throw err;
+      }
       process.stdout.write(`deleted  session ${session.id} (priority ${session.priority}, ${session.sourceIds.length} sources)\n`);
     }
     process.stdout.write(`${owned.length} owned sessions deleted; sessions without automirror's tags were left alone\n`);
