@@ -1,4 +1,4 @@
-import type { StsCredentials } from '../shared/cloud/config.js';
+import type { CloudConfig, StsCredentials } from '../shared/cloud/config.js';
 import type { MnsConfig } from '../shared/cloud/mns.js';
 import type { FcConfig } from '../shared/cloud/invoker.js';
 import { required, UsageError } from './args.js';
@@ -20,19 +20,18 @@ function envCredentials(): StsCredentials | undefined {
 
 /**
  * `--endpoint HOST:PORT` points every API at one plain-HTTP endpoint (localcloud serves them all on one port);
- * without it the public regional endpoints are used.
+ * without it the public regional endpoints are used. Enough for the ECS/VPC/SLB (POP) APIs.
  */
-export function cloudFromFlags(values: { region?: string; endpoint?: string; 'account-id'?: string }): FcConfig & MnsConfig {
+export function popCloudFromFlags(values: { region?: string; endpoint?: string }): CloudConfig {
   const endpoint = values.endpoint;
   if (endpoint && !/^[\w.-]+:\d+$/.test(endpoint)) throw new UsageError(`--endpoint must be HOST:PORT, got "${endpoint}"`);
+  return { regionId: required(values.region, '--region'), credentials: envCredentials(), endpoint };
+}
+
+/** The POP config plus what MNS and FC need: the account id and their endpoints. */
+export function cloudFromFlags(values: { region?: string; endpoint?: string; 'account-id'?: string }): FcConfig & MnsConfig {
+  const pop = popCloudFromFlags(values);
   const accountId = values['account-id'] || process.env.ALIBABA_CLOUD_ACCOUNT_ID;
   if (!accountId) throw new UsageError('--account-id (or ALIBABA_CLOUD_ACCOUNT_ID) is required');
-  return {
-    regionId: required(values.region, '--region'),
-    credentials: envCredentials(),
-    endpoint,
-    accountId,
-    mnsEndpoint: endpoint ? `http://${endpoint}` : undefined,
-    fcEndpoint: endpoint,
-  };
+  return { ...pop, accountId, mnsEndpoint: pop.endpoint ? `http://${pop.endpoint}` : undefined, fcEndpoint: pop.endpoint };
 }

@@ -1,4 +1,3 @@
-import type { CloudConfig } from '../../shared/cloud/config.js';
 import type { Session } from '../../shared/domain.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { describeAction } from '../../shared/engine/describe.js';
@@ -10,6 +9,7 @@ import { explainEni } from '../../shared/policy/evaluate.js';
 import { loadPolicyFile } from '../../shared/policy/load.js';
 import type { Policy } from '../../shared/policy/types.js';
 import { parseFlags, required, UsageError } from '../args.js';
+import { popCloudFromFlags } from '../cloud-flags.js';
 
 export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy FILE [--endpoint HOST:PORT]';
 
@@ -22,16 +22,9 @@ export async function explainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, { region: { type: 'string' }, policy: { type: 'string' }, endpoint: { type: 'string' } });
   const id = positionals[0];
   if (!id || !/^(i|eni)-[a-z0-9]+$/.test(id)) throw new UsageError('ENI_OR_INSTANCE_ID is required: eni-… or i-…');
-  if (values.endpoint && !/^[\w.-]+:\d+$/.test(values.endpoint)) throw new UsageError(`--endpoint must be HOST:PORT, got "${values.endpoint}"`);
-  const regionId = required(values.region, '--region');
+  const cloud = popCloudFromFlags(values);
+  const regionId = cloud.regionId;
   const policy = loadPolicyFile(required(values.policy, '--policy'));
-  const env = process.env;
-  const keys = env.ALIBABA_CLOUD_ACCESS_KEY_ID && env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-  const cloud: CloudConfig = {
-    regionId,
-    endpoint: values.endpoint,
-    credentials: keys ? { accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID as string, accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET as string, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined } : undefined,
-  };
   const instance = id.startsWith('i-');
   const subject = { regionId, instanceIds: instance ? [id] : [], eniIds: instance ? [] : [id], cause: `automirror explain ${id}` };
   const result = await ensure(subject, { policy, ...engineAdapters(cloud) }, { runId: 'explain', dryRun: true });
