@@ -64,6 +64,8 @@ function classify(e: Record<string, unknown>): { key?: string; id?: string; type
  */
 export function parsePayload(payload: unknown, defaultRegion: string): ParsedPayload {
   const list = Array.isArray(payload) ? payload : [payload];
+  // Said as a bad event, so the invocation still logs why it did nothing.
+  if (list.length === 0) return { subjects: [], events: [{ verdict: 'bad', why: 'an empty batch names no event' }] };
   if (list.length > MAX_EVENTS_PER_BATCH) {
     return { subjects: [], events: [{ verdict: 'bad', why: `batch of ${list.length} events exceeds ${MAX_EVENTS_PER_BATCH}` }] };
   }
