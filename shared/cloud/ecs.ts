@@ -16,7 +16,16 @@ export interface EcsInventory {
   enis(query: { instanceId?: string; eniIds?: readonly string[] }): Promise<Eni[]>;
 }
 
+/** A whole region read page by page at the APIs' largest page sizes, for a region-wide reconcile. */
+export interface RegionInventory {
+  /** Every instance of the region: DescribeInstances, 100 a page. */
+  scanInstances(): Promise<Instance[]>;
+  /** Every ENI of the region: DescribeNetworkInterfaces, 500 a page. */
+  scanEnis(): Promise<Eni[]>;
+}
+
 const MAX_INSTANCE_IDS = 100;
+const INSTANCE_PAGE = 100;
 const MAX_ENI_IDS = 100;
 const ENI_PAGE = 500;
 
@@ -29,7 +38,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-export class EcsApi implements EcsInventory {
+export class EcsApi implements EcsInventory, RegionInventory {
   private readonly pop: PopClient;
 
   constructor(private readonly cfg: CloudConfig) {
@@ -38,15 +47,28 @@ export class EcsApi implements EcsInventory {
 
   async instances(ids: readonly string[]): Promise<Instance[]> {
     const out: Instance[] = [];
-    for (const batch of chunks(ids, MAX_INSTANCE_IDS)) {
-      let nextToken: string | undefined;
-      do {
-        const req = new DescribeInstancesRequest({ regionId: this.cfg.regionId, instanceIds: JSON.stringify(batch), maxResults: 100, nextToken });
-        const res = await cloudCall(() => this.pop.call('DescribeInstances', req, new DescribeInstancesResponse({})));
-        for (const i of res.body?.instances?.instance ?? []) out.push(this.toInstance(i));
-        nextToken = res.body?.nextToken || undefined;
-      } while (nextToken);
-    }
+    for (const batch of chunks(ids, MAX_INSTANCE_IDS)) out.push(...(await this.instancePages(JSON.stringify(batch))));
+    return out;
+  }
+
+  scanInstances(): Promise<Instance[]> {
+    return this.instancePages(undefined);
+  }
+
+  scanEnis(): Promise<Eni[]> {
+    return this.enis({});
+  }
+
+  /** Every page of one DescribeInstances query (the given ids, or the whole region). */
+  private async instancePages(instanceIds: string | undefined): Promise<Instance[]> {
+    const out: Instance[] = [];
+    let nextToken: string | undefined;
+    do {
+      const req = new DescribeInstancesRequest({ regionId: this.cfg.regionId, instanceIds, maxResults: INSTANCE_PAGE, nextToken });
+      const res = await cloudCall(() => this.pop.call('DescribeInstances', req, new DescribeInstancesResponse({})));
+      for (const i of res.body?.instances?.instance ?? []) out.push(this.toInstance(i));
+      nextToken = res.body?.nextToken || undefined;
+    } while (nextToken);
     return out;
   }
 

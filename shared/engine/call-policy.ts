@@ -1,5 +1,6 @@
 import type { CallWrapper, CloudConfig } from '../cloud/config.js';
 import { EcsApi } from '../cloud/ecs.js';
+import { SlbApi } from '../cloud/slb.js';
 import { VpcMirrorApi } from '../cloud/vpc.js';
 import { systemClock, type Clock } from './clock.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -34,13 +35,13 @@ export function callPolicy(opts: CallPolicyOptions = {}): CallWrapper {
 }
 
 /**
- * The ECS and VPC adapters as the engine uses them: every request under `callPolicy`. A wrapper already in the
+ * The ECS, VPC and SLB adapters as the engine uses them: every request under `callPolicy`. A wrapper already in the
  * config (e.g. call counting) stays innermost, so it sees each attempt.
  */
-export function engineAdapters(cfg: CloudConfig, opts: CallPolicyOptions = {}): { ecs: EcsApi; vpc: VpcMirrorApi } {
+export function engineAdapters(cfg: CloudConfig, opts: CallPolicyOptions = {}): { ecs: EcsApi; vpc: VpcMirrorApi; slb: SlbApi } {
   const policy = callPolicy(opts);
   const inner = cfg.around;
   const around: CallWrapper = inner ? (action, send) => policy(action, () => inner(action, send)) : policy;
   const c = { ...cfg, around };
-  return { ecs: new EcsApi(c), vpc: new VpcMirrorApi(c) };
+  return { ecs: new EcsApi(c), vpc: new VpcMirrorApi(c), slb: new SlbApi(c) };
 }

@@ -1,0 +1,59 @@
+import * as $dara from '@darabonba/typescript';
+import type { CloudConfig } from './config.js';
+import { cloudCall } from './errors.js';
+import { PopClient, SLB } from './pop-client.js';
+
+/** Which mirror-target load balancers (internal CLBs) exist: a policy may still name one that was released. */
+export interface LoadBalancers {
+  existing(ids: readonly string[]): Promise<Set<string>>;
+}
+
+/** DescribeLoadBalancers takes at most 10 comma-separated ids (sdk-wire-protocols-2.md, SLB). */
+const IDS_PER_CALL = 10;
+
+/** SLB has no client package (sdk-wire-protocols-2.md): the request and a raw response as openapi-core models. */
+class DescribeLoadBalancersRequest extends $dara.Model {
+  // `declare`: a field initialiser would reset what the Model constructor assigned from its map.
+  declare regionId?: string;
+  declare loadBalancerId?: string;
+  declare pageSize?: number;
+  static names(): Record<string, string> {
+    return { regionId: 'RegionId', loadBalancerId: 'LoadBalancerId', pageSize: 'PageSize' };
+  }
+  static types(): Record<string, string> {
+    return { regionId: 'string', loadBalancerId: 'string', pageSize: 'number' };
+  }
+}
+
+interface LoadBalancersBody {
+  LoadBalancers?: { LoadBalancer?: Array<{ LoadBalancerId?: string }> };
+}
+
+class RawResponse extends $dara.Model {
+  declare body?: LoadBalancersBody;
+  static names(): Record<string, string> {
+    return { body: 'body' };
+  }
+  static types(): Record<string, string> {
+    return { body: 'any' };
+  }
+}
+
+export class SlbApi implements LoadBalancers {
+  private readonly pop: PopClient;
+
+  constructor(private readonly cfg: CloudConfig) {
+    this.pop = new PopClient(SLB, cfg);
+  }
+
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
+      const batch = ids.slice(i, i + IDS_PER_CALL);
+      const req = new DescribeLoadBalancersRequest({ regionId: this.cfg.regionId, loadBalancerId: batch.join(','), pageSize: IDS_PER_CALL });
+      const res = await cloudCall(() => this.pop.call('DescribeLoadBalancers', req, new RawResponse({})));
+      for (const lb of res.body?.LoadBalancers?.LoadBalancer ?? []) if (lb.LoadBalancerId) found.add(lb.LoadBalancerId);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,117 @@
+import type { Session } from '../domain.js';
+import type { Decision } from '../policy/evaluate.js';
+import type { Policy } from '../policy/types.js';
+import type { DeleteAction, Outcome, Plan } from './actions.js';
+import { apply } from './apply.js';
+import { systemClock, type Clock } from './clock.js';
+import { isOwned, ruleOf } from './ownership.js';
+import { absentSources, plan } from './plan.js';
+import { decideRegion, scanRegion, type RegionScanDeps, type RegionSnapshot, type Withheld } from './region-scan.js';
+import type { SettleOptions } from './settle.js';
+
+export interface RegionDeps extends RegionScanDeps {
+  readonly policy: Policy;
+}
+
+/** `report` reads and proposes; `enforce` also applies. */
+export type ReconcileMode = 'report' | 'enforce';
+
+/** Where a region reconcile is, for a progress display. */
+export type Phase = { readonly phase: 'scan'; readonly pass: number } | { readonly phase: 'apply'; readonly pass: number; readonly actions: number };
+
+export interface RegionOptions {
+  readonly regionId: string;
+  readonly mode: ReconcileMode;
+  /** Names the run in ClientTokens; kept across the parts of a continued run, so a repeated request stays a no-op. */
+  readonly runId: string;
+  /** Epoch ms: no action starts after it (what is left comes back deferred, and the result `unfinished`). */
+  readonly deadline?: number;
+  readonly clock?: Clock;
+  readonly concurrency?: number;
+  readonly settle?: SettleOptions;
+  /** Scan–plan–apply passes at most (default 3); see reconcileRegion. */
+  readonly maxPasses?: number;
+  readonly onPhase?: (phase: Phase) => void;
+}
+
+/** One scan of the region, what the policy and the planner made of it, and what applying it came to. */
+export interface RegionPass {
+  readonly snapshot: RegionSnapshot;
+  readonly decisions: readonly Decision[];
+  readonly withheld: readonly Withheld[];
+  readonly plan: Plan;
+  /** One per plan action once applied; empty in report mode and when there was nothing to do. */
+  readonly outcomes: readonly Outcome[];
+}
+
+export interface RegionResult {
+  readonly regionId: string;
+  readonly mode: ReconcileMode;
+  /** In order; the last one is the state the run ends on. */
+  readonly passes: readonly RegionPass[];
+  /** The deadline came with actions not started: a follow-up invocation should continue from a fresh scan. */
+  readonly unfinished: boolean;
+}
+
+const DEFAULT_PASSES = 3;
+
+/**
+ * The region-wide reconcile: scan everything (owned and unowned sessions), decide every ENI, plan with the same
+ * `plan()` as the event path, and in enforce mode apply until the deadline.
+ *
+ * Overlapping runs (a schedule and a CLI apply, a retried invocation) converge rather than fight: plans are
+ * deterministic, so two runs over the same state pick the same priorities and the cloud's one-priority-per-region
+ * rule makes the second create come back `converged`; a change to a session another run left busy waits for it to
+ * settle. When a pass shows another writer at work (a converged outcome, or owned sessions mid-change in the scan),
+ * the region is scanned and planned again, which also removes an ENI another run put in a second session of its
+ * rule (the planner keeps it in one), up to `maxPasses`.
+ */
+export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Promise<RegionResult> {
+  const clock = opts.clock ?? systemClock;
+  const passes: RegionPass[] = [];
+  const done = (unfinished: boolean): RegionResult => ({ regionId: opts.regionId, mode: opts.mode, passes, unfinished });
+  for (let n = 1; ; n++) {
+    opts.onPhase?.({ phase: 'scan', pass: n });
+    const snapshot = await scanRegion(opts.regionId, deps.policy, deps);
+    const { decisions, withheld } = decideRegion(deps.policy, snapshot);
+    const p = planRegion(deps.policy, snapshot, decisions);
+    if (opts.mode === 'report' || p.actions.length === 0) {
+      passes.push({ snapshot, decisions, withheld, plan: p, outcomes: [] });
+      return done(false);
+    }
+    opts.onPhase?.({ phase: 'apply', pass: n, actions: p.actions.length });
+    const outcomes = await apply(p.actions, deps.vpc, { runId: opts.runId, clock, concurrency: opts.concurrency, deadline: opts.deadline, settle: opts.settle, observed: snapshot.sessions });
+    passes.push({ snapshot, decisions, withheld, plan: p, outcomes });
+    const late = opts.deadline !== undefined && clock.now() >= opts.deadline;
+    if (late && outcomes.some((o) => o.status === 'deferred')) return done(true);
+    if (n >= (opts.maxPasses ?? DEFAULT_PASSES) || !othersAtWork(snapshot.sessions, outcomes)) return done(false);
+  }
+}
+
+/** Signs that another run is changing the region too: its work found done, or owned sessions caught mid-change. */
+const othersAtWork = (sessions: readonly Session[], outcomes: readonly Outcome[]): boolean =>
+  outcomes.some((o) => o.status === 'converged') || sessions.some((s) => isOwned(s) && s.status !== 'Created');
+
+/**
+ * plan() over the whole region: every ENI, every session, the owned sessions' sources the region no longer has
+ * as gone, the session count for the region limit. Owned sessions with no source left at all (the cloud dropped
+ * their deleted ENIs) are deleted too: the planner only sees sources leave.
+ */
+function planRegion(policy: Policy, snap: RegionSnapshot, decisions: readonly Decision[]): Plan {
+  const p = plan(
+    { decisions, enis: snap.enis, sessions: snap.sessions, rules: policy.rules.map((r) => r.name), gone: absentSources(snap.sessions, snap.enis), sessionsInRegion: snap.sessions.length },
+    { sourcesPerSession: policy.quotas.sourcesPerSession },
+  );
+  const empty = snap.sessions.filter((s) => isOwned(s) && s.status !== 'Deleting' && s.sourceIds.length === 0).map(deleteEmpty);
+  return empty.length > 0 ? { ...p, actions: [...p.actions, ...empty] } : p;
+}
+
+const deleteEmpty = (s: Session): DeleteAction => ({
+  kind: 'delete',
+  id: `delete:${s.id}`,
+  rule: ruleOf(s),
+  sessionId: s.id,
+  eniIds: [],
+  perEni: [],
+  reason: `no source is left in ${s.id}: its ENIs no longer exist`,
+});
