@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { createHash } from 'node:crypto';
 import { MnsQueue } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
+import { deadlineClock } from '../../shared/engine/clock.js';
 import { ensure } from '../../shared/engine/ensure.js';
 import { summarize } from '../../shared/engine/summary.js';
 import { deferWork } from '../../shared/events/deferral.js';
@@ -28,7 +29,9 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   const results = [];
   for (const subject of subjects) {
     const cloud = { ...context.cloud, regionId: subject.regionId };
-    const result = await ensure(subject, { policy, ...engineAdapters(cloud) }, { runId, deadline: context.deadline });
+    // Cloud calls wait (throttling, retries) only until the deadline; what they could not do comes back deferred.
+    const adapters = engineAdapters(cloud, { clock: deadlineClock(context.deadline) });
+    const result = await ensure(subject, { policy, ...adapters }, { runId, deadline: context.deadline });
     const summary = summarize(result);
     const queue = new MnsQueue({ ...cloud, accountId: context.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined }, settings.deferQueue);
     const deferral = await deferWork(subject, summary.deferred, queue, settings);

@@ -3,7 +3,7 @@ import { toCloudError, type CloudError } from '../cloud/errors.js';
 import type { MirrorSessions, SessionDraft } from '../cloud/vpc.js';
 import type { PriorityBand, Session } from '../domain.js';
 import type { Action, AddSourcesAction, CreateAction, DeleteAction, Outcome, RemoveSourcesAction, ReplaceAction, UpdateAction } from './actions.js';
-import { systemClock, type Clock } from './clock.js';
+import { DEADLINE_EXCEEDED, systemClock, type Clock } from './clock.js';
 import { execute, type Task } from './executor.js';
 import { mirrors } from './ownership.js';
 import { LIMITS } from './plan.js';
@@ -89,6 +89,8 @@ class Run {
       return outcome;
     } catch (err) {
       const e = toCloudError(err);
+      // Throttled or retrying until the invocation's time ran out (deadlineClock): not failed, left for later.
+      if (e.code === DEADLINE_EXCEEDED) return { action, status: 'deferred', reason: `out of time while waiting to call the cloud (${e.message})` };
       return { action, status: 'failed', code: e.code, error: e.message, retryable: e.retryable };
     }
   }
