@@ -14,6 +14,23 @@ export interface Settings {
   readonly deferDelaySeconds: number;
   /** Deferrals before work is given up on (and left to the scheduled reconcile, which reports it). */
   readonly maxDeferrals: number;
+  /** The scheduled fan-out (timer trigger) and the function it starts once per region, asynchronously. */
+  readonly reconcileFunction: string;
+  readonly reconcileRegionFunction: string;
+  /** Regions the scheduled reconcile covers; empty means the region the function runs in. */
+  readonly regions: readonly string[];
+  /** What a reconcile does when its trigger does not say: `report` (changes nothing) or `enforce`. */
+  readonly reconcileMode: 'report' | 'enforce';
+  /** How the fan-out starts reconcile-region: FC 3.0 (what s.yaml deploys) or FC 2.0, for an FC 2.0 service. */
+  readonly invoker: 'fc3' | 'fc2';
+  /** The FC 2.0 service reconcile-region runs in, when `invoker` is fc2. */
+  readonly fc2Service: string;
+  /** Invocations a region's run may chain: a part out of time continues in the next, up to this many. */
+  readonly maxParts: number;
+  /** Seconds a part may spend before it hands off (0: until the function's own deadline). */
+  readonly partSeconds: number;
+  /** Most failed-events messages one report drains. */
+  readonly maxFailedEvents: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -24,9 +41,20 @@ export const DEFAULT_SETTINGS: Settings = {
   reportTopic: 'automirror-reports',
   deferDelaySeconds: 30,
   maxDeferrals: 10,
+  reconcileFunction: 'automirror-reconcile',
+  reconcileRegionFunction: 'automirror-reconcile-region',
+  regions: [],
+  reconcileMode: 'report',
+  invoker: 'fc3',
+  fc2Service: 'automirror',
+  maxParts: 8,
+  partSeconds: 0,
+  maxFailedEvents: 500,
 };
 
 const int = (v: string | undefined, dflt: number) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : dflt);
+const oneOf = <T extends string>(v: string | undefined, allowed: readonly T[], dflt: T): T => (allowed.includes(v as T) ? (v as T) : dflt);
+const list = (v: string | undefined): string[] => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
@@ -37,5 +65,14 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
     reportTopic: env.AUTOMIRROR_REPORT_TOPIC || DEFAULT_SETTINGS.reportTopic,
     deferDelaySeconds: Math.min(604_800, int(env.AUTOMIRROR_DEFER_DELAY_SECONDS, DEFAULT_SETTINGS.deferDelaySeconds)),
     maxDeferrals: int(env.AUTOMIRROR_MAX_DEFERRALS, DEFAULT_SETTINGS.maxDeferrals),
+    reconcileFunction: env.AUTOMIRROR_RECONCILE_FUNCTION || DEFAULT_SETTINGS.reconcileFunction,
+    reconcileRegionFunction: env.AUTOMIRROR_RECONCILE_REGION_FUNCTION || DEFAULT_SETTINGS.reconcileRegionFunction,
+    regions: list(env.AUTOMIRROR_REGIONS),
+    reconcileMode: oneOf(env.AUTOMIRROR_RECONCILE_MODE, ['report', 'enforce'], DEFAULT_SETTINGS.reconcileMode),
+    invoker: oneOf(env.AUTOMIRROR_INVOKER, ['fc3', 'fc2'], DEFAULT_SETTINGS.invoker),
+    fc2Service: env.AUTOMIRROR_FC2_SERVICE || DEFAULT_SETTINGS.fc2Service,
+    maxParts: Math.max(1, int(env.AUTOMIRROR_RECONCILE_MAX_PARTS, DEFAULT_SETTINGS.maxParts)),
+    partSeconds: int(env.AUTOMIRROR_RECONCILE_PART_SECONDS, DEFAULT_SETTINGS.partSeconds),
+    maxFailedEvents: int(env.AUTOMIRROR_MAX_FAILED_EVENTS, DEFAULT_SETTINGS.maxFailedEvents),
   };
 }

@@ -1,19 +1,40 @@
-import FC2 from '@alicloud/fc2/lib/client.js';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { Readable } from 'node:stream';
 import { credentialFor, type CloudConfig, type StsCredentials } from './config.js';
 import { cloudCall, CloudError } from './errors.js';
 
+/**
+ * What an asynchronous invocation came to: queued (`started`), or refused as a duplicate of an async task id used
+ * before (FC's task dedup answers 409), i.e. the same work was already handed to FC.
+ */
+export interface Invocation {
+  readonly requestId: string;
+  readonly started: boolean;
+}
+
 /** Starts a function asynchronously: FC queues the event, retries per the function's async config, and answers at once. */
 export interface FunctionInvoker {
-  invokeAsync(functionName: string, payload: unknown, opts?: { taskId?: string }): Promise<{ requestId: string }>;
+  invokeAsync(functionName: string, payload: unknown, opts?: { taskId?: string }): Promise<Invocation>;
 }
 
 export interface FcConfig extends CloudConfig {
   accountId: string;
-  /** `host:port` for FC 3.0 (plain HTTP), or `http://host:port` for FC 2.0; the regional endpoint when absent. */
+  /** `host:port` served over plain HTTP (both APIs, e.g. localcloud's); the regional endpoint when absent. */
   fcEndpoint?: string;
+}
+
+/** FC's task dedup refuses a reused async task id with HTTP 409 (events-and-functions.md §6). */
+const duplicate = (e: CloudError): Invocation | undefined => (e.status === 409 ? { requestId: '', started: false } : undefined);
+
+async function dedup(call: () => Promise<Invocation>): Promise<Invocation> {
+  try {
+    return await call();
+  } catch (err) {
+    const d = err instanceof CloudError ? duplicate(err) : undefined;
+    if (d) return d;
+    throw err;
+  }
 }
 
 /** FC 3.0 (2023-03-30), what s.yaml deploys: InvokeFunction with x-fc-invocation-type Async. */
@@ -33,10 +54,14 @@ export class Fc3Invoker implements FunctionInvoker {
     );
   }
 
-  async invokeAsync(functionName: string, payload: unknown, opts: { taskId?: string } = {}): Promise<{ requestId: string }> {
+  invokeAsync(functionName: string, payload: unknown, opts: { taskId?: string } = {}): Promise<Invocation> {
+    return dedup(() => this.invoke(functionName, payload, opts.taskId));
+  }
+
+  private async invoke(functionName: string, payload: unknown, taskId: string | undefined): Promise<Invocation> {
     const body = Buffer.from(JSON.stringify(payload));
     const headers: Record<string, string> = { 'x-fc-invocation-type': 'Async' };
-    if (opts.taskId) headers['x-fc-async-task-id'] = opts.taskId;
+    if (taskId) headers['x-fc-async-task-id'] = taskId;
     // The SDK wants the body as a stream (sdk-wire-protocols-2.md, FC 3.0 client).
     const req = new $OpenApiUtil.OpenApiRequest({ headers, query: OpenApiUtil.query({}), body: Readable.from([body]), stream: Readable.from([body]) });
     const params = new $OpenApiUtil.Params({
@@ -53,7 +78,7 @@ export class Fc3Invoker implements FunctionInvoker {
     const res = await cloudCall(() => this.client.callApi(params, req, new $dara.RuntimeOptions({})));
     const h = (res.headers ?? {}) as Record<string, string>;
     if (h['x-fc-error-type']) throw new CloudError(h['x-fc-error-type'], `invoking ${functionName} failed`, false);
-    return { requestId: h['x-fc-request-id'] ?? '' };
+    return { requestId: h['x-fc-request-id'] ?? '', started: true };
   }
 }
 
@@ -70,29 +95,51 @@ export class Fc2Invoker implements FunctionInvoker {
     return { accessKeyId: c.accessKeyId ?? '', accessKeySecret: c.accessKeySecret ?? '', securityToken: c.securityToken };
   }
 
-  async invokeAsync(functionName: string, payload: unknown, opts: { taskId?: string } = {}): Promise<{ requestId: string }> {
+  invokeAsync(functionName: string, payload: unknown, opts: { taskId?: string } = {}): Promise<Invocation> {
+    return dedup(() => this.invoke(functionName, payload, opts.taskId));
+  }
+
+  private async invoke(functionName: string, payload: unknown, taskId: string | undefined): Promise<Invocation> {
     const k = await this.keys();
+    const endpoint = this.cfg.fcEndpoint;
+    // Loaded on first use: fc2 brings ali-oss and axios, which the FC 3.0 path should not pay for at cold start.
+    const { default: FC2 } = await import('@alicloud/fc2/lib/client.js');
     const client = new FC2(this.cfg.accountId, {
       // fc2 spells it accessKeyID, and sends the token only for STS keys (sdk-wire-protocols.md §3).
       accessKeyID: k.accessKeyId,
       accessKeySecret: k.accessKeySecret,
       securityToken: k.securityToken,
       region: this.cfg.regionId,
-      endpoint: this.cfg.fcEndpoint,
-      secure: !this.cfg.fcEndpoint,
+      // fc2 takes the endpoint as a URL prefix, scheme included.
+      endpoint: endpoint && (/^https?:\/\//.test(endpoint) ? endpoint : `http://${endpoint}`),
+      secure: !endpoint,
       timeout: this.cfg.timeoutMs ?? 10_000,
     });
     const headers: Record<string, string> = { 'x-fc-invocation-type': 'Async' };
-    if (opts.taskId) headers['x-fc-stateful-async-invocation-id'] = opts.taskId;
+    if (taskId) headers['x-fc-stateful-async-invocation-id'] = taskId;
     const res = await cloudCall(async () => {
       try {
         return await client.invokeFunction(this.serviceName, functionName, JSON.stringify(payload), headers);
       } catch (err) {
-        // fc2 names its errors FC<Code>Error and carries the code, but no status: classify by code.
-        const e = err as Error & { code?: string };
-        throw new CloudError(e.code ?? e.name, e.message, /Throttl|ServiceUnavailable|InternalServerError|ResourceExhausted/.test(e.code ?? ''));
+        throw fc2Error(err);
       }
     });
-    return { requestId: res.headers?.['x-fc-request-id'] ?? '' };
+    return { requestId: res.headers?.['x-fc-request-id'] ?? '', started: true };
   }
+}
+
+/**
+ * fc2 names its errors FC<Code>Error and carries the code but no status, which is only in the message
+ * (`POST /services/… failed with 409. requestid: …`, sdk-wire-protocols.md §3).
+ */
+function fc2Error(err: unknown): CloudError {
+  const e = err as Error & { code?: string };
+  const status = Number(/ failed with (\d{3})\./.exec(e.message ?? '')?.[1]) || undefined;
+  const retryable = (status !== undefined && (status >= 500 || status === 429)) || /Throttl|ServiceUnavailable|InternalServerError|ResourceExhausted/.test(e.code ?? '');
+  return new CloudError(e.code ?? e.name, e.message, retryable, undefined, status);
+}
+
+/** The invoker configuration asks for: FC 3.0 by default, or the FC 2.0 service automirror runs in. */
+export function invokerFor(kind: 'fc3' | 'fc2', cfg: FcConfig, fc2Service: string): FunctionInvoker {
+  return kind === 'fc2' ? new Fc2Invoker(cfg, fc2Service) : new Fc3Invoker(cfg);
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkPattern } from '../../localcloud/eventbridge/pattern.js';
+import { parseSchedule } from '../../localcloud/fc/cron.js';
 import { renderServerlessDoc } from '../../localcloud/fc/syaml.js';
 import { functionDirs } from '../../scripts/build.js';
 import { settingsFromEnv } from '../../shared/settings.js';
@@ -73,5 +74,26 @@ describe('s.yaml', () => {
         expect(t.triggerConfig.eventSourceConfig?.eventSourceType).not.toBe('Default');
       }
     }
+  });
+
+  it('fires the reconcile fan-out from a timer with a valid six-field cron and a JSON payload the function reads', () => {
+    const timer = triggersOf('reconcile').find((t) => t.triggerType === 'timer');
+    expect(timer).toBeDefined();
+    const cron = timer!.triggerConfig.cronExpression as string;
+    // FC 3.0 takes six fields, seconds first (events-and-functions.md §5); five would be read as something else.
+    expect(cron.trim().split(/\s+/)).toHaveLength(6);
+    const t0 = Date.UTC(2026, 0, 1, 0, 0, 30);
+    expect(parseSchedule(cron, t0).next(t0)).toBe(Date.UTC(2026, 0, 1, 1, 0, 0));
+    expect(JSON.parse(timer!.triggerConfig.payload)).toEqual({ mode: 'enforce' });
+  });
+
+  it('lets the fan-out start reconcile-region by its deployed name, and reconcile-region run long, dedupe and dead-letter', () => {
+    const fanOut = settingsFromEnv(byKey.get('reconcile')!.props.environmentVariables as NodeJS.ProcessEnv);
+    const region = byKey.get('reconcile-region')!.props;
+    const s = settingsFromEnv(region.environmentVariables as NodeJS.ProcessEnv);
+    expect([fanOut.reconcileRegionFunction, s.reconcileRegionFunction]).toEqual([region.functionName, region.functionName]);
+    expect(fanOut.regions).toEqual(['cn-hangzhou']);
+    expect(Number(region.timeout)).toBeGreaterThanOrEqual(600);
+    expect(region.asyncInvokeConfig).toMatchObject({ asyncTask: true, destinationConfig: { onFailure: { destination: `acs:mns:cn-hangzhou:${ACCOUNT}:/queues/${s.failedQueue}/messages` } } });
   });
 });

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../localcloud/index.js';
+import { Fc3Invoker, invokerFor } from '../../shared/cloud/invoker.js';
+import { MnsQueue } from '../../shared/cloud/mns.js';
+import { taskIdOf } from '../../shared/engine/region-task.js';
+import { mergeReports } from '../../shared/report/merge.js';
+import { assertReport } from '../../shared/report/validate.js';
+import { DEFAULT_SETTINGS as S } from '../../shared/settings.js';
+import { fcFailure } from '../report/fixture.js';
+import { REGION } from '../engine/cloud.js';
+import { eventually } from '../localcloud-platform/support.js';
+import { appWorld, buildApp, clientConfig, holdings, regionRuns, removeScratch, scratch, SHANGHAI, startApp } from './app.js';
+
+/**
+ * The two functions as deployed (the repo's s.yaml, the built bundles) on localcloud: the hourly timer on the
+ * virtual clock, the fan-out through FC 3.0 and FC 2.0, reconcile-region's report in its result and on the report
+ * topic, the failed-events queue drained, and a run continued across invocations from checkpoints.
+ */
+
+let dir: string;
+beforeAll(() => {
+  dir = scratch();
+  buildApp(dir);
+}, 60_000);
+afterAll(() => removeScratch(dir));
+
+const INBOX = 'reports-inbox';
+const TWO_REGIONS = { reconcile: { AUTOMIRROR_REGIONS: `${REGION},${SHANGHAI}` } };
+
+/** Lets every async invocation, retry and hand-off finish. */
+const settle = (c: LocalCloud) => c.platform.idle();
+
+async function withApp<T>(opts: Parameters<typeof startApp>[1], test: (c: LocalCloud) => Promise<T>): Promise<T> {
+  const c = await startApp(dir, opts);
+  try {
+    return await test(c);
+  } finally {
+    await c.close();
+  }
+}
+
+describe('the hourly timer, fanned out through FC 3.0', () => {
+  it('fires on the hour and starts one reconcile-region per region, which mirror every opted-in ENI and report', async () => {
+    await withApp({ world: appWorld(3, 2), env: TWO_REGIONS, subscriber: INBOX }, async (c) => {
+      const next = c.fc.timers.nextFiring(S.reconcileFunction, 'hourly') as number;
+      expect(new Date(next).toISOString()).toMatch(/T\d\d:00:00\.000Z$/);
+      expect(c.fc.timers.advance(next - c.fc.timers.now() - 1)).toEqual([]);
+      expect(c.fc.timers.advance(1)).toHaveLength(1);
+      await settle(c);
+
+      const fanOut = c.fc.invocations.filter((i) => i.functionName === S.reconcileFunction);
+      expect(fanOut.map((i) => [i.source, i.ok])).toEqual([['timer:hourly', true]]);
+      const runs = regionRuns(c);
+      expect(runs.map((r) => [r.record.source, r.task.regionId, r.task.mode]).sort()).toEqual([
+        ['api', REGION, 'enforce'],
+        ['api', SHANGHAI, 'enforce'],
+      ]);
+      expect(new Set(runs.map((r) => r.task.runId)).size).toBe(1);
+      expect(holdings(c, 3)).toEqual({ 'eni-t0000p': 1, 'eni-t0001p': 1, 'eni-t0002p': 1 });
+      expect(holdings(c, 2, SHANGHAI)).toEqual({ 'eni-sh0': 1, 'eni-sh1': 1 });
+      for (const r of runs) {
+        const report = assertReport(r.report);
+        expect([report.regions, report.mode, report.run.complete, report.totals.coveragePercent]).toEqual([[r.task.regionId], 'enforce', true, 100]);
+        expect(report.totals.statuses.applied).toBe(r.task.regionId === REGION ? 3 : 2);
+        expect(report.run.apiCalls).toBeGreaterThan(0);
+      }
+
+      // Each region's Markdown summary went to the report topic, and so to the queue subscribed to it.
+      const inbox = new MnsQueue(clientConfig(c), INBOX);
+      const got = await inbox.receive(16);
+      expect(got.map((m) => m.body).sort()).toEqual(runs.map((r) => r.markdown).sort());
+      expect(got[0].body).toMatch(/^## automirror drift report\n\n\*\*100\.0% coverage: \d of \d opted-in ENIs mirrored\*\*/);
+    });
+  });
+
+  it('starts nothing twice when the same firing is delivered again (run id from the trigger time, FC task dedup)', async () => {
+    await withApp({ world: appWorld(2, 1), env: TWO_REGIONS }, async (c) => {
+      const firing = Buffer.from(JSON.stringify({ triggerTime: '2026-11-25T21:00:00Z', triggerName: 'hourly', payload: '{"mode":"report"}' }));
+      const first = JSON.parse((await c.fc.invoke(S.reconcileFunction, firing)).body.toString());
+      const again = JSON.parse((await c.fc.invoke(S.reconcileFunction, firing)).body.toString());
+      await settle(c);
+      expect(first.regions.map((r: { started: boolean }) => r.started)).toEqual([true, true]);
+      expect(again).toMatchObject({ runId: first.runId, regions: [{ started: false }, { started: false }] });
+      expect(regionRuns(c)).toHaveLength(2);
+      expect(regionRuns(c).every((r) => r.report?.mode === 'report')).toBe(true);
+    });
+  });
+
+  it('refuses a payload it cannot trust, once, without retries', async () => {
+    await withApp({ world: appWorld(1) }, async (c) => {
+      const bad = [{ regionId: 'cn-hangzhou; rm -rf', mode: 'report', runId: 'x' }, { regionId: REGION, mode: 'destroy', runId: 'x' }, { regionId: REGION, mode: 'report', runId: 'x', extra: 1 }];
+      for (const payload of bad) {
+        const out = JSON.parse((await c.fc.invoke(S.reconcileRegionFunction, Buffer.from(JSON.stringify(payload)))).body.toString());
+        expect(out.dropped).toBeTruthy();
+      }
+      expect(c.controls.calls.list()).toEqual([]);
+    });
+  });
+});
+
+describe('the fan-out through FC 2.0 (@alicloud/fc2)', () => {
+  it('reaches reconcile-region in the FC 2.0 service it runs in', async () => {
+    const env = { reconcile: { ...TWO_REGIONS.reconcile, AUTOMIRROR_INVOKER: 'fc2', AUTOMIRROR_FC2_SERVICE: 'automirror' } };
+    await withApp({ world: appWorld(2, 1), env }, async (c) => {
+      c.fc.timers.fire(S.reconcileFunction, 'hourly');
+      await settle(c);
+      expect(regionRuns(c).map((r) => [r.task.regionId, r.record.ok]).sort()).toEqual([
+        [REGION, true],
+        [SHANGHAI, true],
+      ]);
+      expect(holdings(c, 2)).toEqual({ 'eni-t0000p': 1, 'eni-t0001p': 1 });
+      expect(holdings(c, 1, SHANGHAI)).toEqual({ 'eni-sh0': 1 });
+    });
+  });
+
+  it('reports a reused task id as not started, as the FC 3.0 adapter does', async () => {
+    await withApp({ world: appWorld(1) }, async (c) => {
+      const task = { regionId: REGION, mode: 'report' as const, runId: 'dup' };
+      const fc2 = invokerFor('fc2', { ...clientConfig(c), fcEndpoint: c.endpoints.fc2 }, 'automirror');
+      const fc3 = new Fc3Invoker(clientConfig(c));
+      expect((await fc2.invokeAsync(S.reconcileRegionFunction, task, { taskId: taskIdOf(task) })).started).toBe(true);
+      expect(await fc2.invokeAsync(S.reconcileRegionFunction, task, { taskId: taskIdOf(task) })).toEqual({ requestId: '', started: false });
+      expect(await fc3.invokeAsync(S.reconcileRegionFunction, task, { taskId: taskIdOf(task) })).toEqual({ requestId: '', started: false });
+      await settle(c);
+      expect(regionRuns(c)).toHaveLength(1);
+    });
+  });
+});
+
+describe('the failed-events queue', () => {
+  it('is drained into the report that is published, and emptied only then', async () => {
+    await withApp({ world: appWorld(1), subscriber: INBOX }, async (c) => {
+      const failed = new MnsQueue(clientConfig(c), S.failedQueue);
+      await failed.send(fcFailure('evt-1', 'Throttling.User: flow control'));
+      await failed.send('not json at all');
+      await c.fc.invoke(S.reconcileRegionFunction, Buffer.from(JSON.stringify({ regionId: REGION, mode: 'report', runId: 'drain' })));
+      await settle(c);
+      const [run] = regionRuns(c);
+      expect(run.report?.failedEvents.map((f) => [f.origin?.id, f.error])).toEqual(
+        expect.arrayContaining([
+          ['evt-1', 'UnhandledInvocationError; CloudError: Throttling.User: flow control'],
+          [undefined, 'not an FC async-invocation failure record; see the excerpt'],
+        ]),
+      );
+      expect(run.report?.totals.failedEvents).toBe(2);
+      expect(run.markdown).toContain('2 failed events drained from the failed-events queue');
+      expect(await failed.receive(16)).toEqual([]);
+      expect((await new MnsQueue(clientConfig(c), INBOX).receive(1))[0].body).toBe(run.markdown);
+    });
+  });
+});
+
+describe('a region that cannot finish in one invocation', () => {
+  // Each create takes 1.5 s and a part may start work for 1 s: a part starts one round of 8 creates (apply's
+  // concurrency) and hands the rest off, so 20 ENIs take exactly 3 parts.
+  const N = 20;
+  const slow = (maxParts: string) => ({
+    world: appWorld(N, 0, { faults: [{ operation: 'CreateTrafficMirrorSession', latencyMs: 1500 }] }),
+    env: { 'reconcile-region': { AUTOMIRROR_RECONCILE_PART_SECONDS: '1', AUTOMIRROR_RECONCILE_MAX_PARTS: maxParts } },
+    subscriber: INBOX,
+  });
+  const start = (c: LocalCloud) => c.fc.invokeAsync(S.reconcileRegionFunction, Buffer.from(JSON.stringify({ regionId: REGION, mode: 'enforce', runId: 'long' })));
+
+  it('continues from checkpoints in follow-up invocations until done: one session per ENI, one summary published', async () => {
+    await withApp(slow('8'), async (c) => {
+      start(c);
+      await settle(c);
+      const runs = regionRuns(c);
+      expect(runs).toHaveLength(3);
+      expect(runs.map((r) => r.task.checkpoint?.part ?? 1)).toEqual(runs.map((_, i) => i + 1));
+      expect(new Set(runs.map((r) => r.task.runId))).toEqual(new Set(['long']));
+      const reports = runs.map((r) => assertReport(r.report));
+      reports.slice(0, -1).forEach((r, i) => expect([r.run.complete, r.run.handedOff]).toEqual([false, [`long/${REGION}/part-${i + 2}`]]));
+      const last = reports[reports.length - 1];
+      expect([last.run.complete, last.run.continuedFrom, last.totals.coveragePercent]).toEqual([true, [`long/${REGION}/part-${runs.length}`], 100]);
+      expect(mergeReports(reports).run).toMatchObject({ complete: true, continuedFrom: [], handedOff: [], parts: runs.length });
+      expect(Object.values(holdings(c, N))).toEqual(Array(N).fill(1));
+      expect(c.controls.calls.list({ action: 'CreateTrafficMirrorSession' }).filter((x) => x.code === 'OK')).toHaveLength(N);
+      expect(await new MnsQueue(clientConfig(c), INBOX).receive(16)).toHaveLength(1);
+    });
+  }, 60_000);
+
+  it('stops at the configured number of parts and says the run is incomplete', async () => {
+    await withApp(slow('2'), async (c) => {
+      start(c);
+      await settle(c);
+      const runs = regionRuns(c);
+      expect(runs).toHaveLength(2);
+      const last = assertReport(runs[1].report);
+      expect(last.run).toMatchObject({ complete: false, truncated: true, handedOff: [] });
+      expect(last.totals.statuses.deferred).toBe(N - 16);
+      expect(Object.values(holdings(c, N)).filter((n) => n === 1)).toHaveLength(16);
+      expect(runs[1].markdown).toContain('Run: incomplete: a scan stopped early');
+      expect(await new MnsQueue(clientConfig(c), INBOX).receive(16)).toHaveLength(1);
+    });
+  }, 60_000);
+});
