@@ -1,0 +1,172 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../localcloud/index.js';
+import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import {
+  buildApp,
+  ecsOps,
+  editRegion,
+  eventPathWorld,
+  eventually,
+  FROM_QUEUE,
+  FROM_RULE,
+  onEventRuns,
+  ownedSession,
+  recordSends,
+  runsNaming,
+  sample,
+  settledSessionsOn,
+  startEventPath,
+  type BuiltApp,
+} from './support.js';
+
+// Item 3 of issue 6, deferral: an ENI that can't be handled yet goes to the automirror-deferred MNS queue with a
+// delay and comes back through the queue's trigger, until it is done: not lost (its session exists in the end),
+// not duplicated (exactly one, and each deferral message handled once).
+
+let app: BuiltApp;
+/** The same app with a 4 s function timeout (scratch s.yaml): the invocation's budget ends 2 s after it starts. */
+let shortApp: BuiltApp;
+let cloud: LocalCloud | undefined;
+beforeAll(() => {
+  app = buildApp();
+  shortApp = buildApp((props) => {
+    props.timeout = 4;
+  });
+}, 120_000);
+afterEach(async () => {
+  await cloud?.close();
+  cloud = undefined;
+});
+afterAll(() => {
+  app?.remove();
+  shortApp?.remove();
+});
+
+interface Deferred {
+  automirror: string;
+  eniIds: string[];
+  reason: string;
+  attempt: number;
+}
+
+/**
+ * Waits until every deferral sent so far has come back through the queue trigger and nothing is pending, then
+ * returns the deferrals: parsed bodies with their delays.
+ */
+async function deferralsSettled(c: LocalCloud, sent: ReturnType<typeof recordSends>) {
+  await eventually(
+    async () => {
+      await c.platform.idle();
+      const counts = c.mns.queue(DEFAULT_SETTINGS.deferQueue).counts();
+      return counts.active + counts.inactive + counts.delayed === 0 && onEventRuns(c).filter((r) => r.source === FROM_QUEUE).length >= sent.length;
+    },
+    120_000,
+    'every deferral to come back and be handled',
+  );
+  await c.platform.idle();
+  return sent.map((s) => ({ ...(JSON.parse(s.body) as Deferred), delaySeconds: s.delaySeconds }));
+}
+
+/** Every on-event run succeeded; each deferral message was handled by exactly one run from the queue trigger. */
+function expectEachDeferralHandledOnce(c: LocalCloud, deferred: Deferred[]) {
+  const runs = onEventRuns(c);
+  expect(runs.filter((r) => !r.ok)).toEqual([]);
+  const fromQueue = runs.filter((r) => r.source === FROM_QUEUE);
+  expect(fromQueue).toHaveLength(deferred.length);
+  expect(fromQueue.map((r) => JSON.parse(JSON.parse(r.event).data.messageBody)).sort(byBody)).toEqual([...deferred].map(({ automirror, eniIds, reason, attempt }) => ({ automirror, version: 1, regionId: 'cn-hangzhou', instanceIds: [], eniIds, reason, attempt })).sort(byBody));
+  expect(c.fc.async.destinations.filter((d) => d.kind === 'onFailure')).toEqual([]);
+}
+const byBody = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+
+describe('deferral through the automirror-deferred queue', () => {
+  it('defers an ENI still Attaching when its event arrives, and mirrors it once the queue brings it back', async () => {
+    // Every asynchronous step takes 3 s here, so the ENI is still Attaching when on-event sees the Attach call.
+    // A deferral waits 30 documented seconds (4.5 s here), longer than the attachment takes.
+    cloud = await startEventPath(app, { world: eventPathWorld({ asyncDelayMs: 3000 }), secondMs: 150 });
+    const c = cloud;
+    const sent = recordSends(c, DEFAULT_SETTINGS.deferQueue);
+    const ops = ecsOps(c);
+    const eni = await ops.createEni();
+    await eventually(() => runsNaming(c, eni).length > 0, 30_000, 'on-event to see the new ENI');
+    await c.platform.idle();
+    expect(sent).toEqual([]); // Available and untagged: nothing to do, nothing deferred
+    await ops.attach(eni, 'i-web01'); // i-web01 is tagged mirror=on: the ENI inherits it once attached
+
+    const [first] = await eventually(() => {
+      const runs = onEventRuns(c).filter((r) => r.source === FROM_RULE && JSON.parse(r.event).data?.eventName === 'AttachNetworkInterface');
+      return runs.length > 0 && runs;
+    }, 30_000, 'on-event to see the Attach call');
+    const result = JSON.parse(first.response).results[0];
+    expect(result.created).toEqual([]);
+    expect(result.deferred).toEqual([{ eniIds: [eni], reason: expect.stringMatching(/Attaching/) }]);
+    expect(result.deferral.queued).toEqual([expect.objectContaining({ eniIds: [eni], messageId: expect.any(String) })]);
+
+    const [session] = await settledSessionsOn(c, [eni], (s) => s.length === 1, `a session for ${eni}`);
+    expect(session.trafficMirrorSourceIds).toEqual([eni]);
+    const deferred = await deferralsSettled(c, sent);
+    expect(deferred[0]).toMatchObject({ automirror: 'deferred', eniIds: [eni], attempt: 1, delaySeconds: DEFAULT_SETTINGS.deferDelaySeconds });
+    // A pass that still found it Attaching would defer it again, with a longer delay; none may make a second session.
+    deferred.forEach((d, i) => expect(d).toMatchObject({ eniIds: [eni], attempt: i + 1, delaySeconds: DEFAULT_SETTINGS.deferDelaySeconds * 2 ** i }));
+    expectEachDeferralHandledOnce(c, deferred);
+    await settledSessionsOn(c, [eni], (s) => s.length === 1 && s[0].trafficMirrorSessionId === session.trafficMirrorSessionId, 'still that one session');
+  }, 180_000);
+
+  it('defers a change to a session still Modifying past the invocation’s budget, and makes it once the session has settled', async () => {
+    // automirror's session on eni-web01p has drifted (packet length 1400) and is being modified for 5 s.
+    const world = editRegion(eventPathWorld({ asyncDelayMs: 5000 }), (r) => {
+      r.trafficMirrorSessions = [{ ...ownedSession('tms-web01p', 'eni-web01p', 1029, 'i-web01'), packetLength: 1400, trafficMirrorSessionStatus: 'Modifying' }];
+    });
+    cloud = await startEventPath(shortApp, { world, secondMs: 100 });
+    const c = cloud;
+    const sent = recordSends(c, DEFAULT_SETTINGS.deferQueue);
+    await ecsOps(c).tag('eni', ['eni-web01p'], { owner: 'ops' }); // any event naming the ENI will do
+
+    const [first] = await eventually(() => {
+      const runs = onEventRuns(c).filter((r) => r.source === FROM_RULE);
+      return runs.length > 0 && runs;
+    }, 30_000, 'on-event to see the TagResources call');
+    const result = JSON.parse(first.response).results[0];
+    expect(result.updated).toEqual([]);
+    expect(result.deferred).toEqual([{ eniIds: ['eni-web01p'], reason: expect.stringMatching(/tms-web01p was still busy at the deadline/) }]);
+
+    const [session] = await settledSessionsOn(c, ['eni-web01p'], (s) => s.length === 1 && s[0].packetLength === 1500, 'the packet length put right', 120_000);
+    expect(session.trafficMirrorSessionId).toBe('tms-web01p');
+    const deferred = await deferralsSettled(c, sent);
+    expect(deferred.length).toBeGreaterThanOrEqual(1);
+    deferred.forEach((d, i) => expect(d).toMatchObject({ eniIds: ['eni-web01p'], attempt: i + 1 }));
+    expectEachDeferralHandledOnce(c, deferred);
+    const updates = c.controls.calls.list({ action: 'UpdateTrafficMirrorSessionAttribute' });
+    expect(updates.filter((u) => u.code === 'OK')).toHaveLength(1);
+  }, 180_000);
+
+  it('defers what throttling leaves undone when the invocation’s budget runs out, and finishes it from the queue: one session per ENI', async () => {
+    // i-web01 has 12 ENIs to mirror; CreateTrafficMirrorSession is throttled to 2 a second.
+    const enis = Array.from({ length: 10 }, (_, i) => `eni-web01x${i}`);
+    const world = editRegion(eventPathWorld({ rateLimits: { CreateTrafficMirrorSession: { perSecond: 2, burst: 2 } } }), (r) => {
+      r.instances!.find((i) => i.instanceId === 'i-web01')!.networkInterfaces!.push(...enis.map((networkInterfaceId) => ({ networkInterfaceId, type: 'Secondary' as const })));
+    });
+    cloud = await startEventPath(shortApp, { world, secondMs: 50 });
+    const c = cloud;
+    const all = ['eni-web01p', 'eni-web01s', ...enis];
+    const sent = recordSends(c, DEFAULT_SETTINGS.deferQueue);
+    c.bus.put(sample('ecs-instance-running.json'));
+
+    const sessions = await settledSessionsOn(c, all, (s) => s.length >= all.length, 'a session for every ENI', 120_000);
+    const deferred = await deferralsSettled(c, sent);
+    expect(sessions).toHaveLength(all.length);
+    for (const eni of all) expect(sessions.filter((s) => s.trafficMirrorSourceIds!.includes(eni))).toHaveLength(1);
+    expect(new Set(sessions.map((s) => s.priority)).size).toBe(all.length);
+
+    // The first run finished in its time (no FunctionTimeout, no FC retry), made what it could and deferred the rest.
+    const fromRule = onEventRuns(c).filter((r) => r.source === FROM_RULE);
+    expect(fromRule.map(({ ok, attempt, errorMessage }) => ({ ok, attempt, errorMessage }))).toEqual([{ ok: true, attempt: 1, errorMessage: undefined }]);
+    const result = JSON.parse(fromRule[0].response).results[0];
+    expect(result.created.length).toBeGreaterThan(0);
+    expect(result.deferred.length).toBeGreaterThan(0);
+    expect(result.deferred.every((d: { reason: string }) => /deadline/.test(d.reason))).toBe(true);
+    expect(deferred.length).toBeGreaterThan(0);
+    expectEachDeferralHandledOnce(c, deferred);
+    expect(c.controls.calls.list({ action: 'CreateTrafficMirrorSession' }).some((x) => x.code === 'Throttling.User')).toBe(true);
+  }, 180_000);
+});
+
