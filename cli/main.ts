@@ -1,9 +1,12 @@
 import { UsageError } from './args.js';
+import { applyCommand, usage as applyUsage } from './commands/apply.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand, usage as explainUsage } from './commands/explain.js';
 import { invokeCommand, usage as invokeUsage } from './commands/invoke.js';
 import { localcloudCommand, usage as localcloudUsage } from './commands/localcloud.js';
+import { planCommand, usage as planUsage } from './commands/plan.js';
 import { policyCommand, usage as policyUsage } from './commands/policy.js';
+import { reportCommand, usage as reportUsage } from './commands/report.js';
 import { setupCommand, usage as setupUsage } from './commands/setup.js';
 import { teardownCommand, usage as teardownUsage } from './commands/teardown.js';
 
@@ -15,6 +18,9 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   demo: { run: demoCommand, usage: 'automirror demo   (what npm start runs)' },
   policy: { run: policyCommand, usage: policyUsage },
   explain: { run: explainCommand, usage: explainUsage },
+  plan: { run: planCommand, usage: planUsage },
+  apply: { run: applyCommand, usage: applyUsage },
+  report: { run: reportCommand, usage: reportUsage },
 };
 
 function help(): string {

@@ -9,12 +9,10 @@ import { classifyErrors, cloudFromContext, parseBuffer, type AutomirrorContext }
 import { policyFromEnv } from '../../shared/policy/source.js';
 import { ReportBuilder } from '../../shared/report/builder.js';
 import { drainFailedEvents } from '../../shared/report/failed-queue.js';
-import { addRegionResult, policyInfo } from '../../shared/report/from-plan.js';
+import { addRegionResult, policyInfo, policySource } from '../../shared/report/from-plan.js';
 import { logReport } from '../../shared/report/log.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
 import { settingsFromEnv } from '../../shared/settings.js';
-
-const policySource = () => (process.env.AUTOMIRROR_POLICY ? 'env:AUTOMIRROR_POLICY' : process.env.AUTOMIRROR_POLICY_FILE || 'policy.yaml');
 
 /**
  * One region's reconcile, or one part of it: `{regionId, mode, runId, checkpoint?}` → scan, plan, apply until the

@@ -7,6 +7,9 @@ import type { Policy } from '../policy/types.js';
 import type { ReportBuilder } from './builder.js';
 import type { DriftAction, DriftItem, FieldDrift, PolicyInfo } from './model.js';
 
+/** Where policyFromEnv() read the policy (shared/policy/source.ts), as a report names it. */
+export const policySource = (env: NodeJS.ProcessEnv = process.env): string => (env.AUTOMIRROR_POLICY ? 'env:AUTOMIRROR_POLICY' : env.AUTOMIRROR_POLICY_FILE || 'policy.yaml');
+
 /** The report's account of a policy: where it came from, a content hash to tell revisions apart, its rules. */
 export function policyInfo(policy: Policy, source: string): PolicyInfo {
   const revision = `sha256:${createHash('sha256').update(JSON.stringify(policy)).digest('hex').slice(0, 12)}`;

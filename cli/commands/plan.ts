@@ -1,0 +1,24 @@
+import { describePlan } from '../../shared/engine/describe.js';
+import { goneReason } from '../../shared/engine/coverage.js';
+import { renderJson } from '../../shared/report/json.js';
+import { coverageHeadline } from '../../shared/report/present.js';
+import { runRegionCommand, usageOf } from '../region-run.js';
+
+export const usage = usageOf('plan');
+
+/** What a reconcile of the region would change, action by action with why; writes nothing to the cloud. */
+export async function planCommand(argv: string[]): Promise<number> {
+  const { result, report, json } = await runRegionCommand(argv, 'report');
+  if (json) {
+    process.stdout.write(renderJson(report));
+    return 0;
+  }
+  const [pass] = result.passes;
+  const lines = [
+    ...describePlan(pass.plan),
+    ...pass.withheld.map((w) => `unmirrored ${w.eniId} (rule ${w.rule}): ${goneReason(w.rule, w.goneTargets)}`),
+    `${result.regionId}: ${coverageHeadline(report.totals)} now; ${pass.plan.actions.length} change(s) planned`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,79 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CloudConfig } from '../shared/cloud/config.js';
+import { engineAdapters } from '../shared/engine/call-policy.js';
+import { reconcileRegion, type ReconcileMode, type RegionResult } from '../shared/engine/reconcile-region.js';
+import { loadPolicyFile } from '../shared/policy/load.js';
+import { policyFromEnv } from '../shared/policy/source.js';
+import { ReportBuilder } from '../shared/report/builder.js';
+import { addRegionResult, policyInfo, policySource } from '../shared/report/from-plan.js';
+import { renderHtml } from '../shared/report/html.js';
+import { renderJson } from '../shared/report/json.js';
+import { renderMarkdown } from '../shared/report/markdown.js';
+import type { DriftReport } from '../shared/report/model.js';
+import { parseFlags, required, UsageError } from './args.js';
+import { CLOUD_FLAGS } from './cloud-flags.js';
+import { progressBar } from './progress.js';
+
+/** `automirror plan|apply|report`: the flags they share. */
+export const usageOf = (command: string): string => `automirror ${command} --region R [--policy FILE] [--endpoint HOST:PORT] [--account-id ID] [--json] [--out DIR]`;
+
+const FLAGS = { ...CLOUD_FLAGS, policy: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } } as const;
+
+export interface RegionCommandRun {
+  readonly result: RegionResult;
+  readonly report: DriftReport;
+  readonly json: boolean;
+  /** Where report.json, report.md and report.html were written, if anywhere. */
+  readonly out?: string;
+}
+
+/**
+ * The cloud a command talks to: `--endpoint HOST:PORT` (plain HTTP, e.g. localcloud) or the public regional
+ * endpoints; keys from ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET (and SECURITY_TOKEN), else Alibaba's default chain.
+ */
+function cloudOf(values: { region?: string; endpoint?: string }): CloudConfig {
+  if (values.endpoint && !/^[\w.-]+:\d+$/.test(values.endpoint)) throw new UsageError(`--endpoint must be HOST:PORT, got "${values.endpoint}"`);
+  const { ALIBABA_CLOUD_ACCESS_KEY_ID: id, ALIBABA_CLOUD_ACCESS_KEY_SECRET: secret, ALIBABA_CLOUD_SECURITY_TOKEN: token } = process.env;
+  return { regionId: required(values.region, '--region'), endpoint: values.endpoint, credentials: id && secret ? { accessKeyId: id, accessKeySecret: secret, securityToken: token || undefined } : undefined };
+}
+
+/**
+ * Runs the region reconcile the reconcile-region function runs, from a laptop: the same engine, the same report.
+ * `--out DIR` (or `defaultOut`) receives the JSON, Markdown and HTML renderings. A progress line goes to stderr
+ * when it is a terminal.
+ */
+export async function runRegionCommand(argv: string[], mode: ReconcileMode, defaultOut?: string): Promise<RegionCommandRun> {
+  const { values, positionals } = parseFlags(argv, FLAGS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const cloud = cloudOf(values);
+  const policy = values.policy ? loadPolicyFile(values.policy) : policyFromEnv();
+  const progress = progressBar(process.stderr, cloud.regionId);
+  let apiCalls = 0;
+  const around = async <T>(action: string, send: () => Promise<T>): Promise<T> => {
+    apiCalls++;
+    const r = await send();
+    progress.call(action);
+    return r;
+  };
+  const startedAt = new Date();
+  const result = await reconcileRegion(
+    { policy, ...engineAdapters({ ...cloud, around }) },
+    { regionId: cloud.regionId, mode, runId: `cli-${startedAt.toISOString().replace(/[-:.]/g, '')}`, onPhase: (p) => progress.phase(p) },
+  );
+  progress.done();
+  const b = new ReportBuilder({ mode, policy: policyInfo(policy, values.policy ?? policySource()), regions: [cloud.regionId], accountId: values['account-id'], startedAt });
+  addRegionResult(b, result);
+  const report = b.countApiCalls(apiCalls).finish();
+  const out = values.out ?? defaultOut;
+  if (out) writeReport(out, report);
+  return { result, report, json: values.json === true, out: out && resolve(out) };
+}
+
+/** The report's three renderings into `dir`: the document, the summary (uncapped: no message limit here), the page. */
+function writeReport(dir: string, report: DriftReport): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'report.json'), renderJson(report));
+  writeFileSync(join(dir, 'report.md'), renderMarkdown(report, { top: 1000, maxBytes: Infinity }));
+  writeFileSync(join(dir, 'report.html'), renderHtml(report));
+}
