@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import {
-  buildApp,
   callMark,
+  eventPathForFile,
   FROM_QUEUE,
   FROM_RULE,
   invokeOnEvent,
@@ -14,28 +14,21 @@ import {
   runsNaming,
   sample,
   settledRuns,
-  startEventPath,
   writesSince,
-  type BuiltApp,
 } from './support.js';
 
 // Item 2 of issue 6, bad or unrelated input: whatever arrives (through the ECS rule, the deferral queue, or FC's
 // InvokeFunction from another pusher), on-event writes nothing to the cloud, says why in one structured log line,
 // and succeeds, so FC does not retry it.
 
-let app: BuiltApp;
+const path = eventPathForFile();
 let cloud: LocalCloud;
 let deferrals: ReturnType<typeof recordSends>;
 let failures: ReturnType<typeof recordSends>;
-beforeAll(async () => {
-  app = buildApp();
-  cloud = await startEventPath(app);
+beforeAll(() => {
+  cloud = path.cloud;
   deferrals = recordSends(cloud, DEFAULT_SETTINGS.deferQueue);
   failures = recordSends(cloud, DEFAULT_SETTINGS.failedQueue);
-}, 120_000);
-afterAll(async () => {
-  await cloud?.close();
-  app?.remove();
 });
 
 const running = () => sample('ecs-instance-running.json');

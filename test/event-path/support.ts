@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { parseDocument } from 'yaml';
 import { ensureEcsTrigger } from '../../cli/wiring/ecs-trigger.js';
 import { ensureMessaging } from '../../cli/wiring/queues.js';
@@ -90,6 +91,20 @@ export async function startEventPath(app: BuiltApp, opts: PathOptions = {}): Pro
     throw err;
   }
   return cloud;
+}
+
+/** One built app and one cloud for a whole test file: made before its tests, closed and removed after them. */
+export function eventPathForFile(opts: PathOptions = {}): { readonly app: BuiltApp; readonly cloud: LocalCloud } {
+  const ctx = {} as { app: BuiltApp; cloud: LocalCloud };
+  beforeAll(async () => {
+    ctx.app = buildApp();
+    ctx.cloud = await startEventPath(ctx.app, opts);
+  }, 120_000);
+  afterAll(async () => {
+    await ctx.cloud?.close();
+    ctx.app?.remove();
+  });
+  return ctx;
 }
 
 /** The repo's world with short asynchronous steps (tests poll), and any option overrides. */

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../localcloud/index.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import {
-  buildApp,
+  eventPathForFile,
   eventually,
   FROM_RULE,
   logLines,
@@ -13,30 +12,20 @@ import {
   sample,
   sessionsOn,
   settledSessionsOn,
-  startEventPath,
-  type BuiltApp,
 } from './support.js';
 
 // Item 2 of issue 6, the other half: a transient cloud failure makes on-event throw, so FC's asynchronous retries
 // run (s.yaml: maxAsyncRetryAttempts 3); once they are spent, FC sends the event to the onFailure destination, the
 // automirror-failed MNS queue, with what it takes to replay it.
 
-let app: BuiltApp;
-let cloud: LocalCloud;
-beforeAll(async () => {
-  app = buildApp();
-  cloud = await startEventPath(app);
-}, 120_000);
-afterAll(async () => {
-  await cloud?.close();
-  app?.remove();
-});
+const path = eventPathForFile();
 
 const ENIS = ['eni-web01p', 'eni-web01s'];
 const UNAVAILABLE = { operation: 'CreateTrafficMirrorSession', code: 'ServiceUnavailable', status: 503, message: 'The request has failed due to a temporary failure of the server.', rate: 1 };
 
 describe('a transient failure', () => {
   it('is retried by FC, lands in the automirror-failed queue with the original event, and replays into the session once the cloud is back', async () => {
+    const cloud = path.cloud;
     cloud.controls.setFaults([UNAVAILABLE]);
     const event = cloud.bus.put(sample('ecs-instance-running.json'));
 
