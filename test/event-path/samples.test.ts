@@ -117,7 +117,7 @@ const REPLAYS: Replay[] = [
   { file: 'ecs-actiontrail-tag-resources.json', route: 'bus', world: 'db01Tagged', verdicts: ['reconcile'], mirrored: ['eni-db01p'], released: [] },
   { file: 'ecs-actiontrail-untag-resources.json', route: 'bus', world: 'web01Untagged', verdicts: ['reconcile'], mirrored: [], released: ['eni-web01p', 'eni-web01s'] },
   { file: 'ecs-network-interface-operate-completed.json', route: 'bus', world: 'default', verdicts: ['reconcile'], mirrored: ['eni-spare01'], released: [] },
-  { file: 'mns-deferred-work.json', route: 'queue', world: 'spareAttached', verdicts: ['reconcile'], mirrored: ['eni-spare01'], released: [] },
+  { file: 'mns/deferred-work.json', route: 'queue', world: 'spareAttached', verdicts: ['reconcile'], mirrored: ['eni-spare01'], released: [] },
   { file: 'batch.json', route: 'invoke', world: 'default', verdicts: ['reconcile', 'ignored', 'duplicate', 'reconcile'], mirrored: ['eni-web01p', 'eni-web01s', 'eni-spare01'], released: [] },
 ];
 
@@ -217,7 +217,7 @@ describe('events/ samples replayed through localcloud', () => {
 
   it('matches the deferral queue trigger’s own event in its MNS sample (the shape on-event receives from the queue)', async () => {
     cloud = await startEventPath(app, { world: WORLDS.spareAttached() });
-    const s = sample('mns-deferred-work.json');
+    const s = sample('mns/deferred-work.json');
     await mnsClient(cloud).sendMessage(DEFAULT_SETTINGS.deferQueue, { MessageBody: s.data.messageBody });
     const [run] = await settledRuns(cloud, 0);
     const got = JSON.parse(run.event);

@@ -139,7 +139,15 @@ export function ownedSession(id: string, eniId: string, priority: number, instan
 // ---- Samples ----
 
 export const EVENTS_DIR = join(ROOT, 'events');
-export const sampleFiles = () => readdirSync(EVENTS_DIR).filter((f) => f.endsWith('.json')).sort();
+/**
+ * Every sample, as a path under events/. What arrives on the event bus sits at the top (the demo replays those on
+ * the bus); what reaches on-event another way sits in a folder named for it (mns/: the deferral queue's trigger).
+ */
+export const sampleFiles = () =>
+  readdirSync(EVENTS_DIR, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.split('\\').join('/'))
+    .sort();
 export const sampleText = (file: string) => readFileSync(join(EVENTS_DIR, file), 'utf8');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- samples are free-form JSON
 export const sample = (file: string): any => JSON.parse(sampleText(file));
