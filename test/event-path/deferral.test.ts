@@ -9,11 +9,13 @@ import {
   eventually,
   FROM_QUEUE,
   FROM_RULE,
+  logLines,
   onEventRuns,
   ownedSession,
   recordSends,
   runsNaming,
   sample,
+  sessionsOn,
   settledSessionsOn,
   startEventPath,
   type BuiltApp,
@@ -26,11 +28,16 @@ import {
 let app: BuiltApp;
 /** The same app with a 4 s function timeout (scratch s.yaml): the invocation's budget ends 2 s after it starts. */
 let shortApp: BuiltApp;
+/** The same app giving up after 2 deferrals (scratch s.yaml; the repo's allows 10). */
+let impatientApp: BuiltApp;
 let cloud: LocalCloud | undefined;
 beforeAll(() => {
   app = buildApp();
   shortApp = buildApp((props) => {
     props.timeout = 4;
+  });
+  impatientApp = buildApp((props) => {
+    (props.environmentVariables as Record<string, string>).AUTOMIRROR_MAX_DEFERRALS = '2';
   });
 }, 120_000);
 afterEach(async () => {
@@ -40,6 +47,7 @@ afterEach(async () => {
 afterAll(() => {
   app?.remove();
   shortApp?.remove();
+  impatientApp?.remove();
 });
 
 interface Deferred {
@@ -168,5 +176,29 @@ describe('deferral through the automirror-deferred queue', () => {
     expectEachDeferralHandledOnce(c, deferred);
     expect(c.controls.calls.list({ action: 'CreateTrafficMirrorSession' }).some((x) => x.code === 'Throttling.User')).toBe(true);
   }, 180_000);
-});
 
+  it('gives up on work deferred too often, leaving it to the scheduled reconcile with an error line, rather than circling forever', async () => {
+    // The ENI stays Attaching for a minute: every pass defers it again, until the limit.
+    cloud = await startEventPath(impatientApp, { world: eventPathWorld({ asyncDelayMs: 60_000 }), secondMs: 20 });
+    const c = cloud;
+    const sent = recordSends(c, DEFAULT_SETTINGS.deferQueue);
+    const ops = ecsOps(c);
+    const eni = await ops.createEni();
+    await eventually(() => runsNaming(c, eni).length > 0, 30_000, 'on-event to see the new ENI');
+    await ops.attach(eni, 'i-web01');
+
+    const last = await eventually(() => onEventRuns(c).find((r) => r.response.includes('"abandoned":[{')), 60_000, 'the work to be given up on');
+    const deferred = await deferralsSettled(c, sent);
+    expect(deferred.map(({ eniIds, attempt, delaySeconds }) => ({ eniIds, attempt, delaySeconds }))).toEqual([
+      { eniIds: [eni], attempt: 1, delaySeconds: DEFAULT_SETTINGS.deferDelaySeconds },
+      { eniIds: [eni], attempt: 2, delaySeconds: 2 * DEFAULT_SETTINGS.deferDelaySeconds },
+    ]);
+    expectEachDeferralHandledOnce(c, deferred);
+    expect(last.source).toBe(FROM_QUEUE);
+    expect(JSON.parse(last.response).results[0].deferral).toEqual({ queued: [], abandoned: [{ eniIds: [eni], reason: expect.stringMatching(/Attaching/) }] });
+    expect(logLines(c, last.requestId).filter((l) => l.level === 'error')).toEqual([
+      expect.objectContaining({ msg: 'deferred too often: left to the scheduled reconcile', abandoned: [expect.objectContaining({ eniIds: [eni] })] }),
+    ]);
+    expect(await sessionsOn(c, [eni])).toEqual([]);
+  }, 120_000);
+});
