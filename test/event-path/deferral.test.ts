@@ -86,19 +86,28 @@ function expectEachDeferralHandledOnce(c: LocalCloud, deferred: Deferred[]) {
 }
 const byBody = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
+/**
+ * A cloud whose asynchronous steps take `asyncDelayMs`, and a new untagged ENI attached there to i-web01 (tagged
+ * mirror=on, so the ENI inherits it once attached), once on-event has seen its creation and deferred nothing.
+ */
+async function attachNewEni(built: BuiltApp, asyncDelayMs: number, secondMs: number) {
+  cloud = await startEventPath(built, { world: eventPathWorld({ asyncDelayMs }), secondMs });
+  const c = cloud;
+  const sent = recordSends(c, DEFAULT_SETTINGS.deferQueue);
+  const ops = ecsOps(c);
+  const eni = await ops.createEni();
+  await eventually(() => runsNaming(c, eni).length > 0, 30_000, 'on-event to see the new ENI');
+  await c.platform.idle();
+  expect(sent).toEqual([]); // Available and untagged: nothing to do, nothing deferred
+  await ops.attach(eni, 'i-web01');
+  return { c, sent, eni };
+}
+
 describe('deferral through the automirror-deferred queue', () => {
   it('defers an ENI still Attaching when its event arrives, and mirrors it once the queue brings it back', async () => {
     // Every asynchronous step takes 3 s here, so the ENI is still Attaching when on-event sees the Attach call.
     // A deferral waits 30 documented seconds (4.5 s here), longer than the attachment takes.
-    cloud = await startEventPath(app, { world: eventPathWorld({ asyncDelayMs: 3000 }), secondMs: 150 });
-    const c = cloud;
-    const sent = recordSends(c, DEFAULT_SETTINGS.deferQueue);
-    const ops = ecsOps(c);
-    const eni = await ops.createEni();
-    await eventually(() => runsNaming(c, eni).length > 0, 30_000, 'on-event to see the new ENI');
-    await c.platform.idle();
-    expect(sent).toEqual([]); // Available and untagged: nothing to do, nothing deferred
-    await ops.attach(eni, 'i-web01'); // i-web01 is tagged mirror=on: the ENI inherits it once attached
+    const { c, sent, eni } = await attachNewEni(app, 3000, 150);
 
     const [first] = await eventually(() => {
       const runs = onEventRuns(c).filter((r) => r.source === FROM_RULE && JSON.parse(r.event).data?.eventName === 'AttachNetworkInterface');
@@ -179,13 +188,7 @@ describe('deferral through the automirror-deferred queue', () => {
 
   it('gives up on work deferred too often, leaving it to the scheduled reconcile with an error line, rather than circling forever', async () => {
     // The ENI stays Attaching for a minute: every pass defers it again, until the limit.
-    cloud = await startEventPath(impatientApp, { world: eventPathWorld({ asyncDelayMs: 60_000 }), secondMs: 20 });
-    const c = cloud;
-    const sent = recordSends(c, DEFAULT_SETTINGS.deferQueue);
-    const ops = ecsOps(c);
-    const eni = await ops.createEni();
-    await eventually(() => runsNaming(c, eni).length > 0, 30_000, 'on-event to see the new ENI');
-    await ops.attach(eni, 'i-web01');
+    const { c, sent, eni } = await attachNewEni(impatientApp, 60_000, 20);
 
     const last = await eventually(() => onEventRuns(c).find((r) => r.response.includes('"abandoned":[{')), 60_000, 'the work to be given up on');
     const deferred = await deferralsSettled(c, sent);
