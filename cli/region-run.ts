@@ -5,8 +5,7 @@ import { engineAdapters } from '../shared/engine/call-policy.js';
 import { reconcileRegion, type ReconcileMode, type RegionResult } from '../shared/engine/reconcile-region.js';
 import { loadPolicyFile } from '../shared/policy/load.js';
 import { policyFromEnv } from '../shared/policy/source.js';
-import { ReportBuilder } from '../shared/report/builder.js';
-import { addRegionResult, policyInfo, policySource } from '../shared/report/from-plan.js';
+import { policyInfo, policySource, regionReport } from '../shared/report/from-plan.js';
 import { renderHtml } from '../shared/report/html.js';
 import { renderJson } from '../shared/report/json.js';
 import { renderMarkdown } from '../shared/report/markdown.js';
@@ -62,9 +61,7 @@ export async function runRegionCommand(argv: string[], mode: ReconcileMode, defa
     { regionId: cloud.regionId, mode, runId: `cli-${startedAt.toISOString().replace(/[-:.]/g, '')}`, onPhase: (p) => progress.phase(p) },
   );
   progress.done();
-  const b = new ReportBuilder({ mode, policy: policyInfo(policy, values.policy ?? policySource()), regions: [cloud.regionId], accountId: values['account-id'], startedAt });
-  addRegionResult(b, result);
-  const report = b.countApiCalls(apiCalls).finish();
+  const report = regionReport(result, { policy: policyInfo(policy, values.policy ?? policySource()), accountId: values['account-id'], startedAt }, apiCalls).finish();
   const out = values.out ?? defaultOut;
   if (out) writeReport(out, report);
   return { result, report, json: values.json === true, out: out && resolve(out) };

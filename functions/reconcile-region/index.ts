@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { invokerFor } from '../../shared/cloud/invoker.js';
+import { functionInvoker } from '../../shared/cloud/invoker.js';
 import { MnsQueue, MnsTopic, type MnsConfig } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { reconcileRegion } from '../../shared/engine/reconcile-region.js';
@@ -7,11 +7,8 @@ import { checkpointId, nextPart, parseRegionTask, partOf, taskIdOf } from '../..
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
 import { classifyErrors, cloudFromContext, parseBuffer, type AutomirrorContext } from '../../shared/middleware/stack.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
-import { ReportBuilder } from '../../shared/report/builder.js';
-import { drainFailedEvents } from '../../shared/report/failed-queue.js';
-import { addRegionResult, policyInfo, policySource } from '../../shared/report/from-plan.js';
-import { logReport } from '../../shared/report/log.js';
-import { renderMarkdown } from '../../shared/report/markdown.js';
+import { policyInfo, policySource, regionReport } from '../../shared/report/from-plan.js';
+import { finishReport } from '../../shared/report/publish.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 
 /**
@@ -31,26 +28,12 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
   const result = await reconcileRegion({ policy, ...engineAdapters(cloud) }, { regionId: task.regionId, mode: task.mode, runId: task.runId, deadline });
 
   const next = result.unfinished ? nextPart(task, settings.maxParts, startedAt) : undefined;
-  if (next) {
-    const fc = { ...context.cloud, accountId: context.accountId, fcEndpoint: process.env.AUTOMIRROR_FC_ENDPOINT || undefined };
-    await invokerFor(settings.invoker, fc, settings.fc2Service).invokeAsync(settings.reconcileRegionFunction, next, { taskId: taskIdOf(next) });
-  }
+  if (next) await functionInvoker(settings, context.cloud, context.accountId).invokeAsync(settings.reconcileRegionFunction, next, { taskId: taskIdOf(next) });
+  const b = regionReport(result, { policy: policyInfo(policy, policySource()), accountId: context.accountId, startedAt, continuedFrom: task.checkpoint && checkpointId(task) }, apiCalls);
   const mns: MnsConfig = { ...context.cloud, accountId: context.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined };
-  const drained = next ? undefined : await drainFailedEvents(new MnsQueue(mns, settings.failedQueue), settings.maxFailedEvents);
-  const b = new ReportBuilder({ mode: task.mode, policy: policyInfo(policy, policySource()), regions: [task.regionId], accountId: context.accountId, startedAt, continuedFrom: task.checkpoint && checkpointId(task) });
-  addRegionResult(b, result);
-  for (const e of drained?.events ?? []) b.addFailedEvent(e);
-  const report = b.countApiCalls(apiCalls).finish({ handedOff: next && checkpointId(next), truncated: result.unfinished && !next });
-
+  const outbox = next ? undefined : { queue: new MnsQueue(mns, settings.failedQueue), topic: new MnsTopic(mns, settings.reportTopic), maxFailedEvents: settings.maxFailedEvents };
   const log = context.log.child({ runId: task.runId, regionId: task.regionId, part: partOf(task) });
-  logReport(log, report);
-  const markdown = renderMarkdown(report);
-  if (drained) {
-    await new MnsTopic(mns, settings.reportTopic).publish(markdown, 'drift-report');
-    const kept = await drained.ack();
-    if (kept > 0) log.warn('failed events not deleted after the report: they will be reported again', { kept });
-  }
-  return { report, markdown };
+  return finishReport(b, { handedOff: next && checkpointId(next), truncated: result.unfinished && !next }, log, outbox);
 }
 
 export const handler = middy<unknown, unknown, Error, AutomirrorContext>(reconcileRegionHandler)

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { invokerFor } from '../../shared/cloud/invoker.js';
+import { functionInvoker } from '../../shared/cloud/invoker.js';
 import { scheduledRun, taskIdOf, type RegionTask } from '../../shared/engine/region-task.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
 import { classifyErrors, cloudFromContext, parseBuffer, type AutomirrorContext } from '../../shared/middleware/stack.js';
@@ -14,8 +14,7 @@ import { settingsFromEnv } from '../../shared/settings.js';
 async function reconcile(event: unknown, context: AutomirrorContext) {
   const settings = settingsFromEnv();
   const run = scheduledRun(event, context.requestId, { mode: settings.reconcileMode, regions: settings.regions.length > 0 ? settings.regions : [context.cloud.regionId] });
-  const fc = { ...context.cloud, accountId: context.accountId, fcEndpoint: process.env.AUTOMIRROR_FC_ENDPOINT || undefined };
-  const invoker = invokerFor(settings.invoker, fc, settings.fc2Service);
+  const invoker = functionInvoker(settings, context.cloud, context.accountId);
   const regions = [];
   for (const regionId of run.regions) {
     const task: RegionTask = { regionId, mode: run.mode, runId: run.runId };

@@ -143,3 +143,11 @@ function fc2Error(err: unknown): CloudError {
 export function invokerFor(kind: 'fc3' | 'fc2', cfg: FcConfig, fc2Service: string): FunctionInvoker {
   return kind === 'fc2' ? new Fc2Invoker(cfg, fc2Service) : new Fc3Invoker(cfg);
 }
+
+/**
+ * The invoker a function starts other functions with: its own region and account, the kind its settings name,
+ * and AUTOMIRROR_FC_ENDPOINT (`host:port`, a local cloud) when set.
+ */
+export function functionInvoker(settings: { invoker: 'fc3' | 'fc2'; fc2Service: string }, cloud: CloudConfig, accountId: string, env: NodeJS.ProcessEnv = process.env): FunctionInvoker {
+  return invokerFor(settings.invoker, { ...cloud, accountId, fcEndpoint: env.AUTOMIRROR_FC_ENDPOINT || undefined }, settings.fc2Service);
+}

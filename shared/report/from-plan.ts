@@ -4,7 +4,7 @@ import { regionCoverage, unownedConflicts, goneReason } from '../engine/coverage
 import { targetLabel } from '../engine/placement.js';
 import type { RegionResult } from '../engine/reconcile-region.js';
 import type { Policy } from '../policy/types.js';
-import type { ReportBuilder } from './builder.js';
+import { ReportBuilder, type ReportStart } from './builder.js';
 import type { DriftAction, DriftItem, FieldDrift, PolicyInfo } from './model.js';
 
 /** Where policyFromEnv() read the policy (shared/policy/source.ts), as a report names it. */
@@ -87,4 +87,12 @@ export function addRegionResult(b: ReportBuilder, r: RegionResult): void {
   }
   for (const c of unownedConflicts(last)) b.addItem({ kind: 'session', id: c.sessionId, regionId, related: c.eniIds, fields: [], action: skipped(c.reason) });
   for (const c of coverage) b.addCoverage({ ...c, regionId });
+}
+
+/** A report builder holding a region reconcile, as reconcile-region's parts and the CLI make it. */
+export function regionReport(r: RegionResult, start: Omit<ReportStart, 'mode' | 'regions'>, apiCalls?: number): ReportBuilder {
+  const b = new ReportBuilder({ ...start, mode: r.mode, regions: [r.regionId] });
+  addRegionResult(b, r);
+  if (apiCalls !== undefined) b.countApiCalls(apiCalls);
+  return b;
 }

@@ -148,6 +148,15 @@ describe('the failed-events queue', () => {
       expect((await new MnsQueue(clientConfig(c), INBOX).receive(1))[0].body).toBe(run.markdown);
     });
   });
+
+  it('that cannot be read becomes an error in the report, which is still published', async () => {
+    await withApp({ world: appWorld(1), subscriber: INBOX, env: { 'reconcile-region': { AUTOMIRROR_FAILED_QUEUE: 'no-such-queue' } } }, async (c) => {
+      await c.fc.invoke(S.reconcileRegionFunction, Buffer.from(JSON.stringify({ regionId: REGION, mode: 'report', runId: 'no-queue' })));
+      const [run] = regionRuns(c);
+      expect(run.report?.errors).toEqual([{ context: 'drain failed-events queue', code: 'QueueNotExist', message: expect.any(String) }]);
+      expect((await new MnsQueue(clientConfig(c), INBOX).receive(1))[0].body).toBe(run.markdown);
+    });
+  });
 });
 
 describe('a region that cannot finish in one invocation', () => {

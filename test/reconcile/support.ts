@@ -3,8 +3,7 @@ import type { WorldFile } from '../../localcloud/world/types.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { reconcileRegion, type ReconcileMode, type RegionOptions, type RegionResult } from '../../shared/engine/reconcile-region.js';
 import type { Policy } from '../../shared/policy/types.js';
-import { ReportBuilder } from '../../shared/report/builder.js';
-import { addRegionResult, policyInfo } from '../../shared/report/from-plan.js';
+import { policyInfo, regionReport } from '../../shared/report/from-plan.js';
 import type { DriftReport } from '../../shared/report/model.js';
 import { assertReport } from '../../shared/report/validate.js';
 import { cloudConfig, engineWorld, FAST_RETRY, REGION, sessionsIn, webPolicy, type WorldSpec } from '../engine/cloud.js';
@@ -27,9 +26,7 @@ export interface RegionRun {
 export async function runRegion(cloud: LocalCloud, mode: ReconcileMode, policy: Policy = webPolicy(), opts: Partial<RegionOptions> = {}): Promise<RegionRun> {
   const deps = { policy, ...engineAdapters(cloudConfig(cloud), { retry: FAST_RETRY }) };
   const result = await reconcileRegion(deps, { regionId: REGION, mode, runId: 'test-run', ...opts });
-  const b = new ReportBuilder({ mode, policy: policyInfo(policy, 'test-policy'), regions: [REGION] });
-  addRegionResult(b, result);
-  return { result, report: assertReport(b.finish()) };
+  return { result, report: assertReport(regionReport(result, { policy: policyInfo(policy, 'test-policy') }).finish()) };
 }
 
 /** Waits until no session is Creating, Modifying or Deleting. */
