@@ -82,6 +82,31 @@ describe('a filter changed by hand', () => {
   });
 });
 
+describe('a session edited by hand in every attribute the rule fixes', () => {
+  const policy = webPolicy('vni: 7\npacketLength: 1500');
+  const edited = { trafficMirrorTargetId: 'lb-b', virtualNetworkId: 99, packetLength: 128, enabled: false };
+
+  it('is reported with each differing field, and repaired in place by one update, priority back inside the band', async () => {
+    const c = await start({ instances: 1, sessions: [worldSession('tms-w0', [eniId(0)], 5, 'web', edited)] });
+    const { report } = await runRegion(c, 'report', policy);
+    expect(report.items).toHaveLength(1);
+    expect(report.items[0].fields.map((f) => [f.field, f.wanted, f.actual])).toEqual([
+      ['vni', 7, 99],
+      ['enabled', true, false],
+      ['packetLength', 1500, 128],
+      ['target', 'SLB:lb-a', 'SLB:lb-b'],
+      ['priority', expect.any(Number), 5],
+    ]);
+    const wanted = report.items[0].fields[4].wanted as number;
+    expect(wanted).toBeGreaterThanOrEqual(1000);
+    expect(wanted).toBeLessThanOrEqual(1999);
+    c.controls.calls.clear();
+    await runRegion(c, 'enforce', policy);
+    expect(writes(c)).toEqual(['UpdateTrafficMirrorSessionAttribute OK']);
+    expect(sessionsIn(c)[0]).toMatchObject({ trafficMirrorSessionId: 'tms-w0', trafficMirrorTargetId: 'lb-a', virtualNetworkId: 7, packetLength: 1500, enabled: true, priority: wanted });
+  });
+});
+
 describe('the opt-in tag removed from an instance', () => {
   const untag = (c: LocalCloud) =>
     ecsClient(c).untagResources(new $Ecs.UntagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: [instanceId(0)], tagKey: ['mirror'] }));
@@ -100,6 +125,17 @@ describe('the opt-in tag removed from an instance', () => {
     await runRegion(c, 'enforce');
     await quiet(c);
     expect(layout(c)).toEqual([`${eniId(1)} → lb-a (web)`, `${eniId(2)} → lb-a (web)`]);
+  });
+
+  it('takes only that ENI out of a pooled session, which keeps mirroring the others', async () => {
+    const c = await start({ instances: 3, sessions: [worldSession('tms-pool', [eniId(0), eniId(1), eniId(2)], 1000)] });
+    await untag(c);
+    const policy = webPolicy('layout: { pooled: 10 }');
+    const { report } = await runRegion(c, 'report', policy);
+    expect(report.items).toMatchObject([{ kind: 'eni', id: eniId(0), related: ['tms-pool'], fields: [{ field: 'session', wanted: null, actual: 'tms-pool' }], action: { kind: 'remove-source', status: 'proposed' } }]);
+    await runRegion(c, 'enforce', policy);
+    await quiet(c);
+    expect(layout(c)).toEqual([`${eniId(1)},${eniId(2)} → lb-a (web)`]);
   });
 });
 
