@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { CloudError } from '../../shared/cloud/errors.js';
 import { functionInvoker } from '../../shared/cloud/invoker.js';
 import { MnsQueue, MnsTopic, type MnsConfig } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
@@ -27,9 +28,18 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
   const deadline = settings.partSeconds > 0 ? Math.min(context.deadline, startedAt.getTime() + settings.partSeconds * 1000) : context.deadline;
   const result = await reconcileRegion({ policy, ...engineAdapters(cloud) }, { regionId: task.regionId, mode: task.mode, runId: task.runId, deadline });
 
-  const next = result.unfinished ? nextPart(task, settings.maxParts, startedAt) : undefined;
-  if (next) await functionInvoker(settings, context.cloud, context.accountId).invokeAsync(settings.reconcileRegionFunction, next, { taskId: taskIdOf(next) });
   const b = regionReport(result, { policy: policyInfo(policy, policySource()), accountId: context.accountId, startedAt, continuedFrom: task.checkpoint && checkpointId(task) }, apiCalls);
+  let next = result.unfinished ? nextPart(task, settings.maxParts, startedAt) : undefined;
+  if (next) {
+    try {
+      await functionInvoker(settings, context.cloud, context.accountId).invokeAsync(settings.reconcileRegionFunction, next, { taskId: taskIdOf(next) });
+    } catch (err) {
+      // A transient failure fails the part, and FC's retry re-scans; a refusal ends the run here, reported.
+      if (!(err instanceof CloudError) || err.retryable) throw err;
+      b.addError({ regionId: task.regionId, context: `hand-off to part ${partOf(next)}`, code: err.code, message: err.message });
+      next = undefined;
+    }
+  }
   const mns: MnsConfig = { ...context.cloud, accountId: context.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined };
   const outbox = next ? undefined : { queue: new MnsQueue(mns, settings.failedQueue), topic: new MnsTopic(mns, settings.reportTopic), maxFailedEvents: settings.maxFailedEvents };
   const log = context.log.child({ runId: task.runId, regionId: task.regionId, part: partOf(task) });

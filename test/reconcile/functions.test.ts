@@ -168,6 +168,21 @@ describe('a region that cannot finish in one invocation', () => {
     env: { 'reconcile-region': { AUTOMIRROR_RECONCILE_PART_SECONDS: '1', AUTOMIRROR_RECONCILE_MAX_PARTS: maxParts } },
     subscriber: INBOX,
   });
+  it('ends the run with its report when the hand-off is refused, saying why', async () => {
+    const opts = slow('8');
+    const env = { 'reconcile-region': { ...opts.env['reconcile-region'], AUTOMIRROR_RECONCILE_REGION_FUNCTION: 'no-such-function' } };
+    await withApp({ ...opts, env }, async (c) => {
+      start(c);
+      await settle(c);
+      const runs = regionRuns(c);
+      expect(runs).toHaveLength(1);
+      const report = assertReport(runs[0].report);
+      expect(report.run).toMatchObject({ complete: false, truncated: true, handedOff: [] });
+      expect(report.errors).toEqual([{ regionId: REGION, context: 'hand-off to part 2', code: 'FunctionNotFound', message: expect.any(String) }]);
+      expect(await new MnsQueue(clientConfig(c), INBOX).receive(16)).toHaveLength(1);
+    });
+  }, 60_000);
+
   const start = (c: LocalCloud) => c.fc.invokeAsync(S.reconcileRegionFunction, Buffer.from(JSON.stringify({ regionId: REGION, mode: 'enforce', runId: 'long' })));
 
   it('continues from checkpoints in follow-up invocations until done: one session per ENI, one summary published', async () => {
