@@ -129,8 +129,8 @@ describe('deferral through the automirror-deferred queue', () => {
   }, 180_000);
 
   it('defers a change to a session still Modifying past the invocation’s budget, and makes it once the session has settled', async () => {
-    // automirror's session on eni-web01p has drifted (packet length 1400) and is being modified for 5 s.
-    const world = editRegion(eventPathWorld({ asyncDelayMs: 5000 }), (r) => {
+    // automirror's session on eni-web01p has drifted (packet length 1400) and is being modified for 7 s.
+    const world = editRegion(eventPathWorld({ asyncDelayMs: 7000 }), (r) => {
       r.trafficMirrorSessions = [{ ...ownedSession('tms-web01p', 'eni-web01p', 1029, 'i-web01'), packetLength: 1400, trafficMirrorSessionStatus: 'Modifying' }];
     });
     cloud = await startEventPath(shortApp, { world, secondMs: 100 });
