@@ -13,7 +13,7 @@ afterEach(async () => {
 
 const N = 24;
 /** Creates take a while, so the runs really overlap. */
-const SLOW: WorldSpec = { instances: N, options: { faults: [{ operation: 'CreateTrafficMirrorSession', latencyMs: 60 }] } };
+const SLOW: WorldSpec = { instances: N, options: { faults: [{ operation: 'CreateTrafficMirrorSession', latencyMs: 150 }] } };
 
 async function start(w: WorldSpec): Promise<LocalCloud> {
   cloud = await startLocalCloud({ world: regionWorld(w) });
