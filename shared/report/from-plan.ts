@@ -72,7 +72,7 @@ const skipped = (reason: string): DriftAction => ({ kind: 'none', reason, status
  * resource replaces an earlier one), the last pass's ENIs that could not be placed, withheld for a gone target or
  * put off, the sessions automirror does not own that stand in the way, and each ENI's coverage at the end.
  */
-export function addRegionResult(b: ReportBuilder, r: RegionResult): void {
+function addRegionResult(b: ReportBuilder, r: RegionResult): void {
   const regionId = r.regionId;
   for (const pass of r.passes) pass.plan.actions.forEach((a, i) => itemsOf(regionId, a, pass.outcomes[i]).forEach((item) => b.addItem(item)));
   const last = r.passes[r.passes.length - 1];
