@@ -146,8 +146,8 @@ describe('ECS changes made through the API reach on-event and mirror what the po
 
   it('reconciles each subject of a batch (as event streaming pushes one) once, however often an event repeats in it', async () => {
     const running = sample('ecs-instance-running.json');
-    const tagged = { ...sample('ecs-actiontrail-create-network-interface.json') };
-    const batch = [running, tagged, running, { ...running }, tagged];
+    const created = sample('ecs-actiontrail-create-network-interface.json');
+    const batch = [running, created, running, { ...running }, created]; // a copy has the same (source, id) too
     const { requestId } = await invokeOnEvent(cloud, JSON.stringify(batch));
     await settledRuns(cloud, 0);
     const [run] = onEventRuns(cloud).filter((r) => r.requestId === requestId);
