@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CloudConfig } from '../shared/cloud/config.js';
 import { engineAdapters } from '../shared/engine/call-policy.js';
 import { reconcileRegion, type ReconcileMode, type RegionResult } from '../shared/engine/reconcile-region.js';
 import { loadPolicyFile } from '../shared/policy/load.js';
@@ -10,8 +9,8 @@ import { renderHtml } from '../shared/report/html.js';
 import { renderJson } from '../shared/report/json.js';
 import { renderMarkdown } from '../shared/report/markdown.js';
 import type { DriftReport } from '../shared/report/model.js';
-import { parseFlags, required, UsageError } from './args.js';
-import { CLOUD_FLAGS } from './cloud-flags.js';
+import { parseFlags, UsageError } from './args.js';
+import { CLOUD_FLAGS, popCloudFromFlags } from './cloud-flags.js';
 import { progressBar } from './progress.js';
 
 /** `automirror plan|apply|report`: the flags they share. */
@@ -28,16 +27,6 @@ export interface RegionCommandRun {
 }
 
 /**
- * The cloud a command talks to: `--endpoint HOST:PORT` (plain HTTP, e.g. localcloud) or the public regional
- * endpoints; keys from ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET (and SECURITY_TOKEN), else Alibaba's default chain.
- */
-function cloudOf(values: { region?: string; endpoint?: string }): CloudConfig {
-  if (values.endpoint && !/^[\w.-]+:\d+$/.test(values.endpoint)) throw new UsageError(`--endpoint must be HOST:PORT, got "${values.endpoint}"`);
-  const { ALIBABA_CLOUD_ACCESS_KEY_ID: id, ALIBABA_CLOUD_ACCESS_KEY_SECRET: secret, ALIBABA_CLOUD_SECURITY_TOKEN: token } = process.env;
-  return { regionId: required(values.region, '--region'), endpoint: values.endpoint, credentials: id && secret ? { accessKeyId: id, accessKeySecret: secret, securityToken: token || undefined } : undefined };
-}
-
-/**
  * Runs the region reconcile the reconcile-region function runs, from a laptop: the same engine, the same report.
  * `--out DIR` (or `defaultOut`) receives the JSON, Markdown and HTML renderings. A progress line goes to stderr
  * when it is a terminal.
@@ -45,7 +34,7 @@ function cloudOf(values: { region?: string; endpoint?: string }): CloudConfig {
 export async function runRegionCommand(argv: string[], mode: ReconcileMode, defaultOut?: string): Promise<RegionCommandRun> {
   const { values, positionals } = parseFlags(argv, FLAGS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const cloud = cloudOf(values);
+  const cloud = popCloudFromFlags(values);
   const policy = values.policy ? loadPolicyFile(values.policy) : policyFromEnv();
   const progress = progressBar(process.stderr, cloud.regionId);
   let apiCalls = 0;
@@ -68,7 +57,7 @@ export async function runRegionCommand(argv: string[], mode: ReconcileMode, defa
 }
 
 /** The report's three renderings into `dir`: the document, the summary (uncapped: no message limit here), the page. */
-function writeReport(dir: string, report: DriftReport): void {
+export function writeReport(dir: string, report: DriftReport): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'report.json'), renderJson(report));
   writeFileSync(join(dir, 'report.md'), renderMarkdown(report, { top: 1000, maxBytes: Infinity }));

@@ -1,11 +1,15 @@
 import * as $Ecs from '@alicloud/ecs20140526';
+import Vpc, * as $Vpc from '@alicloud/vpc20160428';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
 import { REPO_SYAML } from '../../localcloud/platform/serve.js';
 import { buildFunctions } from '../../scripts/build.js';
+import type { DriftReport } from '../../shared/report/model.js';
+import { coverageHeadline } from '../../shared/report/present.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { writeReport } from '../region-run.js';
 import { describeOnEvent } from '../demo/print-invocation.js';
 import { ensureEcsTrigger } from '../wiring/ecs-trigger.js';
 import { ensureMessaging } from '../wiring/queues.js';
@@ -35,7 +39,7 @@ async function step(cloud: LocalCloud, title: string, act: () => unknown): Promi
   await act();
   await quiet(cloud);
   const runs = cloud.fc.invocations.slice(before).filter((i) => i.functionName === DEFAULT_SETTINGS.onEventFunction);
-  if (runs.length === 0) out('    (no function ran: no rule matched)');
+  if (runs.length === 0) out('    (no function ran: no event reached one)');
   for (const r of runs) {
     out(`  on-event ← ${r.source}${r.ok ? '' : ` FAILED (${r.errorMessage})`}`);
     describeOnEvent(r.response).forEach((l) => out(l));
@@ -43,10 +47,34 @@ async function step(cloud: LocalCloud, title: string, act: () => unknown): Promi
 }
 
 /**
+ * The scheduled backstop, as the platform runs it: the hourly timer fires reconcile, which fans out one
+ * reconcile-region per region; its drift report is written beside the repo and summarised here.
+ */
+async function reconcileAndReport(cloud: LocalCloud): Promise<void> {
+  out(`\nscheduled reconcile ← timer "hourly" fires ${DEFAULT_SETTINGS.reconcileFunction} (payload {"mode":"enforce"})`);
+  const before = cloud.fc.invocations.length;
+  cloud.fc.timers.fire(DEFAULT_SETTINGS.reconcileFunction, 'hourly');
+  await quiet(cloud);
+  const runs = cloud.fc.invocations.slice(before).filter((i) => i.functionName === DEFAULT_SETTINGS.reconcileRegionFunction && i.ok);
+  const last = runs[runs.length - 1];
+  if (!last) {
+    out('  reconcile-region did not complete: see the function log above');
+    return;
+  }
+  const { report } = JSON.parse(last.response) as { report: DriftReport };
+  for (const item of report.items) out(`  ${item.action.status.padEnd(8)} ${item.action.kind} ${item.id}: ${item.action.reason}`);
+  out(`  ${coverageHeadline(report.totals)}`);
+  const dir = join(process.cwd(), 'automirror-report');
+  writeReport(dir, report);
+  out(`  drift report: ${join(dir, 'report.html')} (also report.json, report.md)`);
+}
+
+/**
  * `npm start`: the main job on the embedded localcloud, wired as in production. Builds the functions, serves
  * the default world with the repo's s.yaml and policy, runs the setup step (ECS event trigger, MNS queues), then
  * replays the sample events in events/ on the event bus and drives instances through the ECS API, printing what
- * each on-event invocation did and the sessions that result.
+ * each on-event invocation did; then a session is deleted by hand and the scheduled reconcile repairs it and
+ * writes its drift report.
  */
 export async function demoCommand(): Promise<number> {
   out('building functions…');
@@ -87,6 +115,15 @@ export async function demoCommand(): Promise<number> {
     await step(cloud, 'ECS API ← UntagResources i-web01 mirror (opting it out)', () =>
       ecs.untagResources(new $Ecs.UntagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: ['i-web01'], tagKey: ['mirror'] })),
     );
+
+    const mine = [...cloud.state.region(REGION).sessions.values()].find((x) => x.trafficMirrorSourceIds.includes('eni-db01p'));
+    if (mine) {
+      const vpc = new Vpc(new $OpenApiUtil.Config({ ...key, endpoint: cloud.endpoint, protocol: 'http', regionId: REGION }));
+      await step(cloud, `VPC API ← DeleteTrafficMirrorSession ${mine.trafficMirrorSessionId} (someone deletes it by hand: no ECS event follows)`, () =>
+        vpc.deleteTrafficMirrorSession(new $Vpc.DeleteTrafficMirrorSessionRequest({ regionId: REGION, trafficMirrorSessionId: mine.trafficMirrorSessionId })),
+      );
+    }
+    await reconcileAndReport(cloud);
 
     out('\nsessions in cn-hangzhou now:');
     for (const s of cloud.state.region(REGION).sessions.values()) {
