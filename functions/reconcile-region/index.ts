@@ -3,6 +3,7 @@ import { CloudError } from '../../shared/cloud/errors.js';
 import { functionInvoker } from '../../shared/cloud/invoker.js';
 import { MnsQueue, MnsTopic, type MnsConfig } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
+import { deadlineClock } from '../../shared/engine/clock.js';
 import { reconcileRegion } from '../../shared/engine/reconcile-region.js';
 import { checkpointId, nextPart, parseRegionTask, partOf, taskIdOf } from '../../shared/engine/region-task.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
@@ -26,7 +27,9 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
   let apiCalls = 0;
   const cloud = { ...context.cloud, regionId: task.regionId, around: <T>(_: string, send: () => Promise<T>) => (apiCalls++, send()) };
   const deadline = settings.partSeconds > 0 ? Math.min(context.deadline, startedAt.getTime() + settings.partSeconds * 1000) : context.deadline;
-  const result = await reconcileRegion({ policy, ...engineAdapters(cloud) }, { regionId: task.regionId, mode: task.mode, runId: task.runId, deadline });
+  // Waits (throttling, retries) end at the part's deadline: cut-short writes come back unfinished and go to the next part.
+  const clock = deadlineClock(deadline);
+  const result = await reconcileRegion({ policy, ...engineAdapters(cloud, { clock }) }, { regionId: task.regionId, mode: task.mode, runId: task.runId, deadline, clock });
 
   const b = regionReport(result, { policy: policyInfo(policy, policySource()), accountId: context.accountId, startedAt, continuedFrom: task.checkpoint && checkpointId(task) }, apiCalls);
   let next = result.unfinished ? nextPart(task, settings.maxParts, startedAt) : undefined;
