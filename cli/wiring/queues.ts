@@ -1,14 +1,11 @@
-import MNS from '@alicloud/mns';
-import type { MnsConfig } from '../../shared/cloud/mns.js';
+import { mnsClient, type MnsConfig } from '../../shared/cloud/mns.js';
 
 /**
  * The MNS queues and topic automirror uses. Creating a queue that exists with the same attributes succeeds
  * (MNS answers 204), so this is safe to run on every setup.
  */
 export async function ensureMessaging(cfg: MnsConfig, names: { deferQueue: string; failedQueue: string; reportTopic: string }): Promise<string[]> {
-  const c = cfg.credentials;
-  if (!c) throw new Error('MNS needs explicit keys: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
-  const mns = new MNS(cfg.accountId, { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken, region: cfg.regionId, endpoint: cfg.mnsEndpoint });
+  const mns = await mnsClient(cfg);
   // Deferred work is short-lived; failed events are kept for the reconcile's report (up to MNS's 7-day maximum).
   await mns.createQueue(names.deferQueue, { VisibilityTimeout: 60, MessageRetentionPeriod: 86_400 });
   await mns.createQueue(names.failedQueue, { VisibilityTimeout: 60, MessageRetentionPeriod: 604_800 });

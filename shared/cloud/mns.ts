@@ -38,7 +38,11 @@ async function keysFor(cfg: MnsConfig): Promise<StsCredentials> {
   return { accessKeyId: c.accessKeyId ?? '', accessKeySecret: c.accessKeySecret ?? '', securityToken: c.securityToken };
 }
 
-async function client(cfg: MnsConfig): Promise<MNS> {
+/**
+ * An MNS client for the account's regional endpoint over HTTPS (the SDK defaults to plain HTTP unless asked
+ * `secure`), or for `mnsEndpoint` as given.
+ */
+export async function mnsClient(cfg: MnsConfig): Promise<MNS> {
   const k = await keysFor(cfg);
   return new MNS(cfg.accountId, {
     accessKeyId: k.accessKeyId,
@@ -46,6 +50,7 @@ async function client(cfg: MnsConfig): Promise<MNS> {
     securityToken: k.securityToken,
     region: cfg.regionId,
     endpoint: cfg.mnsEndpoint,
+    secure: true,
     // Long polls race the idle timeout (sdk-wire-protocols.md §2.5): keep it above the longest wait used.
     connectTimeout: 40_000,
     readTimeout: 40_000,
@@ -74,13 +79,13 @@ export class MnsQueue implements MessageQueue {
   ) {}
 
   async send(body: string, delaySeconds = 0): Promise<string> {
-    const c = await client(this.cfg);
+    const c = await mnsClient(this.cfg);
     const res = await mnsCall(() => c.sendMessage(this.name, { MessageBody: escapeXml(body), DelaySeconds: delaySeconds, Priority: 8 }));
     return String((res.body as Record<string, unknown>)?.MessageId ?? '');
   }
 
   async receive(max: number, waitSeconds = 0): Promise<ReceivedMessage[]> {
-    const c = await client(this.cfg);
+    const c = await mnsClient(this.cfg);
     try {
       const res = await mnsCall(() => c.batchReceiveMessage(this.name, Math.min(16, max), waitSeconds || undefined));
       const raw = res.body as unknown;
@@ -93,7 +98,7 @@ export class MnsQueue implements MessageQueue {
   }
 
   async delete(receiptHandle: string): Promise<void> {
-    const c = await client(this.cfg);
+    const c = await mnsClient(this.cfg);
     await mnsCall(() => c.deleteMessage(this.name, receiptHandle));
   }
 }
@@ -105,7 +110,7 @@ export class MnsTopic implements Topic {
   ) {}
 
   async publish(body: string, tag?: string): Promise<string> {
-    const c = await client(this.cfg);
+    const c = await mnsClient(this.cfg);
     const res = await mnsCall(() => c.publishMessage(this.name, { MessageBody: escapeXml(body), ...(tag ? { MessageTag: tag } : {}) }));
     return String((res.body as Record<string, unknown>)?.MessageId ?? '');
   }
