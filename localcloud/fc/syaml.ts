@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 
@@ -71,9 +71,10 @@ export interface RenderedResource {
   actions: unknown;
 }
 
-type RenderedDoc = { path: string; name: string; resources: RenderedResource[] };
+/** `actions` are the global actions (run once per command, around all the resources). */
+type RenderedDoc = { path: string; name: string; actions: unknown; resources: RenderedResource[] };
 
-/** Renders s.yaml as `s deploy` does (`${vars.x}`, `${config(...)}`, `${env(...)}`, `${this.props.x}`). */
+/** Renders s.yaml as `s deploy` does (`${vars.x}`, `${config(...)}`, `${env(...)}`, `${path(...)}`, `${this.props.x}`). */
 export function renderServerlessDoc(file: string, ctx: RenderContext): RenderedDoc {
   const problems: string[] = [];
   const doc = renderInto(file, ctx, problems);
@@ -91,18 +92,20 @@ function renderInto(file: string, ctx: RenderContext, problems: string[]): Rende
     throw new SYamlError(path, [(err as Error).message]);
   }
   if (!doc || typeof doc !== 'object') throw new SYamlError(path, ['not a YAML mapping']);
-  const vars = render(doc.vars ?? {}, { ...ctx, vars: {} }, 'vars', problems) as Record<string, unknown>;
+  const base = { ...ctx, baseDir: dirname(path) };
+  const vars = render(doc.vars ?? {}, { ...base, vars: {} }, 'vars', problems) as Record<string, unknown>;
   const resources = (doc.resources ?? {}) as Record<string, { component?: string; props?: Record<string, unknown>; actions?: unknown }>;
   const rendered: RenderedResource[] = [];
   for (const [key, res] of Object.entries(resources)) {
     if (typeof res?.component !== 'string' || !/^fc3(@|$)/.test(res.component)) continue;
-    const props = render(res.props ?? {}, { ...ctx, vars }, `resources.${key}.props`, problems) as Record<string, unknown>;
+    const props = render(res.props ?? {}, { ...base, vars }, `resources.${key}.props`, problems) as Record<string, unknown>;
     // `${this.props.x}` refers to the resource's own (rendered) props.
-    const withSelf = render(props, { ...ctx, vars, self: props }, `resources.${key}.props`, problems) as Record<string, unknown>;
-    const actions = render(res.actions ?? {}, { ...ctx, vars, self: withSelf }, `resources.${key}.actions`, problems);
+    const withSelf = render(props, { ...base, vars, self: props }, `resources.${key}.props`, problems) as Record<string, unknown>;
+    const actions = render(res.actions ?? {}, { ...base, vars, self: withSelf }, `resources.${key}.actions`, problems);
     rendered.push({ key, component: res.component, props: withSelf, actions });
   }
-  return { path, name: String(doc.name ?? 'default'), resources: rendered };
+  const actions = render(doc.actions ?? {}, { ...base, vars }, 'actions', problems);
+  return { path, name: String(doc.name ?? 'default'), actions, resources: rendered };
 }
 
 /** Loads an s.yaml as `s deploy` reads it: variables rendered, fc3 resources turned into functions. */
@@ -121,6 +124,8 @@ export function loadServerlessApp(file: string, ctx: RenderContext): ServerlessA
 }
 
 interface Scope extends RenderContext {
+  /** The s.yaml's directory: `${path('x')}` is resolved from there. */
+  baseDir: string;
   vars: Record<string, unknown>;
   self?: Record<string, unknown>;
 }
@@ -157,6 +162,12 @@ function evaluate(expr: string, scope: Scope, at: string, problems: string[]): u
     if (m[1] === 'AccountID') return scope.accountId;
     problems.push(`${at}: \${${expr}} is not available in localcloud (only AccountID is)`);
     return undefined;
+  }
+  // Serverless Devs 3: the absolute path of an existing file or directory, relative to the s.yaml.
+  if ((m = /^path\(\s*['"]([^'"]+)['"]\s*\)$/.exec(expr))) {
+    const abs = resolve(scope.baseDir, m[1]);
+    if (!existsSync(abs)) problems.push(`${at}: \${${expr}}: ${abs} does not exist`);
+    return abs;
   }
   if ((m = /^env\(\s*['"]?([\w.-]+)['"]?\s*(?:,\s*['"]([^'"]*)['"]\s*)?\)$/.exec(expr))) {
     const v = scope.env[m[1]] ?? m[2];

@@ -40,13 +40,21 @@ describe('s.yaml', () => {
     }
   });
 
-  it('builds before deploying and runs the setup step after', () => {
-    for (const r of doc.resources) {
-      const actions = r.actions as Record<string, Array<{ run: string }>>;
-      expect(actions['pre-deploy']?.map((a) => a.run)).toContain('npm run build');
+  it('builds once before deploying and runs the setup step after on-event, as a component action given the access', () => {
+    // Serverless Devs 3 hook names: pre-/success-/fail-/complete-<command> (post-<command> is the 2.x name).
+    const hooks = (a: unknown) => Object.keys((a ?? {}) as object);
+    for (const a of [doc.actions, ...doc.resources.map((r) => r.actions)]) {
+      for (const h of hooks(a)) expect(h).toMatch(/^(pre|success|fail|complete)-[\w-]+$/);
     }
-    const post = (byKey.get('on-event')?.actions as Record<string, Array<{ run: string }>>)['post-deploy'];
-    expect(post?.[0].run).toBe(`npx automirror setup --region cn-hangzhou --account-id ${ACCOUNT}`);
+    const global = doc.actions as Record<string, Array<{ run?: string; path?: string }>>;
+    expect(global['pre-deploy']).toEqual([{ run: 'npm run build', path: './' }]);
+    for (const r of doc.resources) expect(hooks(r.actions).filter((h) => h.startsWith('pre-'))).toEqual([]);
+    // A `run` command gets no keys; a component action gets the resource's access through inputs.getCredential().
+    const success = (byKey.get('on-event')?.actions as Record<string, Array<{ component?: string }>>)['success-deploy'];
+    expect(success?.map((a) => a.component)).toEqual([
+      `${ROOT}deploy/serverless-devs/automirror.cjs setup --region cn-hangzhou --account-id ${ACCOUNT}`,
+    ]);
+    expect(doc.resources.filter((r) => hooks(r.actions).length > 0).map((r) => r.key)).toEqual(['on-event']);
   });
 
   it("sends on-event's final failures to the failed-events queue the reconcile drains", () => {
@@ -80,7 +88,7 @@ describe('s.yaml', () => {
     const timer = triggersOf('reconcile').find((t) => t.triggerType === 'timer');
     expect(timer).toBeDefined();
     const cron = timer!.triggerConfig.cronExpression as string;
-    // FC 3.0 takes six fields, seconds first (events-and-functions.md §5); five would be read as something else.
+    // FC 3.0 takes six fields, seconds first (TimerTriggerConfig, FC 3.0 API reference); five would be read as something else.
     expect(cron.trim().split(/\s+/)).toHaveLength(6);
     const t0 = Date.UTC(2026, 0, 1, 0, 0, 30);
     expect(parseSchedule(cron, t0).next(t0)).toBe(Date.UTC(2026, 0, 1, 1, 0, 0));
