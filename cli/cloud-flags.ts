@@ -1,4 +1,4 @@
-import type { CloudConfig, StsCredentials } from '../shared/cloud/config.js';
+import type { CloudConfig } from '../shared/cloud/config.js';
 import type { MnsConfig } from '../shared/cloud/mns.js';
 import type { FcConfig } from '../shared/cloud/invoker.js';
 import { required, UsageError } from './args.js';
@@ -8,28 +8,27 @@ export const CLOUD_FLAGS = {
   region: { type: 'string' },
   endpoint: { type: 'string' },
   'account-id': { type: 'string' },
+  profile: { type: 'string' },
 } as const;
 
-/** Keys from ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET (and SECURITY_TOKEN), or undefined for the default chain. */
-function envCredentials(): StsCredentials | undefined {
-  const accessKeyId = process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-  const accessKeySecret = process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-  if (!accessKeyId || !accessKeySecret) return undefined;
-  return { accessKeyId, accessKeySecret, securityToken: process.env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined };
-}
+/** How every command that talks to the cloud finds its credentials (for usage lines and README). */
+export const CREDENTIALS_HELP =
+  'credentials: ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN), else the profile ALIBABA_CLOUD_PROFILE names (or the current one) in ~/.aliyun/config.json, then ~/.alibabacloud/credentials, then the ECS RAM role; --profile NAME uses that profile only';
 
 /**
  * `--endpoint HOST:PORT` points every API at one plain-HTTP endpoint (localcloud serves them all on one port);
  * without it the public regional endpoints are used. Enough for the ECS/VPC/SLB (POP) APIs.
  */
-export function popCloudFromFlags(values: { region?: string; endpoint?: string }): CloudConfig {
+export function popCloudFromFlags(values: { region?: string; endpoint?: string; profile?: string }): CloudConfig {
   const endpoint = values.endpoint;
   if (endpoint && !/^[\w.-]+:\d+$/.test(endpoint)) throw new UsageError(`--endpoint must be HOST:PORT, got "${endpoint}"`);
-  return { regionId: required(values.region, '--region'), credentials: envCredentials(), endpoint };
+  if (values.profile === '') throw new UsageError('--profile needs a profile name');
+  // No keys here: shared/cloud's credential chain reads the environment's keys first, as Alibaba's SDKs do.
+  return { regionId: required(values.region, '--region'), profile: values.profile, endpoint };
 }
 
 /** The POP config plus what MNS and FC need: the account id and their endpoints. */
-export function cloudFromFlags(values: { region?: string; endpoint?: string; 'account-id'?: string }): FcConfig & MnsConfig {
+export function cloudFromFlags(values: { region?: string; endpoint?: string; 'account-id'?: string; profile?: string }): FcConfig & MnsConfig {
   const pop = popCloudFromFlags(values);
   const accountId = values['account-id'] || process.env.ALIBABA_CLOUD_ACCOUNT_ID;
   if (!accountId) throw new UsageError('--account-id (or ALIBABA_CLOUD_ACCOUNT_ID) is required');

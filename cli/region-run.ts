@@ -14,7 +14,7 @@ import { CLOUD_FLAGS, popCloudFromFlags } from './cloud-flags.js';
 import { progressBar } from './progress.js';
 
 /** `automirror plan|apply|report`: the flags they share. */
-export const usageOf = (command: string): string => `automirror ${command} --region R [--policy FILE] [--endpoint HOST:PORT] [--account-id ID] [--json] [--out DIR]`;
+export const usageOf = (command: string): string => `automirror ${command} --region R [--profile NAME] [--policy FILE] [--endpoint HOST:PORT] [--account-id ID] [--json] [--out DIR]`;
 
 const FLAGS = { ...CLOUD_FLAGS, policy: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } } as const;
 

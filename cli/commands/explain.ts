@@ -9,17 +9,17 @@ import { explainEni } from '../../shared/policy/evaluate.js';
 import { loadPolicyFile } from '../../shared/policy/load.js';
 import type { Policy } from '../../shared/policy/types.js';
 import { parseFlags, required, UsageError } from '../args.js';
-import { popCloudFromFlags } from '../cloud-flags.js';
+import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
 
-export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy FILE [--endpoint HOST:PORT]';
+export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy FILE [--profile NAME] [--endpoint HOST:PORT]';
 
 /**
  * Why an ENI (or each ENI of an instance) is or isn't mirrored, by which rule, and what the engine would do: the
  * policy's per-rule trace, the sessions on the ENI, and a dry-run plan. Reads only; writes nothing.
- * Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN), else the default chain.
+ * Credentials as every cloud command takes them (cli/cloud-flags.ts).
  */
 export async function explainCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { region: { type: 'string' }, policy: { type: 'string' }, endpoint: { type: 'string' } });
+  const { values, positionals } = parseFlags(argv, { region: CLOUD_FLAGS.region, endpoint: CLOUD_FLAGS.endpoint, profile: CLOUD_FLAGS.profile, policy: { type: 'string' } });
   const id = positionals[0];
   if (!id || !/^(i|eni)-[a-z0-9]+$/.test(id)) throw new UsageError('ENI_OR_INSTANCE_ID is required: eni-… or i-…');
   const cloud = popCloudFromFlags(values);

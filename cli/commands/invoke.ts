@@ -1,32 +1,38 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { invokeLocally } from '../local-invoke.js';
+import { resolveKeys } from '../../shared/cloud/config.js';
 import { parseFlags, required, UsageError } from '../args.js';
+import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
 
-export const usage = 'automirror invoke FUNCTION --event FILE --endpoint HOST:PORT [--policy FILE] [--region R]';
+export const usage = 'automirror invoke FUNCTION --event FILE --endpoint HOST:PORT [--policy FILE] [--region R] [--profile NAME]';
 
-/** Runs one function locally against an endpoint, with credentials from ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET. */
+/**
+ * Runs one function locally against an endpoint. Its `context.credentials` are concrete keys, as FC hands a function
+ * its role's STS keys: resolved once, before the call, from the same credentials every cloud command takes.
+ */
 export async function invokeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     event: { type: 'string' },
     endpoint: { type: 'string' },
     policy: { type: 'string' },
     region: { type: 'string' },
+    profile: CLOUD_FLAGS.profile,
   });
   const fn = positionals[0];
   if (!fn) throw new UsageError('FUNCTION is required');
-  const accessKeyId = process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-  const accessKeySecret = process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-  if (!accessKeyId || !accessKeySecret) throw new UsageError('set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
   const event = readFileSync(required(values.event, '--event'));
+  const endpoint = required(values.endpoint, '--endpoint');
+  const region = values.region ?? 'cn-hangzhou';
+  const credentials = await resolveKeys(popCloudFromFlags({ region, endpoint, profile: values.profile }));
   const result = await invokeLocally({
     functionName: fn,
     event,
-    region: values.region ?? 'cn-hangzhou',
+    region,
     accountId: process.env.ALIBABA_CLOUD_ACCOUNT_ID ?? '',
-    credentials: { accessKeyId, accessKeySecret, securityToken: process.env.ALIBABA_CLOUD_SECURITY_TOKEN },
+    credentials,
     env: {
-      AUTOMIRROR_ENDPOINT: required(values.endpoint, '--endpoint'),
+      AUTOMIRROR_ENDPOINT: endpoint,
       AUTOMIRROR_POLICY_FILE: resolve(values.policy ?? 'policy.yaml'),
     },
   });

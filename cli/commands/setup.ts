@@ -4,7 +4,7 @@ import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
 import { ensureEcsTrigger } from '../wiring/ecs-trigger.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
-export const usage = 'automirror setup --region R --account-id ID [--endpoint HOST:PORT]';
+export const usage = 'automirror setup --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT]';
 
 /**
  * The wiring `s deploy` can't make: the ECS event trigger on on-event (Serverless Devs cannot create triggers

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,14 +27,15 @@ describe('automirror invoke, through the bin/ launcher as a user runs it', () =>
     expect(cloud.state.region('cn-hangzhou').sessions.size).toBe(2);
   });
 
-  it('refuses to run without credentials, exit 2, before touching the cloud', async () => {
+  it('without credentials anywhere (no keys, an empty home, no ECS role) exits 1 naming where it looked, before touching the cloud', async () => {
     const before = cloud.controls.calls.list().length;
-    const env = { ...process.env };
-    delete env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-    delete env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+    const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ALIBABA_CLOUD_')));
+    const home = mkdtempSync(join(tmpdir(), 'automirror-empty-home-'));
+    Object.assign(env, { HOME: home, USERPROFILE: home, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' });
     const err = await run(process.execPath, ['bin/automirror.mjs', 'invoke', 'on-event', '--event', 'events/ecs-instance-running.json', '--endpoint', cloud.endpoint], { cwd: ROOT, env }).catch((e) => e);
-    expect(err.code).toBe(2);
-    expect(err.stderr).toContain('ALIBABA_CLOUD_ACCESS_KEY_ID');
+    rmSync(home, { recursive: true, force: true });
+    expect(err.code).toBe(1);
+    expect(err.stderr).toMatch(/no Alibaba Cloud credentials found \(tried ALIBABA_CLOUD_ACCESS_KEY_ID\/SECRET, .*~\/\.alibabacloud\/credentials/);
     expect(cloud.controls.calls.list().length).toBe(before);
   });
 });
