@@ -11,9 +11,14 @@ export const CLOUD_FLAGS = {
   profile: { type: 'string' },
 } as const;
 
-/** How every command that talks to the cloud finds its credentials (for usage lines and README). */
-export const CREDENTIALS_HELP =
-  'credentials: ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN), else the profile ALIBABA_CLOUD_PROFILE names (or the current one) in ~/.aliyun/config.json, then ~/.alibabacloud/credentials, then the ECS RAM role; --profile NAME uses that profile only';
+/** How every command that talks to the cloud finds its credentials, for `automirror --help`. */
+export const CREDENTIALS_HELP = [
+  'credentials (every command that talks to the cloud):',
+  '  ALIBABA_CLOUD_ACCESS_KEY_ID + ALIBABA_CLOUD_ACCESS_KEY_SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN for STS keys), else',
+  '  the aliyun CLI profile in ~/.aliyun/config.json (ALIBABA_CLOUD_PROFILE, or its current one), else',
+  '  the profile in ~/.alibabacloud/credentials (ALIBABA_CLOUD_PROFILE, or [default]), else the ECS RAM role;',
+  '  --profile NAME: that profile of ~/.aliyun/config.json or ~/.alibabacloud/credentials, and nothing else',
+].join('\n');
 
 /**
  * `--endpoint HOST:PORT` points every API at one plain-HTTP endpoint (localcloud serves them all on one port);

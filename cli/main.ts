@@ -1,4 +1,5 @@
 import { UsageError } from './args.js';
+import { CREDENTIALS_HELP } from './cloud-flags.js';
 import { applyCommand, usage as applyUsage } from './commands/apply.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand, usage as explainUsage } from './commands/explain.js';
@@ -24,7 +25,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
 };
 
 function help(): string {
-  return ['usage:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+  return ['usage:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), '', CREDENTIALS_HELP].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
