@@ -20,7 +20,7 @@ export async function teardownCommand(argv: string[]): Promise<number> {
     // Under the engine's call policy: a session still Creating or Modifying answers IncorrectStatus, which is retried.
     const { vpc } = engineAdapters(cloud);
     const runId = `teardown/${Date.now()}`;
-    // A session already Deleting is on its way out; one gone meanwhile is done (alibaba-cloud-apis.md §2.8).
+    // A session already Deleting is on its way out; one gone meanwhile is done (as aliyun/terraform-provider-alicloud treats NotFound on delete).
     const owned = (await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE } })).filter((s) => s.status !== 'Deleting');
     for (const session of owned) {
       try {

@@ -23,7 +23,7 @@ function fcClient(cfg: FcConfig): FC {
 /**
  * The trigger config the FC console writes for an Alibaba Cloud service event trigger. `asyncInvocationType: true`
  * asks for asynchronous invocation, which is what gives FC's retries and the onFailure queue; the FC docs disagree
- * on the flag's meaning (events-and-functions.md §6), so verify it in the console after the first setup.
+ * on the flag's meaning (EventBridgeTriggerConfig in the FC 3.0 and FC 2.0 API references), so verify it in the console after the first setup.
  */
 export function ecsTriggerConfig(): Record<string, unknown> {
   return {

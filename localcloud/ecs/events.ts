@@ -3,7 +3,7 @@ import type { CloudEvent } from '../events/cloud-event.js';
 import type { PopContext } from '../pop/protocol.js';
 import type { CloudState, InstanceStatus } from '../state.js';
 
-/** What ECS emits to the default event bus (events-and-functions.md §1–2). All ECS event construction lives here. */
+/** What ECS emits to the default event bus (EventBridge "Event overview" and "ECS events"). All ECS event construction lives here. */
 
 export type InstanceEventState = InstanceStatus | 'Deleted';
 

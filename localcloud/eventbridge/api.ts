@@ -100,7 +100,7 @@ export class EventBridgeApi implements Protocol {
       return { status: 200, headers: JSON_TYPE, body: JSON.stringify({ RequestId: requestId, ResourceOwnerAccountId: this.rules.accountId, ...out }) };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      // The SDK reads lower-case keys only (sdk-wire-protocols-2.md, EventBridge responses).
+      // The SDK reads lower-case keys only (@alicloud/eventbridge dist/client.js).
       return {
         status: err.status,
         headers: JSON_TYPE,

@@ -44,7 +44,7 @@ export interface BusOptions {
   delivery?: DeliveryOptions;
 }
 
-/** Push retry schedules in seconds (sdk-wire-protocols-2.md, PushRetryStrategy). */
+/** Push retry schedules in seconds (EventBridge CreateRule API reference, PushRetryStrategy). */
 function retryDelaySeconds(strategy: TargetSpec['PushRetryStrategy'], retry: number, rng: Rng): number | undefined {
   if (strategy === 'EXPONENTIAL_DECAY_RETRY') return retry <= 176 ? Math.min(512, 2 ** (retry - 1)) : undefined;
   return retry <= 3 ? 10 + rng.next() * 10 : undefined; // BACKOFF_RETRY, the default

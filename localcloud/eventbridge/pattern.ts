@@ -1,5 +1,5 @@
 /**
- * EventBridge event patterns (../shared/reference/sdk-wire-protocols-2.md "EventBridge event patterns").
+ * EventBridge event patterns (EventBridge user guide "Event patterns", and the CreateRule API reference).
  * A pattern mirrors the event's nesting; every leaf is an array of conditions, ORed; keys are ANDed.
  * `checkPattern` validates as CreateRule does; `matches` is the router's test. Both are pure.
  */

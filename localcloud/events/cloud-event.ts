@@ -1,4 +1,4 @@
-/** An event in EventBridge's CloudEvents envelope (../shared/reference/events-and-functions.md §1). */
+/** An event in EventBridge's CloudEvents envelope (EventBridge "Event overview": https://www.alibabacloud.com/help/en/eventbridge/latest/event-overview). */
 export interface CloudEvent {
   id: string;
   source: string;

@@ -20,7 +20,7 @@ export interface AsyncHost {
 
 /**
  * The record sent to an onSuccess/onFailure destination. FC documents only its opening
- * (`{"timestamp": …, "requestContext": {…`, events-and-functions.md §6); the rest follows the shape FC's result-callback
+ * (`{"timestamp": …, "requestContext": {…`, FC docs, "Result callback"); the rest follows the shape FC's result-callback
  * docs sketch: payloads are the UTF-8 text of the event and of the response (or error document).
  */
 export interface DestinationRecord {

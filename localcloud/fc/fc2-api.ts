@@ -6,7 +6,7 @@ import type { FcFunction } from './service.js';
 
 const PREFIX = '/2016-08-15';
 
-/** `FC <AK>:<sig>`, HMAC-SHA256 over x-fc-* headers and the decoded path (sdk-wire-protocols.md §3). */
+/** `FC <AK>:<sig>`, HMAC-SHA256 over x-fc-* headers and the decoded path (@alicloud/fc2 lib/client.js). */
 const FC2_SIGNATURE: HeaderSignatureScheme = {
   authorization: /^FC ([^:\s]+):(\S+)$/,
   headerPrefix: 'x-fc-',

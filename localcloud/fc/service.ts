@@ -66,7 +66,7 @@ export interface FcOptions {
 
 const iso = (t: number) => new Date(t).toISOString();
 
-/** FC's documented limits on a request body: 128 KB asynchronous, 32 MB synchronous (events-and-functions.md §6). */
+/** FC's documented limits on a request body: 128 KB asynchronous, 32 MB synchronous (FC docs, "Asynchronous invocation"). */
 const MAX_ASYNC_PAYLOAD = 128 * 1024;
 const MAX_SYNC_PAYLOAD = 32 * 1024 * 1024;
 
@@ -153,7 +153,7 @@ export class FunctionCompute {
     return [...names];
   }
 
-  /** A synchronous invocation: never retried (events-and-functions.md §6). */
+  /** A synchronous invocation: never retried (FC docs, "Error handling"). */
   invoke(name: string, payload: Buffer, source = 'api'): Promise<InvokeOutcome> {
     if (payload.length > MAX_SYNC_PAYLOAD) {
       throw new ApiError('PayloadTooLarge', `a synchronous invocation takes at most ${MAX_SYNC_PAYLOAD} bytes, got ${payload.length}`, 400);

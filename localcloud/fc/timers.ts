@@ -8,7 +8,7 @@ export interface TimerTrigger {
   enable: boolean;
 }
 
-/** The timer event FC passes (events-and-functions.md §5): payload stays the configured string. */
+/** The timer event FC passes (FC 3.0 "Formats of events for different triggers"): payload stays the configured string. */
 export interface TimerEvent {
   triggerTime: string;
   triggerName: string;

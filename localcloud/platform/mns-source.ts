@@ -28,7 +28,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 /**
  * An FC eventbridge trigger with an MNS queue source: pulls messages, wraps each in the CloudEvent FC shows
- * (events-and-functions.md §5), filters by the trigger's pattern, and invokes the function. A message is deleted
+ * (devsapp/start-fc event-function/mns-queue-trigger-nodejs), filters by the trigger's pattern, and invokes the function. A message is deleted
  * once handled (or filtered out); on failure it stays and reappears after the queue's visibility timeout.
  */
 export class MnsQueueSource {

@@ -85,7 +85,7 @@ export class PlatformTriggers implements TriggerBinder {
   private bindEventBridge(fn: FcFunction, t: TriggerRecord, cfg: Config): void {
     const patternText = typeof cfg.eventRuleFilterPattern === 'string' ? cfg.eventRuleFilterPattern : JSON.stringify(cfg.eventRuleFilterPattern ?? {});
     const enabled = cfg.triggerEnable !== false;
-    // Disputed in the docs (events-and-functions.md §6); localcloud reads the name: true = asynchronous.
+    // Disputed in the docs (EventBridgeTriggerConfig, FC 3.0 vs FC 2.0 API reference); localcloud reads the name: true = asynchronous.
     const async = cfg.asyncInvocationType === true;
     const rawData = cfg.eventSinkConfig?.deliveryOption?.eventSchema === 'RawData';
     const sourceType = cfg.eventSourceConfig?.eventSourceType ?? 'Default';
@@ -159,7 +159,7 @@ export class PlatformTriggers implements TriggerBinder {
 
 const subscriptionName = (fn: FcFunction, t: TriggerRecord) => managedRuleName(fn.spec.functionName, t.triggerName);
 
-/** The mns_topic trigger payloads (events-and-functions.md §5). */
+/** The mns_topic trigger payloads (devsapp/fc3 src/subCommands/trigger-template/event-template/). */
 function topicEvent(n: Notification, format: 'JSON' | 'STREAM'): unknown {
   if (format === 'STREAM') return { body: n.message, attrs: n.messageTag ? { MessageTag: n.messageTag } : {} };
   return {

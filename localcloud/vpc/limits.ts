@@ -1,4 +1,4 @@
-/** Fixed traffic-mirroring limits (alibaba-cloud-apis.md §3); adjustable quotas are world options (state.ts Quotas). */
+/** Fixed traffic-mirroring limits (VPC "Quotas" and "Traffic mirroring overview"); adjustable quotas are world options (state.ts Quotas). */
 export const LIMITS = {
   sessionsPerSourceEni: 3,
   sourcesPerSlbTarget: 500,

@@ -12,7 +12,7 @@ export class CloudError extends Error {
   }
 }
 
-/** Retryable codes per ../shared/reference/alibaba-cloud-apis.md §2.8 (Terraform's retry sets). */
+/** Retryable codes: the retry sets of aliyun/terraform-provider-alicloud (traffic mirror session resource, errors.go). */
 const RETRYABLE = [/^OperationConflict$/, /^IncorrectStatus/, /^SystemBusy$/, /^ServiceUnavailable$/, /LastTokenProcessing$/, /Throttling/, /^InternalError$/];
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 

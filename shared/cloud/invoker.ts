@@ -24,7 +24,7 @@ export interface FcConfig extends CloudConfig {
   fcEndpoint?: string;
 }
 
-/** FC's task dedup refuses a reused async task id with HTTP 409 (events-and-functions.md §6). */
+/** FC's task dedup refuses a reused async task id with HTTP 409 (FC "Task deduplication": https://www.alibabacloud.com/help/en/fc/task-deduplication). */
 const duplicate = (e: CloudError): Invocation | undefined => (e.status === 409 ? { requestId: '', started: false } : undefined);
 
 async function dedup(call: () => Promise<Invocation>): Promise<Invocation> {
@@ -62,7 +62,7 @@ export class Fc3Invoker implements FunctionInvoker {
     const body = Buffer.from(JSON.stringify(payload));
     const headers: Record<string, string> = { 'x-fc-invocation-type': 'Async' };
     if (taskId) headers['x-fc-async-task-id'] = taskId;
-    // The SDK wants the body as a stream (sdk-wire-protocols-2.md, FC 3.0 client).
+    // The SDK wants the body as a stream (@alicloud/fc20230330 InvokeFunctionRequest: a Buffer body throws).
     const req = new $OpenApiUtil.OpenApiRequest({ headers, query: OpenApiUtil.query({}), body: Readable.from([body]), stream: Readable.from([body]) });
     const params = new $OpenApiUtil.Params({
       action: 'InvokeFunction',
@@ -105,7 +105,7 @@ export class Fc2Invoker implements FunctionInvoker {
     // Loaded on first use: fc2 brings ali-oss and axios, which the FC 3.0 path should not pay for at cold start.
     const { default: FC2 } = await import('@alicloud/fc2/lib/client.js');
     const client = new FC2(this.cfg.accountId, {
-      // fc2 spells it accessKeyID, and sends the token only for STS keys (sdk-wire-protocols.md §3).
+      // fc2 spells it accessKeyID, and sends the token only for STS keys (@alicloud/fc2 lib/client.js).
       accessKeyID: k.accessKeyId,
       accessKeySecret: k.accessKeySecret,
       securityToken: k.securityToken,
@@ -130,7 +130,7 @@ export class Fc2Invoker implements FunctionInvoker {
 
 /**
  * fc2 names its errors FC<Code>Error and carries the code but no status, which is only in the message
- * (`POST /services/… failed with 409. requestid: …`, sdk-wire-protocols.md §3).
+ * (`POST /services/… failed with 409. requestid: …`, @alicloud/fc2 lib/client.js).
  */
 function fc2Error(err: unknown): CloudError {
   const e = err as Error & { code?: string };

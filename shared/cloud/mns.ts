@@ -3,7 +3,7 @@ import type { CloudConfig, StsCredentials } from './config.js';
 import { credentialFor } from './config.js';
 import { CloudError } from './errors.js';
 
-/** The MNS SDK neither escapes XML nor reports errors with codes (sdk-wire-protocols.md §2.3, §2.5). */
+/** The MNS SDK neither escapes XML nor reports errors with codes (@alicloud/mns lib/client.js). */
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export interface ReceivedMessage {
@@ -51,7 +51,7 @@ export async function mnsClient(cfg: MnsConfig): Promise<MNS> {
     region: cfg.regionId,
     endpoint: cfg.mnsEndpoint,
     secure: true,
-    // Long polls race the idle timeout (sdk-wire-protocols.md §2.5): keep it above the longest wait used.
+    // Long polls race the idle timeout (@alicloud/mns lib/client.js: connectTimeout is an idle timeout); keep it above the longest wait used.
     connectTimeout: 40_000,
     readTimeout: 40_000,
   });

@@ -15,7 +15,7 @@ export const SLB: PopProductInfo = { version: '2014-05-15', endpoint: (r) => `sl
 /**
  * Calls one POP product through openapi-core's generic client with the official SDK's request and response
  * models. The wire requests are byte-identical to the product client's, without loading its 3 MB of other models
- * (see ../shared/reference/sdk-wire-protocols.md §1.11 and §5).
+ * (@alicloud/openapi-core dist/client.js, Client.callApi).
  */
 export class PopClient {
   private readonly client: OpenApi;
@@ -33,7 +33,7 @@ export class PopClient {
         endpoint: cfg.endpoint ?? product.endpoint(cfg.regionId),
         protocol: cfg.endpoint ? 'http' : 'https',
         regionId: cfg.regionId,
-        // Both are needed: either alone still fails at the 3 s default (sdk-wire-protocols.md §1.10).
+        // Both are needed: either alone still fails at the 3 s default (httpx lib/index.js: connectTimeout is an idle timeout).
         readTimeout: timeout,
         connectTimeout: timeout,
       }),

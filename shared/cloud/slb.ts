@@ -8,10 +8,10 @@ export interface LoadBalancers {
   existing(ids: readonly string[]): Promise<Set<string>>;
 }
 
-/** DescribeLoadBalancers takes at most 10 comma-separated ids (sdk-wire-protocols-2.md, SLB). */
+/** DescribeLoadBalancers takes at most 10 comma-separated ids (DescribeLoadBalancers, SLB API reference: LoadBalancerId). */
 const IDS_PER_CALL = 10;
 
-/** SLB has no client package (sdk-wire-protocols-2.md): the request and a raw response as openapi-core models. */
+/** SLB has no client package on npm (@alicloud/slb20140515 is not published): the request and a raw response as openapi-core models. */
 class DescribeLoadBalancersRequest extends $dara.Model {
   // `declare`: a field initialiser would reset what the Model constructor assigned from its map.
   declare regionId?: string;

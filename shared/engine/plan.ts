@@ -6,7 +6,7 @@ import { isOwned, ruleOf } from './ownership.js';
 import { TargetBook, targetLabel } from './placement.js';
 import { eniPriorityKey, poolPriorityKey, PriorityBook } from './priority.js';
 
-/** Fixed limits (alibaba-cloud-apis.md §3, §2.4); the sources-per-session quota is adjustable (PlanOptions). */
+/** Fixed limits (VPC "Quotas" page; RemoveSourcesFromTrafficMirrorSession takes N ≤ 10); the sources-per-session quota is adjustable (PlanOptions). */
 export const LIMITS = { sessionsPerEni: 3, sessionsPerRegion: 20_000, sourcesPerCall: 10, sourcesPerSession: 10 } as const;
 
 export interface PlanInput {

@@ -7,8 +7,9 @@ export interface Rate {
 }
 
 /**
- * CreateTrafficMirrorSession's published limit is 600 a minute (alibaba-cloud-apis.md §2.3); the others are
- * unpublished, so they start at a moderate default and adapt to throttling.
+ * CreateTrafficMirrorSession's published limit is 600 a minute (its flow-control note in the VPC API reference,
+ * api.aliyun.com/document/Vpc/2016-04-28/CreateTrafficMirrorSession); the others are unpublished, so they start at
+ * a moderate default and adapt to throttling.
  */
 export const DEFAULT_RATES: Readonly<Record<string, Rate>> = {
   CreateTrafficMirrorSession: { perSecond: 10, burst: 10 },

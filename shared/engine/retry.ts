@@ -30,9 +30,10 @@ export interface RetryHooks {
 
 /**
  * Runs `call` until it succeeds, fails with an error that retrying cannot help (validation, not found, …), or
- * runs out of attempts. Only CloudError.retryable decides (alibaba-cloud-apis.md §2.8: conflicts, IncorrectStatus*,
- * SystemBusy, ServiceUnavailable, LastTokenProcessing, throttling, 5xx, timeouts). The caller passes the same
- * request, ClientToken included, on every attempt, so a retried write is a no-op at the cloud.
+ * runs out of attempts. Only CloudError.retryable decides (the retry sets of aliyun/terraform-provider-alicloud's
+ * traffic mirror session resource: conflicts, IncorrectStatus*, SystemBusy, ServiceUnavailable, LastTokenProcessing,
+ * throttling, 5xx, timeouts). The caller passes the same request, ClientToken included, on every attempt, so a
+ * retried write is a no-op at the cloud.
  */
 export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy, hooks: RetryHooks): Promise<T> {
   for (let attempt = 1; ; attempt++) {

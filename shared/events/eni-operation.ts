@@ -5,7 +5,8 @@ const ENI_IN_ARN = /\/(eni-[a-z0-9]{1,48})$/;
 
 /**
  * ecs:NetworkInterface:NetworkInterfaceOperateCompleted (create, delete, attach, detach of a secondary ENI). Only
- * the start of the documented sample is known (events-and-functions.md §2.3), so the ENI id is taken from the
+ * the start of the documented sample is known (ECS "ENI operation event notifications",
+ * help.aliyun.com/en/ecs/user-guide/eni-operation-event-notifications), so the ENI id is taken from the
  * fields such events carry elsewhere: a bare id, or the ENI's ARN in resourceId.
  */
 export function eniOperationCompleted(data: unknown, label: string): Verdict {

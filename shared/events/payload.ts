@@ -48,7 +48,7 @@ function classify(e: Record<string, unknown>): { key?: string; id?: string; type
     if (source !== 'acs.ecs' || !handler) return { key, id, type, region, verdict: ignored(`${quote(source, 40)} ${quote(type, 64)} is not an event automirror handles`) };
     return { key, id, type, region, verdict: handler(e.data, label) };
   }
-  // CloudMonitor's own event-notification form (events-and-functions.md §2.1): product/name/content, no envelope.
+  // CloudMonitor's own event-notification form (ECS docs, event notifications overview: help.aliyun.com/en/ecs/user-guide/overview-35): product/name/content, no envelope.
   if (e.product === 'ECS' && typeof e.name === 'string') {
     const label = `CloudMonitor event ${quote(id ?? '?', 64)} (${quote(e.name, 64)})`;
     if (!id) return { verdict: bad(`${label} has no id`) };

@@ -1,6 +1,6 @@
 import type { StsCredentials } from '../cloud/config.js';
 
-/** The context FC 3.0 passes a Node.js handler (events-and-functions.md §4). */
+/** The context FC 3.0 passes a Node.js handler (Function Compute, Node.js "Context": https://www.alibabacloud.com/help/zh/fc/context-3). */
 export interface FcContext {
   requestId: string;
   region: string;

@@ -1,6 +1,6 @@
 import type { TextFormat } from './problems.js';
 
-/** The shapes of the names and ids a policy holds, as the cloud documents them (reference §2–§4). */
+/** The shapes of the names and ids a policy holds, as the cloud documents them (VPC and ECS API references). */
 
 /** Rule names become the value of the session tag `automirror:rule`: a tag value, kept to a charset safe everywhere. */
 export const RULE_NAME: TextFormat = {

@@ -5,7 +5,7 @@ import { sessionNameProblems } from './session-name.js';
 import { perRuleVni } from './vni.js';
 
 const MIRROR_OPTIONAL = ['target', 'pool', 'vni', 'packetLength', 'enabled', 'sessionName', 'layout'];
-// Sources a target takes across all sessions (reference §3): an internal CLB takes 500 at most; an ENI target 20, or
+// Sources a target takes across all sessions (VPC "Traffic mirroring overview" and "Quotas"): an internal CLB takes 500 at most; an ENI target 20, or
 // 200 on the large instance types.
 const CAPACITY = {
   slb: { kind: 'SLB', format: SLB_ID, byDefault: 500, max: 500 },

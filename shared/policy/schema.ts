@@ -5,7 +5,7 @@ import { parseMatch } from './schema-match.js';
 import { parseMirror, PRIORITY } from './schema-mirror.js';
 import type { Policy, Rule } from './types.js';
 
-// The default quota (reference §3); the hard ceiling is what one internal CLB target takes.
+// The default quota (VPC "Quotas"); the hard ceiling is what one internal CLB target takes.
 const DEFAULT_SOURCES_PER_SESSION = 10;
 const MAX_SOURCES_PER_SESSION = 500;
 

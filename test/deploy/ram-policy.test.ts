@@ -19,7 +19,7 @@ const MNS_METHODS: Record<string, string> = {
   changeMessageVisibility: 'mns:ChangeMessageVisibility',
   publishMessage: 'mns:PublishMessage',
 };
-/** Granted without a direct call: CreateTrafficMirrorSession with Tag.N tags the session (events-and-functions.md §9). */
+/** Granted without a direct call: CreateTrafficMirrorSession with Tag.N tags the session (CreateTrafficMirrorSession, VPC API reference). */
 const IMPLIED = new Set(['vpc:TagResources']);
 
 /** Every cloud action the code the functions bundle (shared/) can call, read from the adapters' call sites. */

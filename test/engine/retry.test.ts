@@ -16,7 +16,7 @@ function failing(...errors: unknown[]) {
   return { call, calls: () => calls };
 }
 
-// Errors shaped as @alicloud/openapi-core throws them (sdk-wire-protocols.md §1.7).
+// Errors shaped as @alicloud/openapi-core throws them (dist/client.js, dist/exceptions).
 const sdk = {
   throttled: (retryAfter?: number) => Object.assign(new Error('Throttling.User'), { name: 'ThrottlingError', code: 'Throttling.User', statusCode: 400, retryAfter }),
   client: (code: string) => Object.assign(new Error(code), { name: 'ClientError', code, statusCode: 400 }),

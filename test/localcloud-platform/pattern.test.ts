@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPattern, matches, parsePattern, PatternError } from '../../localcloud/eventbridge/pattern.js';
 
-// EventBridge's pattern operators (sdk-wire-protocols-2.md "EventBridge event patterns"), table-tested: each row is
+// EventBridge's pattern operators (EventBridge user guide, "Event patterns"), table-tested: each row is
 // a pattern, an event, and whether the event passes.
 const event = {
   id: 'e-1',

@@ -40,7 +40,7 @@ export function testWorld(options: WorldFile['options'] = {}, world: WorldFile =
 /** Product clients that sign with the legacy RPC HMAC-SHA1 (`signatureAlgorithm: 'v2'`). */
 export const v2Config = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => Object.assign(popConfig(cloud, key), { signatureAlgorithm: 'v2' });
 
-/** SLB has no client package: the generic openapi-core client, as callers use it (sdk-wire-protocols-2.md, SLB). */
+/** SLB has no client package: the generic openapi-core client, as callers use it (@alicloud/slb20140515 is not published). */
 export async function slbCall(cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) {
   const client = new OpenApi(popConfig(cloud, key));
   const params = rpcParams(action, SLB.version);
