@@ -7,7 +7,7 @@ import { parseFlags } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
 import { removeEcsTrigger } from '../wiring/ecs-trigger.js';
 
-export const usage = 'automirror teardown --region R --account-id ID [--endpoint HOST:PORT] [--delete-sessions]';
+export const usage = 'automirror teardown --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--delete-sessions]';
 
 /** Removes the ECS trigger; with --delete-sessions also every session automirror owns in the region, and only those. */
 export async function teardownCommand(argv: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { Readable } from 'node:stream';
-import { credentialFor, type CloudConfig, type StsCredentials } from './config.js';
+import { credentialFor, resolveKeys, type CloudConfig } from './config.js';
 import { cloudCall, CloudError } from './errors.js';
 
 /**
@@ -89,18 +89,13 @@ export class Fc2Invoker implements FunctionInvoker {
     private readonly serviceName: string,
   ) {}
 
-  private async keys(): Promise<StsCredentials> {
-    if (this.cfg.credentials) return this.cfg.credentials;
-    const c = await credentialFor(this.cfg).getCredential();
-    return { accessKeyId: c.accessKeyId ?? '', accessKeySecret: c.accessKeySecret ?? '', securityToken: c.securityToken };
-  }
-
   invokeAsync(functionName: string, payload: unknown, opts: { taskId?: string } = {}): Promise<Invocation> {
     return dedup(() => this.invoke(functionName, payload, opts.taskId));
   }
 
   private async invoke(functionName: string, payload: unknown, taskId: string | undefined): Promise<Invocation> {
-    const k = await this.keys();
+    // fc2 signs with static keys only: the profile or default chain is resolved to keys for each call.
+    const k = await resolveKeys(this.cfg);
     const endpoint = this.cfg.fcEndpoint;
     // Loaded on first use: fc2 brings ali-oss and axios, which the FC 3.0 path should not pay for at cold start.
     const { default: FC2 } = await import('@alicloud/fc2/lib/client.js');

@@ -1,6 +1,6 @@
 import MNS from '@alicloud/mns';
-import type { CloudConfig, StsCredentials } from './config.js';
-import { credentialFor } from './config.js';
+import type { CloudConfig } from './config.js';
+import { resolveKeys } from './config.js';
 import { CloudError } from './errors.js';
 
 /** The MNS SDK neither escapes XML nor reports errors with codes (@alicloud/mns lib/client.js). */
@@ -31,19 +31,13 @@ export interface MnsConfig extends CloudConfig {
   mnsEndpoint?: string;
 }
 
-/** MNS signs with static keys only, so the default chain is resolved to keys first. */
-async function keysFor(cfg: MnsConfig): Promise<StsCredentials> {
-  if (cfg.credentials) return cfg.credentials;
-  const c = await credentialFor(cfg).getCredential();
-  return { accessKeyId: c.accessKeyId ?? '', accessKeySecret: c.accessKeySecret ?? '', securityToken: c.securityToken };
-}
-
 /**
  * An MNS client for the account's regional endpoint over HTTPS (the SDK defaults to plain HTTP unless asked
  * `secure`), or for `mnsEndpoint` as given.
  */
 export async function mnsClient(cfg: MnsConfig): Promise<MNS> {
-  const k = await keysFor(cfg);
+  // MNS signs with static keys only: the profile or default chain is resolved to keys for each client.
+  const k = await resolveKeys(cfg);
   return new MNS(cfg.accountId, {
     accessKeyId: k.accessKeyId,
     accessKeySecret: k.accessKeySecret,
