@@ -1,6 +1,6 @@
 import { assemblePop } from './admin/assemble.js';
 import type { CloudControls } from './admin/controls.js';
-import { startHttp } from './core/http.js';
+import { startHttp, type HttpOptions } from './core/http.js';
 import { Keyring } from './core/keyring.js';
 import type { EventBus } from './eventbridge/bus.js';
 import type { FunctionCompute } from './fc/service.js';
@@ -14,6 +14,9 @@ import type { WorldFile } from './world/types.js';
 export interface LocalCloud {
   /** `127.0.0.1:PORT`, the form the POP clients take as `endpoint`. */
   readonly endpoint: string;
+  /** `https` when started with `tls` (clients then trust `ca`), else `http`. */
+  readonly protocol: 'http' | 'https';
+  readonly ca?: string;
   readonly port: number;
   readonly state: CloudState;
   readonly keyring: Keyring;
@@ -36,6 +39,10 @@ export interface LocalCloudOptions {
   now?: () => number;
   /** s.yaml, policy, MNS resources, delivery and clock options for the serverless side. */
   platform?: PlatformOptions;
+  /** Serve HTTPS with this key and certificate (the production rehearsal) instead of plain HTTP. */
+  tls?: HttpOptions['tls'];
+  /** Told of every request: the host it was addressed to, TLS or not, which protocol answered. */
+  onRequest?: HttpOptions['onRequest'];
 }
 
 /** Starts localcloud: every protocol on one port of 127.0.0.1, state in memory. */
@@ -46,7 +53,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const { pop, controls, admin } = assemblePop(state, keyring, world);
   const platform = createPlatform(state, keyring, opts.platform);
   for (const p of platform.popProducts) pop.add(p);
-  const server = await startHttp([admin, pop, ...platform.protocols], opts.port ?? 0);
+  const server = await startHttp([admin, pop, ...platform.protocols], { port: opts.port ?? 0, tls: opts.tls, onRequest: opts.onRequest });
   platform.listening(server.endpoint);
   const close = async () => {
     platform.close();
@@ -55,5 +62,5 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     await server.close();
   };
   const { fc, mns, bus } = platform;
-  return { endpoint: server.endpoint, port: server.port, state, keyring, pop, controls, platform, fc, mns, bus, endpoints: platform.endpoints(), close };
+  return { endpoint: server.endpoint, protocol: opts.tls ? 'https' : 'http', ca: opts.tls?.ca, port: server.port, state, keyring, pop, controls, platform, fc, mns, bus, endpoints: platform.endpoints(), close };
 }

@@ -1,5 +1,7 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 /** A request as every localcloud protocol sees it: the raw target (signatures need it undecoded) and the body. */
 export interface IncomingCall {
@@ -31,8 +33,30 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttp(protocols: readonly Protocol[], port = 0, host = '127.0.0.1'): Promise<HttpServer> {
-  const server = http.createServer((req, res) => {
+/** What a server saw of one request: the host it was addressed to and which protocol answered. */
+export interface SeenRequest {
+  /** The Host header. */
+  host: string;
+  /** The TLS server name the client asked for (SNI); undefined over plain HTTP. */
+  servername?: string;
+  tls: boolean;
+  protocol: string;
+  method: string;
+  path: string;
+}
+
+export interface HttpOptions {
+  port?: number;
+  host?: string;
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP; `ca` is what clients should trust. */
+  tls?: { key: string; cert: string; ca?: string };
+  /** Told of every request once a protocol has claimed it. */
+  onRequest?: (seen: SeenRequest) => void;
+}
+
+export async function startHttp(protocols: readonly Protocol[], opts: HttpOptions = {}): Promise<HttpServer> {
+  const { port = 0, host = '127.0.0.1' } = opts;
+  const listener: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -47,6 +71,15 @@ export async function startHttp(protocols: readonly Protocol[], port = 0, host =
         body: Buffer.concat(chunks),
       };
       const protocol = protocols.find((p) => p.claims(call));
+      const socket = req.socket as TLSSocket;
+      opts.onRequest?.({
+        host: req.headers.host ?? '',
+        servername: socket.encrypted ? (socket as TLSSocket & { servername?: string | false }).servername || undefined : undefined,
+        tls: Boolean(socket.encrypted),
+        protocol: protocol?.name ?? 'none',
+        method: call.method,
+        path: call.path,
+      });
       const reply: Promise<OutgoingReply> = protocol
         ? protocol.handle(call)
         : Promise.resolve({ status: 404, headers: { 'content-type': 'text/plain' }, body: `no localcloud service at ${call.path}` });
@@ -65,7 +98,8 @@ export async function startHttp(protocols: readonly Protocol[], port = 0, host =
           res.end(r.body ?? '');
         });
     });
-  });
+  };
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener) : http.createServer(listener);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -28,6 +28,11 @@ export interface PlatformOptions {
   policyFile?: string;
   /** More environment variables for every function, on top of s.yaml's and localcloud's. */
   env?: Record<string, string>;
+  /**
+   * Functions are not told localcloud's endpoint (no AUTOMIRROR_*ENDPOINT): they build the public endpoint names
+   * as they do on FC, and the environment (`env`, e.g. the rehearsal's preload) must bring those names here.
+   */
+  publicEndpoints?: boolean;
   /** The region of the bus and MNS (default: the first function's region, else the world's first region). */
   regionId?: string;
   /** How long a documented "second" lasts here (MNS delays and visibility, retry backoffs). Default 1000. */
@@ -167,12 +172,14 @@ export function createPlatform(state: CloudState, keyring: Keyring, opts: Platfo
 
 /** What localcloud tells every function, on top of s.yaml's variables. ALIBABA_CLOUD_* are never set: credentials come in the context. */
 function functionEnv(endpoint: string, opts: PlatformOptions): Record<string, string> {
-  const env: Record<string, string> = {
-    AUTOMIRROR_ENDPOINT: endpoint,
-    AUTOMIRROR_MNS_ENDPOINT: `http://${endpoint}`,
-    AUTOMIRROR_FC_ENDPOINT: endpoint,
-    AUTOMIRROR_EVENTBRIDGE_ENDPOINT: endpoint,
-  };
+  const env: Record<string, string> = opts.publicEndpoints
+    ? {}
+    : {
+        AUTOMIRROR_ENDPOINT: endpoint,
+        AUTOMIRROR_MNS_ENDPOINT: `http://${endpoint}`,
+        AUTOMIRROR_FC_ENDPOINT: endpoint,
+        AUTOMIRROR_EVENTBRIDGE_ENDPOINT: endpoint,
+      };
   if (opts.policyFile) {
     env.AUTOMIRROR_POLICY_FILE = resolve(opts.policyFile);
     env.AUTOMIRROR_POLICY = '';

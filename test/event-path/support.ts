@@ -2,7 +2,7 @@ import * as $Ecs from '@alicloud/ecs20140526';
 import * as $FC3 from '@alicloud/fc20230330';
 import * as $Vpc from '@alicloud/vpc20160428';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -59,6 +59,8 @@ export function buildApp(edit?: (onEventProps: Record<string, unknown>) => void)
   }
   const sYaml = join(dir, 's.yaml');
   writeFileSync(sYaml, doc.toString());
+  // What s.yaml names by path (the setup hook's component) comes along, so the copy renders as the original does.
+  cpSync(join(ROOT, 'deploy/serverless-devs'), join(dir, 'deploy/serverless-devs'), { recursive: true });
   execFileSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '-e', `require('./scripts/build.ts').buildFunctions(${JSON.stringify(join(dir, 'dist'))})`], {
     cwd: ROOT,
     stdio: 'pipe',

@@ -24,13 +24,26 @@ export interface TestKey {
   securityToken?: string;
 }
 
+/** The SDK config for localcloud's port: plain HTTP, or HTTPS trusting its CA (the production rehearsal). */
 export function popConfig(cloud: LocalCloud, key: TestKey = DEMO_KEY) {
-  return new $OpenApiUtil.Config({ ...key, endpoint: cloud.endpoint, protocol: 'http', regionId: 'cn-hangzhou', readTimeout: 10_000, connectTimeout: 10_000 });
+  return new $OpenApiUtil.Config({ ...key, endpoint: cloud.endpoint, protocol: cloud.protocol, ca: cloud.ca, regionId: 'cn-hangzhou', readTimeout: 10_000, connectTimeout: 10_000 });
 }
 
-/** The unmodified official product clients, pointed at localcloud. */
-export const ecsClient = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => new Ecs(popConfig(cloud, key));
-export const vpcClient = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => new Vpc(popConfig(cloud, key));
+/**
+ * localcloud throttles every operation, as the cloud does, so the tests' own calls (setup, polling) back off as a
+ * careful caller would: the SDK's retryOptions retry a ThrottlingError after its `x-acs-retry-after`. A test that
+ * wants to see the throttling answer uses a client on plain `popConfig`.
+ */
+const THROTTLE_RETRY = new $dara.RetryOptions({
+  retryable: true,
+  retryCondition: [{ maxAttempts: 200, exception: ['ThrottlingError'], errorCode: ['Throttling.User'], maxDelay: 2_000 }],
+  noRetryCondition: [],
+});
+export const retryThrottled = <T extends $OpenApiUtil.Config>(config: T): T => Object.assign(config, { retryOptions: THROTTLE_RETRY });
+
+/** The unmodified official product clients, pointed at localcloud (throttled calls retried). */
+export const ecsClient = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => new Ecs(retryThrottled(popConfig(cloud, key)));
+export const vpcClient = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => new Vpc(retryThrottled(popConfig(cloud, key)));
 
 /** The same world with small async delays (tests poll rather than fake time) and any option overrides. */
 export function testWorld(options: WorldFile['options'] = {}, world: WorldFile = defaultWorld()): WorldFile {
@@ -42,7 +55,7 @@ export const v2Config = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => Object.a
 
 /** SLB has no client package: the generic openapi-core client, as callers use it (@alicloud/slb20140515 is not published). */
 export async function slbCall(cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) {
-  const client = new OpenApi(popConfig(cloud, key));
+  const client = new OpenApi(retryThrottled(popConfig(cloud, key)));
   const params = rpcParams(action, SLB.version);
   const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
   return (await client.callApi(params, request, new $dara.RuntimeOptions({}))) as { statusCode: number; headers: Record<string, string>; body: any };
