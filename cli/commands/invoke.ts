@@ -5,7 +5,7 @@ import { resolveKeys } from '../../shared/cloud/config.js';
 import { parseFlags, required, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
 
-export const usage = 'automirror invoke FUNCTION --event FILE --endpoint HOST:PORT [--policy FILE] [--region R] [--profile NAME]';
+export const usage = 'automirror invoke FUNCTION --event FILE --account-id ID [--region R] [--endpoint HOST:PORT] [--policy FILE] [--profile NAME]';
 
 /**
  * Runs one function locally against an endpoint. Its `context.credentials` are concrete keys, as FC hands a function
@@ -17,22 +17,25 @@ export async function invokeCommand(argv: string[]): Promise<number> {
     endpoint: { type: 'string' },
     policy: { type: 'string' },
     region: { type: 'string' },
+    'account-id': { type: 'string' },
     profile: CLOUD_FLAGS.profile,
   });
   const fn = positionals[0];
   if (!fn) throw new UsageError('FUNCTION is required');
   const event = readFileSync(required(values.event, '--event'));
-  const endpoint = required(values.endpoint, '--endpoint');
+  const endpoint = values.endpoint;
   const region = values.region ?? 'cn-hangzhou';
   const credentials = await resolveKeys(popCloudFromFlags({ region, endpoint, profile: values.profile }));
   const result = await invokeLocally({
     functionName: fn,
     event,
     region,
-    accountId: process.env.ALIBABA_CLOUD_ACCOUNT_ID ?? '',
+    // FC always tells a function its account; the engine serves that account only.
+    accountId: required(values['account-id'] || process.env.ALIBABA_CLOUD_ACCOUNT_ID, '--account-id (or ALIBABA_CLOUD_ACCOUNT_ID)'),
     credentials,
     env: {
-      AUTOMIRROR_ENDPOINT: endpoint,
+      // Without --endpoint the function calls the public endpoints, as on FC.
+      ...(endpoint ? { AUTOMIRROR_ENDPOINT: endpoint, AUTOMIRROR_MNS_ENDPOINT: `http://${endpoint}`, AUTOMIRROR_FC_ENDPOINT: endpoint } : {}),
       AUTOMIRROR_POLICY_FILE: resolve(values.policy ?? 'policy.yaml'),
     },
   });

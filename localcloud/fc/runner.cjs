@@ -7,6 +7,7 @@
  */
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
+const { fcContext } = require('./fc-context.cjs');
 
 const codeDir = process.env.LOCALCLOUD_FC_CODE_DIR;
 const handlerSpec = process.env.LOCALCLOUD_FC_HANDLER;
@@ -48,17 +49,9 @@ function encode(value) {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
-function makeLogger(id, requestId) {
-  const write = (level) => (...args) => {
-    const msg = args.map((a) => (typeof a === 'string' ? a : require('node:util').inspect(a, { depth: 6 }))).join(' ');
-    process.send({ type: 'log', id, line: `${new Date().toISOString()} ${requestId} [${level}] ${msg}` });
-  };
-  return { debug: write('DEBUG'), info: write('INFO'), warn: write('WARN'), error: write('ERROR'), log: write('INFO') };
-}
-
 process.on('message', async (msg) => {
   if (!msg || msg.type !== 'invoke') return;
-  const context = { ...msg.context, logger: makeLogger(msg.id, msg.context.requestId) };
+  const context = fcContext(msg.context, (line) => process.send({ type: 'log', id: msg.id, line }));
   try {
     const handler = await loadHandler();
     const value = await handler(Buffer.from(msg.event, 'base64'), context);

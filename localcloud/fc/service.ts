@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../core/api-error.js';
 import type { AccessKey } from '../core/keyring.js';
 import { AsyncInvoker, type AttemptOutcome, type DestinationRecord } from './async.js';
+import { fcContextData } from './fc-context.cjs';
 import { InstancePool, type InvocationError, type RunResult } from './runtime.js';
 import type { FunctionSpec, TriggerSpec } from './syaml.js';
 import { TimerService } from './timers.js';
@@ -242,15 +243,13 @@ export class FunctionCompute {
     const fn = this.get(name);
     const s = fn.spec;
     const { accessKeyId, accessKeySecret, securityToken } = fn.credentials;
-    const context = {
+    const context = fcContextData({
       requestId: call.requestId,
       credentials: { accessKeyId, accessKeySecret, securityToken },
-      function: { name: s.functionName, handler: s.handler, memory: s.memorySize, timeout: s.timeout, initializer: '', initializationTimeout: 0 },
-      service: { name: '', logProject: '', logStore: '', qualifier: 'LATEST', versionId: '' },
+      function: { name: s.functionName, handler: s.handler, memory: s.memorySize, timeout: s.timeout },
       region: s.region,
       accountId: this.opts.accountId,
-      tracing: { spanContext: '', jaegerEndpoint: '', spanBaggages: {} },
-    };
+    });
     const startedAt = this.opts.now();
     const r: RunResult = await fn.pool
       .run(payload, context)

@@ -91,6 +91,14 @@ describe('production rehearsal: public endpoint names over TLS', () => {
     }
   }, 60_000);
 
+  it('automirror invoke runs on-event in-process as FC 3.0 calls it, against the public endpoints', async () => {
+    const event = join(ROOT, 'events/ecs-instance-running.json');
+    const { stdout } = await cli('invoke', 'on-event', '--event', event, '--region', r.region, '--account-id', r.accountId);
+    // The function's own log lines go to stdout before the result (one JSON object per line); the result is last.
+    const result = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1));
+    expect(result.results?.[0]).toMatchObject({ regionId: r.region });
+  }, 60_000);
+
   it('every connection the product made was TLS to a documented host on 443: no plain HTTP, nothing else', () => {
     const seen = r.connections();
     expect(offending(seen)).toEqual([]);
