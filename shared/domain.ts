@@ -1,5 +1,40 @@
 /** The domain automirror reasons about; adapters in shared/cloud convert SDK shapes to and from these. */
 
+/**
+ * The cloud's fixed limits on traffic mirroring (VPC documentation, "Limits" of traffic mirroring, and the
+ * per-call limits of AddSourcesToTrafficMirrorSession / RemoveSourcesFromTrafficMirrorSession). The
+ * sources-per-session quota is adjustable: this is its default, and the policy's `quotas.sourcesPerSession` says
+ * when an account's was raised.
+ */
+export const LIMITS = {
+  /** Sessions one ENI may be a source of, owned by anyone. */
+  sessionsPerEni: 3,
+  /** Sessions a region holds. */
+  sessionsPerRegion: 20_000,
+  /** Sources one AddSources / RemoveSources call takes. */
+  sourcesPerCall: 10,
+  /** Sources one session holds by default (an adjustable quota). */
+  sourcesPerSession: 10,
+} as const;
+
+/**
+ * A region id as Alibaba Cloud spells them (cn-hangzhou, ap-southeast-1, cn-north-2-gov-1): the one format events,
+ * trigger payloads and policies are checked against.
+ */
+export const REGION_ID = /^[a-z]{2}(-[a-z0-9]+)+$/;
+/** Longest region id accepted (real ones are far shorter). */
+export const REGION_ID_MAX = 64;
+export const isRegionId = (v: unknown): v is string => typeof v === 'string' && v.length <= REGION_ID_MAX && REGION_ID.test(v);
+
+/**
+ * The account the caller's credentials belong to, when its id is not known (a CLI run without --account-id): the
+ * deployment's own, as opposed to a member account reached by assuming a role.
+ */
+export const OWN_ACCOUNT = 'own';
+
+/** An Alibaba Cloud account id (the UID: digits). */
+export const isAccountId = (v: unknown): v is string => typeof v === 'string' && /^\d{1,32}$/.test(v);
+
 export type Tags = Readonly<Record<string, string>>;
 
 export type EniStatus = 'Available' | 'Attaching' | 'InUse' | 'Detaching' | 'Deleting' | 'Creating' | 'CreateFailed';
@@ -84,8 +119,34 @@ export interface Session {
   readonly tags: Tags;
 }
 
-/** Which instances and ENIs an invocation is about, and why (for logs and reports). */
+/** A session to create: everything CreateTrafficMirrorSession takes, in domain terms. */
+export interface SessionDraft {
+  readonly name?: string;
+  readonly description?: string;
+  readonly sourceIds: readonly string[];
+  readonly target: MirrorTarget;
+  readonly filterId: string;
+  readonly priority: number;
+  readonly vni?: number;
+  readonly packetLength: number;
+  readonly enabled: boolean;
+  readonly tags: Tags;
+}
+
+/** The attributes UpdateTrafficMirrorSessionAttribute can change in place. */
+export type SessionChanges = Partial<Pick<Session, 'name' | 'enabled' | 'priority' | 'vni' | 'packetLength' | 'filterId' | 'target'>>;
+
+/** `report` reads and proposes; `enforce` also applies. */
+export type ReconcileMode = 'report' | 'enforce';
+
+/**
+ * Which instances and ENIs an invocation is about, in which account and region, and why (for logs and reports).
+ * With the account and region it is the unit of work: the account is carried into run ids (and so ClientTokens),
+ * deferrals and reports, so a member account's work has the same path as the deployment's own.
+ */
 export interface Subject {
+  /** The account whose resources these are: the deployment's own unless an event says otherwise. */
+  readonly accountId: string;
   readonly regionId: string;
   readonly instanceIds: readonly string[];
   readonly eniIds: readonly string[];

@@ -1,9 +1,8 @@
-import type { Session } from '../../shared/domain.js';
+import { LIMITS, OWN_ACCOUNT, type Session } from '../../shared/domain.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { describeAction } from '../../shared/engine/describe.js';
 import { ensure, type EnsureResult } from '../../shared/engine/ensure.js';
 import { isOwned, ruleOf } from '../../shared/engine/ownership.js';
-import { LIMITS } from '../../shared/engine/plan.js';
 import { targetLabel } from '../../shared/engine/placement.js';
 import { explainEni } from '../../shared/policy/evaluate.js';
 import { loadPolicyFile } from '../../shared/policy/load.js';
@@ -26,7 +25,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
   const regionId = cloud.regionId;
   const policy = loadPolicyFile(required(values.policy, '--policy'));
   const instance = id.startsWith('i-');
-  const subject = { regionId, instanceIds: instance ? [id] : [], eniIds: instance ? [] : [id], cause: `automirror explain ${id}` };
+  const subject = { accountId: process.env.ALIBABA_CLOUD_ACCOUNT_ID || OWN_ACCOUNT, regionId, instanceIds: instance ? [id] : [], eniIds: instance ? [] : [id], cause: `automirror explain ${id}` };
   const result = await ensure(subject, { policy, ...engineAdapters(cloud) }, { runId: 'explain', dryRun: true });
   process.stdout.write(render(id, result, policy));
   return 0;

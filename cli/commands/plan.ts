@@ -1,5 +1,4 @@
 import { describePlan } from '../../shared/engine/describe.js';
-import { goneReason } from '../../shared/engine/coverage.js';
 import { renderJson } from '../../shared/report/json.js';
 import { coverageHeadline } from '../../shared/report/present.js';
 import { runRegionCommand, usageOf } from '../region-run.js';
@@ -14,9 +13,9 @@ export async function planCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const [pass] = result.passes;
+  // Withheld ENIs (a rule whose targets are gone) are among the plan's unmirrored, with why.
   const lines = [
     ...describePlan(pass.plan),
-    ...pass.withheld.map((w) => `unmirrored ${w.eniId} (rule ${w.rule}): ${goneReason(w.rule, w.goneTargets)}`),
     `${result.regionId}: ${coverageHeadline(report.totals)} now; ${pass.plan.actions.length} change(s) planned`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -22,7 +22,7 @@ export function describeOnEvent(response: string): string[] {
     for (const x of s.removed) lines.push(`      - ${x.eniId} left ${x.sessionId}: ${x.reason}`);
     for (const d of s.deleted) lines.push(`      - session ${d.sessionId} deleted: ${d.reason}`);
     for (const u of s.unchanged) lines.push(`      = ${u.eniId}: ${u.reason}`);
-    for (const k of s.skipped) lines.push(`      · ${k.eniId} not mirrored: ${k.reason}`);
+    for (const k of s.excluded) lines.push(`      · ${k.eniId} not mirrored: ${k.reason}`);
     for (const u of s.unmirrored) lines.push(`      ! ${u.eniId} unmirrored: ${u.reason}`);
     for (const d of s.deferred) lines.push(`      … ${d.eniIds.join(', ')} deferred: ${d.reason}`);
     for (const f of s.failed) lines.push(`      ✗ ${f.reason}: ${f.error}`);

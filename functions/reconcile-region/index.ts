@@ -1,13 +1,14 @@
 import middy from '@middy/core';
-import { CloudError } from '../../shared/cloud/errors.js';
 import { functionInvoker } from '../../shared/cloud/invoker.js';
 import { MnsQueue, MnsTopic, type MnsConfig } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { deadlineClock } from '../../shared/engine/clock.js';
 import { reconcileRegion } from '../../shared/engine/reconcile-region.js';
-import { checkpointId, nextPart, parseRegionTask, partOf, taskIdOf } from '../../shared/engine/region-task.js';
+import { checkpointId, nextPart, parseRegionTask, partOf, taskIdOf } from '../../shared/events/region-task.js';
+import { BadInput } from '../../shared/events/bad-input.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
-import { classifyErrors, cloudFromContext, parseBuffer, type AutomirrorContext } from '../../shared/middleware/stack.js';
+import { classifyErrors, settleRegionPart } from '../../shared/middleware/results.js';
+import { cloudFromContext, parseBuffer, type AutomirrorContext } from '../../shared/middleware/stack.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
 import { policyInfo, policySource, regionReport } from '../../shared/report/from-plan.js';
 import { finishReport } from '../../shared/report/publish.js';
@@ -21,7 +22,11 @@ import { settingsFromEnv } from '../../shared/settings.js';
  */
 async function reconcileRegionHandler(event: unknown, context: AutomirrorContext) {
   const settings = settingsFromEnv();
-  const task = parseRegionTask(event);
+  const parsed = parseRegionTask(event);
+  // The unit of work is (account, region): a task that names no account is the deployment's own.
+  const accountId = parsed.accountId ?? context.accountId;
+  if (accountId !== context.accountId) throw new BadInput(`account ${accountId} is not served by this deployment (${context.accountId})`);
+  const task = { ...parsed, accountId };
   const startedAt = new Date();
   const policy = policyFromEnv();
   let apiCalls = 0;
@@ -29,24 +34,20 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
   const deadline = settings.partSeconds > 0 ? Math.min(context.deadline, startedAt.getTime() + settings.partSeconds * 1000) : context.deadline;
   // Waits (throttling, retries) end at the part's deadline: cut-short writes come back unfinished and go to the next part.
   const clock = deadlineClock(deadline);
-  const result = await reconcileRegion({ policy, ...engineAdapters(cloud, { clock }) }, { regionId: task.regionId, mode: task.mode, runId: task.runId, deadline, clock });
+  const result = await reconcileRegion({ policy, ...engineAdapters(cloud, { clock }) }, { regionId: task.regionId, mode: task.mode, runId: `${accountId}-${task.runId}`, deadline, clock });
 
-  const b = regionReport(result, { policy: policyInfo(policy, policySource()), accountId: context.accountId, startedAt, continuedFrom: task.checkpoint && checkpointId(task) }, apiCalls);
-  let next = result.unfinished ? nextPart(task, settings.maxParts, startedAt) : undefined;
-  if (next) {
-    try {
-      await functionInvoker(settings, context.cloud, context.accountId).invokeAsync(settings.reconcileRegionFunction, next, { taskId: taskIdOf(next) });
-    } catch (err) {
-      // A transient failure fails the part, and FC's retry re-scans; a refusal ends the run here, reported.
-      if (!(err instanceof CloudError) || err.retryable) throw err;
-      b.addError({ regionId: task.regionId, context: `hand-off to part ${partOf(next)}`, code: err.code, message: err.message });
-      next = undefined;
-    }
-  }
+  const b = regionReport(result, { policy: policyInfo(policy, policySource()), accountId, startedAt, continuedFrom: task.checkpoint && checkpointId(task) }, apiCalls);
+  // requeue → the next part (FC async, task dedup); a refused hand-off ends the run here, reported.
+  const next = nextPart(task, settings.maxParts, startedAt);
+  const settled = await settleRegionPart(result.result, next, async (t) => {
+    await functionInvoker(settings, context.cloud, context.accountId).invokeAsync(settings.reconcileRegionFunction, t, { taskId: taskIdOf(t) });
+  });
+  if (settled.refused && next) b.addError({ regionId: task.regionId, context: `hand-off to part ${partOf(next)}`, ...settled.refused });
+  const handedOff = settled.handedOff;
   const mns: MnsConfig = { ...context.cloud, accountId: context.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined };
-  const outbox = next ? undefined : { queue: new MnsQueue(mns, settings.failedQueue), topic: new MnsTopic(mns, settings.reportTopic), maxFailedEvents: settings.maxFailedEvents };
-  const log = context.log.child({ runId: task.runId, regionId: task.regionId, part: partOf(task) });
-  return finishReport(b, { handedOff: next && checkpointId(next), truncated: result.unfinished && !next }, log, outbox);
+  const outbox = handedOff ? undefined : { queue: new MnsQueue(mns, settings.failedQueue), topic: new MnsTopic(mns, settings.reportTopic), maxFailedEvents: settings.maxFailedEvents };
+  const log = context.log.child({ runId: task.runId, accountId, regionId: task.regionId, part: partOf(task) });
+  return finishReport(b, { handedOff: handedOff && checkpointId(handedOff), truncated: settled.truncated }, log, outbox);
 }
 
 export const handler = middy<unknown, unknown, Error, AutomirrorContext>(reconcileRegionHandler)

@@ -1,8 +1,9 @@
 import middy from '@middy/core';
 import { functionInvoker } from '../../shared/cloud/invoker.js';
-import { scheduledRun, taskIdOf, type RegionTask } from '../../shared/engine/region-task.js';
+import { scheduledRun, taskIdOf, type RegionTask } from '../../shared/events/region-task.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
-import { classifyErrors, cloudFromContext, parseBuffer, type AutomirrorContext } from '../../shared/middleware/stack.js';
+import { classifyErrors } from '../../shared/middleware/results.js';
+import { cloudFromContext, parseBuffer, type AutomirrorContext } from '../../shared/middleware/stack.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 
 /**
@@ -17,7 +18,7 @@ async function reconcile(event: unknown, context: AutomirrorContext) {
   const invoker = functionInvoker(settings, context.cloud, context.accountId);
   const regions = [];
   for (const regionId of run.regions) {
-    const task: RegionTask = { regionId, mode: run.mode, runId: run.runId };
+    const task: RegionTask = { accountId: context.accountId, regionId, mode: run.mode, runId: run.runId };
     const { requestId, started } = await invoker.invokeAsync(settings.reconcileRegionFunction, task, { taskId: taskIdOf(task) });
     regions.push({ regionId, requestId, started });
   }

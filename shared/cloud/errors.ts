@@ -12,8 +12,12 @@ export class CloudError extends Error {
   }
 }
 
+/** Throttling codes (Throttling, Throttling.User, Throttling.Api …): the one test of them. */
+const THROTTLING = /Throttling/;
+/** Whether the cloud refused for the caller's rate: the rate limiter slows down on these. */
+export const isThrottling = (e: CloudError): boolean => THROTTLING.test(e.code);
 /** Retryable codes: the retry sets of aliyun/terraform-provider-alicloud (traffic mirror session resource, errors.go). */
-const RETRYABLE = [/^OperationConflict$/, /^IncorrectStatus/, /^SystemBusy$/, /^ServiceUnavailable$/, /LastTokenProcessing$/, /Throttling/, /^InternalError$/];
+const RETRYABLE = [/^OperationConflict$/, /^IncorrectStatus/, /^SystemBusy$/, /^ServiceUnavailable$/, /LastTokenProcessing$/, THROTTLING, /^InternalError$/];
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
 interface SdkErrorShape {
@@ -31,7 +35,7 @@ export function toCloudError(err: unknown): CloudError {
   const e = (err ?? {}) as SdkErrorShape;
   const code = e.code ?? e.data?.Code ?? e.name ?? 'Unknown';
   const message = e.message ?? String(err);
-  if (e.name === 'ThrottlingError' || /Throttling/.test(code)) {
+  if (e.name === 'ThrottlingError' || THROTTLING.test(code)) {
     return new CloudError(code, message, true, typeof e.retryAfter === 'number' ? e.retryAfter : undefined, e.statusCode);
   }
   if (e.name === 'RequestTimeoutError' || NETWORK.has(code) || /timeout/i.test(e.name ?? '')) return new CloudError(code, message, true);

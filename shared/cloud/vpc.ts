@@ -11,27 +11,10 @@ import { RemoveSourcesFromTrafficMirrorSessionRequest } from '@alicloud/vpc20160
 import { RemoveSourcesFromTrafficMirrorSessionResponse } from '@alicloud/vpc20160428/dist/models/RemoveSourcesFromTrafficMirrorSessionResponse';
 import { UpdateTrafficMirrorSessionAttributeRequest } from '@alicloud/vpc20160428/dist/models/UpdateTrafficMirrorSessionAttributeRequest';
 import { UpdateTrafficMirrorSessionAttributeResponse } from '@alicloud/vpc20160428/dist/models/UpdateTrafficMirrorSessionAttributeResponse';
-import type { MirrorTarget, Session, SessionStatus, Tags } from '../domain.js';
+import type { Session, SessionChanges, SessionDraft, SessionStatus, Tags } from '../domain.js';
 import type { CloudConfig } from './config.js';
 import { cloudCall } from './errors.js';
 import { PopClient, VPC } from './pop-client.js';
-
-/** A session to create: everything the API takes, in domain terms. */
-export interface SessionDraft {
-  readonly name?: string;
-  readonly description?: string;
-  readonly sourceIds: readonly string[];
-  readonly target: MirrorTarget;
-  readonly filterId: string;
-  readonly priority: number;
-  readonly vni?: number;
-  readonly packetLength: number;
-  readonly enabled: boolean;
-  readonly tags: Tags;
-}
-
-/** The attributes UpdateTrafficMirrorSessionAttribute can change in place. */
-export type SessionChanges = Partial<Pick<Session, 'name' | 'enabled' | 'priority' | 'vni' | 'packetLength' | 'filterId' | 'target'>>;
 
 export interface SessionQuery {
   sourceId?: string;

@@ -1,5 +1,4 @@
-import type { SessionChanges, SessionDraft } from '../cloud/vpc.js';
-import type { PriorityBand } from '../domain.js';
+import type { PriorityBand, SessionChanges, SessionDraft } from '../domain.js';
 
 /** A session attribute the engine compares with the rule's spec (`rule` is the ownership tag naming the rule). */
 export type Field = 'filterId' | 'target' | 'vni' | 'enabled' | 'packetLength' | 'priority' | 'name' | 'rule';
@@ -93,6 +92,8 @@ export interface Unmirrored {
   readonly reason: string;
   /** Sessions in the way (e.g. the unowned sessions filling the ENI's 3 slots). */
   readonly blockers?: readonly string[];
+  /** Set when the ENI is withheld because its rule names no live target: the labels of the gone ones. */
+  readonly goneTargets?: readonly string[];
 }
 
 /** Work not done now, to be retried later: an ENI not ready yet, or an action not started before the deadline. */

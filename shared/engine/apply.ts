@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { toCloudError, type CloudError } from '../cloud/errors.js';
-import type { MirrorSessions, SessionDraft } from '../cloud/vpc.js';
-import type { PriorityBand, Session } from '../domain.js';
+import type { CloudError } from '../cloud/errors.js';
+import type { MirrorSessions } from '../cloud/vpc.js';
+import { LIMITS, type PriorityBand, type Session, type SessionDraft } from '../domain.js';
 import type { Action, AddSourcesAction, CreateAction, DeleteAction, Outcome, RemoveSourcesAction, ReplaceAction, UpdateAction } from './actions.js';
-import { DEADLINE_EXCEEDED, systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { execute, type Task } from './executor.js';
 import { mirrors } from './ownership.js';
-import { LIMITS } from './plan.js';
 import { priorityCandidates } from './priority.js';
+import { outcomeOfError, refusal, refusedOutcome } from './result.js';
 import { DEFAULT_SETTLE, settled, type SettleOptions } from './settle.js';
 
 export interface ApplyOptions {
@@ -88,10 +88,7 @@ class Run {
       if (settleAfter && ok(outcome) && 'sessionId' in outcome) await this.settle(outcome.sessionId, this.opts.deadline);
       return outcome;
     } catch (err) {
-      const e = toCloudError(err);
-      // Throttled or retrying until the invocation's time ran out (deadlineClock): not failed, left for later.
-      if (e.code === DEADLINE_EXCEEDED) return { action, status: 'deferred', reason: `out of time while waiting to call the cloud (${e.message})` };
-      return { action, status: 'failed', code: e.code, error: e.message, retryable: e.retryable };
+      return outcomeOfError(action, err);
     }
   }
 
@@ -139,8 +136,7 @@ class Run {
       try {
         return await write(priority);
       } catch (err) {
-        const e = toCloudError(err);
-        if (e.retryable) throw e;
+        const e = refusal(err);
         const holders = await this.vpc.list({ priority });
         if (holders.length === 0) return otherwise(e);
         const decided = onHeld(holders, priority);
@@ -187,8 +183,7 @@ class Run {
       await this.vpc.addSources(a.sessionId, a.eniIds, this.token('add', [a.sessionId, a.eniIds]));
       return { action: a, status: 'done', sessionId: a.sessionId };
     } catch (err) {
-      const e = toCloudError(err);
-      if (e.retryable) throw e;
+      const e = refusal(err);
       return this.diagnose(a, a.rule, a.eniIds, e);
     }
   }
@@ -205,7 +200,7 @@ class Run {
     if (full >= 0) {
       return { action: a, status: 'blocked', reason: `${sources[full]} is already a source of ${on[full].length} sessions (${on[full].map((s) => s.id).join(', ')}), the limit per ENI` };
     }
-    return { action: a, status: 'failed', code: e.code, error: e.message, retryable: false };
+    return refusedOutcome(a, e);
   }
 
   /** Removes what is still there; sources already gone from the session (or the session itself) count as done. */
@@ -214,13 +209,12 @@ class Run {
       await this.vpc.removeSources(a.sessionId, sources, this.token('remove', [a.sessionId, sources]));
       return { action: a, status: 'done', sessionId: a.sessionId };
     } catch (err) {
-      const e = toCloudError(err);
-      if (e.retryable) throw e;
+      const e = refusal(err);
       const [s] = await this.vpc.list({ sessionIds: [a.sessionId] });
       const left = s ? sources.filter((x) => s.sourceIds.includes(x)) : [];
       if (left.length === 0) return { action: a, status: 'converged', sessionId: a.sessionId, detail: s ? 'the sources had already left' : 'the session is gone' };
       if (again && left.length < sources.length) return this.removeSources(a, left, false);
-      return { action: a, status: 'failed', code: e.code, error: e.message, retryable: false };
+      return refusedOutcome(a, e);
     }
   }
 
@@ -232,14 +226,13 @@ class Run {
     };
     const refused = async (e: CloudError): Promise<Outcome> => {
       const [s] = await this.vpc.list({ sessionIds: [a.sessionId] });
-      return { action: a, status: 'failed', code: e.code, error: s ? e.message : `${a.sessionId} no longer exists`, retryable: false };
+      return refusedOutcome(a, e, s ? e.message : `${a.sessionId} no longer exists`);
     };
     if (a.set.priority === undefined) {
       try {
         return await write();
       } catch (err) {
-        const e = toCloudError(err);
-        if (e.retryable) throw e;
+        const e = refusal(err);
         return refused(e);
       }
     }
@@ -258,8 +251,7 @@ class Run {
       await this.vpc.delete(sessionId, this.token('delete', sessionId));
       return false;
     } catch (err) {
-      const e = toCloudError(err);
-      if (e.retryable) throw e;
+      const e = refusal(err);
       const [s] = await this.vpc.list({ sessionIds: [sessionId] });
       if (!s || s.status === 'Deleting') return true;
       throw e;

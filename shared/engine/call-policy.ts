@@ -1,5 +1,6 @@
 import type { CallWrapper, CloudConfig } from '../cloud/config.js';
 import { EcsApi } from '../cloud/ecs.js';
+import { isThrottling } from '../cloud/errors.js';
 import { SlbApi } from '../cloud/slb.js';
 import { VpcMirrorApi } from '../cloud/vpc.js';
 import { systemClock, type Clock } from './clock.js';
@@ -30,7 +31,7 @@ export function callPolicy(opts: CallPolicyOptions = {}): CallWrapper {
         return result;
       },
       retry,
-      { clock, random: opts.random, onRetryable: (e, wait) => /Throttling/.test(e.code) && limiter.throttled(action, wait) },
+      { clock, random: opts.random, onRetryable: (e, wait) => isThrottling(e) && limiter.throttled(action, wait) },
     );
 }
 

@@ -1,5 +1,6 @@
 import type { Session } from '../domain.js';
 import type { Action, Outcome, Plan } from './actions.js';
+import { KINDS } from './kinds.js';
 import { isOwned, ruleOf } from './ownership.js';
 import { targetLabel } from './placement.js';
 import type { RegionPass } from './reconcile-region.js';
@@ -18,8 +19,6 @@ export interface UnownedConflict {
   readonly reason: string;
 }
 
-/** Actions that bring an ENI under its rule; removals serve the ENIs leaving, not those staying. */
-const PLACING: ReadonlySet<Action['kind']> = new Set(['create', 'add-sources', 'replace', 'update']);
 
 const ok = (o: Outcome | undefined): boolean => o !== undefined && (o.status === 'done' || o.status === 'converged');
 
@@ -44,7 +43,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
  * mirrored means mirrored as the policy wants.
  */
 export function regionCoverage(pass: RegionPass): EniState[] {
-  const { snapshot, decisions, withheld, plan, outcomes } = pass;
+  const { snapshot, decisions, plan, outcomes } = pass;
   const enis = new Map(snapshot.enis.map((e) => [e.id, e]));
   const instanceOf = (eniId: string) => {
     const id = enis.get(eniId)?.instanceId;
@@ -56,14 +55,15 @@ export function regionCoverage(pass: RegionPass): EniState[] {
   plan.actions.forEach((a, i) => {
     const o = outcomes[i];
     const sid = o && 'sessionId' in o ? o.sessionId : undefined;
-    if (PLACING.has(a.kind)) {
+    // Removals serve the ENIs leaving, not those staying: only placing kinds leave their ENIs pending.
+    if (KINDS[a.kind].places) {
       const why = shortfall(a, o);
       for (const e of a.eniIds) {
         if (why !== undefined && !pending.has(e)) pending.set(e, why);
         if (why === undefined && sid) push(gained, e, sid);
       }
     }
-    if (ok(o) && 'sessionId' in a && a.kind !== 'add-sources' && a.kind !== 'update') for (const e of a.eniIds) left.add(`${a.sessionId}\u0000${e}`);
+    if (ok(o) && 'sessionId' in a && KINDS[a.kind].frees) for (const e of a.eniIds) left.add(`${a.sessionId}\u0000${e}`);
   });
   for (const u of plan.unmirrored) if (!pending.has(u.eniId)) pending.set(u.eniId, u.reason);
   const holders = new Map<string, Session[]>();
@@ -83,14 +83,9 @@ export function regionCoverage(pass: RegionPass): EniState[] {
     const why = pending.get(eniId) ?? (sessionIds.length === 0 ? (deferred.get(eniId) ?? `no session of rule ${rule} mirrors it`) : undefined);
     out.push(why === undefined ? { state: 'mirrored', eniId, ...instanceOf(eniId), rule, sessionIds } : { state: 'unmirrored', eniId, ...instanceOf(eniId), rule, reason: why });
   }
-  for (const w of withheld) {
-    out.push({ state: 'unmirrored', eniId: w.eniId, ...instanceOf(w.eniId), rule: w.rule, reason: goneReason(w.rule, w.goneTargets) });
-  }
   return out;
 }
 
-export const goneReason = (rule: string, targets: readonly string[]): string =>
-  `rule ${rule}'s target${targets.length > 1 ? 's' : ''} ${targets.join(', ')} no longer exist${targets.length > 1 ? '' : 's'} in the region: nothing is mirrored until the policy names a live one`;
 
 /**
  * Sessions automirror does not own that conflict with the policy: they fill an opted-in ENI's 3 session slots,

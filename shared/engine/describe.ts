@@ -1,16 +1,10 @@
 import type { Action, Plan } from './actions.js';
-import { targetLabel } from './placement.js';
+import { kindOf } from './kinds.js';
 
 /** One action as a line a person reads: what, on which session, and why. */
 export function describeAction(a: Action): string {
   const where = 'sessionId' in a ? ` ${a.sessionId}` : '';
-  const how =
-    a.kind === 'create' || a.kind === 'replace'
-      ? ` (${targetLabel(a.draft.target)}, priority ${a.draft.priority} or the next free one in ${a.band.min}–${a.band.max}${a.kind === 'replace' && a.breakFirst ? ', old one deleted first: no free slot' : ''})`
-      : a.kind === 'add-sources' || a.kind === 'remove-sources'
-        ? ` (${a.eniIds.join(', ')})`
-        : '';
-  return `${a.kind}${where}${how}: ${a.reason}`;
+  return `${a.kind}${where}${kindOf(a).detail(a as never)}: ${a.reason}`;
 }
 
 /** A plan as the lines a dry run prints: the actions in order, then what stays unmirrored, deferred or unowned. */

@@ -1,17 +1,20 @@
 import type { EcsInventory } from '../cloud/ecs.js';
+import type { LoadBalancers } from '../cloud/slb.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
 import type { MirrorSpec, Subject } from '../domain.js';
 import { evaluate, type Decision } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
 import type { Action, Deferred, Outcome, Plan, Unmirrored } from './actions.js';
 import { apply, type ApplyOptions } from './apply.js';
-import { readEnis, readSessions, readTargets, targetsToRead, type Observed } from './observe.js';
+import { readEnis, readGoneTargets, readSessions, readTargets, targetsToRead, type Observed } from './observe.js';
 import { plan, type PlanOptions } from './plan.js';
+import { resultOf, type Result } from './result.js';
 
 export interface EnsureDeps {
   readonly policy: Policy;
   readonly ecs: EcsInventory;
   readonly vpc: MirrorSessions;
+  readonly slb: LoadBalancers;
 }
 
 export interface EnsureOptions extends Omit<ApplyOptions, 'observed'>, PlanOptions {
@@ -30,26 +33,30 @@ export interface EnsureResult {
   readonly deferred: readonly Deferred[];
   /** ENIs that should be mirrored and are not, with why: from the plan, and from refusals the re-read truth explained. */
   readonly unmirrored: readonly Unmirrored[];
+  /** The result contract for this unit of work (shared/engine/result.ts). */
+  readonly result: Result;
 }
 
 /**
  * One reconcile of a subject (a few instances or ENIs): read only what concerns them, decide per ENI, plan against
  * the actual sessions, apply (unless dry-run). ENIs and instances the subject names that no longer exist are
- * taken out of owned sessions.
+ * taken out of owned sessions; pool targets the region no longer has are left out of placement, as in the region
+ * reconcile (checked only when something may be placed on them).
  */
 export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOptions): Promise<EnsureResult> {
   const found = await readEnis(subject, deps.ecs, deps.vpc);
   const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined));
   const sessions = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc);
   const specs = new Map(decisions.flatMap((d): Array<[string, MirrorSpec]> => ('spec' in d ? [[d.eniId, d.spec]] : [])));
-  const onTargets = await readTargets(targetsToRead(specs, sessions), deps.vpc);
+  const toRead = targetsToRead(specs, sessions);
+  const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc), readGoneTargets(specs, toRead, deps.ecs, deps.slb)]);
   const observed: Observed = { ...found, sessions: [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()] };
   const p = plan(
-    { decisions, enis: found.enis, sessions: observed.sessions, rules: deps.policy.rules.map((r) => r.name), gone: found.goneEnis },
+    { decisions, enis: found.enis, sessions: observed.sessions, rules: deps.policy.rules.map((r) => r.name), gone: found.goneEnis, goneTargets },
     { sourcesPerSession: opts.sourcesPerSession ?? deps.policy.quotas.sourcesPerSession },
   );
   const outcomes = opts.dryRun ? [] : await apply(p.actions, deps.vpc, { ...opts, observed: observed.sessions });
   const deferred = [...p.deferred, ...outcomes.flatMap((o): Deferred[] => (o.status === 'deferred' ? [{ eniIds: o.action.eniIds, reason: o.reason, action: o.action }] : []))];
   const blocked = outcomes.flatMap((o) => (o.status === 'blocked' ? o.action.eniIds.map((eniId) => ({ eniId, rule: o.action.rule ?? '', reason: o.reason })) : []));
-  return { subject, observed, decisions, plan: p, actions: p.actions, outcomes, deferred, unmirrored: [...p.unmirrored, ...blocked] };
+  return { subject, observed, decisions, plan: p, actions: p.actions, outcomes, deferred, unmirrored: [...p.unmirrored, ...blocked], result: resultOf(outcomes, deferred) };
 }

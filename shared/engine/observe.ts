@@ -1,8 +1,10 @@
 import type { EcsInventory } from '../cloud/ecs.js';
+import type { LoadBalancers } from '../cloud/slb.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
 import type { Eni, Instance, MirrorSpec, Session, Subject } from '../domain.js';
 import { mapConcurrent } from './concurrent.js';
 import { inPool } from './desired.js';
+import { goneTargets } from './placement.js';
 import { INSTANCE_TAG, mirrors, OWNER_TAG, OWNER_VALUE } from './ownership.js';
 
 /** Reads in flight at once while observing. */
@@ -73,4 +75,19 @@ export function targetsToRead(specs: ReadonlyMap<string, MirrorSpec>, sessions: 
 
 export async function readTargets(targetIds: readonly string[], vpc: MirrorSessions): Promise<Session[]> {
   return (await mapConcurrent(targetIds, READS, (targetId) => vpc.list({ targetId }))).flat();
+}
+
+/**
+ * Which of the pool targets a plan may place into (`targetIds`, from targetsToRead) the region no longer has: one
+ * DescribeLoadBalancers per 10 CLBs and one DescribeNetworkInterfaces for ENI targets, only when there is
+ * something to place. The region reconcile learns the same from its scan; plan() weighs both alike.
+ */
+export async function readGoneTargets(specs: ReadonlyMap<string, MirrorSpec>, targetIds: readonly string[], ecs: EcsInventory, slb: LoadBalancers): Promise<Set<string>> {
+  if (targetIds.length === 0) return new Set();
+  const wanted = new Set(targetIds);
+  const targets = [...new Map([...specs.values()].flatMap((s) => s.targets.map((t) => t.target)).filter((t) => wanted.has(t.id)).map((t) => [`${t.kind}:${t.id}`, t])).values()];
+  const slbIds = [...new Set(targets.filter((t) => t.kind === 'SLB').map((t) => t.id))].sort();
+  const eniIds = [...new Set(targets.filter((t) => t.kind === 'NetworkInterface').map((t) => t.id))].sort();
+  const [slbs, enis] = await Promise.all([slbIds.length > 0 ? slb.existing(slbIds) : new Set<string>(), eniIds.length > 0 ? ecs.enis({ eniIds }) : []]);
+  return goneTargets(targets, { slbs, enis: new Set(enis.map((e) => e.id)) });
 }

@@ -2,6 +2,15 @@ import type { MirrorTarget, PoolTarget, Session } from '../domain.js';
 
 export const targetLabel = (t: MirrorTarget): string => `${t.kind}:${t.id}`;
 
+/** Labels of the pool targets the region no longer has: CLBs DescribeLoadBalancers does not return, ENIs not read. */
+export function goneTargets(targets: readonly MirrorTarget[], live: { readonly slbs: ReadonlySet<string>; readonly enis: ReadonlySet<string> }): Set<string> {
+  return new Set(targets.filter((t) => !(t.kind === 'SLB' ? live.slbs : live.enis).has(t.id)).map(targetLabel));
+}
+
+/** Why an opted-in ENI is withheld from the plan: its rule names no target the region still has. */
+export const goneReason = (rule: string, targets: readonly string[]): string =>
+  `rule ${rule}'s target${targets.length > 1 ? 's' : ''} ${targets.join(', ')} no longer exist${targets.length > 1 ? '' : 's'} in the region: nothing is mirrored until the policy names a live one`;
+
 export const sameTarget = (a: MirrorTarget, b: MirrorTarget): boolean => a.kind === b.kind && a.id === b.id;
 
 /** Zone affinity tiers: a target of the ENI's zone, then one serving any zone, then one preferring another zone. */

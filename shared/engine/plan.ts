@@ -1,13 +1,11 @@
-import type { Eni, EniStatus, MirrorSpec, PoolTarget, Session } from '../domain.js';
+import { LIMITS, type Eni, type EniStatus, type MirrorSpec, type PoolTarget, type Session } from '../domain.js';
 import type { Decision } from '../policy/evaluate.js';
-import type { Action, ActionKind, Deferred, EniReason, Plan, UnownedSession, Unmirrored } from './actions.js';
+import type { Action, Deferred, EniReason, Plan, UnownedSession, Unmirrored } from './actions.js';
 import { attributeDrift, draftFor, inBand, inPool, priorityDrift, sessionName, targetDrift, type Drift } from './desired.js';
+import { KINDS } from './kinds.js';
 import { isOwned, ruleOf } from './ownership.js';
-import { TargetBook, targetLabel } from './placement.js';
+import { goneReason, TargetBook, targetLabel } from './placement.js';
 import { eniPriorityKey, poolPriorityKey, PriorityBook } from './priority.js';
-
-/** Fixed limits (VPC "Quotas" page; RemoveSourcesFromTrafficMirrorSession takes N ≤ 10); the sources-per-session quota is adjustable (PlanOptions). */
-export const LIMITS = { sessionsPerEni: 3, sessionsPerRegion: 20_000, sourcesPerCall: 10, sourcesPerSession: 10 } as const;
 
 export interface PlanInput {
   /** What the policy decided for each ENI in scope. */
@@ -25,6 +23,12 @@ export interface PlanInput {
   readonly gone?: readonly string[];
   /** Sessions in the region, when known (a region-wide read): creates stop at the 20,000 limit. */
   readonly sessionsInRegion?: number;
+  /**
+   * Labels (`SLB:lb-…`, `NetworkInterface:eni-…`) of the policy's targets the region no longer has. They leave
+   * their rules' pools: new ENIs go to live ones and sessions on a gone one move (an update); an ENI whose rule
+   * has none left is withheld (unmirrored, with why) and its sessions are left alone rather than churned.
+   */
+  readonly goneTargets?: ReadonlySet<string>;
 }
 
 export interface PlanOptions {
@@ -46,7 +50,6 @@ export function absentSources(sessions: readonly Session[], regionEnis: readonly
 const NOT_READY: ReadonlySet<EniStatus> = new Set(['Attaching', 'Detaching', 'Creating']);
 const GONE: ReadonlySet<EniStatus> = new Set(['Deleting', 'CreateFailed']);
 
-const PHASE: Record<ActionKind, number> = { update: 0, replace: 1, create: 2, 'remove-sources': 3, 'add-sources': 4, delete: 5 };
 
 /** An owned, live session of a rule that still exists, and what this plan does with it. */
 interface Tracked {
@@ -82,6 +85,24 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 const members = (t: Tracked): number => t.keep.length + t.unknown.length + t.adds.length;
 const listReasons = (r: readonly EniReason[]): string => r.map((x) => `${x.eniId} (${x.reason})`).join('; ');
+
+/**
+ * A spec without the gone targets, memoised per spec (decisions share their rule's spec): the spec itself when all
+ * are live, a narrowed copy when some are, or the gone labels when none is left.
+ */
+function liveSpecs(gone: ReadonlySet<string> | undefined): (spec: MirrorSpec) => MirrorSpec | string[] {
+  const memo = new Map<MirrorSpec, MirrorSpec | string[]>();
+  return (spec) => {
+    if (!gone || gone.size === 0) return spec;
+    let v = memo.get(spec);
+    if (v === undefined) {
+      const kept = spec.targets.filter((t) => !gone.has(targetLabel(t.target)));
+      v = kept.length === spec.targets.length ? spec : kept.length > 0 ? { ...spec, targets: kept } : spec.targets.map((t) => targetLabel(t.target));
+      memo.set(spec, v);
+    }
+    return v;
+  };
+}
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -127,12 +148,21 @@ class Planner {
     opts: PlanOptions,
   ) {
     this.maxPerSession = opts.sourcesPerSession ?? LIMITS.sourcesPerSession;
-    for (const d of input.decisions) this.decided.set(d.eniId, d);
+    this.rules = new Set(input.rules);
+    const live = liveSpecs(input.goneTargets);
+    for (const d of input.decisions) {
+      if (!('spec' in d)) {
+        this.decided.set(d.eniId, d);
+        continue;
+      }
+      this.rules.add(d.spec.rule);
+      const spec = live(d.spec);
+      if (Array.isArray(spec)) this.unmirrored.push({ eniId: d.eniId, rule: d.spec.rule, reason: goneReason(d.spec.rule, spec), goneTargets: spec });
+      else this.decided.set(d.eniId, spec === d.spec ? d : { eniId: d.eniId, spec });
+    }
     for (const e of input.enis) this.enis.set(e.id, e);
     this.gone = new Set(input.gone ?? []);
     for (const e of input.enis) if (GONE.has(e.status) && !this.decided.has(e.id)) this.gone.add(e.id);
-    this.rules = new Set(input.rules);
-    for (const d of input.decisions) if ('spec' in d) this.rules.add(d.spec.rule);
     const unique = new Map(input.sessions.map((s) => [s.id, s]));
     this.sessions = [...unique.values()].sort((a, b) => byId(a.id, b.id));
     for (const s of this.sessions) for (const src of s.sourceIds) push(this.bySource, src, s);
@@ -152,7 +182,7 @@ class Planner {
     for (const d of opted) if (!this.covered.has(d.eniId) && !this.notReady(d.eniId)) this.place(d.eniId, d.spec);
     this.emitGroups();
     this.emitMembership();
-    this.actions.sort((a, b) => PHASE[a.kind] - PHASE[b.kind] || byId(a.id, b.id));
+    this.actions.sort((a, b) => KINDS[a.kind].phase - KINDS[b.kind].phase || byId(a.id, b.id));
     // Sessions read only for a target's capacity are someone else's business; those on ENIs in scope are reported.
     const unowned: UnownedSession[] = this.sessions
       .filter((s) => !isOwned(s) && s.sourceIds.some((id) => this.decided.has(id) || this.gone.has(id)))
@@ -210,6 +240,11 @@ class Planner {
 
   private leavesEmpty(t: Tracked): boolean {
     return t.leave.length > 0 && t.keep.length + t.unknown.length === 0;
+  }
+
+  /** An owned session with no source at all (the cloud dropped its deleted ENIs): deleted, never filled. */
+  private empty(t: Tracked): boolean {
+    return t.s.sourceIds.length === 0;
   }
 
   /** Which action will take each leaving ENI out: the delete of a session left empty, or a ≤10-source removal. */
@@ -357,7 +392,7 @@ class Planner {
   private openSession(k: string, size: number): Tracked | undefined {
     const list = this.byRuleTarget.get(k) ?? [];
     let i = this.fillCursor.get(k) ?? 0;
-    while (i < list.length && (list[i].replaced || this.leavesEmpty(list[i]) || members(list[i]) >= size)) i++;
+    while (i < list.length && (list[i].replaced || this.leavesEmpty(list[i]) || this.empty(list[i]) || members(list[i]) >= size)) i++;
     this.fillCursor.set(k, i);
     return list[i];
   }
@@ -417,6 +452,10 @@ class Planner {
   private emitMembership(): void {
     for (const t of this.tracked) {
       const id = t.s.id;
+      if (this.empty(t)) {
+        this.actions.push({ kind: 'delete', id: `delete:${id}`, rule: t.rule, sessionId: id, eniIds: [], perEni: [], reason: `no source is left in ${id}: its ENIs no longer exist` });
+        continue;
+      }
       if (t.leave.length > 0 && !t.replaced) {
         if (this.leavesEmpty(t)) {
           this.actions.push({ kind: 'delete', id: `delete:${id}`, rule: t.rule, sessionId: id, eniIds: t.leave.map((l) => l.eniId), perEni: t.leave, reason: `no source is left in ${id}: ${listReasons(t.leave)}` });

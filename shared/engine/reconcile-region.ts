@@ -1,20 +1,20 @@
-import type { Session } from '../domain.js';
+import type { ReconcileMode, Session } from '../domain.js';
 import type { Decision } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
-import type { DeleteAction, Outcome, Plan } from './actions.js';
+import type { Outcome, Plan } from './actions.js';
 import { apply } from './apply.js';
 import { systemClock, type Clock } from './clock.js';
-import { isOwned, ruleOf } from './ownership.js';
-import { absentSources, plan } from './plan.js';
-import { decideRegion, scanRegion, type RegionScanDeps, type RegionSnapshot, type Withheld } from './region-scan.js';
+import { isOwned } from './ownership.js';
+import { plan } from './plan.js';
+import { decideRegion, scanRegion, type RegionScanDeps, type RegionSnapshot } from './region-scan.js';
+import { regionResultOf, type Result } from './result.js';
 import type { SettleOptions } from './settle.js';
 
 export interface RegionDeps extends RegionScanDeps {
   readonly policy: Policy;
 }
 
-/** `report` reads and proposes; `enforce` also applies. */
-export type ReconcileMode = 'report' | 'enforce';
+export type { ReconcileMode } from '../domain.js';
 
 /** Where a region reconcile is, for a progress display. */
 export type Phase = { readonly phase: 'scan'; readonly pass: number } | { readonly phase: 'apply'; readonly pass: number; readonly actions: number };
@@ -38,7 +38,6 @@ export interface RegionOptions {
 export interface RegionPass {
   readonly snapshot: RegionSnapshot;
   readonly decisions: readonly Decision[];
-  readonly withheld: readonly Withheld[];
   readonly plan: Plan;
   /** One per plan action once applied; empty in report mode and when there was nothing to do. */
   readonly outcomes: readonly Outcome[];
@@ -51,6 +50,8 @@ export interface RegionResult {
   readonly passes: readonly RegionPass[];
   /** The deadline came with actions not started: a follow-up invocation should continue from a fresh scan. */
   readonly unfinished: boolean;
+  /** The result contract: `requeue` when unfinished (the next part continues), else `done`. */
+  readonly result: Result;
 }
 
 const DEFAULT_PASSES = 3;
@@ -69,19 +70,19 @@ const DEFAULT_PASSES = 3;
 export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Promise<RegionResult> {
   const clock = opts.clock ?? systemClock;
   const passes: RegionPass[] = [];
-  const done = (unfinished: boolean): RegionResult => ({ regionId: opts.regionId, mode: opts.mode, passes, unfinished });
+  const done = (unfinished: boolean): RegionResult => ({ regionId: opts.regionId, mode: opts.mode, passes, unfinished, result: regionResultOf(unfinished, passes.at(-1)?.outcomes ?? []) });
   for (let n = 1; ; n++) {
     opts.onPhase?.({ phase: 'scan', pass: n });
     const snapshot = await scanRegion(opts.regionId, deps.policy, deps);
-    const { decisions, withheld } = decideRegion(deps.policy, snapshot);
+    const decisions = decideRegion(deps.policy, snapshot);
     const p = planRegion(deps.policy, snapshot, decisions);
     if (opts.mode === 'report' || p.actions.length === 0) {
-      passes.push({ snapshot, decisions, withheld, plan: p, outcomes: [] });
+      passes.push({ snapshot, decisions, plan: p, outcomes: [] });
       return done(false);
     }
     opts.onPhase?.({ phase: 'apply', pass: n, actions: p.actions.length });
     const outcomes = await apply(p.actions, deps.vpc, { runId: opts.runId, clock, concurrency: opts.concurrency, deadline: opts.deadline, settle: opts.settle, observed: snapshot.sessions });
-    passes.push({ snapshot, decisions, withheld, plan: p, outcomes });
+    passes.push({ snapshot, decisions, plan: p, outcomes });
     const late = opts.deadline !== undefined && clock.now() >= opts.deadline;
     if (late && outcomes.some((o) => o.status === 'deferred')) return done(true);
     if (n >= (opts.maxPasses ?? DEFAULT_PASSES) || !othersAtWork(snapshot.sessions, outcomes)) return done(false);
@@ -92,26 +93,10 @@ export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Pr
 const othersAtWork = (sessions: readonly Session[], outcomes: readonly Outcome[]): boolean =>
   outcomes.some((o) => o.status === 'converged') || sessions.some((s) => isOwned(s) && s.status !== 'Created');
 
-/**
- * plan() over the whole region: every ENI, every session, the owned sessions' sources the region no longer has
- * as gone, the session count for the region limit. Owned sessions with no source left at all (the cloud dropped
- * their deleted ENIs) are deleted too: the planner only sees sources leave.
- */
+/** plan() over the whole region: every ENI and session, what the scan found gone, the session count for the region limit. */
 function planRegion(policy: Policy, snap: RegionSnapshot, decisions: readonly Decision[]): Plan {
-  const p = plan(
-    { decisions, enis: snap.enis, sessions: snap.sessions, rules: policy.rules.map((r) => r.name), gone: absentSources(snap.sessions, snap.enis), sessionsInRegion: snap.sessions.length },
+  return plan(
+    { decisions, enis: snap.enis, sessions: snap.sessions, rules: policy.rules.map((r) => r.name), gone: snap.goneEnis, goneTargets: snap.goneTargets, sessionsInRegion: snap.sessions.length },
     { sourcesPerSession: policy.quotas.sourcesPerSession },
   );
-  const empty = snap.sessions.filter((s) => isOwned(s) && s.status !== 'Deleting' && s.sourceIds.length === 0).map(deleteEmpty);
-  return empty.length > 0 ? { ...p, actions: [...p.actions, ...empty] } : p;
 }
-
-const deleteEmpty = (s: Session): DeleteAction => ({
-  kind: 'delete',
-  id: `delete:${s.id}`,
-  rule: ruleOf(s),
-  sessionId: s.id,
-  eniIds: [],
-  perEni: [],
-  reason: `no source is left in ${s.id}: its ENIs no longer exist`,
-});

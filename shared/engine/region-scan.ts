@@ -1,10 +1,10 @@
 import type { EcsInventory, RegionInventory } from '../cloud/ecs.js';
 import type { LoadBalancers } from '../cloud/slb.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
-import type { Eni, Instance, MirrorSpec, Session } from '../domain.js';
+import type { Eni, Instance, Session } from '../domain.js';
 import { evaluate, type Decision } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
-import { targetLabel } from './placement.js';
+import { goneTargets } from './placement.js';
 import { absentSources } from './plan.js';
 
 export interface RegionScanDeps {
@@ -21,6 +21,8 @@ export interface RegionSnapshot {
   readonly sessions: readonly Session[];
   /** Labels (`SLB:lb-…`, `NetworkInterface:eni-…`) of targets the policy names that the region no longer has. */
   readonly goneTargets: ReadonlySet<string>;
+  /** Sources of owned sessions the region no longer has (absent from the scan and from a re-read by id). */
+  readonly goneEnis: readonly string[];
 }
 
 /**
@@ -35,49 +37,17 @@ export async function scanRegion(regionId: string, policy: Policy, deps: RegionS
   const slbIds = [...new Set(targets.filter((t) => t.kind === 'SLB').map((t) => t.id))].sort();
   const [scanned, instances, sessions, liveSlbs] = await Promise.all([deps.ecs.scanEnis(), deps.ecs.scanInstances(), deps.vpc.list({}), deps.slb.existing(slbIds)]);
   const absent = absentSources(sessions, scanned);
-  const enis = absent.length > 0 ? [...scanned, ...(await deps.ecs.enis({ eniIds: absent }))] : scanned;
+  const reread = absent.length > 0 ? await deps.ecs.enis({ eniIds: absent }) : [];
+  const enis = reread.length > 0 ? [...scanned, ...reread] : scanned;
+  const found = new Set(reread.map((e) => e.id));
   const byId = new Map(instances.map((i) => [i.id, i]));
   const unseen = [...new Set(enis.flatMap((e) => (e.instanceId && !byId.has(e.instanceId) ? [e.instanceId] : [])))];
   if (unseen.length > 0) for (const i of await deps.ecs.instances(unseen)) byId.set(i.id, i);
-  const eniIds = new Set(enis.map((e) => e.id));
-  const gone = targets.filter((t) => (t.kind === 'SLB' ? !liveSlbs.has(t.id) : !eniIds.has(t.id)));
-  return { regionId, enis, instances: byId, sessions, goneTargets: new Set(gone.map(targetLabel)) };
+  const gone = goneTargets(targets, { slbs: liveSlbs, enis: new Set(enis.map((e) => e.id)) });
+  return { regionId, enis, instances: byId, sessions, goneTargets: gone, goneEnis: absent.filter((id) => !found.has(id)) };
 }
 
-/** An opted-in ENI whose rule has no target left: nothing can be made for it until the policy names a live one. */
-export interface Withheld {
-  readonly eniId: string;
-  readonly rule: string;
-  readonly goneTargets: readonly string[];
-}
-
-/**
- * The policy's decision for every ENI of the snapshot. Gone targets are taken out of their rule's pool, so new
- * ENIs go to live ones and sessions on a gone target move (an update); an ENI whose rule has no live target is
- * withheld from the plan, which then leaves its sessions alone rather than churn them.
- */
-export function decideRegion(policy: Policy, snap: RegionSnapshot): { decisions: Decision[]; withheld: Withheld[] } {
-  const live = new Map<MirrorSpec, MirrorSpec | Withheld['goneTargets']>();
-  const liveSpec = (spec: MirrorSpec) => {
-    let v = live.get(spec);
-    if (v === undefined) {
-      const kept = spec.targets.filter((t) => !snap.goneTargets.has(targetLabel(t.target)));
-      v = kept.length === spec.targets.length ? spec : kept.length > 0 ? { ...spec, targets: kept } : spec.targets.map((t) => targetLabel(t.target));
-      live.set(spec, v);
-    }
-    return v;
-  };
-  const decisions: Decision[] = [];
-  const withheld: Withheld[] = [];
-  for (const eni of snap.enis) {
-    const d = evaluate(policy, eni, eni.instanceId ? snap.instances.get(eni.instanceId) : undefined, snap.regionId);
-    if ('excluded' in d) {
-      decisions.push(d);
-      continue;
-    }
-    const spec = liveSpec(d.spec);
-    if (Array.isArray(spec)) withheld.push({ eniId: d.eniId, rule: d.spec.rule, goneTargets: spec });
-    else decisions.push(spec === d.spec ? d : { eniId: d.eniId, spec: spec as MirrorSpec });
-  }
-  return { decisions, withheld };
+/** The policy's decision for every ENI of the snapshot; what is gone is plan()'s to weigh (PlanInput.goneTargets). */
+export function decideRegion(policy: Policy, snap: RegionSnapshot): Decision[] {
+  return snap.enis.map((eni) => evaluate(policy, eni, eni.instanceId ? snap.instances.get(eni.instanceId) : undefined, snap.regionId));
 }

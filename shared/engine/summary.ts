@@ -1,5 +1,6 @@
 import type { FieldChange } from './actions.js';
 import type { EnsureResult } from './ensure.js';
+import { kindOf } from './kinds.js';
 
 /** What an invocation did, for its log line and return value, ENI by ENI, with why. */
 export interface EnsureSummary {
@@ -10,17 +11,18 @@ export interface EnsureSummary {
   readonly removed: Array<{ eniId: string; sessionId: string; reason: string }>;
   readonly deleted: Array<{ sessionId: string; reason: string }>;
   readonly unchanged: Array<{ eniId: string; reason: string }>;
-  readonly skipped: Array<{ eniId: string; reason: string }>;
+  /** ENIs the policy does not mirror (opted out, no rule matches…), with why: `excluded`, as in the report's coverage. */
+  readonly excluded: Array<{ eniId: string; reason: string }>;
   readonly unmirrored: Array<{ eniId: string; rule: string; reason: string }>;
   readonly deferred: Array<{ eniIds: readonly string[]; reason: string }>;
   readonly failed: Array<{ reason: string; error: string; retryable: boolean }>;
 }
 
 export function summarize(r: EnsureResult): EnsureSummary {
-  const s: EnsureSummary = { cause: r.subject.cause, created: [], added: [], updated: [], removed: [], deleted: [], unchanged: [], skipped: [], unmirrored: [...r.unmirrored], deferred: [], failed: [] };
+  const s: EnsureSummary = { cause: r.subject.cause, created: [], added: [], updated: [], removed: [], deleted: [], unchanged: [], excluded: [], unmirrored: [...r.unmirrored], deferred: [], failed: [] };
   const touched = new Set([...r.actions.flatMap((a) => a.eniIds), ...r.unmirrored.map((u) => u.eniId), ...r.deferred.flatMap((d) => d.eniIds)]);
   for (const d of r.decisions) {
-    if ('excluded' in d) s.skipped.push({ eniId: d.eniId, reason: d.excluded });
+    if ('excluded' in d) s.excluded.push({ eniId: d.eniId, reason: d.excluded });
     else if (!touched.has(d.eniId)) s.unchanged.push({ eniId: d.eniId, reason: `already mirrored by rule ${d.spec.rule}` });
   }
   for (const d of r.deferred) s.deferred.push({ eniIds: d.eniIds, reason: d.reason });
@@ -28,12 +30,7 @@ export function summarize(r: EnsureResult): EnsureSummary {
     const a = o.action;
     if (o.status === 'failed') s.failed.push({ reason: a.reason, error: `${o.code}: ${o.error}`, retryable: o.retryable });
     else if (o.status === 'converged') for (const eniId of a.eniIds) s.unchanged.push({ eniId, reason: o.detail });
-    else if (o.status !== 'done') continue;
-    else if (a.kind === 'create' || a.kind === 'replace') for (const eniId of a.eniIds) s.created.push({ eniId, sessionId: o.sessionId, rule: a.rule, priority: o.priority });
-    else if (a.kind === 'add-sources') for (const eniId of a.eniIds) s.added.push({ eniId, sessionId: a.sessionId, rule: a.rule });
-    else if (a.kind === 'update') s.updated.push({ sessionId: a.sessionId, rule: a.rule, changes: a.changes });
-    else if (a.kind === 'remove-sources') for (const p of a.perEni) s.removed.push({ eniId: p.eniId, sessionId: a.sessionId, reason: p.reason });
-    else s.deleted.push({ sessionId: a.sessionId, reason: a.reason });
+    else if (o.status === 'done') kindOf(a).summarise(a as never, o, s);
   }
   return s;
 }

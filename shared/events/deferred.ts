@@ -1,3 +1,4 @@
+import { isAccountId } from '../domain.js';
 import { isEniId, isInstanceId, isObj, isRegionId, quote } from './ids.js';
 import { bad, type Verdict } from './verdict.js';
 
@@ -5,6 +6,14 @@ import { bad, type Verdict } from './verdict.js';
 export interface DeferredWork {
   readonly automirror: 'deferred';
   readonly version: 1;
+  /**
+   * Which piece of work this is: derived from the run that deferred it, the unit of work, the ENIs and the
+   * attempt, so a message sent twice for the same work carries the same key (and a batch holding both counts it
+   * once). Absent in messages from before it existed.
+   */
+  readonly key?: string;
+  /** The account of the work; absent means the deployment's own. */
+  readonly accountId?: string;
   readonly regionId: string;
   readonly instanceIds: readonly string[];
   readonly eniIds: readonly string[];
@@ -38,9 +47,13 @@ export function deferredMessage(messageBody: unknown, label: string): Verdict {
   if (!instanceIds.every(isInstanceId) || !eniIds.every(isEniId) || instanceIds.length + eniIds.length === 0) {
     return bad(`${label}: deferred work names invalid or no resources`);
   }
+  if (w.accountId !== undefined && !isAccountId(w.accountId)) return bad(`${label}: deferred work has an invalid accountId ${quote(w.accountId)}`);
+  const key = typeof w.key === 'string' && /^[a-f0-9]{16,64}$/.test(w.key) ? w.key : undefined;
   const attempt = Number.isInteger(w.attempt) && (w.attempt as number) >= 0 ? (w.attempt as number) : 0;
   return {
     kind: 'reconcile',
+    ...(w.accountId !== undefined ? { accountId: w.accountId } : {}),
+    ...(key ? { workKey: key } : {}),
     regionId: w.regionId,
     instanceIds,
     eniIds,

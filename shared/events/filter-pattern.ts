@@ -1,5 +1,5 @@
 import { HANDLED_CALLS } from './actiontrail.js';
-import { CLOUD_EVENT_TYPES } from './payload.js';
+import { ECS_SOURCE, eventTypesFrom } from './sources.js';
 
 /** The API names that end in it: one `suffix` expression covers them all. */
 const GROUPED_SUFFIX = 'NetworkInterface';
@@ -15,8 +15,8 @@ export function ecsEventPattern(): Record<string, unknown> {
   const grouped = calls.filter((c) => c.endsWith(GROUPED_SUFFIX));
   const listed = calls.filter((c) => !c.endsWith(GROUPED_SUFFIX));
   return {
-    source: ['acs.ecs'],
-    type: Object.keys(CLOUD_EVENT_TYPES),
+    source: [ECS_SOURCE],
+    type: eventTypesFrom(ECS_SOURCE),
     data: { eventName: [{ exists: false }, ...listed, ...(grouped.length > 0 ? [{ suffix: GROUPED_SUFFIX }] : [])] },
   };
 }

@@ -1,11 +1,10 @@
 /** Resource ids as Alibaba issues them; anything else in an event is hostile or corrupt and is refused. */
 const INSTANCE = /^i-[a-z0-9]{1,48}$/;
 const ENI = /^eni-[a-z0-9]{1,48}$/;
-const REGION = /^[a-z]{2,4}-[a-z0-9-]{2,32}$/;
 
 export const isInstanceId = (v: unknown): v is string => typeof v === 'string' && INSTANCE.test(v);
 export const isEniId = (v: unknown): v is string => typeof v === 'string' && ENI.test(v);
-export const isRegionId = (v: unknown): v is string => typeof v === 'string' && REGION.test(v);
+export { isRegionId } from '../domain.js';
 
 export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);

@@ -2,12 +2,16 @@
 export type Verdict =
   | {
       readonly kind: 'reconcile';
+      /** The account, when the event itself says (deferred work); else the envelope's or the deployment's. */
+      readonly accountId?: string;
       readonly regionId?: string;
       readonly instanceIds: readonly string[];
       readonly eniIds: readonly string[];
       readonly why: string;
       /** Times this work was deferred before (deferral-queue messages only). */
       readonly attempt?: number;
+      /** Deferred work's deterministic key: two messages with the same key are the same work. */
+      readonly workKey?: string;
     }
   | { readonly kind: 'ignored'; readonly why: string }
   | { readonly kind: 'bad'; readonly why: string };

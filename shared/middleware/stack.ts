@@ -1,6 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { CloudConfig } from '../cloud/config.js';
-import { CloudError } from '../cloud/errors.js';
 import { BadInput } from '../events/bad-input.js';
 import { MAX_PAYLOAD_BYTES } from '../events/payload.js';
 import type { FcContext } from './fc-context.js';
@@ -41,26 +40,5 @@ export const cloudFromContext = (): MiddlewareObj<unknown, unknown, Error, Autom
       credentials: ctx.credentials?.accessKeyId ? ctx.credentials : undefined,
       endpoint: process.env.AUTOMIRROR_ENDPOINT || undefined,
     };
-  },
-});
-
-/**
- * Error classification: input that can never succeed (bad payloads, permanent cloud refusals such as a missing
- * filter) is answered with one log line saying why, not thrown, since FC would retry it until it lands in the
- * dead-letter queue. Everything else (transient cloud failures, bugs) is rethrown so FC's async retries run.
- */
-export const classifyErrors = (): MiddlewareObj<unknown, unknown, Error, AutomirrorContext> => ({
-  onError: (request) => {
-    const err = request.error;
-    const log = request.context.log ?? jsonLogger({ requestId: request.context.requestId });
-    if (err instanceof BadInput) {
-      log.warn('dropped bad input', { reason: err.message });
-      request.response = { dropped: err.message };
-    } else if (err instanceof CloudError && !err.retryable) {
-      log.error('dropped: the cloud refused permanently', { code: err.code, reason: err.message });
-      request.response = { dropped: `${err.code}: ${err.message}` };
-    } else {
-      log.error('failed, FC will retry', { error: err?.message, retryable: err instanceof CloudError ? err.retryable : undefined });
-    }
   },
 });

@@ -1,3 +1,4 @@
+import { REGION_ID, REGION_ID_MAX } from '../domain.js';
 import type { TextFormat } from './problems.js';
 
 /** The shapes of the names and ids a policy holds, as the cloud documents them (VPC and ECS API references). */
@@ -13,7 +14,7 @@ export const TAG_KEY: TextFormat = { what: 'a tag key', max: 128 };
 export const TAG_VALUE: TextFormat = { what: 'a tag value', min: 0, max: 128 };
 export const TAG_PREFIX: TextFormat = { what: 'a tag value prefix', max: 128 };
 
-export const REGION: TextFormat = { what: 'a region id like cn-hangzhou', max: 64, pattern: /^[a-z]{2}(-[a-z0-9]+)+$/ };
+export const REGION: TextFormat = { what: 'a region id like cn-hangzhou', max: REGION_ID_MAX, pattern: REGION_ID };
 export const ZONE: TextFormat = { what: 'a zone id like cn-hangzhou-h', max: 64, pattern: /^[a-z]{2}(-[a-z0-9]+)+$/ };
 export const VPC_ID: TextFormat = { what: 'a VPC id like vpc-…', max: 64, pattern: /^vpc-[a-z0-9]+$/ };
 export const VSWITCH_ID: TextFormat = { what: 'a vSwitch id like vsw-…', max: 64, pattern: /^vsw-[a-z0-9]+$/ };

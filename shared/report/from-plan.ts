@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Action, Outcome } from '../engine/actions.js';
-import { regionCoverage, unownedConflicts, goneReason } from '../engine/coverage.js';
-import { targetLabel } from '../engine/placement.js';
+import { regionCoverage, unownedConflicts } from '../engine/coverage.js';
+import { kindOf, REPORT_STATUS } from '../engine/kinds.js';
 import type { RegionResult } from '../engine/reconcile-region.js';
 import type { Policy } from '../policy/types.js';
 import { ReportBuilder, type ReportStart } from './builder.js';
@@ -16,53 +16,33 @@ export function policyInfo(policy: Policy, source: string): PolicyInfo {
   return { source, revision, rules: policy.rules.map((r) => r.name) };
 }
 
-/** What became of an action: proposed until applied; done or found done is applied; refused is failed. */
+/** What became of an action, in the report's words (REPORT_STATUS): proposed until attempted. */
 function actionOf(kind: DriftAction['kind'], reason: string, o: Outcome | undefined): DriftAction {
   if (!o) return { kind, reason, status: 'proposed' };
+  const status = REPORT_STATUS[o.status];
   switch (o.status) {
     case 'done':
-      return { kind, reason, status: 'applied' };
+      return { kind, reason, status };
     case 'converged':
-      return { kind, reason: `${reason} (already so: ${o.detail})`, status: 'applied' };
+      return { kind, reason: `${reason} (already so: ${o.detail})`, status };
     case 'blocked':
-      return { kind, reason, status: 'failed', error: o.reason };
-    case 'failed':
-      return { kind, reason, status: 'failed', error: `${o.code}: ${o.error}` };
     case 'deferred':
-      return { kind, reason, status: 'deferred', error: o.reason };
+      return { kind, reason, status, error: o.reason };
+    case 'failed':
+      return { kind, reason, status, error: `${o.code}: ${o.error}` };
   }
 }
 
 /**
- * The drift items an action stands for: one per ENI for what places or removes ENIs (create, add, remove), one per
- * session for what changes a session as a whole (update, replace, delete).
+ * The drift items an action stands for, as its kind declares (KINDS): one per ENI for what places or removes ENIs,
+ * one per session for what changes a session as a whole.
  */
 function itemsOf(regionId: string, a: Action, o: Outcome | undefined): DriftItem[] {
-  const made = o && 'sessionId' in o ? [o.sessionId] : undefined;
-  const eni = (id: string, fields: FieldDrift[], action: DriftAction, related?: readonly string[]): DriftItem => ({ kind: 'eni', id, regionId, rule: a.rule, related, fields, action });
-  const session = (id: string, fields: readonly FieldDrift[], kind: DriftAction['kind']): DriftItem => ({
-    kind: 'session',
-    id,
-    regionId,
-    rule: a.rule,
-    related: a.eniIds,
-    fields,
-    action: actionOf(kind, a.reason, o),
-  });
-  switch (a.kind) {
-    case 'create':
-      return a.eniIds.map((e) => eni(e, [{ field: 'session', wanted: `rule ${a.rule} → ${targetLabel(a.draft.target)}`, actual: null }], actionOf('create', a.reason, o), made));
-    case 'add-sources':
-      return a.eniIds.map((e) => eni(e, [{ field: 'session', wanted: a.sessionId, actual: null }], actionOf('add-source', a.reason, o), [a.sessionId]));
-    case 'remove-sources':
-      return a.perEni.map((p) => eni(p.eniId, [{ field: 'session', wanted: null, actual: a.sessionId }], actionOf('remove-source', p.reason, o), [a.sessionId]));
-    case 'update':
-      return [session(a.sessionId, a.changes, 'update')];
-    case 'replace':
-      return [session(a.sessionId, a.changes, 'replace')];
-    case 'delete':
-      return [session(a.sessionId, [{ field: 'sourceIds', wanted: [], actual: [...a.eniIds] }], 'delete')];
-  }
+  const spec = kindOf(a).report;
+  const fields = spec.fields(a as never) as FieldDrift[];
+  if (spec.per === 'session') return [{ kind: 'session', id: (a as { sessionId: string }).sessionId, regionId, rule: a.rule, related: a.eniIds, fields, action: actionOf(spec.kind, a.reason, o) }];
+  const related = 'sessionId' in a ? [a.sessionId] : o && 'sessionId' in o ? [o.sessionId] : undefined;
+  return a.eniIds.map((e) => ({ kind: 'eni', id: e, regionId, rule: a.rule, related, fields: fields.map((f) => ({ ...f })), action: actionOf(spec.kind, spec.reasonFor?.(a as never, e) ?? a.reason, o) }));
 }
 
 const skipped = (reason: string): DriftAction => ({ kind: 'none', reason, status: 'skipped' });
@@ -78,9 +58,9 @@ function addRegionResult(b: ReportBuilder, r: RegionResult): void {
   const last = r.passes[r.passes.length - 1];
   const coverage = regionCoverage(last);
   const unmirrored = new Set(coverage.flatMap((c) => (c.state === 'unmirrored' ? [c.eniId] : [])));
-  for (const u of last.plan.unmirrored) b.addItem({ kind: 'eni', id: u.eniId, regionId, rule: u.rule, related: u.blockers, fields: [], action: skipped(u.reason) });
-  for (const w of last.withheld) {
-    b.addItem({ kind: 'eni', id: w.eniId, regionId, rule: w.rule, fields: [{ field: 'target', wanted: w.goneTargets.join(', '), actual: null }], action: skipped(goneReason(w.rule, w.goneTargets)) });
+  for (const u of last.plan.unmirrored) {
+    const fields = u.goneTargets ? [{ field: 'target', wanted: u.goneTargets.join(', '), actual: null }] : [];
+    b.addItem({ kind: 'eni', id: u.eniId, regionId, rule: u.rule, related: u.blockers, fields, action: skipped(u.reason) });
   }
   for (const d of last.plan.deferred) {
     for (const id of d.eniIds.filter((e) => unmirrored.has(e) && !d.action)) b.addItem({ kind: 'eni', id, regionId, fields: [], action: { kind: 'none', reason: d.reason, status: 'deferred' } });

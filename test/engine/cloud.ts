@@ -12,6 +12,8 @@ import { DEMO_KEY, defaultWorld } from '../support/localcloud.js';
 /** A localcloud world for the engine's integration tests: n instances, each with tagged ENIs, and two collectors. */
 
 export const REGION = 'cn-hangzhou';
+/** The account of the default world (worlds/default.json). */
+export const ACCOUNT = '1234567890123456';
 export const instanceId = (i: number): string => `i-t${String(i).padStart(4, '0')}`;
 export const eniId = (i: number, k = 0): string => `eni-t${String(i).padStart(4, '0')}${'pabcdefgh'[k]}`;
 
@@ -94,7 +96,7 @@ export function engineDeps(cloud: LocalCloud, policy = webPolicy(), over: Partia
   return { policy, ...engineAdapters(cloudConfig(cloud, over), { retry }) };
 }
 
-export const subject = (instanceIds: readonly string[], eniIds: readonly string[] = []): Subject => ({ regionId: REGION, instanceIds, eniIds, cause: 'test' });
+export const subject = (instanceIds: readonly string[], eniIds: readonly string[] = []): Subject => ({ accountId: ACCOUNT, regionId: REGION, instanceIds, eniIds, cause: 'test' });
 
 export const startCloud = (w: WorldSpec): Promise<LocalCloud> => startLocalCloud({ world: engineWorld(w) });
 

@@ -145,6 +145,16 @@ describe('ensure against localcloud', () => {
     await settle(c);
     expect(sessionsIn(c)[0].trafficMirrorSourceIds).toEqual([eniId(0)]);
   });
+
+  it('creates nothing toward a rule target the region no longer has, and says why, as the region reconcile does', async () => {
+    const c = await start({ instances: 1 });
+    const r = await ensure(subject([instanceId(0)]), engineDeps(c, webPolicy('target: { slb: lb-released }')), { runId: 'r' });
+    expect(r.actions).toEqual([]);
+    expect(r.unmirrored).toEqual([{ eniId: eniId(0), rule: 'web', goneTargets: ['SLB:lb-released'], reason: expect.stringMatching(/^rule web's target SLB:lb-released no longer exists in the region/) }]);
+    expect(r.result).toEqual({ kind: 'done' });
+    expect(writes(c)).toEqual([]);
+    expect(callCodes(c, 'DescribeLoadBalancers')).toEqual(['DescribeLoadBalancers OK']);
+  });
 });
 
 /** Lets localcloud's asynchronous transitions finish (Creating/Modifying → Created, Deleting → gone). */

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -52,5 +52,18 @@ describe('automirror explain', () => {
 
   it('says when the ENI does not exist', async () => {
     expect(await explain('eni-missing')).toBe(`eni-missing does not exist in ${REGION}\n`);
+  });
+
+  it('says an ENI whose rule names a CLB that is gone is left unmirrored, and why, as the event path decides', async () => {
+    const gone = join(tmpdir(), `automirror-explain-gone-${process.pid}.yaml`);
+    writeFileSync(gone, readFileSync(policyFile, 'utf8').replace('lb-a', 'lb-released'));
+    const printed: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => printed.push(String(s)) > 0);
+    expect(await explainCommand([eniId(1), '--region', REGION, '--policy', gone, '--endpoint', cloud.endpoint])).toBe(0);
+    vi.restoreAllMocks();
+    const text = printed.join('');
+    expect(text).toContain('policy: mirrored by rule web');
+    expect(text).toContain("leave it unmirrored: rule web's target SLB:lb-released no longer exists in the region");
+    expect(text).not.toMatch(/create /);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
+import { DEFAULT_RETRY } from '../../shared/engine/retry.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import {
   buildApp,
@@ -10,6 +11,7 @@ import {
   FROM_QUEUE,
   FROM_RULE,
   logLines,
+  REGION,
   onEventRuns,
   ownedSession,
   recordSends,
@@ -52,6 +54,7 @@ afterAll(() => {
 
 interface Deferred {
   automirror: string;
+  key: string;
   eniIds: string[];
   reason: string;
   attempt: number;
@@ -75,13 +78,18 @@ async function deferralsSettled(c: LocalCloud, sent: ReturnType<typeof recordSen
   return sent.map((s) => ({ ...(JSON.parse(s.body) as Deferred), delaySeconds: s.delaySeconds }));
 }
 
-/** Every on-event run succeeded; each deferral message was handled by exactly one run from the queue trigger. */
-function expectEachDeferralHandledOnce(c: LocalCloud, deferred: Deferred[]) {
+/** Every on-event run succeeded (but `failedFromRule` attempts FC retried); each deferral message was handled by exactly one run from the queue trigger. */
+function expectEachDeferralHandledOnce(c: LocalCloud, deferred: Deferred[], failedFromRule = 0) {
   const runs = onEventRuns(c);
-  expect(runs.filter((r) => !r.ok)).toEqual([]);
+  expect(runs.filter((r) => !r.ok)).toHaveLength(failedFromRule);
+  expect(runs.filter((r) => !r.ok && r.source !== FROM_RULE)).toEqual([]);
   const fromQueue = runs.filter((r) => r.source === FROM_QUEUE);
   expect(fromQueue).toHaveLength(deferred.length);
-  expect(fromQueue.map((r) => JSON.parse(JSON.parse(r.event).data.messageBody)).sort(byBody)).toEqual([...deferred].map(({ automirror, eniIds, reason, attempt }) => ({ automirror, version: 1, regionId: 'cn-hangzhou', instanceIds: [], eniIds, reason, attempt })).sort(byBody));
+  expect(fromQueue.map((r) => JSON.parse(JSON.parse(r.event).data.messageBody)).sort(byBody)).toEqual(
+    [...deferred].map(({ automirror, eniIds, reason, attempt, key }) => ({ automirror, version: 1, key, accountId: c.state.accountId, regionId: 'cn-hangzhou', instanceIds: [], eniIds, reason, attempt })).sort(byBody),
+  );
+  // Each message is one piece of work: its deterministic key names it once.
+  expect(new Set(deferred.map((d) => d.key)).size).toBe(deferred.length);
   expect(c.fc.async.destinations.filter((d) => d.kind === 'onFailure')).toEqual([]);
 }
 const byBody = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
@@ -204,4 +212,35 @@ describe('deferral through the automirror-deferred queue', () => {
     ]);
     expect(await sessionsOn(c, [eni])).toEqual([]);
   }, 120_000);
+
+  it('sends a deferral once when FC retries the invocation that deferred it: the retry defers, the failed attempt does not', async () => {
+    // i-web01's secondary ENI is still Attaching; its primary's create fails transiently through every in-call
+    // retry of the first attempt only, so on-event fails and FC retries the whole invocation once.
+    cloud = await startEventPath(app, { world: eventPathWorld(), secondMs: 200 });
+    const c = cloud;
+    const attaching = c.state.region(REGION).enis.get('eni-web01s')!;
+    attaching.status = 'Attaching';
+    const sent = recordSends(c, DEFAULT_SETTINGS.deferQueue);
+    c.controls.setFaults([{ operation: 'CreateTrafficMirrorSession', code: 'ServiceUnavailable', status: 503, count: DEFAULT_RETRY.maxAttempts }]);
+    const event = c.bus.put(sample('ecs-instance-running.json'));
+    // The attachment completes once FC's retry has succeeded (both attempts saw it Attaching), well before the
+    // deferral (30 documented seconds, 6 s here) comes back.
+    await eventually(() => runsNaming(c, event.id).some((r) => r.ok), 60_000, 'the retried attempt to succeed');
+    attaching.status = 'InUse';
+
+    const sessions = await settledSessionsOn(c, ['eni-web01p', 'eni-web01s'], (x) => x.length === 2, 'a session for each ENI', 120_000);
+    const deferred = await deferralsSettled(c, sent);
+    const attempts = runsNaming(c, event.id);
+    expect(attempts.map(({ attempt, ok }) => ({ attempt, ok }))).toEqual([
+      { attempt: 1, ok: false },
+      { attempt: 2, ok: true },
+    ]);
+    expect(new Set(attempts.map((a) => a.requestId)).size).toBe(1);
+    expect(attempts[0].errorMessage).toMatch(/transient failures, FC will retry: ServiceUnavailable/);
+    // The failed attempt deferred eni-web01s too, but sent nothing: the retry deferred it, once.
+    expect(deferred.map(({ eniIds, attempt }) => ({ eniIds, attempt }))).toEqual([{ eniIds: ['eni-web01s'], attempt: 1 }]);
+    expect(JSON.parse(attempts[1].response).results[0]).toMatchObject({ result: 'requeue', deferral: { queued: [{ eniIds: ['eni-web01s'], key: deferred[0].key }], abandoned: [] } });
+    expectEachDeferralHandledOnce(c, deferred, 1);
+    for (const eni of ['eni-web01p', 'eni-web01s']) expect(sessions.filter((x) => x.trafficMirrorSourceIds!.includes(eni))).toHaveLength(1);
+  }, 180_000);
 });

@@ -59,6 +59,8 @@ export function buildApp(edit?: (onEventProps: Record<string, unknown>) => void)
   }
   const sYaml = join(dir, 's.yaml');
   writeFileSync(sYaml, doc.toString());
+  // s.yaml's component action (a path beside it) must exist where the copy is.
+  cpSync(join(ROOT, 'deploy'), join(dir, 'deploy'), { recursive: true });
   // What s.yaml names by path (the setup hook's component) comes along, so the copy renders as the original does.
   cpSync(join(ROOT, 'deploy/serverless-devs'), join(dir, 'deploy/serverless-devs'), { recursive: true });
   execFileSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '-e', `require('./scripts/build.ts').buildFunctions(${JSON.stringify(join(dir, 'dist'))})`], {

@@ -4,6 +4,9 @@ import { HANDLED_CALLS } from '../../shared/events/actiontrail.js';
 import { ecsEventPattern } from '../../shared/events/filter-pattern.js';
 import { parsePayload } from '../../shared/events/payload.js';
 
+/** The deployment's own account and region: where events that don't say go. */
+const AT = { accountId: '1234567890123456', regionId: 'cn-hangzhou' };
+
 const pattern = parsePattern(JSON.stringify(ecsEventPattern()));
 const event = (type: string, data: Record<string, unknown>) => ({ id: 'e1', source: 'acs.ecs', specversion: '1.0', type, aliyunregionid: 'cn-hangzhou', data });
 
@@ -37,7 +40,7 @@ describe("the ECS trigger's filter pattern", () => {
 
   it('lets through only events the parser acts on or explains', () => {
     for (const eventName of HANDLED_CALLS) {
-      const parsed = parsePayload(event('ecs:ActionTrail:ApiCall', { eventName, requestParameters: { NetworkInterfaceId: 'eni-a', ResourceType: 'eni', 'ResourceId.1': 'eni-a', InstanceId: 'i-a' }, referencedResources: { 'ACS::ECS::Instance': ['i-a'] } }), 'cn-hangzhou');
+      const parsed = parsePayload(event('ecs:ActionTrail:ApiCall', { eventName, requestParameters: { NetworkInterfaceId: 'eni-a', ResourceType: 'eni', 'ResourceId.1': 'eni-a', InstanceId: 'i-a' }, referencedResources: { 'ACS::ECS::Instance': ['i-a'] } }), AT);
       expect(parsed.events[0].verdict).toBe('reconcile');
     }
   });

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { encodeDeferred } from '../../shared/events/deferred.js';
 import { parsePayload } from '../../shared/events/payload.js';
 
+/** The deployment's own account and region: where events that don't say go. */
+const AT = { accountId: '1234567890123456', regionId: 'cn-hangzhou' };
+
 const envelope = (type: string, data: unknown, extra: Record<string, unknown> = {}) => ({
   id: `evt-${Math.random().toString(36).slice(2)}`,
   source: 'acs.ecs',
@@ -16,7 +19,7 @@ const call = (eventName: string, fields: Record<string, unknown>) =>
   envelope('ecs:ActionTrail:ApiCall', { eventName, eventType: 'ApiCall', eventRW: 'Write', acsRegion: 'cn-shanghai', ...fields });
 
 const one = (payload: unknown) => {
-  const r = parsePayload(payload, 'cn-hangzhou');
+  const r = parsePayload(payload, AT);
   return { subject: r.subjects[0], note: r.events[0], all: r };
 };
 
@@ -59,7 +62,7 @@ describe('events → subjects', () => {
     const a = envelope('ecs:Instance:StateChange', { resourceId: 'i-a1', state: 'Running' });
     const b = call('AttachNetworkInterface', { acsRegion: 'cn-hangzhou', requestParameters: { NetworkInterfaceId: 'eni-n1' } });
     const c = envelope('ecs:Instance:StateChange', { resourceId: 'i-z9', state: 'Running' }, { aliyunregionid: 'cn-beijing' });
-    const r = parsePayload([a, b, a, c], 'cn-hangzhou');
+    const r = parsePayload([a, b, a, c], AT);
     expect(r.events.map((e) => e.verdict)).toEqual(['reconcile', 'reconcile', 'duplicate', 'reconcile']);
     expect(r.subjects).toHaveLength(2);
     expect(r.subjects.find((s) => s.regionId === 'cn-hangzhou')).toMatchObject({ instanceIds: ['i-a1'], eniIds: ['eni-n1'] });
@@ -92,20 +95,20 @@ describe('events that need nothing, and bad input', () => {
     ['not an event at all', { hello: 'world' }, 'bad', /not a CloudEvent/],
     ['deferred work that names nothing', { id: 'm', source: 'MNS-x', type: 'mns:Queue:SendMessage', data: { messageBody: '{"automirror":"deferred","version":1,"regionId":"cn-hangzhou","instanceIds":[],"eniIds":[]}' } }, 'bad', /no resources/],
   ])('%s', (_name, event, verdict, why) => {
-    const r = parsePayload(event, 'cn-hangzhou');
+    const r = parsePayload(event, AT);
     expect(r.subjects).toEqual([]);
     expect(r.events[0].verdict).toBe(verdict);
     expect(r.events[0].why).toMatch(why);
   });
 
   it('keeps quoted event text to one bounded, printable line', () => {
-    const r = parsePayload(call('DeleteNetworkInterface', { requestParameters: { NetworkInterfaceId: `eni-x\n${'A'.repeat(5000)}` } }), 'cn-hangzhou');
+    const r = parsePayload(call('DeleteNetworkInterface', { requestParameters: { NetworkInterfaceId: `eni-x\n${'A'.repeat(5000)}` } }), AT);
     expect(r.events[0].why).not.toContain('\n');
     expect(r.events[0].why.length).toBeLessThan(300);
   });
 
   it('refuses a batch larger than the limit without looking at its events', () => {
-    const r = parsePayload(Array.from({ length: 1001 }, () => ({})), 'cn-hangzhou');
+    const r = parsePayload(Array.from({ length: 1001 }, () => ({})), AT);
     expect(r.subjects).toEqual([]);
     expect(r.events).toEqual([{ verdict: 'bad', why: 'batch of 1001 events exceeds 1000' }]);
   });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,8 @@ export async function startApp(dir: string, opts: AppOptions): Promise<LocalClou
   const doc = parseDocument(readFileSync(join(ROOT, 's.yaml'), 'utf8'));
   for (const [key, vars] of Object.entries(opts.env ?? {})) for (const [k, v] of Object.entries(vars)) doc.setIn(['resources', key, 'props', 'environmentVariables', k], v);
   writeFileSync(join(dir, 's.yaml'), doc.toString());
+  // s.yaml's component action (a path beside it) must exist where the copy is.
+  cpSync(join(ROOT, 'deploy'), join(dir, 'deploy'), { recursive: true });
   const s = DEFAULT_SETTINGS;
   const acct = opts.world.accountId;
   const subscriptions = opts.subscriber ? [{ name: 'test-sub', endpoint: `acs:mns:${REGION}:${acct}:/queues/${opts.subscriber}`, notifyContentFormat: 'SIMPLIFIED' as const }] : [];

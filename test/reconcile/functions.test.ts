@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { Fc3Invoker, invokerFor } from '../../shared/cloud/invoker.js';
 import { MnsQueue } from '../../shared/cloud/mns.js';
-import { taskIdOf } from '../../shared/engine/region-task.js';
+import { taskIdOf } from '../../shared/events/region-task.js';
 import { mergeReports } from '../../shared/report/merge.js';
 import { assertReport } from '../../shared/report/validate.js';
 import { DEFAULT_SETTINGS as S } from '../../shared/settings.js';
@@ -195,9 +195,12 @@ describe('a region that cannot finish in one invocation', () => {
       expect(runs.map((r) => r.task.checkpoint?.part ?? 1)).toEqual(runs.map((_, i) => i + 1));
       expect(new Set(runs.map((r) => r.task.runId))).toEqual(new Set(['long']));
       const reports = runs.map((r) => assertReport(r.report));
-      reports.slice(0, -1).forEach((r, i) => expect([r.run.complete, r.run.handedOff]).toEqual([false, [`long/${REGION}/part-${i + 2}`]]));
+      // A task that names no account is the deployment's own; the parts it hands off to name it (the unit of work).
+      const acct = c.state.accountId;
+      expect(runs.slice(1).every((r) => r.task.accountId === acct)).toBe(true);
+      reports.slice(0, -1).forEach((r, i) => expect([r.run.complete, r.run.handedOff]).toEqual([false, [`long/${acct}/${REGION}/part-${i + 2}`]]));
       const last = reports[reports.length - 1];
-      expect([last.run.complete, last.run.continuedFrom, last.totals.coveragePercent]).toEqual([true, [`long/${REGION}/part-${runs.length}`], 100]);
+      expect([last.run.complete, last.run.continuedFrom, last.totals.coveragePercent]).toEqual([true, [`long/${acct}/${REGION}/part-${runs.length}`], 100]);
       expect(mergeReports(reports).run).toMatchObject({ complete: true, continuedFrom: [], handedOff: [], parts: runs.length });
       expect(Object.values(holdings(c, N))).toEqual(Array(N).fill(1));
       expect(c.controls.calls.list({ action: 'CreateTrafficMirrorSession' }).filter((x) => x.code === 'OK')).toHaveLength(N);

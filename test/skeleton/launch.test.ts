@@ -42,7 +42,7 @@ describe('an instance launch creates its mirror sessions', () => {
   it('creates nothing for an instance without the opt-in tag, and says why', async () => {
     const result = only(await invokeOnCloud(cloud, 'on-event', sampleEvent('ecs-instance-running-content.json')));
     expect(sessions()).toHaveLength(0);
-    expect(result.skipped).toEqual([{ eniId: 'eni-db01p', reason: 'no rule matches: mirror-tagged needs mirror=on, found no tag mirror' }]);
+    expect(result.excluded).toEqual([{ eniId: 'eni-db01p', reason: 'no rule matches: mirror-tagged needs mirror=on, found no tag mirror' }]);
   });
 
   it('leaves one session per ENI when the same event is delivered twice', async () => {

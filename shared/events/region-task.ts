@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { BadInput } from '../events/bad-input.js';
-import type { ReconcileMode } from './reconcile-region.js';
+import { isAccountId, isRegionId, type ReconcileMode } from '../domain.js';
+import { BadInput } from './bad-input.js';
 
 /**
  * What reconcile-region is asked to do: reconcile one region, as the first part of a run or as a later part that
@@ -9,6 +9,8 @@ import type { ReconcileMode } from './reconcile-region.js';
  * run), the part number (the chain is bounded) and when the run began.
  */
 export interface RegionTask {
+  /** The account of the unit of work (account, region); absent means the deployment's own. */
+  readonly accountId?: string;
   readonly regionId: string;
   readonly mode: ReconcileMode;
   readonly runId: string;
@@ -22,7 +24,6 @@ export interface Checkpoint {
   readonly startedAt: string;
 }
 
-const REGION = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
 const RUN_ID = /^[A-Za-z0-9][\w.-]{0,63}$/;
 const MODES: readonly ReconcileMode[] = ['report', 'enforce'];
 /** Far above any configured chain: only refuses nonsense. */
@@ -46,11 +47,12 @@ const isTime = (v: unknown): v is string => typeof v === 'string' && v.length <=
 /** A reconcile-region payload, checked field by field: it may come from anyone allowed to invoke the function. */
 export function parseRegionTask(event: unknown): RegionTask {
   if (!isRec(event)) throw new BadInput('reconcile-region takes a JSON object {regionId, mode, runId, checkpoint?}');
-  onlyKeys(event, ['regionId', 'mode', 'runId', 'checkpoint'], 'reconcile-region payload');
-  const { regionId, runId, checkpoint } = event;
-  if (typeof regionId !== 'string' || !REGION.test(regionId)) throw new BadInput(`regionId must be a region id such as cn-hangzhou, got ${JSON.stringify(regionId)}`);
+  onlyKeys(event, ['accountId', 'regionId', 'mode', 'runId', 'checkpoint'], 'reconcile-region payload');
+  const { accountId, regionId, runId, checkpoint } = event;
+  if (accountId !== undefined && !isAccountId(accountId)) throw new BadInput(`accountId must be an account id (digits), got ${JSON.stringify(accountId)}`);
+  if (!isRegionId(regionId)) throw new BadInput(`regionId must be a region id such as cn-hangzhou, got ${JSON.stringify(regionId)}`);
   if (typeof runId !== 'string' || !RUN_ID.test(runId)) throw new BadInput(`runId must be 1–64 letters, digits, '.', '_' or '-', got ${JSON.stringify(runId)}`);
-  const task = { regionId, mode: modeOf(event.mode, 'reconcile-region payload'), runId };
+  const task: RegionTask = { ...(accountId !== undefined ? { accountId } : {}), regionId, mode: modeOf(event.mode, 'reconcile-region payload'), runId };
   if (checkpoint === undefined) return task;
   if (!isRec(checkpoint)) throw new BadInput('checkpoint must be an object {part, startedAt}');
   onlyKeys(checkpoint, ['part', 'startedAt'], 'checkpoint');
@@ -62,11 +64,16 @@ export function parseRegionTask(event: unknown): RegionTask {
 
 export const partOf = (t: RegionTask): number => t.checkpoint?.part ?? 1;
 
-/** Where part n of a region's run begins: the id the report of part n−1 hands off to and part n continues from. */
-export const checkpointId = (t: RegionTask, part = partOf(t)): string => `${t.runId}/${t.regionId}/part-${part}`;
+const accountOf = (t: RegionTask): string[] => (t.accountId !== undefined ? [t.accountId] : []);
+
+/**
+ * Where part n of a region's run begins: the id the report of part n−1 hands off to and part n continues from,
+ * `run/account/region/part-n` (the account when the task names one, as the fan-out's do).
+ */
+export const checkpointId = (t: RegionTask, part = partOf(t)): string => [t.runId, ...accountOf(t), t.regionId, `part-${part}`].join('/');
 
 /** FC's async task id for a part (task dedup): a retried hand-off or fan-out can't start the same part twice. */
-export const taskIdOf = (t: RegionTask): string => `automirror-${t.runId}-${t.regionId}-p${partOf(t)}`.replace(/[^\w-]/g, '-');
+export const taskIdOf = (t: RegionTask): string => ['automirror', t.runId, ...accountOf(t), t.regionId, `p${partOf(t)}`].join('-').replace(/[^\w-]/g, '-');
 
 /** The part that continues `t`, or undefined when the chain may not grow past `maxParts`. */
 export function nextPart(t: RegionTask, maxParts: number, startedAt: Date): RegionTask | undefined {
@@ -87,7 +94,7 @@ function runOptions(raw: unknown, defaults: { mode: ReconcileMode; regions: read
   if (!isRec(raw)) throw new BadInput('reconcile options must be a JSON object {mode?, regions?}');
   onlyKeys(raw, ['mode', 'regions'], 'reconcile options');
   const regions = raw.regions ?? defaults.regions;
-  if (!Array.isArray(regions) || regions.length === 0 || regions.length > 50 || !regions.every((r) => typeof r === 'string' && REGION.test(r))) {
+  if (!Array.isArray(regions) || regions.length === 0 || regions.length > 50 || !regions.every(isRegionId)) {
     throw new BadInput(`regions must be a non-empty list of region ids, got ${JSON.stringify(regions)}`);
   }
   return { mode: raw.mode === undefined ? defaults.mode : modeOf(raw.mode, 'reconcile options'), regions: [...new Set(regions as string[])] };

@@ -1,0 +1,54 @@
+import { actionTrailCall } from './actiontrail.js';
+import { deferredMessage } from './deferred.js';
+import { eniOperationCompleted } from './eni-operation.js';
+import { instanceStateChange } from './instance-state.js';
+import type { Verdict } from './verdict.js';
+
+/** The CloudEvents `source` of ECS's events on the default bus: the one ECS trigger `automirror setup` creates. */
+export const ECS_SOURCE = 'acs.ecs';
+/** CloudMonitor's own event-notification form has no envelope: its types are registered as `cms:<name>`. */
+export const CMS_PREFIX = 'cms:';
+
+/** One kind of event on-event understands: the envelope it comes in and the parser that reads its data. */
+export interface EventSource {
+  /** The CloudEvents `type` (or `cms:<name>` for CloudMonitor's form), the registry's key. */
+  readonly type: string;
+  /**
+   * The CloudEvents `source` it must come from; absent when the source names the trigger rather than the
+   * product (an MNS queue trigger's events come from `MNS-<function>-<trigger>`).
+   */
+  readonly source?: string;
+  /** `data` (CloudEvents) or `content` (CloudMonitor) → what the event amounts to. */
+  readonly parse: (data: unknown, label: string) => Verdict;
+}
+
+/**
+ * Event sources by type. A Map, not a plain object: a `type` is untrusted text, and `__proto__` or
+ * `hasOwnProperty` must find nothing rather than a property of Object.prototype.
+ */
+const REGISTRY = new Map<string, EventSource>();
+
+/** Adds an event source; a type registered twice is a programming error. */
+export function registerEventSource(s: EventSource): void {
+  if (REGISTRY.has(s.type)) throw new Error(`event type ${s.type} is already registered`);
+  REGISTRY.set(s.type, s);
+}
+
+/** The registered source for an event's type, when it also comes from the registered source. */
+export function eventSourceFor(type: string, source: string | undefined): EventSource | undefined {
+  const s = REGISTRY.get(type);
+  return s && (s.source === undefined || s.source === source) ? s : undefined;
+}
+
+/** The registered types that come from `source` (the ECS trigger's filter pattern lists them). */
+export const eventTypesFrom = (source: string): string[] => [...REGISTRY.values()].filter((s) => s.source === source).map((s) => s.type);
+
+// ECS, through the default bus (EventBridge).
+registerEventSource({ type: 'ecs:Instance:StateChange', source: ECS_SOURCE, parse: instanceStateChange });
+registerEventSource({ type: 'ecs:ActionTrail:ApiCall', source: ECS_SOURCE, parse: actionTrailCall });
+registerEventSource({ type: 'ecs:ActionTrail:ConsoleOperation', source: ECS_SOURCE, parse: actionTrailCall });
+registerEventSource({ type: 'ecs:NetworkInterface:NetworkInterfaceOperateCompleted', source: ECS_SOURCE, parse: eniOperationCompleted });
+// Deferred work, through the deferral queue's MNS trigger.
+registerEventSource({ type: 'mns:Queue:SendMessage', parse: (data, label) => deferredMessage(data !== null && typeof data === 'object' ? (data as { messageBody?: unknown }).messageBody : undefined, label) });
+// CloudMonitor's event-notification form (ECS system events delivered without an envelope).
+registerEventSource({ type: `${CMS_PREFIX}Instance:StateChange`, parse: instanceStateChange });
