@@ -1,5 +1,4 @@
-import type { SessionChanges, SessionDraft } from '../cloud/vpc.js';
-import type { Eni, MirrorSpec, MirrorTarget, Session } from '../domain.js';
+import type { Eni, MirrorSpec, MirrorTarget, Session, SessionChanges, SessionDraft } from '../domain.js';
 import { renderSessionName } from '../policy/session-name.js';
 import type { FieldChange } from './actions.js';
 import { ownerTags } from './ownership.js';
