@@ -1,9 +1,10 @@
-import { INSTANCE_TYPE_FAMILY, REGION, TAG_KEY, TAG_PREFIX, TAG_VALUE, VPC_ID, VSWITCH_ID, ZONE } from './formats.js';
-import { boolean, has, isMapping, list, mapping, oneOf, show, text, type Path, type Problems, type TextFormat } from './problems.js';
+import { INSTANCE_TYPE_FAMILY, REGION, TAG_KEY, VPC_ID, VSWITCH_ID, ZONE } from './formats.js';
+import { OPERATOR_NAMES, TAG_OPERATORS, type OperatorName } from './operators.js';
+import { has, isMapping, list, mapping, oneOf, show, text, type Path, type Problems, type TextFormat } from './problems.js';
 import type { Match, Scope, TagExpr } from './types.js';
 
 const KINDS = ['all', 'any', 'not', 'tag'] as const;
-const OPERATORS = ['exists', 'equals', 'in', 'prefix'] as const;
+const OPERATORS = OPERATOR_NAMES;
 const MATCH_FIELDS = ['scope', 'enis'] as const;
 // Deep enough for any real policy; bounds the recursion a hostile document can cause.
 const MAX_DEPTH = 16;
@@ -45,7 +46,7 @@ function parseEnis(p: Problems, path: Path, v: unknown): Match['enis'] | undefin
  */
 function parseExpr(p: Problems, path: Path, v: unknown, depth: number, siblings: readonly string[] = []): TagExpr | undefined {
   if (!isMapping(v)) {
-    p.add(path, `expected a tag condition {tag, exists|equals|in|prefix} or all, any, not; got ${show(v)}`);
+    p.add(path, `expected a tag condition {tag, ${OPERATOR_NAMES.join('|')}} or all, any, not; got ${show(v)}`);
     return undefined;
   }
   if (depth > MAX_DEPTH) {
@@ -59,7 +60,7 @@ function parseExpr(p: Problems, path: Path, v: unknown, depth: number, siblings:
   for (const key of unknown) p.add([...path, key], `unknown field; expected ${[...allowed, ...siblings].join(', ')}`);
   if (!kind) {
     if (kinds.length > 1) p.add(path, `expected one of all, any, not, tag, got ${kinds.join(' and ')}; combine several conditions under all or any`);
-    else if (unknown.length === 0) p.add(path, 'expected a tag condition {tag, exists|equals|in|prefix} or all, any, not');
+    else if (unknown.length === 0) p.add(path, `expected a tag condition {tag, ${OPERATOR_NAMES.join('|')}} or all, any, not`);
     return undefined;
   }
   const at = [...path, kind];
@@ -78,25 +79,8 @@ function parseCondition(p: Problems, path: Path, v: Record<string, unknown>): Ta
   const tag = text(p, [...path, 'tag'], v.tag, TAG_KEY);
   const op = oneOf(p, path, v, OPERATORS);
   if (!op) return undefined;
-  const at = [...path, op];
-  switch (op) {
-    case 'exists': {
-      const exists = boolean(p, at, v.exists);
-      return tag !== undefined && exists !== undefined ? { tag, exists } : undefined;
-    }
-    case 'equals': {
-      const equals = text(p, at, v.equals, TAG_VALUE);
-      return tag !== undefined && equals !== undefined ? { tag, equals } : undefined;
-    }
-    case 'in': {
-      const values = list(p, at, v.in, (ip, x) => text(p, ip, x, TAG_VALUE));
-      return tag !== undefined && values ? { tag, in: values } : undefined;
-    }
-    case 'prefix': {
-      const prefix = text(p, at, v.prefix, TAG_PREFIX);
-      return tag !== undefined && prefix !== undefined ? { tag, prefix } : undefined;
-    }
-  }
+  const operand = TAG_OPERATORS[op as OperatorName].parse(p, [...path, op], v[op]);
+  return tag !== undefined && operand !== undefined ? ({ tag, [op]: operand } as TagExpr) : undefined;
 }
 
 function parseScope(p: Problems, path: Path, v: unknown): Scope | undefined {

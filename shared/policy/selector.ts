@@ -1,4 +1,5 @@
 import { clip } from './problems.js';
+import { operation } from './operators.js';
 import type { TagExpr } from './types.js';
 
 /** A tag expression compiled once per policy into closures, with the sentence that says why it failed. */
@@ -49,24 +50,18 @@ function compileTest(e: TagExpr): (tags: TagView) => boolean {
     const inner = compileTest(e.not);
     return (tags) => !inner(tags);
   }
+  const { op, operand } = operation(e);
+  const test = op.test(operand);
   const { tag } = e;
-  if ('exists' in e) return e.exists ? (tags) => tags[tag] !== undefined : (tags) => tags[tag] === undefined;
-  if ('equals' in e) return (tags) => tags[tag] === e.equals;
-  if ('in' in e) {
-    const values = new Set(e.in);
-    return (tags) => values.has(tags[tag] as string);
-  }
-  return (tags) => tags[tag]?.startsWith(e.prefix) === true;
+  return (tags) => test(tags[tag]);
 }
 
 export function describe(e: TagExpr): string {
   if ('all' in e) return `all of (${e.all.map(describe).join(', ')})`;
   if ('any' in e) return `any of (${e.any.map(describe).join(', ')})`;
   if ('not' in e) return `not ${describe(e.not)}`;
-  if ('exists' in e) return `${e.exists ? '' : 'no '}tag ${q(e.tag)}`;
-  if ('equals' in e) return `${q(e.tag)}=${q(e.equals)}`;
-  if ('in' in e) return `${q(e.tag)} in [${e.in.map(q).join(', ')}]`;
-  return `${q(e.tag)} starting with ${q(e.prefix)}`;
+  const { op, operand } = operation(e);
+  return op.describe(e.tag, operand, q);
 }
 
 function keysOf(e: TagExpr): string[] {

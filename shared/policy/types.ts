@@ -1,4 +1,5 @@
 import type { MirrorSpec } from '../domain.js';
+import type { TagCondition } from './operators.js';
 
 /** A validated tag policy: which ENIs are mirrored, and how. Rules are evaluated in order; the first match wins. */
 export interface Policy {
@@ -37,7 +38,4 @@ export type TagExpr =
   | { readonly all: readonly TagExpr[] }
   | { readonly any: readonly TagExpr[] }
   | { readonly not: TagExpr }
-  | { readonly tag: string; readonly exists: boolean }
-  | { readonly tag: string; readonly equals: string }
-  | { readonly tag: string; readonly in: readonly string[] }
-  | { readonly tag: string; readonly prefix: string };
+  | TagCondition;
