@@ -39,7 +39,8 @@ export type ActionKind = 'create' | 'add-source' | 'remove-source' | 'update' | 
  * - `proposed`: would be done (report mode, or a plan not yet applied);
  * - `applied`: done, the cloud accepted it; `failed`: attempted and refused, see `error`;
  * - `deferred`: put off to a later invocation (resource busy, out of time), see `error` for why;
- * - `skipped`: deliberately not attempted (kind `none`, or a session automirror does not own).
+ * - `skipped`: not attempted because there is nothing automirror may do now (always kind `none`): an ENI it can't
+ *   place or whose rule's targets are gone, a session it does not own. (Excluded ENIs are in `coverage`, not here.)
  */
 export type ActionStatus = 'proposed' | 'applied' | 'failed' | 'deferred' | 'skipped';
 

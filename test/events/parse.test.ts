@@ -113,3 +113,29 @@ describe('events that need nothing, and bad input', () => {
     expect(r.events).toEqual([{ verdict: 'bad', why: 'batch of 1001 events exceeds 1000' }]);
   });
 });
+
+describe('units of work and the event-source registry', () => {
+  it('groups subjects by account and region: an event names its account, else the deployment’s own', () => {
+    const own = envelope('ecs:Instance:StateChange', { resourceId: 'i-a1', state: 'Running' }, { aliyunaccountid: undefined });
+    const member = envelope('ecs:Instance:StateChange', { resourceId: 'i-b1', state: 'Running' }, { aliyunaccountid: '5550001112223334' });
+    const r = parsePayload([own, member], AT);
+    expect(r.subjects.map((x) => [x.accountId, x.regionId, x.instanceIds])).toEqual([
+      ['1234567890123456', 'cn-hangzhou', ['i-a1']],
+      ['5550001112223334', 'cn-hangzhou', ['i-b1']],
+    ]);
+  });
+
+  it('counts the same deferred work once in a batch, by its key, and takes its account from the message', () => {
+    const body = encodeDeferred({ automirror: 'deferred', version: 1, key: 'ab'.repeat(16), accountId: '5550001112223334', regionId: 'cn-hangzhou', instanceIds: [], eniIds: ['eni-n1'], reason: 'Attaching', attempt: 1 });
+    const message = () => ({ id: `m-${Math.random()}`, source: 'MNS-fn-trigger', type: 'mns:Queue:SendMessage', data: { messageBody: body } });
+    const r = parsePayload([message(), message()], AT);
+    expect(r.events.map((e) => e.verdict)).toEqual(['reconcile', 'duplicate']);
+    expect(r.subjects).toMatchObject([{ accountId: '5550001112223334', eniIds: ['eni-n1'], attempt: 1 }]);
+  });
+
+  it.each(['__proto__', 'hasOwnProperty', 'constructor', 'toString'])('ignores an acs.ecs event of type %s (a Map, not an object lookup)', (type) => {
+    const r = parsePayload(envelope(type, { resourceId: 'i-a1', state: 'Running' }), AT);
+    expect(r.events[0]).toMatchObject({ verdict: 'ignored', why: expect.stringContaining('is not an event automirror handles') });
+  });
+});
+

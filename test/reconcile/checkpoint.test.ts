@@ -38,6 +38,11 @@ describe('reconcile-region payloads', () => {
     expect(nextPart(p3, 3, t0)).toBeUndefined();
     expect([taskIdOf(ok), taskIdOf(p2)]).toEqual(['automirror-20261125T210000Z-a1b2c3-cn-hangzhou-p1', 'automirror-20261125T210000Z-a1b2c3-cn-hangzhou-p2']);
     expect([checkpointId(p2), checkpointId(ok, 2)]).toEqual(['20261125T210000Z-a1b2c3/cn-hangzhou/part-2', '20261125T210000Z-a1b2c3/cn-hangzhou/part-2']);
+    // The account is part of the unit of work: a task that names it carries it into its task id and checkpoints.
+    const mine = { ...p2, accountId: '1234567890123456' };
+    expect([taskIdOf(mine), checkpointId(mine)]).toEqual(['automirror-20261125T210000Z-a1b2c3-1234567890123456-cn-hangzhou-p2', '20261125T210000Z-a1b2c3/1234567890123456/cn-hangzhou/part-2']);
+    expect(parseRegionTask({ ...ok, accountId: '1234567890123456' })).toEqual({ ...ok, accountId: '1234567890123456' });
+    expect(() => parseRegionTask({ ...ok, accountId: 'acme' })).toThrow(BadInput);
   });
 });
 
