@@ -1,5 +1,6 @@
 import { toCloudError, type CloudError } from '../cloud/errors.js';
 import type { Clock } from './clock.js';
+import { transient } from './result.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -41,7 +42,7 @@ export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy, 
       return await call();
     } catch (err) {
       const e = toCloudError(err);
-      if (!e.retryable || attempt >= policy.maxAttempts) throw e;
+      if (!transient(e) || attempt >= policy.maxAttempts) throw e;
       const wait = backoffMs(policy, attempt, e.retryAfterMs, hooks.random ?? Math.random);
       hooks.onRetryable?.(e, wait);
       await hooks.clock.sleep(wait);
