@@ -17,6 +17,7 @@ export default {
     'shared/policy/document.ts',
     'shared/policy/evaluate.ts',
     'shared/policy/formats.ts',
+    'shared/policy/operators.ts',
     'shared/policy/problems.ts',
     'shared/policy/schema.ts',
     'shared/policy/schema-*.ts',

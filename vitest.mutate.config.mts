@@ -7,6 +7,7 @@ export default defineConfig({
     include: [
       'test/engine/plan.test.ts',
       'test/engine/plan-*.test.ts',
+      'test/engine/priority.test.ts',
       'test/policy/evaluate.test.ts',
       'test/policy/evaluate-*.test.ts',
       'test/policy/load.test.ts',
