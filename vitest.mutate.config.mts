@@ -11,6 +11,7 @@ export default defineConfig({
       'test/policy/evaluate.test.ts',
       'test/policy/evaluate-*.test.ts',
       'test/policy/load.test.ts',
+      'test/policy/load-*.test.ts',
       'test/policy/readme.test.ts',
       'test/policy/selector.test.ts',
       'test/policy/session-name.test.ts',
