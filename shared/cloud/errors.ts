@@ -16,9 +16,31 @@ export class CloudError extends Error {
 const THROTTLING = /Throttling/;
 /** Whether the cloud refused for the caller's rate: the rate limiter slows down on these. */
 export const isThrottling = (e: CloudError): boolean => THROTTLING.test(e.code);
-/** Retryable codes: the retry sets of aliyun/terraform-provider-alicloud (traffic mirror session resource, errors.go). */
-const RETRYABLE = [/^OperationConflict$/, /^IncorrectStatus/, /^SystemBusy$/, /^ServiceUnavailable$/, /LastTokenProcessing$/, THROTTLING, /^InternalError$/];
+/**
+ * Retryable codes: the retry sets of aliyun/terraform-provider-alicloud (traffic mirror session resource, errors.go),
+ * plus MNS's ServerBusy and FC's InternalServerError / ResourceExhausted (their API error-code pages).
+ */
+const RETRYABLE = [
+  /^OperationConflict$/,
+  /^IncorrectStatus/,
+  /^SystemBusy$/,
+  /^ServiceUnavailable$/,
+  /LastTokenProcessing$/,
+  THROTTLING,
+  /^InternalError$/,
+  /^ServerBusy$/,
+  /^InternalServerError$/,
+  /^ResourceExhausted$/,
+];
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+
+/**
+ * Whether a failure with this code (and HTTP status) can succeed when tried again: the one classification every
+ * adapter's errors go through. A 5xx, a 429, a dropped connection or a retryable code is transient.
+ */
+export function isTransient(code: string, status?: number): boolean {
+  return RETRYABLE.some((r) => r.test(code)) || NETWORK.has(code) || (status !== undefined && (status >= 500 || status === 429));
+}
 
 interface SdkErrorShape {
   name?: string;
@@ -38,11 +60,21 @@ export function toCloudError(err: unknown): CloudError {
   if (e.name === 'ThrottlingError' || THROTTLING.test(code)) {
     return new CloudError(code, message, true, typeof e.retryAfter === 'number' ? e.retryAfter : undefined, e.statusCode);
   }
-  if (e.name === 'RequestTimeoutError' || NETWORK.has(code) || /timeout/i.test(e.name ?? '')) return new CloudError(code, message, true);
-  if (typeof e.statusCode === 'number' && e.statusCode >= 500) return new CloudError(code, message, true, undefined, e.statusCode);
+  if (e.name === 'RequestTimeoutError' || /timeout/i.test(e.name ?? '')) return new CloudError(code, message, true);
   // A non-JSON error body (an HTML 502 from a proxy) surfaces as a bare SyntaxError: treat as transient.
   if (e.name === 'SyntaxError') return new CloudError('MalformedResponse', message, true);
-  return new CloudError(code, message, RETRYABLE.some((r) => r.test(code)), undefined, e.statusCode);
+  return new CloudError(code, message, isTransient(code, e.statusCode), undefined, e.statusCode);
+}
+
+/** A service's own error answer (code and HTTP status), for SDKs that report errors their own way (MNS, FC 2.0). */
+export function serviceError(code: string, message: string, status?: number): CloudError {
+  return new CloudError(code, message, isTransient(code, status), undefined, status);
+}
+
+/** A failure before the service answered at all (a socket, a timeout, an unparsable reply): always transient. */
+export function transportError(err: unknown): CloudError {
+  const e = toCloudError(err);
+  return e.retryable ? e : new CloudError(e.code, e.message, true, e.retryAfterMs, e.status);
 }
 
 /** Runs an SDK call and converts any failure to a CloudError. */

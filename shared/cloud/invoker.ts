@@ -2,7 +2,7 @@ import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { Readable } from 'node:stream';
 import { credentialFor, resolveKeys, type CloudConfig } from './config.js';
-import { cloudCall, CloudError } from './errors.js';
+import { cloudCall, CloudError, serviceError } from './errors.js';
 
 /**
  * What an asynchronous invocation came to: queued (`started`), or refused as a duplicate of an async task id used
@@ -130,8 +130,7 @@ export class Fc2Invoker implements FunctionInvoker {
 function fc2Error(err: unknown): CloudError {
   const e = err as Error & { code?: string };
   const status = Number(/ failed with (\d{3})\./.exec(e.message ?? '')?.[1]) || undefined;
-  const retryable = (status !== undefined && (status >= 500 || status === 429)) || /Throttl|ServiceUnavailable|InternalServerError|ResourceExhausted/.test(e.code ?? '');
-  return new CloudError(e.code ?? e.name, e.message, retryable, undefined, status);
+  return serviceError(e.code ?? e.name, e.message, status);
 }
 
 /** The invoker configuration asks for: FC 3.0 by default, or the FC 2.0 service automirror runs in. */

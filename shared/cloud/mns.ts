@@ -1,7 +1,7 @@
 import MNS from '@alicloud/mns';
 import type { CloudConfig } from './config.js';
 import { resolveKeys } from './config.js';
-import { CloudError } from './errors.js';
+import { CloudError, serviceError, transportError } from './errors.js';
 
 /** The MNS SDK neither escapes XML nor reports errors with codes (@alicloud/mns lib/client.js). */
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -57,12 +57,11 @@ async function mnsCall<T extends { code?: number; body?: unknown }>(fn: () => Pr
   try {
     res = await fn();
   } catch (err) {
-    const e = err as Error & { code?: string };
+    const e = err as Error;
     const m = /^MNS(.+)Error$/.exec(e.name ?? '');
-    const code = m ? m[1] : (e.code ?? e.name ?? 'Unknown');
-    throw new CloudError(code, e.message, !m || /ServerBusy|InternalError|Throttl/.test(code));
+    throw m ? serviceError(m[1], e.message) : transportError(err);
   }
-  if (typeof res?.code === 'number' && res.code >= 500) throw new CloudError(`Http${res.code}`, `MNS answered ${res.code}`, true, undefined, res.code);
+  if (typeof res?.code === 'number' && res.code >= 500) throw serviceError(`Http${res.code}`, `MNS answered ${res.code}`, res.code);
   return res;
 }
 
