@@ -1,12 +1,11 @@
 import middy from '@middy/core';
 import { createHash } from 'node:crypto';
+import { cloudForAccount } from '../../shared/cloud/accounts.js';
 import { MnsQueue } from '../../shared/cloud/mns.js';
-import type { Subject } from '../../shared/domain.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { deadlineClock } from '../../shared/engine/clock.js';
-import { ensure } from '../../shared/engine/ensure.js';
-import type { Result } from '../../shared/engine/result.js';
-import { summarize, type EnsureSummary } from '../../shared/engine/summary.js';
+import { ensureUnits } from '../../shared/engine/ensure.js';
+import { summarize } from '../../shared/engine/summary.js';
 import { deferWork } from '../../shared/events/deferral.js';
 import { parsePayload } from '../../shared/events/payload.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
@@ -31,27 +30,24 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   if (subjects.length === 0) return { events };
   const policy = policyFromEnv();
   const runId = createHash('sha256').update(events.map((e) => e.id ?? '').join('\u0000')).digest('hex').slice(0, 32);
-  const units: Array<{ subject: Subject; result: Result; summary?: EnsureSummary }> = [];
-  for (const subject of subjects) {
-    // One path per account: today only the deployment's own has credentials (a member account's would be assumed here).
-    if (subject.accountId !== context.accountId) {
-      units.push({ subject, result: { kind: 'terminal', reason: `account ${subject.accountId} is not served by this deployment (${context.accountId})` } });
-      continue;
-    }
-    const cloud = { ...context.cloud, regionId: subject.regionId };
-    // Cloud calls wait (throttling, retries) only until the deadline; what they could not do comes back deferred.
-    const adapters = engineAdapters(cloud, { clock: deadlineClock(context.deadline) });
-    const r = await ensure(subject, { policy, ...adapters }, { runId: `${subject.accountId}-${runId}`, deadline: context.deadline });
-    const summary = summarize(r);
-    log.info('reconciled', { accountId: subject.accountId, regionId: subject.regionId, result: r.result.kind, summary });
-    units.push({ subject, result: r.result, summary });
-  }
-  const settled = await settleEventUnits(
-    units,
-    (subject, items) =>
-      deferWork(subject, items, new MnsQueue({ ...context.cloud, regionId: subject.regionId, accountId: subject.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined }, settings.deferQueue), settings, runId),
-    log,
+  const deployment = { accountId: context.accountId, cloud: context.cloud };
+  const raw = await ensureUnits(
+    subjects,
+    {
+      policy,
+      // Cloud calls wait (throttling, retries) only until the deadline; what they could not do comes back deferred.
+      adaptersFor: (accountId, regionId) => {
+        const cloud = cloudForAccount(deployment, accountId, regionId);
+        return cloud && engineAdapters(cloud, { clock: deadlineClock(context.deadline) });
+      },
+    },
+    { runId, deadline: context.deadline },
   );
+  const units = raw.map((u) => ({ ...u, summary: u.ensured && summarize(u.ensured) }));
+  for (const u of units) log.info('reconciled', { accountId: u.subject.accountId, regionId: u.subject.regionId, result: u.result.kind, summary: u.summary });
+  // The deferral queue is the deployment's own (setup made it in its account and region), whatever the unit's.
+  const queue = new MnsQueue({ ...context.cloud, accountId: context.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined }, settings.deferQueue);
+  const settled = await settleEventUnits(units, (subject, items) => deferWork(subject, items, queue, settings, runId), log);
   const results = units.map((u, i) => ({ accountId: u.subject.accountId, regionId: u.subject.regionId, result: u.result.kind, ...u.summary, ...settled[i] }));
   return { events, results };
 }

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { cloudForAccount } from '../../shared/cloud/accounts.js';
 import { functionInvoker } from '../../shared/cloud/invoker.js';
 import { MnsQueue, MnsTopic, type MnsConfig } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
@@ -25,12 +26,13 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
   const parsed = parseRegionTask(event);
   // The unit of work is (account, region): a task that names no account is the deployment's own.
   const accountId = parsed.accountId ?? context.accountId;
-  if (accountId !== context.accountId) throw new BadInput(`account ${accountId} is not served by this deployment (${context.accountId})`);
+  const account = cloudForAccount({ accountId: context.accountId, cloud: context.cloud }, accountId, parsed.regionId);
+  if (!account) throw new BadInput(`account ${accountId} is not served by this deployment (${context.accountId})`);
   const task = { ...parsed, accountId };
   const startedAt = new Date();
   const policy = policyFromEnv();
   let apiCalls = 0;
-  const cloud = { ...context.cloud, regionId: task.regionId, around: <T>(_: string, send: () => Promise<T>) => (apiCalls++, send()) };
+  const cloud = { ...account, around: <T>(_: string, send: () => Promise<T>) => (apiCalls++, send()) };
   const deadline = settings.partSeconds > 0 ? Math.min(context.deadline, startedAt.getTime() + settings.partSeconds * 1000) : context.deadline;
   // Waits (throttling, retries) end at the part's deadline: cut-short writes come back unfinished and go to the next part.
   const clock = deadlineClock(deadline);

@@ -60,3 +60,33 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
   const blocked = outcomes.flatMap((o) => (o.status === 'blocked' ? o.action.eniIds.map((eniId) => ({ eniId, rule: o.action.rule ?? '', reason: o.reason })) : []));
   return { subject, observed, decisions, plan: p, actions: p.actions, outcomes, deferred, unmirrored: [...p.unmirrored, ...blocked], result: resultOf(outcomes, deferred) };
 }
+
+/** Reaching one unit's account and region: the engine's adapters there, or undefined when the account is out of reach. */
+export type AdaptersFor = (accountId: string, regionId: string) => Omit<EnsureDeps, 'policy'> | undefined;
+
+/** One unit of work (account, region, its ENIs) and what it came to. */
+export interface EnsuredUnit {
+  readonly subject: Subject;
+  readonly result: Result;
+  /** Absent when the unit could not be worked on at all (its account is out of reach). */
+  readonly ensured?: EnsureResult;
+}
+
+/**
+ * Every unit of an event's work, one after the other: an account this deployment can't reach is terminal (retrying
+ * would not give it credentials); the others are ensured with a run id that carries their account, so ClientTokens
+ * of two accounts never meet.
+ */
+export async function ensureUnits(subjects: readonly Subject[], deps: { policy: Policy; adaptersFor: AdaptersFor }, opts: EnsureOptions): Promise<EnsuredUnit[]> {
+  const units: EnsuredUnit[] = [];
+  for (const subject of subjects) {
+    const adapters = deps.adaptersFor(subject.accountId, subject.regionId);
+    if (!adapters) {
+      units.push({ subject, result: { kind: 'terminal', reason: `account ${subject.accountId} is not served by this deployment` } });
+      continue;
+    }
+    const ensured = await ensure(subject, { policy: deps.policy, ...adapters }, { ...opts, runId: `${subject.accountId}-${opts.runId}` });
+    units.push({ subject, result: ensured.result, ensured });
+  }
+  return units;
+}
