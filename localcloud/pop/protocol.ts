@@ -78,6 +78,11 @@ export class PopProtocol implements Protocol {
     this.products.set(product.version, product);
   }
 
+  /** Every operation served, by product. */
+  operations(): Array<{ product: string; action: string }> {
+    return [...this.products.values()].flatMap((p) => Object.keys(p.operations).map((action) => ({ product: p.product, action })));
+  }
+
   use(interceptor: PopInterceptor): void {
     this.interceptors.push(interceptor);
   }

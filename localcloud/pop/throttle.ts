@@ -9,10 +9,64 @@ export interface RateLimit {
   burst?: number;
 }
 
-export type RateLimits = Record<string, RateLimit>;
+/** By `Action`, `Product.Action` or `*` (every operation not named); `false` turns flow control off. */
+export type RateLimits = Record<string, RateLimit | false>;
 
-/** The only published limit (alibaba-cloud-apis.md §2.3); worlds add or override per operation. */
-const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = { CreateTrafficMirrorSession: { perMinute: 600 } };
+const PER_SECOND = (perSecond: number): RateLimit => ({ perSecond });
+const READ = PER_SECOND(200);
+const WRITE = PER_SECOND(10);
+const EVENTBRIDGE = PER_SECOND(10);
+
+/**
+ * Flow control of every POP operation localcloud serves, per account and operation. Only CreateTrafficMirrorSession's
+ * limit is published (600 in 60 s, its flow-control note in the VPC API reference); the others are assumptions,
+ * listed with their reasons in localcloud/README.md: other writes 10 a second (Create's sustained rate, in a
+ * one-second window), reads 200 a second, EventBridge rule calls 10 a second. A world's own limits come first; these
+ * apply to the operations it leaves out.
+ */
+export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
+  // VPC 2016-04-28
+  CreateTrafficMirrorSession: { perMinute: 600 },
+  UpdateTrafficMirrorSessionAttribute: WRITE,
+  AddSourcesToTrafficMirrorSession: WRITE,
+  RemoveSourcesFromTrafficMirrorSession: WRITE,
+  DeleteTrafficMirrorSession: WRITE,
+  CreateTrafficMirrorFilter: WRITE,
+  OpenTrafficMirrorService: WRITE,
+  'Vpc.TagResources': WRITE,
+  UnTagResources: WRITE,
+  ListTrafficMirrorSessions: READ,
+  ListTrafficMirrorFilters: READ,
+  GetTrafficMirrorServiceStatus: READ,
+  'Vpc.ListTagResources': READ,
+  // ECS 2014-05-26
+  RunInstances: WRITE,
+  DeleteInstance: WRITE,
+  CreateNetworkInterface: WRITE,
+  AttachNetworkInterface: WRITE,
+  DetachNetworkInterface: WRITE,
+  DeleteNetworkInterface: WRITE,
+  'Ecs.TagResources': WRITE,
+  UntagResources: WRITE,
+  DescribeInstances: READ,
+  DescribeNetworkInterfaces: READ,
+  'Ecs.ListTagResources': READ,
+  // SLB 2014-05-15
+  DescribeLoadBalancers: READ,
+  DescribeLoadBalancerAttribute: READ,
+  // EventBridge 2020-04-01
+  CreateRule: EVENTBRIDGE,
+  UpdateRule: EVENTBRIDGE,
+  DeleteRule: EVENTBRIDGE,
+  EnableRule: EVENTBRIDGE,
+  DisableRule: EVENTBRIDGE,
+  PutTargets: EVENTBRIDGE,
+  DeleteTargets: EVENTBRIDGE,
+  GetRule: EVENTBRIDGE,
+  ListRules: EVENTBRIDGE,
+  ListTargets: EVENTBRIDGE,
+  TestEventPattern: EVENTBRIDGE,
+};
 
 interface Bucket {
   tokens: number;
@@ -24,23 +78,30 @@ interface Bucket {
  * `x-acs-retry-after` (ms), which the SDK raises as ThrottlingError with `retryAfter`.
  */
 export class Throttle implements PopInterceptor {
-  private limits: RateLimits = { ...DEFAULT_RATE_LIMITS };
+  private given: RateLimits = {};
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly now: () => number) {}
 
-  /** Replaces the limits (defaults still apply to operations not named); buckets start full. */
+  /** Replaces the world's limits (the defaults still apply to operations they leave out); buckets start full. */
   set(limits: RateLimits): void {
-    this.limits = { ...DEFAULT_RATE_LIMITS, ...limits };
+    this.given = { ...limits };
     this.buckets.clear();
   }
 
+  /** The limits in force: the world's, over the defaults unless the world set `*` (which leaves no default). */
   get(): RateLimits {
-    return { ...this.limits };
+    return '*' in this.given ? { ...this.given } : { ...DEFAULT_RATE_LIMITS, ...this.given };
+  }
+
+  /** The world's own entry (`Product.Action`, `Action`, then `*`), else the default; undefined = not limited. */
+  private limitOf(ctx: PopContext): RateLimit | undefined {
+    const limit = lookupOperation(this.given, ctx) ?? this.given['*'] ?? lookupOperation(DEFAULT_RATE_LIMITS, ctx);
+    return limit === false ? undefined : limit;
   }
 
   before(ctx: PopContext): void {
-    const limit = lookupOperation(this.limits, ctx);
+    const limit = this.limitOf(ctx);
     if (!limit) return;
     const perMs = limit.perSecond !== undefined ? limit.perSecond / 1000 : (limit.perMinute ?? Infinity) / 60_000;
     const capacity = limit.burst ?? limit.perSecond ?? limit.perMinute ?? Infinity;

@@ -151,8 +151,9 @@ const rateLimit = closed([], {
 
 export const rateLimitsSchema = {
   type: 'object',
-  description: 'Per-operation flow control, by "Action" or "Product.Action"; CreateTrafficMirrorSession defaults to 600 per minute.',
-  additionalProperties: rateLimit,
+  description:
+    'Per-operation flow control, by "Action", "Product.Action" or "*" (every operation not named, in place of the defaults); false turns it off. Every operation has a default (CreateTrafficMirrorSession 600 per minute, as published; the others assumed, see localcloud/README.md).',
+  additionalProperties: { oneOf: [rateLimit, { const: false }] },
 } as const;
 
 export const faultsSchema = {

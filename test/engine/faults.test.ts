@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { ensure } from '../../shared/engine/ensure.js';
 import { waitFor } from '../support/localcloud.js';
-import { callCodes, engineDeps, instanceId, sessionsIn, startCloud, subject, webPolicy } from './cloud.js';
+import { callCodes, eniId, engineDeps, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession } from './cloud.js';
 
 /** The apply path through the SDK to localcloud with its fault injection and flow control switched on. */
 
@@ -30,6 +30,26 @@ describe('apply under faults', () => {
     expect(codes).toContain('CreateTrafficMirrorSession Throttling.User');
     expect(codes.filter((x) => x.endsWith(' OK'))).toHaveLength(6);
     expect(sessionsIn(c)).toHaveLength(6);
+  });
+
+  it("meets the default world's flow control on updates and deletes from concurrent invocations, and converges", async () => {
+    // 40 invocations at once, each with its own adapters (as separate function instances): 20 updates and 20 deletes,
+    // past the assumed 10 a second of UpdateTrafficMirrorSessionAttribute and DeleteTrafficMirrorSession
+    // (localcloud/README.md), with retries that outlast the queue as FC's retries would.
+    const n = 20;
+    const patient = { maxAttempts: 12, baseMs: 100, capMs: 1_000 };
+    const sessions = Array.from({ length: n }, (_, i) => worldSession(`tms-drift${i}`, [eniId(i)], 1000 + i, 'web', { enabled: false }));
+    const gone = Array.from({ length: n }, (_, i) => worldSession(`tms-optout${i}`, [eniId(n + i)], 1100 + i));
+    const c = (cloud = await startCloud({ instances: 2 * n, sessions: [...sessions, ...gone], instance: (i) => (i >= n ? { tags: { mirror: 'off' } } : {}) }));
+    const results = await Promise.all(Array.from({ length: 2 * n }, (_, i) => ensure(subject([instanceId(i)]), engineDeps(c, webPolicy(), {}, patient), { runId: `evt-${i}` })));
+    expect(results.flatMap((r) => r.outcomes.filter((o) => o.status === 'failed'))).toEqual([]);
+    for (const action of ['UpdateTrafficMirrorSessionAttribute', 'DeleteTrafficMirrorSession']) {
+      const codes = callCodes(c, action);
+      expect(codes).toContain(`${action} Throttling.User`);
+      expect(codes.filter((x) => x.endsWith(' OK'))).toHaveLength(n);
+    }
+    await waitFor(() => sessionsIn(c).length === n);
+    expect(sessionsIn(c).every((s) => s.enabled)).toBe(true);
   });
 
   it('retries through an IncorrectStatus window with the same ClientToken', async () => {

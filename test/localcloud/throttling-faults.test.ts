@@ -1,10 +1,20 @@
+import * as $Ecs from '@alicloud/ecs20140526';
+import Ecs from '@alicloud/ecs20140526';
 import * as $Vpc from '@alicloud/vpc20160428';
 import Vpc from '@alicloud/vpc20160428';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeTestClouds, createSession, expectCode, listSessions, REGION, startTestCloud, testWorld } from '../support/conformance.js';
-import { popConfig } from '../support/localcloud.js';
+import { DEFAULT_RATE_LIMITS } from '../../localcloud/pop/throttle.js';
+import type { WorldFile } from '../../localcloud/world/types.js';
+import { defaultWorld, popConfig } from '../support/localcloud.js';
 
 afterEach(closeTestClouds);
+
+/** A cloud whose VPC client does not retry throttled calls (unlike the harness's): these tests look at the answer itself. */
+async function startRaw(world?: WorldFile) {
+  const t = await startTestCloud(world);
+  return { ...t, vpc: new Vpc(popConfig(t.cloud)), ecs: new Ecs(popConfig(t.cloud)) };
+}
 
 const list = (vpc: Vpc) => vpc.listTrafficMirrorSessions(new $Vpc.ListTrafficMirrorSessionsRequest({ regionId: REGION }));
 
@@ -17,7 +27,7 @@ async function outcomes(vpc: Vpc, n: number): Promise<string[]> {
 
 describe('throttling: per-operation rate limits, answered as the cloud answers flow control', () => {
   it('CreateTrafficMirrorSession defaults to 600 a minute: a burst is throttled after 600 calls (plus what refilled meanwhile)', async () => {
-    const { vpc } = await startTestCloud();
+    const { vpc } = await startRaw();
     const started = Date.now();
     let served = 0;
     for (;;) {
@@ -32,7 +42,7 @@ describe('throttling: per-operation rate limits, answered as the cloud answers f
   });
 
   it('the SDK raises ThrottlingError with retryAfter from x-acs-retry-after (ms)', async () => {
-    const { vpc } = await startTestCloud(testWorld({ rateLimits: { ListTrafficMirrorSessions: { perMinute: 60, burst: 1 } } }));
+    const { vpc } = await startRaw(testWorld({ rateLimits: { ListTrafficMirrorSessions: { perMinute: 60, burst: 1 } } }));
     await list(vpc);
     const err = await expectCode(list(vpc), 'Throttling.User', 400);
     expect(err.name).toBe('ThrottlingError');
@@ -41,14 +51,14 @@ describe('throttling: per-operation rate limits, answered as the cloud answers f
   });
 
   it('limits are per operation: throttling List leaves other operations alone', async () => {
-    const { vpc } = await startTestCloud(testWorld({ rateLimits: { ListTrafficMirrorSessions: { perSecond: 1, burst: 1 } } }));
+    const { vpc } = await startRaw(testWorld({ rateLimits: { ListTrafficMirrorSessions: { perSecond: 1, burst: 1 } } }));
     await list(vpc);
     await expectCode(list(vpc), 'Throttling.User');
     expect(await createSession(vpc)).toMatch(/^tms-/);
   });
 
   it('a bucket refills at the configured rate', async () => {
-    const { vpc } = await startTestCloud(testWorld({ rateLimits: { ListTrafficMirrorSessions: { perSecond: 20, burst: 1 } } }));
+    const { vpc } = await startRaw(testWorld({ rateLimits: { ListTrafficMirrorSessions: { perSecond: 20, burst: 1 } } }));
     await list(vpc);
     await expectCode(list(vpc), 'Throttling.User');
     await new Promise((r) => setTimeout(r, 80));
@@ -56,16 +66,50 @@ describe('throttling: per-operation rate limits, answered as the cloud answers f
   });
 
   it('raised limits let a benchmark scan run without throttling (300 calls)', async () => {
-    const { vpc } = await startTestCloud(testWorld({ rateLimits: { ListTrafficMirrorSessions: { perSecond: 1_000_000 } } }));
+    const { vpc } = await startRaw(testWorld({ rateLimits: { ListTrafficMirrorSessions: { perSecond: 1_000_000 } } }));
     expect((await outcomes(vpc, 300)).every((o) => o === 'OK')).toBe(true);
   });
 
   it('limits change at run time (cloud.controls.setRateLimits); Product.Action keys name one product', async () => {
-    const { cloud, vpc } = await startTestCloud();
+    const { cloud, vpc } = await startRaw();
     await list(vpc);
     cloud.controls.setRateLimits({ 'Vpc.ListTrafficMirrorSessions': { perMinute: 1, burst: 1 } });
     await list(vpc);
     await expectCode(list(vpc), 'Throttling.User');
+  });
+
+  it('every operation localcloud serves has a default limit (worlds/default.json spells them out)', async () => {
+    const { cloud } = await startRaw();
+    const limits = cloud.controls.getRateLimits();
+    const ops = cloud.pop.operations();
+    expect(new Set(ops.map((o) => o.product))).toEqual(new Set(['Ecs', 'Vpc', 'Slb', 'eventbridge']));
+    expect(ops.filter(({ product, action }) => !limits[`${product}.${action}`] && !limits[action])).toEqual([]);
+    expect(defaultWorld().options?.rateLimits).toEqual(DEFAULT_RATE_LIMITS);
+    expect(DEFAULT_RATE_LIMITS.CreateTrafficMirrorSession).toEqual({ perMinute: 600 });
+  });
+
+  it("by default reads, updates and deletes are throttled too: a burst past one second's worth is refused", async () => {
+    const { vpc, ecs } = await startRaw();
+    const throttledOf = async (n: number, call: () => Promise<unknown>) => {
+      const codes = await Promise.all(Array.from({ length: n }, () => call().then(() => 'OK', (e: { code: string }) => e.code)));
+      return codes.filter((c) => c === 'Throttling.User').length;
+    };
+    const session = { regionId: REGION, trafficMirrorSessionId: 'tms-none' };
+    expect(await throttledOf(260, () => list(vpc))).toBeGreaterThan(0);
+    expect(await throttledOf(260, () => ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: REGION })))).toBeGreaterThan(0);
+    expect(await throttledOf(20, () => vpc.updateTrafficMirrorSessionAttribute(new $Vpc.UpdateTrafficMirrorSessionAttributeRequest(session)))).toBeGreaterThan(0);
+    expect(await throttledOf(20, () => vpc.deleteTrafficMirrorSession(new $Vpc.DeleteTrafficMirrorSessionRequest(session)))).toBeGreaterThan(0);
+  });
+
+  it("a world turns flow control off ('*': false, or false for one operation) or sets one limit for all it leaves out ('*')", async () => {
+    const off = await startRaw(testWorld({ rateLimits: { '*': false } }));
+    expect((await outcomes(off.vpc, 60)).every((o) => o === 'OK')).toBe(true);
+    const one = await startRaw(testWorld({ rateLimits: { '*': { perSecond: 1, burst: 1 }, ListTrafficMirrorSessions: false } }));
+    expect((await outcomes(one.vpc, 30)).every((o) => o === 'OK')).toBe(true);
+    const describe = () => one.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: REGION }));
+    await describe();
+    await expectCode(describe(), 'Throttling.User');
+    expect(one.cloud.controls.getRateLimits()).toEqual({ '*': { perSecond: 1, burst: 1 }, ListTrafficMirrorSessions: false });
   });
 });
 
@@ -84,16 +128,17 @@ describe('fault injection: per operation, seeded, changeable at run time', () =>
 
   it('rate: a fraction of calls fail, and the same seed fails the same calls', async () => {
     const faults = [{ operation: 'ListTrafficMirrorSessions', code: 'SystemBusy', rate: 0.5 }];
+    const rateLimits = { ListTrafficMirrorSessions: false as const }; // 40 quick calls: no waits for the bucket
     const runs: string[][] = [];
     for (let i = 0; i < 2; i++) {
-      const { vpc } = await startTestCloud(testWorld({ faults, seed: 42 }));
+      const { vpc } = await startTestCloud(testWorld({ faults, seed: 42, rateLimits }));
       runs.push(await outcomes(vpc, 40));
     }
     const failed = runs[0].filter((o) => o !== 'OK').length;
     expect(failed).toBeGreaterThan(8);
     expect(failed).toBeLessThan(32);
     expect(runs[1]).toEqual(runs[0]);
-    const { vpc } = await startTestCloud(testWorld({ faults, seed: 43 }));
+    const { vpc } = await startTestCloud(testWorld({ faults, seed: 43, rateLimits }));
     expect(await outcomes(vpc, 40)).not.toEqual(runs[0]);
   });
 
