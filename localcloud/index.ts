@@ -53,7 +53,17 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const { pop, controls, admin } = assemblePop(state, keyring, world);
   const platform = createPlatform(state, keyring, opts.platform);
   for (const p of platform.popProducts) pop.add(p);
-  const server = await startHttp([admin, pop, ...platform.protocols], { port: opts.port ?? 0, tls: opts.tls, onRequest: opts.onRequest });
+  let server: Awaited<ReturnType<typeof startHttp>>;
+  try {
+    server = await startHttp([admin, pop, ...platform.protocols], { port: opts.port ?? 0, tls: opts.tls, onRequest: opts.onRequest });
+  } catch (err) {
+    // Nothing may outlive a failed start (the state's timers, the platform): the caller just exits.
+    platform.close();
+    pop.close();
+    state.stop();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw Object.assign(new Error(`port ${opts.port} is already in use`), { code: 'EADDRINUSE' });
+    throw err;
+  }
   platform.listening(server.endpoint);
   const close = async () => {
     platform.close();
