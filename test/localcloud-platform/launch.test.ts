@@ -1,9 +1,4 @@
 import * as $Ecs from '@alicloud/ecs20140526';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
 import { managedRuleName } from '../../localcloud/platform/triggers.js';
@@ -11,24 +6,19 @@ import { ensureEcsTrigger } from '../../cli/wiring/ecs-trigger.js';
 import { ensureMessaging } from '../../cli/wiring/queues.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { DEMO_KEY, defaultWorld, ecsClient } from '../support/localcloud.js';
+import { buildApp, type BuiltApp } from '../event-path/support.js';
 import { eventually } from './support.js';
 
 // The whole path in production order, with nothing called directly: the repo's s.yaml and its built on-event,
 // the setup step's wiring through the FC API, an instance launched through @alicloud/ecs20140526, and the
 // EventBridge → FC → engine → VPC chain creating its mirror sessions.
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-let app: string;
+let app: BuiltApp;
 let cloud: LocalCloud;
 
 beforeAll(async () => {
-  // Build into a scratch app directory (s.yaml beside dist/) so parallel test files never share a dist/.
-  app = mkdtempSync(join(tmpdir(), 'automirror-app-'));
-  copyFileSync(join(ROOT, 's.yaml'), join(app, 's.yaml'));
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '-e', `require('./scripts/build.ts').buildFunctions(${JSON.stringify(join(app, 'dist'))})`], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
-  cloud = await startLocalCloud({ world: defaultWorld(), platform: { sYaml: join(app, 's.yaml'), secondMs: 100 } });
+  // Built into a scratch app directory (s.yaml beside dist/) so parallel test files never share a dist/.
+  app = buildApp();
+  cloud = await startLocalCloud({ world: defaultWorld(), platform: { sYaml: app.sYaml, secondMs: 100 } });
   const cfg = {
     regionId: 'cn-hangzhou',
     accountId: cloud.state.accountId,
@@ -45,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cloud?.close();
-  if (app) rmSync(app, { recursive: true, force: true });
+  app?.remove();
 });
 
 const sessionsFor = (eniIds: string[]) =>
