@@ -47,6 +47,25 @@ async function step(cloud: LocalCloud, title: string, act: () => unknown): Promi
 }
 
 /**
+ * A step too large to print call by call (a fleet launched or opted out at once): what on-event did in total, and
+ * how often localcloud's rate limits answered Throttling, by operation, before the engine's retries got through.
+ */
+async function burstStep(cloud: LocalCloud, title: string, act: () => unknown): Promise<void> {
+  out(`\n${title}`);
+  const before = cloud.fc.invocations.length;
+  const since = cloud.controls.calls.list().at(-1)?.seq ?? 0;
+  await act();
+  await quiet(cloud);
+  const runs = cloud.fc.invocations.slice(before).filter((i) => i.functionName === DEFAULT_SETTINGS.onEventFunction);
+  const count = (k: 'created' | 'deleted') => runs.reduce((n, r) => n + ((JSON.parse(r.response || '{}') as { results?: Array<Record<string, unknown[]>> }).results ?? []).reduce((m, x) => m + (x[k]?.length ?? 0), 0), 0);
+  out(`  on-event ran ${runs.length} times (${runs.filter((r) => !r.ok).length} failed): ${count('created')} sessions created, ${count('deleted')} deleted`);
+  const throttled = new Map<string, number>();
+  for (const c of cloud.controls.calls.list({ since })) if (c.code.startsWith('Throttling')) throttled.set(c.action, (throttled.get(c.action) ?? 0) + 1);
+  if (throttled.size === 0) out('  no call was throttled');
+  else out(`  throttled, then retried: ${[...throttled].map(([action, n]) => `${action} ×${n}`).join(', ')}`);
+}
+
+/**
  * The scheduled backstop, as the platform runs it: the hourly timer fires reconcile, which fans out one
  * reconcile-region per region; its drift report is written beside the repo and summarised here.
  */
@@ -114,6 +133,23 @@ export async function demoCommand(): Promise<number> {
     );
     await step(cloud, 'ECS API ← UntagResources i-web01 mirror (opting it out)', () =>
       ecs.untagResources(new $Ecs.UntagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: ['i-web01'], tagKey: ['mirror'] })),
+    );
+
+    // A fleet at once: one RunInstances of 30 tagged instances, then one TagResources opting them all out (RunInstances
+    // tags the primary ENIs too, so removing the instances' tag would leave them opted in). Their events arrive
+    // together, and the engine's writes meet localcloud's rate limits, as they would the real gateway's.
+    const fleet = await (async () => {
+      const ids: string[] = [];
+      await burstStep(cloud, 'ECS API ← RunInstances fleet-* ×30 (tagged mirror=on, launched in one call)', async () => {
+        const r = await ecs.runInstances(
+          new $Ecs.RunInstancesRequest({ regionId: REGION, imageId: 'aliyun_3_x64_20G_alibase_20240819.vhd', instanceType: 'ecs.g7.large', vSwitchId: 'vsw-prod-h', securityGroupId: 'sg-prod01', instanceName: 'fleet-', amount: 30, tag: tag({ mirror: 'on', app: 'fleet' }) }),
+        );
+        ids.push(...(r.body?.instanceIdSets?.instanceIdSet ?? []));
+      });
+      return ids;
+    })();
+    await burstStep(cloud, `ECS API ← TagResources automirror=off on the ${fleet.length} fleet instances (opting them out in one call)`, () =>
+      ecs.tagResources(new $Ecs.TagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: fleet, tag: [new $Ecs.TagResourcesRequestTag({ key: 'automirror', value: 'off' })] })),
     );
 
     const mine = [...cloud.state.region(REGION).sessions.values()].find((x) => x.trafficMirrorSourceIds.includes('eni-db01p'));
