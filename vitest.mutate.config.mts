@@ -7,6 +7,8 @@ export default defineConfig({
     include: [
       'test/engine/plan.test.ts',
       'test/engine/plan-*.test.ts',
+      'test/engine/ownership.test.ts',
+      'test/engine/placement.test.ts',
       'test/engine/priority.test.ts',
       'test/policy/evaluate.test.ts',
       'test/policy/evaluate-*.test.ts',

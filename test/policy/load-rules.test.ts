@@ -45,6 +45,11 @@ describe('ids and names are checked whole, as the cloud spells them', () => {
     ['vSwitch prefix', '{ scope: { vSwitches: [xvsw-a] } }', 'rules[0].match.scope.vSwitches[0]: expected a vSwitch id like vsw-…, got "xvsw-a"'],
     ['zone with one letter', '{ scope: { zones: [c-hangzhou-h] } }', 'rules[0].match.scope.zones[0]: expected a zone id like cn-hangzhou-h, got "c-hangzhou-h"'],
     ['zone with capitals', '{ scope: { zones: [cn-Hangzhou-h] } }', 'rules[0].match.scope.zones[0]: expected a zone id like cn-hangzhou-h, got "cn-Hangzhou-h"'],
+    ['zone with something before it', '{ scope: { zones: [xcn-hangzhou-h] } }', 'rules[0].match.scope.zones[0]: expected a zone id like cn-hangzhou-h, got "xcn-hangzhou-h"'],
+    ['VPC', '{ scope: { vpcs: ["vpc-a b"] } }', 'rules[0].match.scope.vpcs[0]: expected a VPC id like vpc-…, got "vpc-a b"'],
+    ['VPC prefix', '{ scope: { vpcs: [xvpc-a] } }', 'rules[0].match.scope.vpcs[0]: expected a VPC id like vpc-…, got "xvpc-a"'],
+    ['instance type family prefix', '{ scope: { instanceTypeFamilies: [xecs.g7] } }', 'rules[0].match.scope.instanceTypeFamilies[0]: expected an instance type family like ecs.g7 (not a full type like ecs.g7.large), got "xecs.g7"'],
+    ['full instance type', '{ scope: { instanceTypeFamilies: [ecs.g7.large] } }', 'rules[0].match.scope.instanceTypeFamilies[0]: expected an instance type family like ecs.g7 (not a full type like ecs.g7.large), got "ecs.g7.large"'],
   ])('refuses a bad %s in a scope', (_, match, problem) => {
     expect(only(problemsOf(doc(rule('web', undefined, match))))).toEqual([problem]);
   });
