@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describePlan } from '../../shared/engine/describe.js';
 import { absentSources, plan, type PlanInput } from '../../shared/engine/plan.js';
 import { eni, excluded, opted, pooled, session, spec } from './fixtures.js';
 
@@ -83,6 +84,12 @@ describe('what a change waits for', () => {
     const sessions = [session('tms-1', ['eni-a'], { rule: null, status: 'Deleting' }), session('tms-2', ['eni-a'], { rule: null, status: 'Deleting' }), session('tms-3', ['eni-a'], { rule: null })];
     const p = plan(input({ decisions: [opted('eni-a')], sessions }));
     expect(p.deferred).toEqual([{ eniIds: ['eni-a'], reason: 'its 3 session slots include tms-1, tms-2, still being deleted' }]);
+  });
+});
+
+describe('a dry run', () => {
+  it('lists every ENI of a deferral', () => {
+    expect(describePlan({ actions: [], unmirrored: [], unowned: [], deferred: [{ eniIds: ['eni-a', 'eni-b'], reason: 'busy' }] })).toEqual(['nothing to change', 'deferred eni-a, eni-b: busy']);
   });
 });
 

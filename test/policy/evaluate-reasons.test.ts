@@ -49,6 +49,9 @@ describe('why a tag expression does not match', () => {
     expect(why('{ tag: scratch, exists: false }', { scratch: '' })).toBe('no rule matches: r needs no tag scratch, found scratch=""');
     expect(why('{ tag: env, in: [prod, staging] }', { env: 'dev' })).toBe('no rule matches: r needs env in [prod, staging], found env=dev');
     expect(why('{ all: [{ any: [{ tag: a, exists: true }, { tag: b, exists: true }] }] }')).toBe('no rule matches: r needs any of (tag a, tag b), found no tag a, no tag b');
+    expect(why('{ any: [{ all: [{ tag: a, equals: "1" }, { tag: b, equals: "2" }] }, { tag: c, exists: true }] }', { a: '1' })).toBe(
+      'no rule matches: r needs any of (all of (a=1, b=2), tag c), found a=1, no tag b, no tag c',
+    );
   });
 
   it('a prefix never matches an absent tag', () => {

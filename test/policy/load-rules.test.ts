@@ -122,6 +122,12 @@ describe('mirror settings', () => {
   });
 });
 
+describe('session names', () => {
+  it('a template that renders to a URL with the rule’s name is refused', () => {
+    expect(only(problemsOf(doc(rule('https', mirror('sessionName: "{rule}://x"')))))).toEqual([expect.stringMatching(/^rules\[0\]\.mirror\.sessionName: .*must not start with http:\/\/ or https:\/\//)]);
+  });
+});
+
 describe('tag expressions', () => {
   it('one expression per mapping: two kinds together are refused, naming both', () => {
     expect(only(problemsOf(doc(rule('web', undefined, '{ all: [{ tag: a, exists: true }], any: [{ tag: b, exists: true }] }'))))).toEqual([
