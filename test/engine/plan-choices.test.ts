@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../shared/engine/actions.js';
-import { plan, type PlanInput } from '../../shared/engine/plan.js';
+import { type PlanInput, plan } from '../../shared/engine/plan.js';
 import { eni, excluded, opted, pooled, session, slb, spec } from './fixtures.js';
 
 // The choices plan() makes where several answers would look plausible: which duplicate session keeps an ENI, where a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describePlan } from '../../shared/engine/describe.js';
-import { absentSources, plan, type PlanInput } from '../../shared/engine/plan.js';
+import { absentSources, type PlanInput, plan } from '../../shared/engine/plan.js';
 import { eni, excluded, opted, pooled, session, spec } from './fixtures.js';
 
 // Who joins and leaves which session, in what order, and what waits for what.
@@ -17,7 +17,9 @@ describe('leaving a session', () => {
   });
 
   it('an ENI moved to another rule leaves a shared session, saying where it went; the reasons of several are listed', () => {
-    const p = plan(input({ rules: ['web', 'db'], decisions: [opted('eni-a', db), excluded('eni-b', 'no rule matches'), opted('eni-c', pooled(5))], sessions: [session('tms-1', ['eni-a', 'eni-b', 'eni-c'])] }));
+    const p = plan(
+      input({ rules: ['web', 'db'], decisions: [opted('eni-a', db), excluded('eni-b', 'no rule matches'), opted('eni-c', pooled(5))], sessions: [session('tms-1', ['eni-a', 'eni-b', 'eni-c'])] }),
+    );
     const remove = p.actions.find((a) => a.kind === 'remove-sources');
     expect(remove).toMatchObject({ id: 'remove:tms-1:0', eniIds: ['eni-a', 'eni-b'], reason: 'leaving tms-1: eni-a (it now belongs to rule db); eni-b (no longer opted in: no rule matches)' });
   });
@@ -32,7 +34,9 @@ describe('leaving a session', () => {
 
   it('an owned session with no source left is deleted, naming no ENI', () => {
     const p = plan(input({ sessions: [session('tms-empty', [])] }));
-    expect(p.actions).toEqual([{ kind: 'delete', id: 'delete:tms-empty', rule: 'web', sessionId: 'tms-empty', eniIds: [], perEni: [], reason: 'no source is left in tms-empty: its ENIs no longer exist' }]);
+    expect(p.actions).toEqual([
+      { kind: 'delete', id: 'delete:tms-empty', rule: 'web', sessionId: 'tms-empty', eniIds: [], perEni: [], reason: 'no source is left in tms-empty: its ENIs no longer exist' },
+    ]);
   });
 
   it('a shared session whose ENIs all move to another rule is deleted, and each ENI gets a new session', () => {
@@ -76,8 +80,17 @@ describe('what a change waits for', () => {
   });
 
   it('sources added to an existing pooled session wait for the removals of those ENIs, in id order', () => {
-    const p = plan(input({ decisions: [opted('eni-a', pooled(5)), opted('eni-b', pooled(5)), opted('eni-x', pooled(5))], sessions: [session('tms-1', ['eni-x']), ...full('eni-a', 'tms-z'), ...full('eni-b', 'tms-y')] }));
-    expect(p.actions.find((a) => a.kind === 'add-sources')).toMatchObject({ eniIds: ['eni-a', 'eni-b'], after: ['delete:tms-y', 'delete:tms-z'], reason: 'rule web opts eni-a, eni-b in; pooled session tms-1 on SLB:lb-1 has room' });
+    const p = plan(
+      input({
+        decisions: [opted('eni-a', pooled(5)), opted('eni-b', pooled(5)), opted('eni-x', pooled(5))],
+        sessions: [session('tms-1', ['eni-x']), ...full('eni-a', 'tms-z'), ...full('eni-b', 'tms-y')],
+      }),
+    );
+    expect(p.actions.find((a) => a.kind === 'add-sources')).toMatchObject({
+      eniIds: ['eni-a', 'eni-b'],
+      after: ['delete:tms-y', 'delete:tms-z'],
+      reason: 'rule web opts eni-a, eni-b in; pooled session tms-1 on SLB:lb-1 has room',
+    });
   });
 
   it('an ENI whose slots are held by sessions being deleted waits, naming them', () => {
@@ -97,7 +110,9 @@ describe('a plan', () => {
   it('orders its actions: updates, replaces, creates, removals, additions, deletes; by id within each', () => {
     const sessions = [session('tms-a', ['eni-1']), session('tms-b', ['eni-2', 'eni-3']), session('tms-c', ['eni-4'], { enabled: false }), session('tms-d', ['eni-5']), session('tms-e', ['eni-9'])];
     const s = pooled(5);
-    const p = plan(input({ rules: ['web', 'db'], decisions: [opted('eni-1', s), opted('eni-6', s), opted('eni-2', s), excluded('eni-3'), opted('eni-4', s), opted('eni-5', db), excluded('eni-9')], sessions }));
+    const p = plan(
+      input({ rules: ['web', 'db'], decisions: [opted('eni-1', s), opted('eni-6', s), opted('eni-2', s), excluded('eni-3'), opted('eni-4', s), opted('eni-5', db), excluded('eni-9')], sessions }),
+    );
     expect(kinds(p)).toEqual(['update update:tms-c', 'replace replace:tms-d', 'remove-sources remove:tms-b:0', 'add-sources add:tms-a:0', 'delete delete:tms-e']);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describePlan } from '../../shared/engine/describe.js';
-import { plan, type PlanInput } from '../../shared/engine/plan.js';
+import { type PlanInput, plan } from '../../shared/engine/plan.js';
 import { eni, excluded, opted, pooled, session, slb, spec } from './fixtures.js';
 
 // Rules of the plan a user relies on: what counts as drift and what an update sends, where a new ENI goes in a pool,
@@ -17,7 +17,9 @@ describe('drift: an update sends exactly the fields that differ from the rule', 
     const a = p.actions[0];
     expect(a.kind === 'update' && a.set).toEqual({ filterId: 'tmf-new', vni: 42, name: 'am-eni-a', target: lb('lb-new'), priority: expect.any(Number) });
     expect(a.kind === 'update' && a.set.priority).toBeGreaterThanOrEqual(1000);
-    expect(a.reason).toBe(`tms-1 differs from rule web: filterId tmf-1 → tmf-new, vni 7 → 42, name old → am-eni-a, target SLB:lb-old → SLB:lb-new, priority 5 → ${a.kind === 'update' && a.set.priority}`);
+    expect(a.reason).toBe(
+      `tms-1 differs from rule web: filterId tmf-1 → tmf-new, vni 7 → 42, name old → am-eni-a, target SLB:lb-old → SLB:lb-new, priority 5 → ${a.kind === 'update' && a.set.priority}`,
+    );
   });
 
   it('nothing when the session already has the rule’s VNI and name', () => {
@@ -27,7 +29,9 @@ describe('drift: an update sends exactly the fields that differ from the rule', 
 
   it('a priority at either end of the band is inside it', () => {
     for (const priority of [1000, 1999]) expect(plan(input({ decisions: [opted('eni-a')], sessions: [session('tms-1', ['eni-a'], { priority })] })).actions).toEqual([]);
-    expect(plan(input({ decisions: [opted('eni-a')], sessions: [session('tms-1', ['eni-a'], { priority: 2000 })] })).actions).toMatchObject([{ kind: 'update', changes: [{ field: 'priority', actual: 2000 }] }]);
+    expect(plan(input({ decisions: [opted('eni-a')], sessions: [session('tms-1', ['eni-a'], { priority: 2000 })] })).actions).toMatchObject([
+      { kind: 'update', changes: [{ field: 'priority', actual: 2000 }] },
+    ]);
   });
 
   it('a session on any target of the rule’s pool stays where it is', () => {
@@ -96,7 +100,9 @@ describe('a dry run prints', () => {
       }),
     );
     const lines = describePlan(p);
-    expect(lines).toContainEqual(expect.stringMatching(/^replace tms-1 \(SLB:lb-1, priority \d+ or the next free one in 2000–2999, old one deleted first: no free slot\): eni-a moved from rule web to rule db/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^replace tms-1 \(SLB:lb-1, priority \d+ or the next free one in 2000–2999, old one deleted first: no free slot\): eni-a moved from rule web to rule db/),
+    );
     expect(lines).toContain('remove-sources tms-2 (eni-d): leaving tms-2: eni-d (no longer opted in: no rule matches its tags)');
     expect(lines).toContain('add-sources tms-2 (eni-c): rule web opts eni-c in; pooled session tms-2 on SLB:lb-1 has room');
     expect(lines).toContain('deferred eni-e: the ENI is Attaching; it is handled once that settles');

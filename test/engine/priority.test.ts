@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eniPriorityKey, poolPriorityKey, priorityCandidates, priorityStart, PriorityBook } from '../../shared/engine/priority.js';
+import { eniPriorityKey, PriorityBook, poolPriorityKey, priorityCandidates, priorityStart } from '../../shared/engine/priority.js';
 
 // Session priorities are unique per region and lower wins: each new session starts probing at a point fixed by its
 // rule and ENI (or pool slot), so concurrent invocations, even of two releases during a deploy, aim at the same number

@@ -29,7 +29,9 @@ describe('a policy without an opt-out tag', () => {
 
 describe('an ENI that a rule mirrors to is never a source', () => {
   it('is excluded, naming the rule', () => {
-    const p = policyOf([{ name: 'ids', match: '{ scope: { vpcs: [vpc-a] } }', mirror: '    mirror:\n      pool: [{ eni: eni-collector }, { slb: lb-a }]\n      filter: tmf-all\n      priority: { min: 1, max: 9 }\n' }]);
+    const p = policyOf([
+      { name: 'ids', match: '{ scope: { vpcs: [vpc-a] } }', mirror: '    mirror:\n      pool: [{ eni: eni-collector }, { slb: lb-a }]\n      filter: tmf-all\n      priority: { min: 1, max: 9 }\n' },
+    ]);
     expect(reasonOf(evaluate(p, eni({ id: 'eni-collector' }), undefined))).toBe('eni-collector is a mirror target of rule ids; an ENI cannot be both source and target');
     expect(ruleOf(evaluate(p, eni({ id: 'eni-a' }), undefined))).toBe('ids');
   });

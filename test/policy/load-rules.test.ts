@@ -14,7 +14,11 @@ describe('ids and names are checked whole, as the cloud spells them', () => {
   it('accepts ids of any length in the documented shapes', () => {
     const p = parsePolicy(
       doc(
-        rule('web', 'pool: [{ slb: lb-bp1abc23, zone: cn-hangzhou-h }, { eni: eni-bp1xyz9 }]\n      filter: tmf-bp1q2w3e\n      priority: { min: 1000, max: 1999 }', '{ scope: { vSwitches: [vsw-bp1abc], vpcs: [vpc-bp1abc], zones: [cn-hangzhou-h], instanceTypeFamilies: [ecs.g7ne] } }'),
+        rule(
+          'web',
+          'pool: [{ slb: lb-bp1abc23, zone: cn-hangzhou-h }, { eni: eni-bp1xyz9 }]\n      filter: tmf-bp1q2w3e\n      priority: { min: 1000, max: 1999 }',
+          '{ scope: { vSwitches: [vsw-bp1abc], vpcs: [vpc-bp1abc], zones: [cn-hangzhou-h], instanceTypeFamilies: [ecs.g7ne] } }',
+        ),
       ),
       'p.yaml',
     );
@@ -48,8 +52,16 @@ describe('ids and names are checked whole, as the cloud spells them', () => {
     ['zone with something before it', '{ scope: { zones: [xcn-hangzhou-h] } }', 'rules[0].match.scope.zones[0]: expected a zone id like cn-hangzhou-h, got "xcn-hangzhou-h"'],
     ['VPC', '{ scope: { vpcs: ["vpc-a b"] } }', 'rules[0].match.scope.vpcs[0]: expected a VPC id like vpc-…, got "vpc-a b"'],
     ['VPC prefix', '{ scope: { vpcs: [xvpc-a] } }', 'rules[0].match.scope.vpcs[0]: expected a VPC id like vpc-…, got "xvpc-a"'],
-    ['instance type family prefix', '{ scope: { instanceTypeFamilies: [xecs.g7] } }', 'rules[0].match.scope.instanceTypeFamilies[0]: expected an instance type family like ecs.g7 (not a full type like ecs.g7.large), got "xecs.g7"'],
-    ['full instance type', '{ scope: { instanceTypeFamilies: [ecs.g7.large] } }', 'rules[0].match.scope.instanceTypeFamilies[0]: expected an instance type family like ecs.g7 (not a full type like ecs.g7.large), got "ecs.g7.large"'],
+    [
+      'instance type family prefix',
+      '{ scope: { instanceTypeFamilies: [xecs.g7] } }',
+      'rules[0].match.scope.instanceTypeFamilies[0]: expected an instance type family like ecs.g7 (not a full type like ecs.g7.large), got "xecs.g7"',
+    ],
+    [
+      'full instance type',
+      '{ scope: { instanceTypeFamilies: [ecs.g7.large] } }',
+      'rules[0].match.scope.instanceTypeFamilies[0]: expected an instance type family like ecs.g7 (not a full type like ecs.g7.large), got "ecs.g7.large"',
+    ],
   ])('refuses a bad %s in a scope', (_, match, problem) => {
     expect(only(problemsOf(doc(rule('web', undefined, match))))).toEqual([problem]);
   });
@@ -63,7 +75,9 @@ describe('lengths', () => {
 
   it('an unknown field name of up to 40 characters is shown as it is, a longer one quoted and clipped', () => {
     const forty = 'a'.repeat(40);
-    expect(only(problemsOf(doc(rule('web', undefined, `{ tag: env, equals: prod, ${forty}: 1 }`))))).toEqual([`rules[0].match.${forty}: unknown field; expected tag, exists, equals, in, prefix, scope, enis`]);
+    expect(only(problemsOf(doc(rule('web', undefined, `{ tag: env, equals: prod, ${forty}: 1 }`))))).toEqual([
+      `rules[0].match.${forty}: unknown field; expected tag, exists, equals, in, prefix, scope, enis`,
+    ]);
     const p = only(problemsOf(doc(rule('web', undefined, `{ tag: env, equals: prod, ${forty}b: 1 }`))));
     expect(p).toEqual([`rules[0].match["${forty}… (41 characters)"]: unknown field; expected tag, exists, equals, in, prefix, scope, enis`]);
   });
@@ -83,7 +97,11 @@ describe('values of the wrong kind say what they got', () => {
     ['a boolean where text is expected, with a hint to quote it', 'filter: true', 'got true (quote it, "true", if it is meant as text)'],
     ['text where a boolean is expected', 'enabled: "yes"', 'expected true or false, got "yes"'],
   ])('%s', (_, field, got) => {
-    const text = field.startsWith('name') ? doc(rule('web').replace('name: web', field)) : field.startsWith('filter') ? doc(rule('web').replace('filter: tmf-a', field)) : doc(rule('web', mirror(field)));
+    const text = field.startsWith('name')
+      ? doc(rule('web').replace('name: web', field))
+      : field.startsWith('filter')
+        ? doc(rule('web').replace('filter: tmf-a', field))
+        : doc(rule('web', mirror(field)));
     expect(only(problemsOf(text)).join('\n')).toContain(got);
   });
 });
@@ -97,7 +115,9 @@ describe('optOut and quotas', () => {
   });
 
   it('an empty quotas block keeps the default of 10 sources per session', () => {
-    expect(only(problemsOf(doc(rule('web', mirror('layout: { pooled: 11 }')), 'quotas: {}\n')))).toEqual([expect.stringMatching(/^rules\[0\]\.mirror\.layout\.pooled: expected an integer 1–10 .*, got 11$/)]);
+    expect(only(problemsOf(doc(rule('web', mirror('layout: { pooled: 11 }')), 'quotas: {}\n')))).toEqual([
+      expect.stringMatching(/^rules\[0\]\.mirror\.layout\.pooled: expected an integer 1–10 .*, got 11$/),
+    ]);
     expect(parsePolicy(doc(rule('web', mirror('layout: { pooled: 10 }')), 'quotas: {}\n')).rules[0].spec.layout).toEqual({ kind: 'pooled', maxSources: 10 });
   });
 });
@@ -124,7 +144,9 @@ describe('mirror settings', () => {
 
 describe('session names', () => {
   it('a template that renders to a URL with the rule’s name is refused', () => {
-    expect(only(problemsOf(doc(rule('https', mirror('sessionName: "{rule}://x"')))))).toEqual([expect.stringMatching(/^rules\[0\]\.mirror\.sessionName: .*must not start with http:\/\/ or https:\/\//)]);
+    expect(only(problemsOf(doc(rule('https', mirror('sessionName: "{rule}://x"')))))).toEqual([
+      expect.stringMatching(/^rules\[0\]\.mirror\.sessionName: .*must not start with http:\/\/ or https:\/\//),
+    ]);
   });
 });
 
