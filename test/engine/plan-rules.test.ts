@@ -80,6 +80,11 @@ describe('a new ENI’s target in a pool', () => {
     expect(place([slb('lb-i', 500, 'cn-hangzhou-i'), slb('lb-any', 10)], 'cn-hangzhou-h')).toEqual(['lb-any']);
   });
 
+  it('a collector of the ENI’s own zone, or serving every zone, is not passed over for a roomier one in a worse tier', () => {
+    expect(place([slb('lb-any', 10), slb('lb-i', 500, 'cn-hangzhou-i')], 'cn-hangzhou-h')).toEqual(['lb-any']);
+    expect(place([slb('lb-h', 10, 'cn-hangzhou-h'), slb('lb-any', 500)], 'cn-hangzhou-h')).toEqual(['lb-h']);
+  });
+
   it('among collectors alike, the one with the most room, then the first listed', () => {
     expect(place([slb('lb-busy', 10), slb('lb-idle', 10)], undefined)).toEqual(['lb-idle']);
     expect(place([slb('lb-big', 500), slb('lb-small', 100)], undefined, [])).toEqual(['lb-big']);

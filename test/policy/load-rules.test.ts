@@ -185,8 +185,26 @@ describe('across rules', () => {
     ]);
   });
 
+  it('a band of one priority overlaps a band holding it; an unnamed earlier rule is named by its index alone', () => {
+    expect(only(problemsOf(doc(rule('web') + rule('db', mirror('', '{ min: 1500, max: 1500 }')))))).toEqual([
+      'rules[1].mirror.priority: band 1500–1500 overlaps 1000–1999 of rule "web" (rules[0]); their sessions would compete for the same priorities',
+    ]);
+    const unnamed = rule('web').replace('  - name: web\n    match', '  - match');
+    expect(only(problemsOf(doc(unnamed + rule('db'))))).toEqual([
+      'rules[0].name: required field is missing',
+      'rules[1].mirror.priority: band 1000–1999 overlaps 1000–1999 (rules[0]); their sessions would compete for the same priorities',
+    ]);
+  });
+
+  it('two rules with the same invalid name are told it is invalid, not that it is taken', () => {
+    expect(only(problemsOf(doc(rule('5') + rule('5', mirror('', '{ min: 2000, max: 2999 }')))))).toEqual([
+      expect.stringMatching(/^rules\[0\]\.name: expected a rule name/),
+      expect.stringMatching(/^rules\[1\]\.name: expected a rule name/),
+    ]);
+  });
+
   it('an unreadable band is reported once, not as an overlap', () => {
-    expect(only(problemsOf(doc(rule('web') + rule('db', mirror('', '{ min: 2999, max: 2000 }')))))).toEqual([expect.stringMatching(/^rules\[1\]\.mirror\.priority/)]);
+    expect(only(problemsOf(doc(rule('web') + rule('db', mirror('', '{ min: 1500, max: 1200 }')))))).toEqual([expect.stringMatching(/^rules\[1\]\.mirror\.priority/)]);
     expect(only(problemsOf(doc(rule('web') + rule('db', mirror('', '{ min: 0, max: 1500 }')))))).toEqual([expect.stringMatching(/^rules\[1\]\.mirror\.priority\.min/)]);
     expect(only(problemsOf(doc(rule('web') + '  - name: db\n    match: { tag: a, exists: true }\n')))).toEqual(['rules[1].mirror: required field is missing']);
     expect(only(problemsOf(doc(rule('web') + '  - name: db\n    match: { tag: a, exists: true }\n    mirror: 5\n')))).toEqual([expect.stringMatching(/^rules\[1\]\.mirror: expected a mapping/)]);
