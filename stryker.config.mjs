@@ -3,6 +3,7 @@
  * `npm run mutate`: mutation testing of the pure core (policy evaluation and validation, planning) against its unit
  * tests only (vitest.mutate.config.mts). Slow and CPU-bound, so it is not part of CI; it runs one worker at a time.
  * Scope a run while working on one file: `npm run mutate -- --mutate shared/engine/plan.ts`.
+ * The score and the surviving mutants that are equivalent (and why) are listed in the README's Development section.
  *
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
