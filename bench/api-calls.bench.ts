@@ -29,7 +29,14 @@ const bench: Bench = {
         const deps = engineDeps(cloud);
         await ensure(subject([instanceId(0)]), deps, { runId: 'launch' });
         const launch = count(cloud);
-        rows.push({ case: `launch, k=${k} ENIs`, measure: launch.detail, value: launch.total, unit: 'calls', baseline: k + 2, target: `${k + 2} (1 ENI read, 1 session read, ${k} write${k === 1 ? '' : 's'})` });
+        rows.push({
+          case: `launch, k=${k} ENIs`,
+          measure: launch.detail,
+          value: launch.total,
+          unit: 'calls',
+          baseline: k + 2,
+          target: `${k + 2} (1 ENI read, 1 session read, ${k} write${k === 1 ? '' : 's'})`,
+        });
         cloud.controls.calls.clear();
         await ensure(subject([instanceId(0)]), deps, { runId: 'again' });
         const again = count(cloud);

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { startLocalCloud } from '../localcloud/index.js';
 import { buildFunctions, bundle } from '../scripts/build.js';
 import type { Bench, Row } from './bench.js';
@@ -53,7 +53,14 @@ const bench: Bench = {
       for (const b of built) {
         const t = await time(join(dir, 'dist', b.name, 'index.js'), b.name, FIRST_EVENT[b.name] ?? {});
         rows.push(
-          { case: b.name, measure: `cold start: load ${t.load.toFixed(0)} ms + first event (median of ${RUNS})`, value: t.total, unit: 'ms', baseline: bare.total, target: `≤ ${(bare.total + 150).toFixed(0)} ms (bare + 150)` },
+          {
+            case: b.name,
+            measure: `cold start: load ${t.load.toFixed(0)} ms + first event (median of ${RUNS})`,
+            value: t.total,
+            unit: 'ms',
+            baseline: bare.total,
+            target: `≤ ${(bare.total + 150).toFixed(0)} ms (bare + 150)`,
+          },
           { case: b.name, measure: 'bundle size (minified CJS)', value: b.bytes / 1024, unit: 'KiB', baseline: bareBytes / 1024, target: '≤ 2048 KiB' },
         );
       }

@@ -1,6 +1,6 @@
 import type { Eni, MirrorSpec, PoolTarget, Session } from '../shared/domain.js';
-import type { PlanInput } from '../shared/engine/plan.js';
 import { ownerTags } from '../shared/engine/ownership.js';
+import type { PlanInput } from '../shared/engine/plan.js';
 import type { Decision } from '../shared/policy/evaluate.js';
 
 /**

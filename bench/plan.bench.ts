@@ -13,7 +13,10 @@ interface Measured {
 }
 
 function measure(mode: 'baseline' | 'plan', enis: number, sessions: number): Measured {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'plan-worker.ts'), mode, String(enis), String(sessions)], { encoding: 'utf8', cwd: join(__dirname, '..') });
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'plan-worker.ts'), mode, String(enis), String(sessions)], {
+    encoding: 'utf8',
+    cwd: join(__dirname, '..'),
+  });
   return JSON.parse(out) as Measured;
 }
 
@@ -30,7 +33,14 @@ const bench: Bench = {
       const base = measure('baseline', enis, sessions);
       const p = measure('plan', enis, sessions);
       const full = enis === 20_000;
-      rows.push({ case: c, measure: `plan() CPU, median of 5 (${p.actions} actions) vs building the input`, value: p.planMs ?? 0, unit: 'ms', baseline: p.buildMs, target: full ? '< 1000 ms' : undefined });
+      rows.push({
+        case: c,
+        measure: `plan() CPU, median of 5 (${p.actions} actions) vs building the input`,
+        value: p.planMs ?? 0,
+        unit: 'ms',
+        baseline: p.buildMs,
+        target: full ? '< 1000 ms' : undefined,
+      });
       rows.push({ case: c, measure: 'plan() CPU vs one trivial pass (index by source, sort)', value: p.planMs ?? 0, unit: 'ms', baseline: p.trivialMs });
       if (full) {
         rows.push({ case: c, measure: 'peak RSS of the process vs input only', value: p.maxRssMb, unit: 'MB', baseline: base.maxRssMb, target: '< 200 MB' });

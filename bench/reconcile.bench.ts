@@ -1,14 +1,14 @@
-import { startLocalCloud, type LocalCloud } from '../localcloud/index.js';
-import type { RateLimits } from '../localcloud/pop/throttle.js';
-import { engineAdapters } from '../shared/engine/call-policy.js';
-import { reconcileRegion, type ReconcileMode, type RegionResult } from '../shared/engine/reconcile-region.js';
-import { parsePolicy } from '../shared/policy/load.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type LocalCloud, startLocalCloud } from '../localcloud/index.js';
+import type { RateLimits } from '../localcloud/pop/throttle.js';
+import { engineAdapters } from '../shared/engine/call-policy.js';
+import { type ReconcileMode, type RegionResult, reconcileRegion } from '../shared/engine/reconcile-region.js';
+import { parsePolicy } from '../shared/policy/load.js';
 import { DEFAULT_SETTINGS } from '../shared/settings.js';
 import { buildApp, regionRuns, removeScratch, scratch, startApp } from '../test/reconcile/app.js';
 import { DEMO_KEY } from '../test/support/localcloud.js';
-import { REGION, scalePolicy, scaleWorld, type Drift } from '../worlds/scale.js';
+import { type Drift, REGION, scalePolicy, scaleWorld } from '../worlds/scale.js';
 import type { Bench, Row } from './bench.js';
 
 /**
@@ -71,7 +71,9 @@ const bench: Bench = {
     const pages = Math.ceil(ENIS / 500) + Math.ceil((r.instances?.length ?? 0) / 100) + Math.ceil(SESSIONS / 100) + Math.ceil(lbs / 10);
     process.stderr.write(
       `  ${ENIS} ENIs on ${r.instances?.length} instances, ${SESSIONS} sessions, ${lbs} CLB targets; drift ${JSON.stringify(DRIFT)}\n` +
-        `  localcloud rate limits per second: ${Object.entries(RATES).map(([op, n]) => `${op} ${n}`).join(', ')}\n`,
+        `  localcloud rate limits per second: ${Object.entries(RATES)
+          .map(([op, n]) => `${op} ${n}`)
+          .join(', ')}\n`,
     );
     const cloud = await startLocalCloud({ world });
     const rows: Row[] = [];
@@ -89,7 +91,14 @@ const bench: Bench = {
         const applied = result.passes.flatMap((p) => p.outcomes).filter((o) => o.status === 'done').length;
         const minimum = pages + (mode === 'enforce' ? changes : 0);
         const what = mode === 'enforce' ? `${changes} changes (${applied} done)` : `${changes} changes proposed`;
-        rows.push({ case: `${c}, ${label}`, measure: `API calls (${throttled(cloud)} throttled): ${detail(calls)}`, value: total, unit: 'calls', baseline: minimum, target: `${minimum} (${pages} pages${mode === 'enforce' ? ` + ${changes} changes` : ''})` });
+        rows.push({
+          case: `${c}, ${label}`,
+          measure: `API calls (${throttled(cloud)} throttled): ${detail(calls)}`,
+          value: total,
+          unit: 'calls',
+          baseline: minimum,
+          target: `${minimum} (${pages} pages${mode === 'enforce' ? ` + ${changes} changes` : ''})`,
+        });
         rows.push({ case: `${c}, ${label}`, measure: `wall time under rate limits, ${what}`, value: seconds, unit: 's', baseline: bound(calls), target: 'calls ÷ allowed rate' });
       };
       await measure('report', 'report');
@@ -118,7 +127,13 @@ async function throughFunction(world: ReturnType<typeof scaleWorld>, policyText:
       const runs = regionRuns(app);
       const last = runs[runs.length - 1]?.report;
       const state = last ? `${last.run.complete ? 'complete' : 'INCOMPLETE'}, ${last.totals.coveragePercent}% coverage` : `failed: ${runs[runs.length - 1]?.record.errorMessage}`;
-      return { case: `${c}, enforce via reconcile-region`, measure: `wall time, ${runs.length} invocations of ≤ ${PART_SECONDS} s work each, ${state}; vs the engine alone`, value: seconds, unit: 's', baseline: engineSeconds };
+      return {
+        case: `${c}, enforce via reconcile-region`,
+        measure: `wall time, ${runs.length} invocations of ≤ ${PART_SECONDS} s work each, ${state}; vs the engine alone`,
+        value: seconds,
+        unit: 's',
+        baseline: engineSeconds,
+      };
     } finally {
       await app.close();
     }

@@ -8,7 +8,15 @@ const fmt = (n: number | undefined): string => (n === undefined ? '' : Number.is
 
 function table(rows: ReadonlyArray<Row & { bench: string }>): string {
   const head = ['bench', 'case', 'measure', 'value', 'baseline', 'ratio', 'target'];
-  const cells = rows.map((r) => [r.bench, r.case, r.measure, `${fmt(r.value)} ${r.unit}`, r.baseline === undefined ? '' : `${fmt(r.baseline)} ${r.unit}`, r.baseline ? `${fmt(r.value / r.baseline)}×` : '', r.target ?? '']);
+  const cells = rows.map((r) => [
+    r.bench,
+    r.case,
+    r.measure,
+    `${fmt(r.value)} ${r.unit}`,
+    r.baseline === undefined ? '' : `${fmt(r.baseline)} ${r.unit}`,
+    r.baseline ? `${fmt(r.value / r.baseline)}×` : '',
+    r.target ?? '',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');

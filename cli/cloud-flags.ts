@@ -1,6 +1,6 @@
 import type { CloudConfig } from '../shared/cloud/config.js';
-import type { MnsConfig } from '../shared/cloud/mns.js';
 import type { FcConfig } from '../shared/cloud/invoker.js';
+import type { MnsConfig } from '../shared/cloud/mns.js';
 import { required, UsageError } from './args.js';
 
 /** The flags every command that talks to the cloud takes. */

@@ -45,7 +45,13 @@ export async function invokeLocally(inv: LocalInvocation): Promise<unknown> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   const requestId = randomUUID();
-  const data = fcContextData({ requestId, credentials: inv.credentials, function: { name: fn.name, handler: fn.handler, memory: fn.memory, timeout: fn.timeout }, region: inv.region, accountId: inv.accountId });
+  const data = fcContextData({
+    requestId,
+    credentials: inv.credentials,
+    function: { name: fn.name, handler: fn.handler, memory: fn.memory, timeout: fn.timeout },
+    region: inv.region,
+    accountId: inv.accountId,
+  });
   const context = fcContext(data, (line) => process.stderr.write(`${line}\n`));
   try {
     return await handler(inv.event, context);

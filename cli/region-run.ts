@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { engineAdapters } from '../shared/engine/call-policy.js';
-import { reconcileRegion, type ReconcileMode, type RegionResult } from '../shared/engine/reconcile-region.js';
+import { type ReconcileMode, type RegionResult, reconcileRegion } from '../shared/engine/reconcile-region.js';
 import { loadPolicyFile } from '../shared/policy/load.js';
 import { policyFromEnv } from '../shared/policy/source.js';
 import { policyInfo, policySource, regionReport } from '../shared/report/from-plan.js';

@@ -1,6 +1,6 @@
 import { assemblePop } from './admin/assemble.js';
 import type { CloudControls } from './admin/controls.js';
-import { startHttp, type HttpOptions } from './core/http.js';
+import { type HttpOptions, startHttp } from './core/http.js';
 import { Keyring } from './core/keyring.js';
 import type { EventBus } from './eventbridge/bus.js';
 import type { FunctionCompute } from './fc/service.js';
@@ -72,5 +72,20 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     await server.close();
   };
   const { fc, mns, bus } = platform;
-  return { endpoint: server.endpoint, protocol: opts.tls ? 'https' : 'http', ca: opts.tls?.ca, port: server.port, state, keyring, pop, controls, platform, fc, mns, bus, endpoints: platform.endpoints(), close };
+  return {
+    endpoint: server.endpoint,
+    protocol: opts.tls ? 'https' : 'http',
+    ca: opts.tls?.ca,
+    port: server.port,
+    state,
+    keyring,
+    pop,
+    controls,
+    platform,
+    fc,
+    mns,
+    bus,
+    endpoints: platform.endpoints(),
+    close,
+  };
 }

@@ -1,18 +1,32 @@
 import { ApiError } from './core/api-error.js';
 import { IdMap } from './core/id-map.js';
 import { Rng } from './core/rng.js';
-import { Scheduler, type Due } from './core/scheduler.js';
+import { type Due, Scheduler } from './core/scheduler.js';
 import { EventSink } from './events/cloud-event.js';
 import { SessionStore } from './vpc/store.js';
 
 export type Tags = Map<string, string>;
 
-export interface VSwitchRec { vSwitchId: string; vpcId: string; zoneId: string }
+export interface VSwitchRec {
+  vSwitchId: string;
+  vpcId: string;
+  zoneId: string;
+}
 
 /** An inbound rule, kept so callers can check that a mirror target accepts VXLAN (UDP 4789); not enforced. */
-export interface SecurityGroupRuleRec { ipProtocol: 'tcp' | 'udp' | 'icmp' | 'all'; portRange: string; sourceCidrIp: string; policy: 'accept' | 'drop' }
+export interface SecurityGroupRuleRec {
+  ipProtocol: 'tcp' | 'udp' | 'icmp' | 'all';
+  portRange: string;
+  sourceCidrIp: string;
+  policy: 'accept' | 'drop';
+}
 
-export interface SecurityGroupRec { securityGroupId: string; securityGroupName: string; vpcId: string; ingress: SecurityGroupRuleRec[] }
+export interface SecurityGroupRec {
+  securityGroupId: string;
+  securityGroupName: string;
+  vpcId: string;
+  ingress: SecurityGroupRuleRec[];
+}
 
 export type InstanceStatus = 'Pending' | 'Starting' | 'Running' | 'Stopping' | 'Stopped';
 

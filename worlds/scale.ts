@@ -44,8 +44,15 @@ const LB_CAPACITY = 500;
 export function scalePolicy(enis: number): string {
   const pool = (prefix: string, n: number) => `[${Array.from({ length: n }, (_, i) => `{ slb: lb-${prefix}${i} }`).join(', ')}]`;
   const { web, db } = poolSizes(enis);
-  const rule = (name: string, filter: string, band: string, lbs: string, layout: string) =>
-    [`  - name: ${name}`, `    match: { tag: mirror, equals: ${name} }`, '    mirror:', `      pool: ${lbs}`, `      filter: ${filter}`, `      priority: ${band}`, `      layout: ${layout}`];
+  const rule = (name: string, filter: string, band: string, lbs: string, layout: string) => [
+    `  - name: ${name}`,
+    `    match: { tag: mirror, equals: ${name} }`,
+    '    mirror:',
+    `      pool: ${lbs}`,
+    `      filter: ${filter}`,
+    `      priority: ${band}`,
+    `      layout: ${layout}`,
+  ];
   return [
     'version: 1',
     'rules:',
@@ -70,7 +77,12 @@ const id = (prefix: string, n: number) => `${prefix}${n.toString(36).padStart(5,
 export function scaleWorld(opts: ScaleOptions): WorldFile {
   const drift = { ...NO_DRIFT, ...opts.drift };
   const instances: WorldInstance[] = [];
-  const byRule = new Map<string, string[]>([['web-a', []], ['web-b', []], ['db', []], ['', []]]);
+  const byRule = new Map<string, string[]>([
+    ['web-a', []],
+    ['web-b', []],
+    ['db', []],
+    ['', []],
+  ]);
   const count = Math.ceil(opts.enis / 2);
   let web = 0;
   for (let n = 0; n < count; n++) {
@@ -92,11 +104,25 @@ export function scaleWorld(opts: ScaleOptions): WorldFile {
   const sessions: WorldSession[] = [];
   const owned = (rule: string, sources: string[], priority: number, target: string, filter: string, over: Partial<WorldSession> = {}): void => {
     const tags = { [OWNER_TAG]: OWNER_VALUE, [RULE_TAG]: rule, ...(sources.length === 1 && { [INSTANCE_TAG]: `i-${sources[0].slice(5)}` }) };
-    sessions.push({ trafficMirrorSessionId: id('tms-', sessions.length), priority, enabled: true, packetLength: 1500, trafficMirrorFilterId: filter, trafficMirrorSourceIds: sources, trafficMirrorTargetId: target, trafficMirrorTargetType: 'SLB', tags, ...over });
+    sessions.push({
+      trafficMirrorSessionId: id('tms-', sessions.length),
+      priority,
+      enabled: true,
+      packetLength: 1500,
+      trafficMirrorFilterId: filter,
+      trafficMirrorSourceIds: sources,
+      trafficMirrorTargetId: target,
+      trafficMirrorTargetType: 'SLB',
+      tags,
+      ...over,
+    });
   };
   let disabled = drift.disabled;
   let refiltered = drift.refiltered;
-  for (const [rule, prefix, filter, first] of [['web-a', 'wa', 'tmf-wa', 1], ['web-b', 'wb', 'tmf-wb', 10_000]] as const) {
+  for (const [rule, prefix, filter, first] of [
+    ['web-a', 'wa', 'tmf-wa', 1],
+    ['web-b', 'wb', 'tmf-wb', 10_000],
+  ] as const) {
     const enis = byRule.get(rule) ?? [];
     // The ENIs whose session was deleted by hand are spread over the rule, half of the drift to each rule.
     const skip = Math.ceil(drift.missing / 2);
@@ -116,7 +142,15 @@ export function scaleWorld(opts: ScaleOptions): WorldFile {
   // Another team's sessions on ENIs the policy leaves out, up to the session count asked for.
   for (let i = 0; sessions.length < opts.sessions; i++) {
     const eni = outside[(drift.optedOut + i) % outside.length];
-    sessions.push({ trafficMirrorSessionId: id('tms-', sessions.length), priority: 30_000 + i, trafficMirrorFilterId: 'tmf-theirs', trafficMirrorSourceIds: [eni], trafficMirrorTargetId: theirs(i), trafficMirrorTargetType: 'SLB', tags: { team: 'netops' } });
+    sessions.push({
+      trafficMirrorSessionId: id('tms-', sessions.length),
+      priority: 30_000 + i,
+      trafficMirrorFilterId: 'tmf-theirs',
+      trafficMirrorSourceIds: [eni],
+      trafficMirrorTargetId: theirs(i),
+      trafficMirrorTargetType: 'SLB',
+      tags: { team: 'netops' },
+    });
     lbs.add(theirs(i));
   }
   const region = (base as unknown as WorldFile).regions[REGION];

@@ -1,16 +1,16 @@
-import * as $Ecs from '@alicloud/ecs20140526';
-import Vpc, * as $Vpc from '@alicloud/vpc20160428';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
+import * as $Ecs from '@alicloud/ecs20140526';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
+import Vpc, * as $Vpc from '@alicloud/vpc20160428';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { REPO_SYAML } from '../../localcloud/platform/serve.js';
 import { buildFunctions } from '../../scripts/build.js';
 import type { DriftReport } from '../../shared/report/model.js';
 import { coverageHeadline } from '../../shared/report/present.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
-import { writeReport } from '../region-run.js';
 import { describeOnEvent } from '../demo/print-invocation.js';
+import { writeReport } from '../region-run.js';
 import { ensureEcsTrigger } from '../wiring/ecs-trigger.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
@@ -57,7 +57,8 @@ async function burstStep(cloud: LocalCloud, title: string, act: () => unknown): 
   await act();
   await quiet(cloud);
   const runs = cloud.fc.invocations.slice(before).filter((i) => i.functionName === DEFAULT_SETTINGS.onEventFunction);
-  const count = (k: 'created' | 'deleted') => runs.reduce((n, r) => n + ((JSON.parse(r.response || '{}') as { results?: Array<Record<string, unknown[]>> }).results ?? []).reduce((m, x) => m + (x[k]?.length ?? 0), 0), 0);
+  const count = (k: 'created' | 'deleted') =>
+    runs.reduce((n, r) => n + ((JSON.parse(r.response || '{}') as { results?: Array<Record<string, unknown[]>> }).results ?? []).reduce((m, x) => m + (x[k]?.length ?? 0), 0), 0);
   out(`  on-event ran ${runs.length} times (${runs.filter((r) => !r.ok).length} failed): ${count('created')} sessions created, ${count('deleted')} deleted`);
   const throttled = new Map<string, number>();
   for (const c of cloud.controls.calls.list({ since })) if (c.code.startsWith('Throttling')) throttled.set(c.action, (throttled.get(c.action) ?? 0) + 1);
@@ -110,7 +111,9 @@ export async function demoCommand(): Promise<number> {
     await ensureMessaging(cfg, DEFAULT_SETTINGS);
     out(`setup: ECS event trigger ${await ensureEcsTrigger(cfg, DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.ecsTrigger)}, MNS queues ready`);
 
-    const samples = readdirSync(join(ROOT, 'events')).filter((f) => f.endsWith('.json')).sort();
+    const samples = readdirSync(join(ROOT, 'events'))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     for (const file of samples) {
       const body = readFileSync(join(ROOT, 'events', file));
       const doc = JSON.parse(body.toString('utf8')) as { source?: unknown };
@@ -124,7 +127,15 @@ export async function demoCommand(): Promise<number> {
     const tag = (tags: Record<string, string>) => Object.entries(tags).map(([k, v]) => new $Ecs.RunInstancesRequestTag({ key: k, value: v }));
     const run = (name: string, tags: Record<string, string>) =>
       ecs.runInstances(
-        new $Ecs.RunInstancesRequest({ regionId: REGION, imageId: 'aliyun_3_x64_20G_alibase_20240819.vhd', instanceType: 'ecs.g7.large', vSwitchId: 'vsw-prod-h', securityGroupId: 'sg-prod01', instanceName: name, tag: tag(tags) }),
+        new $Ecs.RunInstancesRequest({
+          regionId: REGION,
+          imageId: 'aliyun_3_x64_20G_alibase_20240819.vhd',
+          instanceType: 'ecs.g7.large',
+          vSwitchId: 'vsw-prod-h',
+          securityGroupId: 'sg-prod01',
+          instanceName: name,
+          tag: tag(tags),
+        }),
       );
     await step(cloud, 'ECS API ← RunInstances app-01 (tagged mirror=on)', () => run('app-01', { mirror: 'on', app: 'api' }));
     await step(cloud, 'ECS API ← RunInstances batch-01 (not tagged)', () => run('batch-01', { app: 'batch' }));
@@ -142,7 +153,16 @@ export async function demoCommand(): Promise<number> {
       const ids: string[] = [];
       await burstStep(cloud, 'ECS API ← RunInstances fleet-* ×30 (tagged mirror=on, launched in one call)', async () => {
         const r = await ecs.runInstances(
-          new $Ecs.RunInstancesRequest({ regionId: REGION, imageId: 'aliyun_3_x64_20G_alibase_20240819.vhd', instanceType: 'ecs.g7.large', vSwitchId: 'vsw-prod-h', securityGroupId: 'sg-prod01', instanceName: 'fleet-', amount: 30, tag: tag({ mirror: 'on', app: 'fleet' }) }),
+          new $Ecs.RunInstancesRequest({
+            regionId: REGION,
+            imageId: 'aliyun_3_x64_20G_alibase_20240819.vhd',
+            instanceType: 'ecs.g7.large',
+            vSwitchId: 'vsw-prod-h',
+            securityGroupId: 'sg-prod01',
+            instanceName: 'fleet-',
+            amount: 30,
+            tag: tag({ mirror: 'on', app: 'fleet' }),
+          }),
         );
         ids.push(...(r.body?.instanceIdSets?.instanceIdSet ?? []));
       });
@@ -163,7 +183,9 @@ export async function demoCommand(): Promise<number> {
 
     out('\nsessions in cn-hangzhou now:');
     for (const s of cloud.state.region(REGION).sessions.values()) {
-      out(`  ${s.trafficMirrorSessionId} ${s.status.padEnd(8)} priority ${s.priority}  ${s.trafficMirrorSourceIds.join(',')} → ${s.trafficMirrorTargetType} ${s.trafficMirrorTargetId}  rule ${s.tags.get('automirror:rule') ?? '(not ours)'}`);
+      out(
+        `  ${s.trafficMirrorSessionId} ${s.status.padEnd(8)} priority ${s.priority}  ${s.trafficMirrorSourceIds.join(',')} → ${s.trafficMirrorTargetType} ${s.trafficMirrorTargetId}  rule ${s.tags.get('automirror:rule') ?? '(not ours)'}`,
+      );
     }
   } finally {
     await cloud.close();

@@ -1,7 +1,7 @@
 import { LIMITS, OWN_ACCOUNT, type Session } from '../../shared/domain.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { describeAction } from '../../shared/engine/describe.js';
-import { ensure, type EnsureResult } from '../../shared/engine/ensure.js';
+import { type EnsureResult, ensure } from '../../shared/engine/ensure.js';
 import { isOwned, ruleOf } from '../../shared/engine/ownership.js';
 import { targetLabel } from '../../shared/engine/placement.js';
 import { explainEni } from '../../shared/policy/evaluate.js';

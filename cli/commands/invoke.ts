@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { invokeLocally } from '../local-invoke.js';
 import { resolveKeys } from '../../shared/cloud/config.js';
 import { parseFlags, required, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
+import { invokeLocally } from '../local-invoke.js';
 
 export const usage = 'automirror invoke FUNCTION --event FILE --account-id ID [--region R] [--endpoint HOST:PORT] [--policy FILE] [--profile NAME]';
 

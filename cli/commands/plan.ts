@@ -14,10 +14,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   }
   const [pass] = result.passes;
   // Withheld ENIs (a rule whose targets are gone) are among the plan's unmirrored, with why.
-  const lines = [
-    ...describePlan(pass.plan),
-    `${result.regionId}: ${coverageHeadline(report.totals)} now; ${pass.plan.actions.length} change(s) planned`,
-  ];
+  const lines = [...describePlan(pass.plan), `${result.regionId}: ${coverageHeadline(report.totals)} now; ${pass.plan.actions.length} change(s) planned`];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
+import { isDeepStrictEqual } from 'node:util';
 import FC, { CreateTriggerInput, CreateTriggerRequest, UpdateTriggerInput, UpdateTriggerRequest } from '@alicloud/fc20230330';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
-import { isDeepStrictEqual } from 'node:util';
 import { credentialFor } from '../../shared/cloud/config.js';
 import type { FcConfig } from '../../shared/cloud/invoker.js';
 import { ecsEventPattern } from '../../shared/events/filter-pattern.js';

@@ -1,4 +1,4 @@
-import { mnsClient, type MnsConfig } from '../../shared/cloud/mns.js';
+import { type MnsConfig, mnsClient } from '../../shared/cloud/mns.js';
 
 /**
  * The MNS queues and topic automirror uses. Creating a queue that exists with the same attributes succeeds

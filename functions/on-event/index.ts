@@ -1,5 +1,5 @@
-import middy from '@middy/core';
 import { createHash } from 'node:crypto';
+import middy from '@middy/core';
 import { cloudForAccount } from '../../shared/cloud/accounts.js';
 import { MnsQueue } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
@@ -10,7 +10,7 @@ import { deferWork } from '../../shared/events/deferral.js';
 import { parsePayload } from '../../shared/events/payload.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
 import { classifyErrors, settleEventUnits } from '../../shared/middleware/results.js';
-import { cloudFromContext, parseBuffer, type AutomirrorContext } from '../../shared/middleware/stack.js';
+import { type AutomirrorContext, cloudFromContext, parseBuffer } from '../../shared/middleware/stack.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 
@@ -29,7 +29,10 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   if (unused.length > 0) log[unused.some((e) => e.verdict === 'bad') ? 'warn' : 'info']('events not acted on', { events: unused });
   if (subjects.length === 0) return { events };
   const policy = policyFromEnv();
-  const runId = createHash('sha256').update(events.map((e) => e.id ?? '').join('\u0000')).digest('hex').slice(0, 32);
+  const runId = createHash('sha256')
+    .update(events.map((e) => e.id ?? '').join('\u0000'))
+    .digest('hex')
+    .slice(0, 32);
   const deployment = { accountId: context.accountId, cloud: context.cloud };
   const raw = await ensureUnits(
     subjects,
@@ -52,8 +55,4 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   return { events, results };
 }
 
-export const handler = middy<unknown, unknown, Error, AutomirrorContext>(onEvent)
-  .use(parseBuffer())
-  .use(cloudFromContext())
-  .use(deadlineGuard())
-  .use(classifyErrors());
+export const handler = middy<unknown, unknown, Error, AutomirrorContext>(onEvent).use(parseBuffer()).use(cloudFromContext()).use(deadlineGuard()).use(classifyErrors());

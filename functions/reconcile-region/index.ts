@@ -1,15 +1,15 @@
 import middy from '@middy/core';
 import { cloudForAccount } from '../../shared/cloud/accounts.js';
 import { functionInvoker } from '../../shared/cloud/invoker.js';
-import { MnsQueue, MnsTopic, type MnsConfig } from '../../shared/cloud/mns.js';
+import { type MnsConfig, MnsQueue, MnsTopic } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { deadlineClock } from '../../shared/engine/clock.js';
 import { reconcileRegion } from '../../shared/engine/reconcile-region.js';
-import { checkpointId, nextPart, parseRegionTask, partOf, taskIdOf } from '../../shared/events/region-task.js';
 import { BadInput } from '../../shared/events/bad-input.js';
+import { checkpointId, nextPart, parseRegionTask, partOf, taskIdOf } from '../../shared/events/region-task.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
 import { classifyErrors, settleRegionPart } from '../../shared/middleware/results.js';
-import { cloudFromContext, parseBuffer, type AutomirrorContext } from '../../shared/middleware/stack.js';
+import { type AutomirrorContext, cloudFromContext, parseBuffer } from '../../shared/middleware/stack.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
 import { policyInfo, policySource, regionReport } from '../../shared/report/from-plan.js';
 import { finishReport } from '../../shared/report/publish.js';
@@ -52,8 +52,4 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
   return finishReport(b, { handedOff: handedOff && checkpointId(handedOff), truncated: settled.truncated }, log, outbox);
 }
 
-export const handler = middy<unknown, unknown, Error, AutomirrorContext>(reconcileRegionHandler)
-  .use(parseBuffer())
-  .use(cloudFromContext())
-  .use(deadlineGuard())
-  .use(classifyErrors());
+export const handler = middy<unknown, unknown, Error, AutomirrorContext>(reconcileRegionHandler).use(parseBuffer()).use(cloudFromContext()).use(deadlineGuard()).use(classifyErrors());

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import { functionInvoker } from '../../shared/cloud/invoker.js';
-import { scheduledRun, taskIdOf, type RegionTask } from '../../shared/events/region-task.js';
+import { type RegionTask, scheduledRun, taskIdOf } from '../../shared/events/region-task.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
 import { classifyErrors } from '../../shared/middleware/results.js';
-import { cloudFromContext, parseBuffer, type AutomirrorContext } from '../../shared/middleware/stack.js';
+import { type AutomirrorContext, cloudFromContext, parseBuffer } from '../../shared/middleware/stack.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 
 /**
@@ -26,8 +26,4 @@ async function reconcile(event: unknown, context: AutomirrorContext) {
   return { runId: run.runId, mode: run.mode, regions };
 }
 
-export const handler = middy<unknown, unknown, Error, AutomirrorContext>(reconcile)
-  .use(parseBuffer())
-  .use(cloudFromContext())
-  .use(deadlineGuard())
-  .use(classifyErrors());
+export const handler = middy<unknown, unknown, Error, AutomirrorContext>(reconcile).use(parseBuffer()).use(cloudFromContext()).use(deadlineGuard()).use(classifyErrors());

@@ -56,7 +56,10 @@ function dumpRegion(r: RegionState): WorldRegion {
         return e ? [attachedEni(e)] : [];
       }),
     })),
-    networkInterfaces: r.enis.sorted().filter((e) => !e.instanceId).map(freeEni),
+    networkInterfaces: r.enis
+      .sorted()
+      .filter((e) => !e.instanceId)
+      .map(freeEni),
     deletedNetworkInterfaceIds: [...dangling].sort(),
     loadBalancers: r.loadBalancers.sorted().map((lb) => ({ ...lb, creationTime: undefined, tags: tagMap(lb.tags) })),
     trafficMirrorFilters: r.filters.sorted().map((f) => ({

@@ -11,8 +11,6 @@ export class ApiError extends Error {
   }
 }
 
-export const missingParameter = (name: string) =>
-  new ApiError('MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
+export const missingParameter = (name: string) => new ApiError('MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
 
-export const invalidParameter = (name: string, why: string) =>
-  new ApiError(`InvalidParameter`, `The specified parameter "${name}" is not valid: ${why}`);
+export const invalidParameter = (name: string, why: string) => new ApiError(`InvalidParameter`, `The specified parameter "${name}" is not valid: ${why}`);

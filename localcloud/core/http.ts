@@ -84,11 +84,13 @@ export async function startHttp(protocols: readonly Protocol[], opts: HttpOption
         ? protocol.handle(call)
         : Promise.resolve({ status: 404, headers: { 'content-type': 'text/plain' }, body: `no localcloud service at ${call.path}` });
       reply
-        .catch((err: unknown): OutgoingReply => ({
-          status: 500,
-          headers: { 'content-type': 'application/json;charset=utf-8' },
-          body: JSON.stringify({ Code: 'InternalError', Message: String((err as Error)?.stack ?? err) }),
-        }))
+        .catch(
+          (err: unknown): OutgoingReply => ({
+            status: 500,
+            headers: { 'content-type': 'application/json;charset=utf-8' },
+            body: JSON.stringify({ Code: 'InternalError', Message: String((err as Error)?.stack ?? err) }),
+          }),
+        )
         .then((r) => {
           if (r.status === 0) {
             req.socket.destroy(); // fault injection: a dropped connection

@@ -36,13 +36,7 @@ const tokenFor = (id: string) => Buffer.from(PREFIX + id).toString('base64url');
  * paging stays correct while resources come and go between pages. Without a filter, a page of an id-ordered array
  * is found by binary search; with one, a single pass matches, counts and slices.
  */
-export function pageByToken<T>(
-  sorted: Iterable<T>,
-  idOf: (t: T) => string,
-  match: ((t: T) => boolean) | undefined,
-  nextToken: string | undefined,
-  maxResults: number,
-): Page<T> {
+export function pageByToken<T>(sorted: Iterable<T>, idOf: (t: T) => string, match: ((t: T) => boolean) | undefined, nextToken: string | undefined, maxResults: number): Page<T> {
   const after = decodeToken(nextToken);
   if (!match && Array.isArray(sorted)) {
     const start = after === undefined ? 0 : firstAfter(sorted as readonly T[], idOf, after);

@@ -4,9 +4,7 @@ import { rfc3986 } from './encoding.js';
 import type { Keyring } from './keyring.js';
 
 /** Query keys that belong to the legacy RPC envelope, not to the API call. */
-export const RPC_ENVELOPE = new Set([
-  'Action', 'Version', 'Format', 'Timestamp', 'SignatureNonce', 'SignatureMethod', 'SignatureVersion', 'AccessKeyId', 'Signature', 'SecurityToken',
-]);
+export const RPC_ENVELOPE = new Set(['Action', 'Version', 'Format', 'Timestamp', 'SignatureNonce', 'SignatureMethod', 'SignatureVersion', 'AccessKeyId', 'Signature', 'SecurityToken']);
 
 /**
  * Verifies a legacy RPC request (the SDK's `signatureAlgorithm: 'v2'`): HMAC-SHA1 keyed with `secret + '&'` over

@@ -56,11 +56,14 @@ export class Scheduler {
     if (this.timer && this.armedFor <= next) return;
     this.disarm();
     this.armedFor = next;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.armedFor = Infinity;
-      this.runDue();
-    }, Math.max(0, next - this.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.armedFor = Infinity;
+        this.runDue();
+      },
+      Math.max(0, next - this.now()),
+    );
     this.timer.unref();
   }
 

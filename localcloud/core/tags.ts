@@ -1,5 +1,5 @@
-import { ApiError } from './api-error.js';
 import type { Tags } from '../state.js';
+import { ApiError } from './api-error.js';
 
 /** The documented rules of every tagging call: ≤ 20 tags, key 1–128 without aliyun/acs: prefix or URLs, value ≤ 128. */
 export function checkTags(tags: Array<Record<string, string>>, param = 'Tag'): Array<[string, string]> {

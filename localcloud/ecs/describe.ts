@@ -158,12 +158,7 @@ export function describeNetworkInterfaces(state: CloudState) {
     const instanceId = p.str('InstanceId');
     const sg = p.str('SecurityGroupId');
     // Ids, or an instance's own ENIs, narrow the candidates before any scan of the region.
-    const candidates =
-      ids.length > 0
-        ? byIds(ids, (id) => r.enis.get(id))
-        : instanceId
-          ? byIds(r.instances.get(instanceId)?.eniIds ?? [], (id) => r.enis.get(id))
-          : r.enis.sorted();
+    const candidates = ids.length > 0 ? byIds(ids, (id) => r.enis.get(id)) : instanceId ? byIds(r.instances.get(instanceId)?.eniIds ?? [], (id) => r.enis.get(id)) : r.enis.sorted();
     const { items, meta } = ecsPage(
       ctx,
       candidates,

@@ -1,5 +1,5 @@
-import { ApiError } from '../core/api-error.js';
 import { ipFor, macFor } from '../core/addresses.js';
+import { ApiError } from '../core/api-error.js';
 import { newId } from '../core/ids.js';
 import { checkTags } from '../core/tags.js';
 import { idempotentOperation } from '../pop/idempotency.js';

@@ -1,5 +1,5 @@
-import { listTagResources, resourceKind, tagResources, untagResources, type ResourceKind } from '../pop/tag-resources.js';
 import type { PopContext } from '../pop/protocol.js';
+import { listTagResources, type ResourceKind, resourceKind, tagResources, untagResources } from '../pop/tag-resources.js';
 import type { CloudState, RegionState } from '../state.js';
 import { publishApiCall, type Referenced } from './events.js';
 

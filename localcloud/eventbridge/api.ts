@@ -2,9 +2,9 @@ import { ApiError } from '../core/api-error.js';
 import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
 import { newRequestId } from '../core/ids.js';
 import type { Keyring } from '../core/keyring.js';
-import { verifyHeaderSignature, type HeaderSignatureScheme } from '../platform/header-signature.js';
+import { type HeaderSignatureScheme, verifyHeaderSignature } from '../platform/header-signature.js';
 import type { EventBus } from './bus.js';
-import { eb, rulePage, testEventPattern, type RuleRecord, type RuleStore, type TargetSpec } from './rules.js';
+import { eb, type RuleRecord, type RuleStore, rulePage, type TargetSpec, testEventPattern } from './rules.js';
 
 /** `acs:<AK>:<sig>` (the SDK) or `acs <AK>:<sig>` (the docs' samples); HMAC-SHA1 over x-acs-* headers and the path. */
 const EB_SIGNATURE: HeaderSignatureScheme = {

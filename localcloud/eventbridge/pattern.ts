@@ -87,7 +87,7 @@ function checkNumeric(arg: unknown, bad: (why: string) => Error): void {
 /** True when the event satisfies the pattern. */
 export function matches(pattern: Pattern, event: unknown): boolean {
   return Object.entries(pattern).every(([key, cond]) => {
-    const present = isObject(event) && Object.prototype.hasOwnProperty.call(event, key);
+    const present = isObject(event) && Object.hasOwn(event, key);
     const value = present ? (event as Record<string, unknown>)[key] : undefined;
     if (!Array.isArray(cond)) {
       // Nested key: the event must hold an object there (or, by the intersection rule, an array with one that matches).

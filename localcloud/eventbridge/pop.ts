@@ -1,6 +1,6 @@
 import type { PopContext, PopProduct } from '../pop/protocol.js';
 import { ruleView } from './api.js';
-import { eb, rulePage, testEventPattern, type RuleStore, type TargetSpec } from './rules.js';
+import { eb, type RuleStore, rulePage, type TargetSpec, testEventPattern } from './rules.js';
 
 /** Parses a parameter that the 2020-04-01 API carries as one JSON string (EventTargets, Targets, TargetIds). */
 function jsonParam<T>(ctx: PopContext, name: string): T | undefined {

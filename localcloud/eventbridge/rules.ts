@@ -1,5 +1,5 @@
 import { ApiError } from '../core/api-error.js';
-import { matches, parsePattern, PatternError, type Pattern } from './pattern.js';
+import { matches, type Pattern, PatternError, parsePattern } from './pattern.js';
 
 /** A rule target as the EventBridge APIs carry it (PascalCase, as on the wire). */
 export interface TargetSpec {
@@ -103,11 +103,7 @@ export class RuleStore {
     if (!RULE_NAME.test(input.name)) throw eb.invalid(`The rule name [${input.name}] is not valid.`);
     if (bus.rules.has(input.name)) throw new ApiError('EventRuleAlreadyExisted', `The event rule [${input.name}] already existed!`, 409);
     if (bus.name === 'default' && bus.rules.size >= DEFAULT_BUS_RULE_LIMIT) {
-      throw new ApiError(
-        'EventRuleCountExceeded',
-        `The default event bus already holds ${DEFAULT_BUS_RULE_LIMIT} rules (Function Compute triggers for Alibaba Cloud service events count too).`,
-        400,
-      );
+      throw new ApiError('EventRuleCountExceeded', `The default event bus already holds ${DEFAULT_BUS_RULE_LIMIT} rules (Function Compute triggers for Alibaba Cloud service events count too).`, 400);
     }
     const now = this.now();
     const rule: RuleRecord = {

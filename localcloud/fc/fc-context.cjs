@@ -27,7 +27,10 @@ function fcContextData(f) {
 
 /** `context.logger`: debug/info/warn/error/log, each line `<ISO date> <requestId> [LEVEL] message`, as FC writes it. */
 function fcLogger(requestId, write) {
-  const at = (level) => (...args) => write(`${new Date().toISOString()} ${requestId} [${level}] ${args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 6 }))).join(' ')}`);
+  const at =
+    (level) =>
+    (...args) =>
+      write(`${new Date().toISOString()} ${requestId} [${level}] ${args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 6 }))).join(' ')}`);
   return { debug: at('DEBUG'), info: at('INFO'), warn: at('WARN'), error: at('ERROR'), log: at('INFO') };
 }
 

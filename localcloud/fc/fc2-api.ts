@@ -1,6 +1,6 @@
 import { ApiError } from '../core/api-error.js';
 import type { IncomingCall, OutgoingReply } from '../core/http.js';
-import { verifyHeaderSignature, type HeaderSignatureScheme } from '../platform/header-signature.js';
+import { type HeaderSignatureScheme, verifyHeaderSignature } from '../platform/header-signature.js';
 import { FcApiBase, header, invocationReply, JSON_TYPE } from './replies.js';
 import type { FcFunction } from './service.js';
 

@@ -1,5 +1,5 @@
-import { ApiError } from '../core/api-error.js';
 import { verifyAcs3 } from '../core/acs3.js';
+import { ApiError } from '../core/api-error.js';
 import { parseQuery } from '../core/encoding.js';
 import type { IncomingCall, OutgoingReply } from '../core/http.js';
 import { FcApiBase, header, invocationReply, JSON_TYPE } from './replies.js';
@@ -41,7 +41,7 @@ export class Fc3Api extends FcApiBase {
       if (subName === undefined && m === 'POST') return json(200, triggerView(this.fc.get(name), this.fc.createTrigger(name, triggerInput(call))));
       if (subName !== undefined && m === 'GET') return json(200, triggerView(this.fc.get(name), this.fc.trigger(name, subName)));
       if (subName !== undefined && m === 'PUT') return json(200, triggerView(this.fc.get(name), this.fc.updateTrigger(name, subName, triggerInput(call, false))));
-      if (subName !== undefined && m === 'DELETE') return this.fc.deleteTrigger(name, subName), { status: 204 };
+      if (subName !== undefined && m === 'DELETE') return (this.fc.deleteTrigger(name, subName), { status: 204 });
     }
     throw notFound(call);
   }

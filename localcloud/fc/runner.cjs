@@ -39,7 +39,14 @@ async function loadHandler() {
 
 function errorOf(err) {
   const e = err instanceof Error ? err : new Error(String(err));
-  return { errorMessage: e.message, errorType: e.name || 'Error', stackTrace: String(e.stack || '').split('\n').slice(1).map((s) => s.trim()) };
+  return {
+    errorMessage: e.message,
+    errorType: e.name || 'Error',
+    stackTrace: String(e.stack || '')
+      .split('\n')
+      .slice(1)
+      .map((s) => s.trim()),
+  };
 }
 
 function encode(value) {

@@ -235,11 +235,7 @@ export class FunctionCompute {
     };
   }
 
-  private async run(
-    name: string,
-    payload: Buffer,
-    call: { requestId: string; attempt: number; source: string; invocationType: 'Sync' | 'Async' },
-  ): Promise<InvokeOutcome> {
+  private async run(name: string, payload: Buffer, call: { requestId: string; attempt: number; source: string; invocationType: 'Sync' | 'Async' }): Promise<InvokeOutcome> {
     const fn = this.get(name);
     const s = fn.spec;
     const { accessKeyId, accessKeySecret, securityToken } = fn.credentials;
@@ -251,9 +247,7 @@ export class FunctionCompute {
       accountId: this.opts.accountId,
     });
     const startedAt = this.opts.now();
-    const r: RunResult = await fn.pool
-      .run(payload, context)
-      .catch((err: Error) => ({ ok: false, error: { errorMessage: err.message, errorType: 'InternalError', stackTrace: [] }, logs: [] }));
+    const r: RunResult = await fn.pool.run(payload, context).catch((err: Error) => ({ ok: false, error: { errorMessage: err.message, errorType: 'InternalError', stackTrace: [] }, logs: [] }));
     const body = r.ok ? r.body : Buffer.from(JSON.stringify(r.error), 'utf8');
     this.invocations.push({
       requestId: call.requestId,

@@ -3,11 +3,11 @@ import { parseQuery } from '../core/encoding.js';
 import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
 import { newRequestId } from '../core/ids.js';
 import type { Keyring } from '../core/keyring.js';
-import { verifyHeaderSignature, type HeaderSignatureScheme } from '../platform/header-signature.js';
+import { type HeaderSignatureScheme, verifyHeaderSignature } from '../platform/header-signature.js';
 import type { MessageView, QueueAttributes } from './queues.js';
 import type { MnsService } from './service.js';
 import type { TopicAttributes } from './topics.js';
-import { childText, parseXml, renderXml, XmlError, type XmlElement, type XmlFields } from './xml.js';
+import { childText, parseXml, renderXml, type XmlElement, XmlError, type XmlFields } from './xml.js';
 
 const MNS_SIGNATURE: HeaderSignatureScheme = {
   authorization: /^MNS ([^:\s]+):(\S+)$/,
@@ -67,7 +67,7 @@ export class MnsProtocol implements Protocol {
       if (sub === undefined) {
         if (m === 'PUT') return this.putQueue(c, name);
         if (m === 'GET') return this.queueAttributes(name);
-        if (m === 'DELETE') return this.mns.deleteQueue(name), noContent();
+        if (m === 'DELETE') return (this.mns.deleteQueue(name), noContent());
       }
       if (sub === 'messages' && subName === undefined) {
         if (m === 'POST') return this.send(c, name);
@@ -81,7 +81,7 @@ export class MnsProtocol implements Protocol {
       if (sub === undefined) {
         if (m === 'PUT') return this.putTopic(c, name);
         if (m === 'GET') return this.topicAttributes(name);
-        if (m === 'DELETE') return this.mns.topics.delete(name), noContent();
+        if (m === 'DELETE') return (this.mns.topics.delete(name), noContent());
       }
       if (sub === 'messages' && subName === undefined && m === 'POST') return this.publish(c, name);
       if (sub === 'subscriptions') return this.subscriptions(c, name, subName);
@@ -163,8 +163,10 @@ export class MnsProtocol implements Protocol {
   private deleteMessages(c: MnsCall, name: string): OutgoingReply {
     const queue = this.mns.queue(name);
     const handle = c.query.get('receipthandle');
-    if (handle !== undefined) return queue.delete(handle), noContent();
-    const handles = bodyXml(c, 'ReceiptHandles').children.filter((x) => x.name === 'ReceiptHandle').map((x) => x.text);
+    if (handle !== undefined) return (queue.delete(handle), noContent());
+    const handles = bodyXml(c, 'ReceiptHandles')
+      .children.filter((x) => x.name === 'ReceiptHandle')
+      .map((x) => x.text);
     if (handles.length === 0 || handles.length > 16) throw new ApiError('InvalidArgument', 'A batch holds 1 to 16 receipt handles.', 400);
     const errors: XmlFields[] = [];
     for (const h of handles) {
@@ -250,7 +252,7 @@ export class MnsProtocol implements Protocol {
     }
     const s = topic.subscriptions.get(subName);
     if (!s) throw new ApiError('SubscriptionNotExist', 'The subscription you provided is not exist.', 404);
-    if (m === 'DELETE') return topic.subscriptions.delete(subName), noContent();
+    if (m === 'DELETE') return (topic.subscriptions.delete(subName), noContent());
     if (m !== 'GET') return notFound();
     return xml(200, 'Subscription', {
       SubscriptionName: s.name,

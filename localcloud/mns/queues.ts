@@ -116,7 +116,9 @@ export class MnsQueue {
   }
 
   peek(n: number): MessageView[] {
-    return this.visible().slice(0, n).map((m) => this.view(m, false));
+    return this.visible()
+      .slice(0, n)
+      .map((m) => this.view(m, false));
   }
 
   delete(receiptHandle: string): void {

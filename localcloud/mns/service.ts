@@ -1,6 +1,6 @@
 import { ApiError } from '../core/api-error.js';
-import { DEFAULT_QUEUE_ATTRIBUTES, MnsQueue, QUEUE_LIMITS, type MnsClock, type QueueAttributes } from './queues.js';
-import { DEFAULT_TOPIC_ATTRIBUTES, MnsTopic, formatNotification, type NotifyContentFormat, type Subscription, type TopicAttributes } from './topics.js';
+import { DEFAULT_QUEUE_ATTRIBUTES, type MnsClock, MnsQueue, QUEUE_LIMITS, type QueueAttributes } from './queues.js';
+import { DEFAULT_TOPIC_ATTRIBUTES, formatNotification, MnsTopic, type NotifyContentFormat, type Subscription, type TopicAttributes } from './topics.js';
 
 const NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,255}$/;
 

@@ -1,8 +1,8 @@
 import { ApiError } from '../core/api-error.js';
-import type { CloudEvent } from '../events/cloud-event.js';
 import type { EventBus, TargetDispatcher } from '../eventbridge/bus.js';
 import type { RuleRecord, TargetSpec } from '../eventbridge/rules.js';
 import { targetParams } from '../eventbridge/transform.js';
+import type { CloudEvent } from '../events/cloud-event.js';
 import type { FunctionCompute } from '../fc/service.js';
 import type { MnsService } from '../mns/service.js';
 
@@ -43,8 +43,7 @@ export class PlatformDispatcher implements TargetDispatcher {
     const source = `eventbridge:${rule.name}`;
     switch (target.Type) {
       case 'acs.fc.function': {
-        const fn =
-          params.servicename && params.functionname ? this.deps.fc.fc2Function(params.servicename, params.functionname) : this.deps.fc.resolveArn(target.Endpoint);
+        const fn = params.servicename && params.functionname ? this.deps.fc.fc2Function(params.servicename, params.functionname) : this.deps.fc.resolveArn(target.Endpoint);
         const body = Buffer.from(params.dataformat === 'ObjectList' ? `[${params.body}]` : params.body, 'utf8');
         // Async unless the target asks for Sync: FC then owns retries and destinations (assumption, see README).
         if ((params.invocationtype ?? 'Async') === 'Async') {

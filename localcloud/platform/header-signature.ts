@@ -25,8 +25,7 @@ const headerOf = (call: IncomingCall, name: string): string | undefined => {
 };
 
 /** The SDKs' Content-MD5: Base64 of the 32-character hex digest, not of the raw 16 bytes. */
-export const sdkContentMd5 = (body: Buffer): string =>
-  Buffer.from(createHash('md5').update(body).digest('hex'), 'utf8').toString('base64');
+export const sdkContentMd5 = (body: Buffer): string => Buffer.from(createHash('md5').update(body).digest('hex'), 'utf8').toString('base64');
 
 export function stringToSign(call: IncomingCall, scheme: HeaderSignatureScheme, resource: string): string {
   const value = scheme.headerValue ?? ((v: string) => v);
@@ -53,7 +52,9 @@ export function verifyHeaderSignature(call: IncomingCall, keyring: Keyring, sche
   if (md5 !== undefined && md5 !== sdkContentMd5(call.body)) {
     throw new ApiError('InvalidDigest', 'The Content-MD5 you specified is not valid.', 400);
   }
-  const expected = createHmac(scheme.hash, secret).update(stringToSign(call, scheme, resource), 'utf8').digest('base64');
+  const expected = createHmac(scheme.hash, secret)
+    .update(stringToSign(call, scheme, resource), 'utf8')
+    .digest('base64');
   const a = Buffer.from(expected);
   const b = Buffer.from(signature);
   if (a.length !== b.length || !timingSafeEqual(a, b)) {

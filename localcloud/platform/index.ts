@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Protocol } from '../core/http.js';
 import type { AccessKey, Keyring } from '../core/keyring.js';
 import { EventBridgeApi } from '../eventbridge/api.js';
-import { EventBus, type DeliveryOptions } from '../eventbridge/bus.js';
+import { type DeliveryOptions, EventBus } from '../eventbridge/bus.js';
 import { eventBridgePopProduct } from '../eventbridge/pop.js';
 import { RuleStore } from '../eventbridge/rules.js';
 import { Fc2Api } from '../fc/fc2-api.js';

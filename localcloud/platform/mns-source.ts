@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CloudEvent } from '../events/cloud-event.js';
 import { matches, type Pattern } from '../eventbridge/pattern.js';
+import type { CloudEvent } from '../events/cloud-event.js';
 import type { FunctionCompute } from '../fc/service.js';
 import type { MessageView } from '../mns/queues.js';
 import type { MnsService } from '../mns/service.js';

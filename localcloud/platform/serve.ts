@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startLocalCloud, type LocalCloud } from '../index.js';
+import { type LocalCloud, startLocalCloud } from '../index.js';
 import { describeEndpoints } from './index.js';
 
 /** The repo's own s.yaml: what `s deploy` deploys, so what `automirror localcloud` runs. */

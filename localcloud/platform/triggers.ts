@@ -1,5 +1,5 @@
 import { ApiError } from '../core/api-error.js';
-import { parsePattern, PatternError } from '../eventbridge/pattern.js';
+import { PatternError, parsePattern } from '../eventbridge/pattern.js';
 import type { RuleStore, TargetSpec } from '../eventbridge/rules.js';
 import { CronError } from '../fc/cron.js';
 import type { FcFunction, FunctionCompute, TriggerBinder, TriggerRecord } from '../fc/service.js';

@@ -60,9 +60,7 @@ export class CallLog implements PopInterceptor {
   }
 
   list(q: CallQuery = {}): CallRecord[] {
-    return this.entries
-      .slice(-this.limit)
-      .filter((c) => (q.action === undefined || c.action === q.action) && (q.product === undefined || c.product === q.product) && c.seq > (q.since ?? 0));
+    return this.entries.slice(-this.limit).filter((c) => (q.action === undefined || c.action === q.action) && (q.product === undefined || c.product === q.product) && c.seq > (q.since ?? 0));
   }
 
   clear(): number {

@@ -1,6 +1,6 @@
 import { ApiError } from '../core/api-error.js';
-import type { PopContext } from './protocol.js';
 import type { CloudState, RegionState } from '../state.js';
+import type { PopContext } from './protocol.js';
 
 /**
  * ClientToken semantics: a repeated token with the same request returns the first result and changes nothing;

@@ -87,7 +87,11 @@ export class Params {
       if (m) out.push([Number(m[1]), v]);
     }
     out.sort((a, b) => a[0] - b[0]);
-    return bounded(name, out.map(([, v]) => v), max);
+    return bounded(
+      name,
+      out.map(([, v]) => v),
+      max,
+    );
   }
 
   /** `Name.N.Field` groups, e.g. `Tag.1.Key` / `Tag.1.Value`; nested lists keep their suffix (`SecurityGroupIds.1`). */
@@ -102,7 +106,11 @@ export class Params {
       g[m[2]] = v;
       groups.set(i, g);
     }
-    return bounded(name, [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g), max);
+    return bounded(
+      name,
+      [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g),
+      max,
+    );
   }
 }
 

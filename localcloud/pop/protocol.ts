@@ -1,5 +1,5 @@
-import { ApiError } from '../core/api-error.js';
 import { verifyAcs3 } from '../core/acs3.js';
+import { ApiError } from '../core/api-error.js';
 import { parseQuery } from '../core/encoding.js';
 import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
 import { newRequestId } from '../core/ids.js';

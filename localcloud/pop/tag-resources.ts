@@ -62,16 +62,14 @@ export function untagResources(p: Params, kind: ResourceKind): string[] {
 function tagFilterMatch(p: Params): ((tags: Tags) => boolean) | undefined {
   const filters = p.objects('TagFilter', 5).map((g) => ({
     key: g.TagKey,
-    values: Object.entries(g).filter(([k]) => /^TagValues\.\d+$/.test(k)).map(([, v]) => v),
+    values: Object.entries(g)
+      .filter(([k]) => /^TagValues\.\d+$/.test(k))
+      .map(([, v]) => v),
   }));
   if (filters.length === 0) return undefined;
   if (p.objects('Tag').length > 0) throw invalidParameter('TagFilter.N', 'TagFilter.N cannot be combined with Tag.N');
   const like = (value: string, pattern: string) =>
-    pattern.startsWith('*') && pattern.endsWith('*') && pattern.length > 1
-      ? value.includes(pattern.slice(1, -1))
-      : pattern.endsWith('*')
-        ? value.startsWith(pattern.slice(0, -1))
-        : value === pattern;
+    pattern.startsWith('*') && pattern.endsWith('*') && pattern.length > 1 ? value.includes(pattern.slice(1, -1)) : pattern.endsWith('*') ? value.startsWith(pattern.slice(0, -1)) : value === pattern;
   return (tags) =>
     filters.every((f) => {
       const v = tags.get(f.key);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SeenRequest } from '../core/http.js';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../index.js';
+import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../index.js';
 import { checkWorld, readWorldFile } from '../world/load.js';
 import type { WorldFile } from '../world/types.js';
 import { makeRehearsalTls, publicHostPatterns } from './tls.js';

@@ -34,7 +34,10 @@ function lbView(r: RegionState, lb: LoadBalancerRec) {
 function commaList(p: Params, name: string): Set<string> | undefined {
   const raw = p.str(name);
   if (!raw) return undefined;
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length > 10) throw invalidParameter(name, 'at most 10 values');
   return new Set(items);
 }
@@ -90,10 +93,7 @@ export function describeLoadBalancerAttribute(state: CloudState) {
     if (!id) throw missingParameter('LoadBalancerId');
     const lb = r.loadBalancers.get(id);
     if (!lb) throw new ApiError('InvalidLoadBalancerId.NotFound', `The specified load balancer "${id}" does not exist.`, 404);
-    const listeners = [
-      ...lb.tcpListenerPorts.map((port) => ({ port, protocol: 'tcp' })),
-      ...lb.udpListenerPorts.map((port) => ({ port, protocol: 'udp' })),
-    ].sort((a, b) => a.port - b.port);
+    const listeners = [...lb.tcpListenerPorts.map((port) => ({ port, protocol: 'tcp' })), ...lb.udpListenerPorts.map((port) => ({ port, protocol: 'udp' }))].sort((a, b) => a.port - b.port);
     return {
       ...lbView(r, lb),
       InternetChargeType: 'paybytraffic',

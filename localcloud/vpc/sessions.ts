@@ -1,6 +1,6 @@
 import { ApiError, missingParameter } from '../core/api-error.js';
-import { newId } from '../core/ids.js';
 import { compareIds } from '../core/id-map.js';
+import { newId } from '../core/ids.js';
 import { pageByToken } from '../core/paging.js';
 import { checkTags, matchesTags, vpcTags } from '../core/tags.js';
 import { where } from '../core/where.js';
@@ -10,9 +10,7 @@ import type { PopContext } from '../pop/protocol.js';
 import type { CloudState, SessionRec } from '../state.js';
 import { transitionSession } from './lifecycle.js';
 import { LIMITS } from './limits.js';
-import {
-  checkFilter, checkPriorityFree, checkSources, checkSourcesPerSession, checkTarget, requireCreated, requireServiceOpened, requireSession,
-} from './rules.js';
+import { checkFilter, checkPriorityFree, checkSources, checkSourcesPerSession, checkTarget, requireCreated, requireServiceOpened, requireSession } from './rules.js';
 
 const VNI_MAX = 16_777_215;
 

@@ -1,5 +1,5 @@
-import { listTagResources, resourceKind, tagResources, untagResources, type ResourceKind } from '../pop/tag-resources.js';
 import type { PopContext } from '../pop/protocol.js';
+import { listTagResources, type ResourceKind, resourceKind, tagResources, untagResources } from '../pop/tag-resources.js';
 import type { CloudState, RegionState } from '../state.js';
 
 /** The traffic-mirror resource types VPC tags (other VPC types are outside localcloud). */
@@ -20,7 +20,8 @@ function kinds(r: RegionState): Record<string, ResourceKind> {
 
 const withKind =
   <T>(state: CloudState, run: (ctx: PopContext, kind: ResourceKind) => T) =>
-  (ctx: PopContext) => run(ctx, resourceKind(ctx.params, kinds(state.region(ctx.params.str('RegionId')))));
+  (ctx: PopContext) =>
+    run(ctx, resourceKind(ctx.params, kinds(state.region(ctx.params.str('RegionId')))));
 
 export const vpcTagResources = (state: CloudState) =>
   withKind(state, (ctx, kind) => {
@@ -35,5 +36,4 @@ export const vpcUnTagResources = (state: CloudState) =>
     return {};
   });
 
-export const vpcListTagResources = (state: CloudState) =>
-  withKind(state, (ctx, kind) => listTagResources(ctx.params, kind, ctx.params.int('MaxResults', { min: 1, max: 50 }) ?? 50, false));
+export const vpcListTagResources = (state: CloudState) => withKind(state, (ctx, kind) => listTagResources(ctx.params, kind, ctx.params.int('MaxResults', { min: 1, max: 50 }) ?? 50, false));

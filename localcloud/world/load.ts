@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import { ipFor, macFor } from '../core/addresses.js';
 import { newId } from '../core/ids.js';
 import { boot, settleEni } from '../ecs/lifecycle.js';
-import { CloudState, emptyRegion, type CloudOptions, type EniRec, type FilterRuleRec, type RegionState, type Tags } from '../state.js';
+import { type CloudOptions, CloudState, type EniRec, emptyRegion, type FilterRuleRec, type RegionState, type Tags } from '../state.js';
 import { transitionFilter, transitionSession } from '../vpc/lifecycle.js';
 import { worldSchema } from './schema.js';
 import type { WorldAttachedEni, WorldFile, WorldFilterRule, WorldFreeEni, WorldRegion, WorldTags } from './types.js';
@@ -43,8 +43,7 @@ export function schemaProblems(errors: typeof validate.errors): string[] {
   return [...new Set(problems)];
 }
 
-const toTags = (t: WorldTags | undefined): Tags =>
-  new Map(Array.isArray(t) ? t.map(({ key, value }) => [key, value ?? ''] as [string, string]) : Object.entries(t ?? {}));
+const toTags = (t: WorldTags | undefined): Tags => new Map(Array.isArray(t) ? t.map(({ key, value }) => [key, value ?? ''] as [string, string]) : Object.entries(t ?? {}));
 
 /** The options with their documented defaults (README "World options"). */
 function resolveOptions(world: WorldFile): CloudOptions {
@@ -116,7 +115,11 @@ function loadRegion(state: CloudState, regionId: string, wr: WorldRegion, proble
     for (const id of ids ?? []) if (!r.securityGroups.has(id)) problems.push(`${path}/securityGroupIds: security group "${id}" is not declared`);
     return [...(ids ?? [])];
   };
-  const addEni = (we: WorldAttachedEni | WorldFreeEni, path: string, rec: Omit<EniRec, 'networkInterfaceId' | 'name' | 'description' | 'privateIpAddress' | 'macAddress' | 'tags' | 'creationTime'>) => {
+  const addEni = (
+    we: WorldAttachedEni | WorldFreeEni,
+    path: string,
+    rec: Omit<EniRec, 'networkInterfaceId' | 'name' | 'description' | 'privateIpAddress' | 'macAddress' | 'tags' | 'creationTime'>,
+  ) => {
     if (r.enis.has(we.networkInterfaceId)) problems.push(`${path}: duplicate networkInterfaceId "${we.networkInterfaceId}"`);
     r.enis.set(we.networkInterfaceId, {
       ...rec,

@@ -7,8 +7,7 @@ const tagList = {
   type: 'array',
   items: { type: 'object', additionalProperties: false, required: ['key'], properties: { key: { type: 'string' }, value: { type: 'string' } } },
 } as const;
-const closed = (required: string[], properties: Record<string, unknown>) =>
-  ({ type: 'object', additionalProperties: false, required, properties }) as const;
+const closed = (required: string[], properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, required, properties }) as const;
 const ids = (pattern: string) => ({ type: 'array', items: { type: 'string', pattern } }) as const;
 const transitional = { enum: ['Creating', 'Created', 'Modifying', 'Deleting'] } as const;
 const positive = (description: string) => ({ type: 'integer', minimum: 1, description }) as const;
@@ -103,27 +102,24 @@ const filter = closed(['trafficMirrorFilterId'], {
   tags: tagMap,
 });
 
-const session = closed(
-  ['trafficMirrorSessionId', 'priority', 'trafficMirrorFilterId', 'trafficMirrorTargetId', 'trafficMirrorTargetType', 'trafficMirrorSourceIds'],
-  {
-    trafficMirrorSessionId: { type: 'string', pattern: '^tms-' },
-    trafficMirrorSessionName: { type: 'string' },
-    trafficMirrorSessionDescription: { type: 'string' },
-    trafficMirrorSessionStatus: transitional,
-    trafficMirrorSessionBusinessStatus: { enum: ['Normal', 'FinancialLocked'] },
-    enabled: { type: 'boolean' },
-    priority: { type: 'integer', minimum: 1, maximum: 32766 },
-    virtualNetworkId: { type: 'integer', minimum: 0, maximum: 16777215 },
-    packetLength: { type: 'integer', minimum: 64, maximum: 8500 },
-    trafficMirrorFilterId: { type: 'string' },
-    trafficMirrorSourceIds: { type: 'array', items: { type: 'string' } },
-    trafficMirrorTargetId: { type: 'string' },
-    trafficMirrorTargetType: { enum: ['NetworkInterface', 'SLB'] },
-    resourceGroupId: { type: 'string' },
-    creationTime: { type: 'string' },
-    tags: { oneOf: [tagMap, tagList] },
-  },
-);
+const session = closed(['trafficMirrorSessionId', 'priority', 'trafficMirrorFilterId', 'trafficMirrorTargetId', 'trafficMirrorTargetType', 'trafficMirrorSourceIds'], {
+  trafficMirrorSessionId: { type: 'string', pattern: '^tms-' },
+  trafficMirrorSessionName: { type: 'string' },
+  trafficMirrorSessionDescription: { type: 'string' },
+  trafficMirrorSessionStatus: transitional,
+  trafficMirrorSessionBusinessStatus: { enum: ['Normal', 'FinancialLocked'] },
+  enabled: { type: 'boolean' },
+  priority: { type: 'integer', minimum: 1, maximum: 32766 },
+  virtualNetworkId: { type: 'integer', minimum: 0, maximum: 16777215 },
+  packetLength: { type: 'integer', minimum: 64, maximum: 8500 },
+  trafficMirrorFilterId: { type: 'string' },
+  trafficMirrorSourceIds: { type: 'array', items: { type: 'string' } },
+  trafficMirrorTargetId: { type: 'string' },
+  trafficMirrorTargetType: { enum: ['NetworkInterface', 'SLB'] },
+  resourceGroupId: { type: 'string' },
+  creationTime: { type: 'string' },
+  tags: { oneOf: [tagMap, tagList] },
+});
 
 const region = closed([], {
   vpcs: {

@@ -100,7 +100,12 @@ export interface WorldLoadBalancer extends Partial<Omit<LoadBalancerRec, 'loadBa
 
 export interface WorldRegion {
   vpcs?: Array<{ vpcId: string; vSwitches?: Array<{ vSwitchId: string; zoneId: string }> }>;
-  securityGroups?: Array<{ securityGroupId: string; securityGroupName?: string; vpcId: string; ingress?: Array<Partial<SecurityGroupRuleRec> & Pick<SecurityGroupRuleRec, 'ipProtocol' | 'portRange'>> }>;
+  securityGroups?: Array<{
+    securityGroupId: string;
+    securityGroupName?: string;
+    vpcId: string;
+    ingress?: Array<Partial<SecurityGroupRuleRec> & Pick<SecurityGroupRuleRec, 'ipProtocol' | 'portRange'>>;
+  }>;
   instances?: WorldInstance[];
   networkInterfaces?: WorldFreeEni[];
   deletedNetworkInterfaceIds?: string[];

@@ -1,4 +1,4 @@
-import Credential, { CLIProfileCredentialsProvider, DefaultCredentialsProvider, ProfileCredentialsProvider, type CredentialsProvider } from '@alicloud/credentials';
+import Credential, { CLIProfileCredentialsProvider, type CredentialsProvider, DefaultCredentialsProvider, ProfileCredentialsProvider } from '@alicloud/credentials';
 
 /** STS credentials as FC hands them to a function in `context.credentials`. */
 export interface StsCredentials {

@@ -29,8 +29,7 @@ const INSTANCE_PAGE = 100;
 const MAX_ENI_IDS = 100;
 const ENI_PAGE = 500;
 
-const tagsOf = (t: { tag?: Array<{ tagKey?: string; tagValue?: string }> } | undefined): Tags =>
-  Object.fromEntries((t?.tag ?? []).map((x) => [x.tagKey ?? '', x.tagValue ?? '']));
+const tagsOf = (t: { tag?: Array<{ tagKey?: string; tagValue?: string }> } | undefined): Tags => Object.fromEntries((t?.tag ?? []).map((x) => [x.tagKey ?? '', x.tagValue ?? '']));
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

@@ -1,8 +1,8 @@
+import { Readable } from 'node:stream';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
-import { Readable } from 'node:stream';
-import { credentialFor, resolveKeys, type CloudConfig } from './config.js';
-import { cloudCall, CloudError, serviceError } from './errors.js';
+import { type CloudConfig, credentialFor, resolveKeys } from './config.js';
+import { CloudError, cloudCall, serviceError } from './errors.js';
 
 /**
  * What an asynchronous invocation came to: queued (`started`), or refused as a duplicate of an async task id used

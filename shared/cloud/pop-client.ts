@@ -1,6 +1,6 @@
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
-import { credentialFor, type CallWrapper, type CloudConfig } from './config.js';
+import { type CallWrapper, type CloudConfig, credentialFor } from './config.js';
 
 /** A POP RPC product: its API version and public endpoint pattern. */
 export interface PopProductInfo {

@@ -3,12 +3,12 @@ import type { CloudError } from '../cloud/errors.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
 import { LIMITS, type PriorityBand, type Session, type SessionDraft } from '../domain.js';
 import type { Action, AddSourcesAction, CreateAction, DeleteAction, Outcome, RemoveSourcesAction, ReplaceAction, UpdateAction } from './actions.js';
-import { systemClock, type Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import { execute, type Task } from './executor.js';
 import { mirrors } from './ownership.js';
 import { priorityCandidates } from './priority.js';
 import { outcomeOfError, refusal, refusedOutcome } from './result.js';
-import { DEFAULT_SETTLE, settled, type SettleOptions } from './settle.js';
+import { DEFAULT_SETTLE, type SettleOptions, settled } from './settle.js';
 
 export interface ApplyOptions {
   /** Names the run in ClientTokens: a retried call within the run is a no-op, a later run is a new request. */
@@ -25,7 +25,10 @@ export interface ApplyOptions {
 
 /** A ClientToken derived from the run and the exact request, so a retry never duplicates and a new request is new. */
 export function clientToken(runId: string, op: string, request: unknown): string {
-  return createHash('sha256').update(`${runId}\u0000${op}\u0000${JSON.stringify(request)}`).digest('hex').slice(0, 48);
+  return createHash('sha256')
+    .update(`${runId}\u0000${op}\u0000${JSON.stringify(request)}`)
+    .digest('hex')
+    .slice(0, 48);
 }
 
 /** Priorities one action tries before it reports the band as full (each try costs a write and a read). */
@@ -236,7 +239,13 @@ class Run {
         return refused(e);
       }
     }
-    const outcome = await this.probe(a.band, a.set.priority, write, (holders) => (holders.some((s) => s.id === a.sessionId) ? { action: a, status: 'converged', sessionId: a.sessionId, detail: 'already at that priority' } : undefined), refused);
+    const outcome = await this.probe(
+      a.band,
+      a.set.priority,
+      write,
+      (holders) => (holders.some((s) => s.id === a.sessionId) ? { action: a, status: 'converged', sessionId: a.sessionId, detail: 'already at that priority' } : undefined),
+      refused,
+    );
     return outcome ?? noPriority(a, `to move ${a.sessionId} into`);
   }
 

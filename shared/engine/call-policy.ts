@@ -3,9 +3,9 @@ import { EcsApi } from '../cloud/ecs.js';
 import { isThrottling } from '../cloud/errors.js';
 import { SlbApi } from '../cloud/slb.js';
 import { VpcMirrorApi } from '../cloud/vpc.js';
-import { systemClock, type Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import { RateLimiter } from './rate-limiter.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 
 export interface CallPolicyOptions {
   readonly clock?: Clock;

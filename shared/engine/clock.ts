@@ -22,7 +22,6 @@ export const DEADLINE_EXCEEDED = 'DeadlineExceeded';
 export function deadlineClock(deadline: number, base: Clock = systemClock): Clock {
   return {
     now: () => base.now(),
-    sleep: (ms) =>
-      base.now() + ms > deadline ? Promise.reject(new CloudError(DEADLINE_EXCEEDED, `waiting ${Math.round(ms)} ms more would pass the invocation's deadline`, true)) : base.sleep(ms),
+    sleep: (ms) => (base.now() + ms > deadline ? Promise.reject(new CloudError(DEADLINE_EXCEEDED, `waiting ${Math.round(ms)} ms more would pass the invocation's deadline`, true)) : base.sleep(ms)),
   };
 }

@@ -19,7 +19,6 @@ export interface UnownedConflict {
   readonly reason: string;
 }
 
-
 const ok = (o: Outcome | undefined): boolean => o !== undefined && (o.status === 'done' || o.status === 'converged');
 
 /** Why an action did not (yet) make its ENIs as the rule wants; undefined when it did. */
@@ -85,7 +84,6 @@ export function regionCoverage(pass: RegionPass): EniState[] {
   }
   return out;
 }
-
 
 /**
  * Sessions automirror does not own that conflict with the policy: they fill an opted-in ENI's 3 session slots,

@@ -2,13 +2,13 @@ import type { EcsInventory } from '../cloud/ecs.js';
 import type { LoadBalancers } from '../cloud/slb.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
 import type { MirrorSpec, Subject } from '../domain.js';
-import { evaluate, type Decision } from '../policy/evaluate.js';
+import { type Decision, evaluate } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
 import type { Action, Deferred, Outcome, Plan, Unmirrored } from './actions.js';
-import { apply, type ApplyOptions } from './apply.js';
-import { readEnis, readGoneTargets, readSessions, readTargets, targetsToRead, type Observed } from './observe.js';
-import { plan, type PlanOptions } from './plan.js';
-import { resultOf, type Result } from './result.js';
+import { type ApplyOptions, apply } from './apply.js';
+import { type Observed, readEnis, readGoneTargets, readSessions, readTargets, targetsToRead } from './observe.js';
+import { type PlanOptions, plan } from './plan.js';
+import { type Result, resultOf } from './result.js';
 
 export interface EnsureDeps {
   readonly policy: Policy;

@@ -1,7 +1,7 @@
-import type { ActionKind as ReportKind, ActionStatus as ReportStatus, FieldValue } from '../report/model.js';
+import type { FieldValue, ActionKind as ReportKind, ActionStatus as ReportStatus } from '../report/model.js';
 import type { Action, ActionKind, Outcome } from './actions.js';
-import type { EnsureSummary } from './summary.js';
 import { targetLabel } from './placement.js';
+import type { EnsureSummary } from './summary.js';
 
 /**
  * The action kinds, one entry each: where a kind runs in a plan, how it counts in coverage, how an invocation's

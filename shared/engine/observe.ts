@@ -4,8 +4,8 @@ import type { MirrorSessions } from '../cloud/vpc.js';
 import type { Eni, Instance, MirrorSpec, Session, Subject } from '../domain.js';
 import { mapConcurrent } from './concurrent.js';
 import { inPool } from './desired.js';
-import { goneTargets } from './placement.js';
 import { INSTANCE_TAG, mirrors, OWNER_TAG, OWNER_VALUE } from './ownership.js';
+import { goneTargets } from './placement.js';
 
 /** Reads in flight at once while observing. */
 const READS = 8;
@@ -85,7 +85,14 @@ export async function readTargets(targetIds: readonly string[], vpc: MirrorSessi
 export async function readGoneTargets(specs: ReadonlyMap<string, MirrorSpec>, targetIds: readonly string[], ecs: EcsInventory, slb: LoadBalancers): Promise<Set<string>> {
   if (targetIds.length === 0) return new Set();
   const wanted = new Set(targetIds);
-  const targets = [...new Map([...specs.values()].flatMap((s) => s.targets.map((t) => t.target)).filter((t) => wanted.has(t.id)).map((t) => [`${t.kind}:${t.id}`, t])).values()];
+  const targets = [
+    ...new Map(
+      [...specs.values()]
+        .flatMap((s) => s.targets.map((t) => t.target))
+        .filter((t) => wanted.has(t.id))
+        .map((t) => [`${t.kind}:${t.id}`, t]),
+    ).values(),
+  ];
   const slbIds = [...new Set(targets.filter((t) => t.kind === 'SLB').map((t) => t.id))].sort();
   const eniIds = [...new Set(targets.filter((t) => t.kind === 'NetworkInterface').map((t) => t.id))].sort();
   const [slbs, enis] = await Promise.all([slbIds.length > 0 ? slb.existing(slbIds) : new Set<string>(), eniIds.length > 0 ? ecs.enis({ eniIds }) : []]);

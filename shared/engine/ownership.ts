@@ -18,5 +18,4 @@ export const isOwned = (s: Session): boolean => s.tags[OWNER_TAG] === OWNER_VALU
 export const ruleOf = (s: Session): string | undefined => (isOwned(s) ? s.tags[RULE_TAG] : undefined);
 
 /** Whether `s` is automirror's live session of `rule` mirroring every one of `sources`. */
-export const mirrors = (s: Session, rule: string, sources: readonly string[]): boolean =>
-  ruleOf(s) === rule && s.status !== 'Deleting' && sources.every((x) => s.sourceIds.includes(x));
+export const mirrors = (s: Session, rule: string, sources: readonly string[]): boolean => ruleOf(s) === rule && s.status !== 'Deleting' && sources.every((x) => s.sourceIds.includes(x));

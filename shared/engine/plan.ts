@@ -1,11 +1,11 @@
-import { LIMITS, type Eni, type EniStatus, type MirrorSpec, type PoolTarget, type Session } from '../domain.js';
+import { type Eni, type EniStatus, LIMITS, type MirrorSpec, type PoolTarget, type Session } from '../domain.js';
 import type { Decision } from '../policy/evaluate.js';
-import type { Action, Deferred, EniReason, Plan, UnownedSession, Unmirrored } from './actions.js';
-import { attributeDrift, draftFor, inBand, inPool, priorityDrift, sessionName, targetDrift, type Drift } from './desired.js';
+import type { Action, Deferred, EniReason, Plan, Unmirrored, UnownedSession } from './actions.js';
+import { attributeDrift, type Drift, draftFor, inBand, inPool, priorityDrift, sessionName, targetDrift } from './desired.js';
 import { KINDS } from './kinds.js';
 import { isOwned, ruleOf } from './ownership.js';
 import { goneReason, TargetBook, targetLabel } from './placement.js';
-import { eniPriorityKey, poolPriorityKey, PriorityBook } from './priority.js';
+import { eniPriorityKey, PriorityBook, poolPriorityKey } from './priority.js';
 
 export interface PlanInput {
   /** What the policy decided for each ENI in scope. */
@@ -49,7 +49,6 @@ export function absentSources(sessions: readonly Session[], regionEnis: readonly
 /** ENI states in which attaching or detaching is under way: handled later, not failed. */
 const NOT_READY: ReadonlySet<EniStatus> = new Set(['Attaching', 'Detaching', 'Creating']);
 const GONE: ReadonlySet<EniStatus> = new Set(['Deleting', 'CreateFailed']);
-
 
 /** An owned, live session of a rule that still exists, and what this plan does with it. */
 interface Tracked {
@@ -276,7 +275,10 @@ class Planner {
         this.targets.add(to.target.id, n);
         target = to.target;
       } else {
-        this.stuck(t, `still mirrored by ${t.s.id} to ${targetLabel(t.s.target)}, which is not in rule ${t.rule}'s pool, and no pool target has room for ${n} sources (${this.targets.describe(spec.targets)})`);
+        this.stuck(
+          t,
+          `still mirrored by ${t.s.id} to ${targetLabel(t.s.target)}, which is not in rule ${t.rule}'s pool, and no pool target has room for ${n} sources (${this.targets.describe(spec.targets)})`,
+        );
       }
     }
     if (!inBand(spec, t.s.priority)) {
@@ -284,7 +286,10 @@ class Planner {
       if (p !== undefined) moves.push(priorityDrift(t.s, p));
       else this.stuck(t, `mirrored by ${t.s.id} at priority ${t.s.priority}, outside rule ${t.rule}'s band ${spec.priorityBand.min}–${spec.priorityBand.max}, which has no free priority`);
     }
-    const zoneId = this.zoneOf(spec.targets.find((p) => p.target.id === target.id), t.keep[0]);
+    const zoneId = this.zoneOf(
+      spec.targets.find((p) => p.target.id === target.id),
+      t.keep[0],
+    );
     const name = sessionName(spec, { eniId: single, eni: single ? this.enis.get(single) : undefined, zoneId });
     const drift = [...attributeDrift(t.s, spec, name), ...moves];
     if (drift.length === 0) return;
@@ -361,7 +366,12 @@ class Planner {
       return undefined;
     }
     const who = on.map((s) => `${s.id} (${isOwned(s) ? `rule ${ruleOf(s)}` : 'not owned by automirror'}, priority ${s.priority})`).join(', ');
-    this.unmirror(eniId, spec, `the ENI is already a source of ${on.length} sessions, the limit per ENI: ${who}`, on.map((s) => s.id));
+    this.unmirror(
+      eniId,
+      spec,
+      `the ENI is already a source of ${on.length} sessions, the limit per ENI: ${who}`,
+      on.map((s) => s.id),
+    );
     return undefined;
   }
 
@@ -458,7 +468,15 @@ class Planner {
       }
       if (t.leave.length > 0 && !t.replaced) {
         if (this.leavesEmpty(t)) {
-          this.actions.push({ kind: 'delete', id: `delete:${id}`, rule: t.rule, sessionId: id, eniIds: t.leave.map((l) => l.eniId), perEni: t.leave, reason: `no source is left in ${id}: ${listReasons(t.leave)}` });
+          this.actions.push({
+            kind: 'delete',
+            id: `delete:${id}`,
+            rule: t.rule,
+            sessionId: id,
+            eniIds: t.leave.map((l) => l.eniId),
+            perEni: t.leave,
+            reason: `no source is left in ${id}: ${listReasons(t.leave)}`,
+          });
         } else {
           chunk(t.leave, LIMITS.sourcesPerCall).forEach((c, i) =>
             this.actions.push({ kind: 'remove-sources', id: `remove:${id}:${i}`, rule: t.rule, sessionId: id, eniIds: c.map((l) => l.eniId), perEni: c, reason: `leaving ${id}: ${listReasons(c)}` }),

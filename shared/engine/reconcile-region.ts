@@ -3,11 +3,11 @@ import type { Decision } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
 import type { Outcome, Plan } from './actions.js';
 import { apply } from './apply.js';
-import { systemClock, type Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import { isOwned } from './ownership.js';
 import { plan } from './plan.js';
-import { decideRegion, scanRegion, type RegionScanDeps, type RegionSnapshot } from './region-scan.js';
-import { regionResultOf, type Result } from './result.js';
+import { decideRegion, type RegionScanDeps, type RegionSnapshot, scanRegion } from './region-scan.js';
+import { type Result, regionResultOf } from './result.js';
 import type { SettleOptions } from './settle.js';
 
 export interface RegionDeps extends RegionScanDeps {

@@ -2,7 +2,7 @@ import type { EcsInventory, RegionInventory } from '../cloud/ecs.js';
 import type { LoadBalancers } from '../cloud/slb.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
 import type { Eni, Instance, Session } from '../domain.js';
-import { evaluate, type Decision } from '../policy/evaluate.js';
+import { type Decision, evaluate } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
 import { goneTargets } from './placement.js';
 import { absentSources } from './plan.js';

@@ -1,4 +1,4 @@
-import { toCloudError, type CloudError } from '../cloud/errors.js';
+import { type CloudError, toCloudError } from '../cloud/errors.js';
 import type { Clock } from './clock.js';
 import { transient } from './result.js';
 

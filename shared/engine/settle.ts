@@ -18,13 +18,7 @@ export const DEFAULT_SETTLE: SettleOptions = { timeoutMs: 60_000, firstPollMs: 1
  * the API refuses a change to a session that is Creating, Modifying or Deleting. Stops polling at `deadline`
  * (epoch ms; `settled` false) so a function never waits past its own time.
  */
-export async function settled(
-  vpc: MirrorSessions,
-  sessionId: string,
-  clock: Clock,
-  opts: SettleOptions = DEFAULT_SETTLE,
-  deadline = Infinity,
-): Promise<{ settled: boolean; session?: Session }> {
+export async function settled(vpc: MirrorSessions, sessionId: string, clock: Clock, opts: SettleOptions = DEFAULT_SETTLE, deadline = Infinity): Promise<{ settled: boolean; session?: Session }> {
   const start = clock.now();
   let wait = opts.firstPollMs;
   for (;;) {

@@ -19,7 +19,19 @@ export interface EnsureSummary {
 }
 
 export function summarize(r: EnsureResult): EnsureSummary {
-  const s: EnsureSummary = { cause: r.subject.cause, created: [], added: [], updated: [], removed: [], deleted: [], unchanged: [], excluded: [], unmirrored: [...r.unmirrored], deferred: [], failed: [] };
+  const s: EnsureSummary = {
+    cause: r.subject.cause,
+    created: [],
+    added: [],
+    updated: [],
+    removed: [],
+    deleted: [],
+    unchanged: [],
+    excluded: [],
+    unmirrored: [...r.unmirrored],
+    deferred: [],
+    failed: [],
+  };
   const touched = new Set([...r.actions.flatMap((a) => a.eniIds), ...r.unmirrored.map((u) => u.eniId), ...r.deferred.flatMap((d) => d.eniIds)]);
   for (const d of r.decisions) {
     if ('excluded' in d) s.excluded.push({ eniId: d.eniId, reason: d.excluded });

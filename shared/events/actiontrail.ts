@@ -20,9 +20,7 @@ function referenced(data: Record<string, unknown>, kind: 'instance' | 'eni'): un
   const params = isObj(data.requestParameters) ? data.requestParameters : {};
   const resp = isObj(data.responseElements) ? data.responseElements : {};
   const fromParams =
-    kind === 'instance'
-      ? [params.InstanceId, ...listParam(isObj(resp.InstanceIdSets) ? resp.InstanceIdSets : {}, 'InstanceIdSet')]
-      : [params.NetworkInterfaceId, resp.NetworkInterfaceId];
+    kind === 'instance' ? [params.InstanceId, ...listParam(isObj(resp.InstanceIdSets) ? resp.InstanceIdSets : {}, 'InstanceIdSet')] : [params.NetworkInterfaceId, resp.NetworkInterfaceId];
   return [...fromRefs, ...fromParams].filter((v) => v !== undefined && v !== null && v !== '');
 }
 

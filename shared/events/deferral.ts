@@ -18,7 +18,10 @@ export interface DeferralOutcome {
  * region), its ENIs and its attempt. Sent twice, the same work carries the same key.
  */
 export function deferralKey(runId: string, subject: Pick<Subject, 'accountId' | 'regionId'>, eniIds: readonly string[], attempt: number): string {
-  return createHash('sha256').update([runId, subject.accountId, subject.regionId, [...eniIds].sort().join(','), String(attempt)].join('\u0000')).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update([runId, subject.accountId, subject.regionId, [...eniIds].sort().join(','), String(attempt)].join('\u0000'))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**
@@ -27,13 +30,7 @@ export function deferralKey(runId: string, subject: Pick<Subject, 'accountId' | 
  * cloud and writes with ClientTokens, not duplicated. Each pass counts; past the limit the work is left to the
  * scheduled reconcile rather than circling forever.
  */
-export async function deferWork(
-  subject: Subject,
-  items: ReadonlyArray<{ eniIds: readonly string[]; reason: string }>,
-  queue: MessageQueue,
-  s: Settings,
-  runId: string,
-): Promise<DeferralOutcome> {
+export async function deferWork(subject: Subject, items: ReadonlyArray<{ eniIds: readonly string[]; reason: string }>, queue: MessageQueue, s: Settings, runId: string): Promise<DeferralOutcome> {
   const out: DeferralOutcome = { queued: [], abandoned: [] };
   const attempt = (subject.attempt ?? 0) + 1;
   for (const [i, item] of items.entries()) {
@@ -42,7 +39,17 @@ export async function deferWork(
       continue;
     }
     const key = deferralKey(runId, subject, item.eniIds, attempt);
-    const body = encodeDeferred({ automirror: 'deferred', version: 1, key, accountId: subject.accountId, regionId: subject.regionId, instanceIds: [], eniIds: item.eniIds, reason: item.reason, attempt });
+    const body = encodeDeferred({
+      automirror: 'deferred',
+      version: 1,
+      key,
+      accountId: subject.accountId,
+      regionId: subject.regionId,
+      instanceIds: [],
+      eniIds: item.eniIds,
+      reason: item.reason,
+      attempt,
+    });
     // Back off as attempts pile up, within MNS's 7-day maximum delay.
     const delay = Math.min(604_800, s.deferDelaySeconds * 2 ** (attempt - 1));
     try {

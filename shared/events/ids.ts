@@ -11,7 +11,7 @@ export const str = (v: unknown): string | undefined => (typeof v === 'string' &&
 
 /** Short, printable, bounded: event text quoted back in logs and reasons can't forge lines or flood them. */
 export function quote(v: unknown, max = 80): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

@@ -94,13 +94,15 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
     acc.attempt = Math.max(acc.attempt, c.verdict.attempt ?? 0);
     byUnit.set(unit, acc);
   }
-  const subjects = [...byUnit.values()].map((a): Subject => ({
-    accountId: a.accountId,
-    regionId: a.regionId,
-    instanceIds: [...a.instanceIds],
-    eniIds: [...a.eniIds],
-    cause: a.why.length <= 3 ? a.why.join('; ') : `${a.why.slice(0, 3).join('; ')}; and ${a.why.length - 3} more`,
-    ...(a.attempt > 0 ? { attempt: a.attempt } : {}),
-  }));
+  const subjects = [...byUnit.values()].map(
+    (a): Subject => ({
+      accountId: a.accountId,
+      regionId: a.regionId,
+      instanceIds: [...a.instanceIds],
+      eniIds: [...a.eniIds],
+      cause: a.why.length <= 3 ? a.why.join('; ') : `${a.why.slice(0, 3).join('; ')}; and ${a.why.length - 3} more`,
+      ...(a.attempt > 0 ? { attempt: a.attempt } : {}),
+    }),
+  );
   return { subjects, events };
 }

@@ -111,7 +111,7 @@ export function scheduledRun(event: unknown, requestId: string, defaults: { mode
     onlyKeys(event, ['triggerTime', 'triggerName', 'payload'], 'timer event');
     const { triggerTime, triggerName, payload } = event;
     if (!isTime(triggerTime)) throw new BadInput(`triggerTime must be an ISO 8601 time, got ${JSON.stringify(triggerTime)}`);
-    if (typeof triggerName !== 'string' || payload !== undefined && typeof payload !== 'string') throw new BadInput('a timer event has a string triggerName and payload');
+    if (typeof triggerName !== 'string' || (payload !== undefined && typeof payload !== 'string')) throw new BadInput('a timer event has a string triggerName and payload');
     let options: unknown = {};
     if (payload) {
       try {

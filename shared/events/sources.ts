@@ -49,6 +49,9 @@ registerEventSource({ type: 'ecs:ActionTrail:ApiCall', source: ECS_SOURCE, parse
 registerEventSource({ type: 'ecs:ActionTrail:ConsoleOperation', source: ECS_SOURCE, parse: actionTrailCall });
 registerEventSource({ type: 'ecs:NetworkInterface:NetworkInterfaceOperateCompleted', source: ECS_SOURCE, parse: eniOperationCompleted });
 // Deferred work, through the deferral queue's MNS trigger.
-registerEventSource({ type: 'mns:Queue:SendMessage', parse: (data, label) => deferredMessage(data !== null && typeof data === 'object' ? (data as { messageBody?: unknown }).messageBody : undefined, label) });
+registerEventSource({
+  type: 'mns:Queue:SendMessage',
+  parse: (data, label) => deferredMessage(data !== null && typeof data === 'object' ? (data as { messageBody?: unknown }).messageBody : undefined, label),
+});
 // CloudMonitor's event-notification form (ECS system events delivered without an envelope).
 registerEventSource({ type: `${CMS_PREFIX}Instance:StateChange`, parse: instanceStateChange });

@@ -12,8 +12,10 @@ type Level = keyof typeof LEVELS;
 /** AUTOMIRROR_LOG_LEVEL (info, warn, error, silent) sets the threshold; info by default. */
 export function jsonLogger(base: Record<string, unknown> = {}, write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger {
   const threshold = LEVELS[(process.env.AUTOMIRROR_LOG_LEVEL as Level) ?? 'info'] ?? 0;
-  const emit = (level: Exclude<Level, 'silent'>) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (LEVELS[level] >= threshold) write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
-  };
+  const emit =
+    (level: Exclude<Level, 'silent'>) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (LEVELS[level] >= threshold) write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
+    };
   return { info: emit('info'), warn: emit('warn'), error: emit('error'), child: (f) => jsonLogger({ ...base, ...f }, write) };
 }

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Subject } from '../domain.js';
-import { resultOfError, type Requeue, type Result } from '../engine/result.js';
+import { type Requeue, type Result, resultOfError } from '../engine/result.js';
 import type { DeferralOutcome } from '../events/deferral.js';
 import type { RegionTask } from '../events/region-task.js';
 import { jsonLogger, type Logger } from './logger.js';

@@ -1,5 +1,5 @@
 import type { Eni, Instance, MirrorSpec, Tags } from '../domain.js';
-import { compileRule, firstMiss, type Candidate, type CompiledRule, type Condition } from './conditions.js';
+import { type Candidate, type CompiledRule, type Condition, compileRule, firstMiss } from './conditions.js';
 import { q } from './selector.js';
 import type { Policy } from './types.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readDocument, type Position } from './document.js';
+import { type Position, readDocument } from './document.js';
 import { formatPath, Problems } from './problems.js';
 import { toPolicy } from './schema.js';
 import type { Policy } from './types.js';
@@ -24,7 +24,11 @@ export function parsePolicy(text: string, source = 'policy'): Policy {
   if (doc.syntax.length > 0) throw refusal(source, doc.syntax);
   const p = new Problems();
   const policy = toPolicy(p, doc.value);
-  if (!policy) throw refusal(source, p.list.map(({ path, message }) => ({ ...doc.locate(path), message: `${formatPath(path) || '(document)'}: ${message}` })));
+  if (!policy)
+    throw refusal(
+      source,
+      p.list.map(({ path, message }) => ({ ...doc.locate(path), message: `${formatPath(path) || '(document)'}: ${message}` })),
+    );
   return policy;
 }
 

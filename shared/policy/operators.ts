@@ -1,5 +1,5 @@
 import { TAG_PREFIX, TAG_VALUE } from './formats.js';
-import { boolean, list, text, type Path, type Problems } from './problems.js';
+import { boolean, list, type Path, type Problems, text } from './problems.js';
 
 /**
  * The tag operators of a policy's conditions (`{ tag: K, <operator>: operand }`), one entry each: how the operand

@@ -1,6 +1,6 @@
 import { INSTANCE_TYPE_FAMILY, REGION, TAG_KEY, VPC_ID, VSWITCH_ID, ZONE } from './formats.js';
-import { OPERATOR_NAMES, TAG_OPERATORS, type OperatorName } from './operators.js';
-import { has, isMapping, list, mapping, oneOf, show, text, type Path, type Problems, type TextFormat } from './problems.js';
+import { OPERATOR_NAMES, type OperatorName, TAG_OPERATORS } from './operators.js';
+import { has, isMapping, list, mapping, oneOf, type Path, type Problems, show, type TextFormat, text } from './problems.js';
 import type { Match, Scope, TagExpr } from './types.js';
 
 const KINDS = ['all', 'any', 'not', 'tag'] as const;

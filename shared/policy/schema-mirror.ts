@@ -1,6 +1,6 @@
 import type { MirrorSpec, PoolTarget, PriorityBand, SessionLayout } from '../domain.js';
 import { ENI_ID, FILTER_ID, SESSION_NAME, SLB_ID, ZONE } from './formats.js';
-import { boolean, has, integer, isMapping, list, mapping, oneOf, show, text, type Path, type Problems } from './problems.js';
+import { boolean, has, integer, isMapping, list, mapping, oneOf, type Path, type Problems, show, text } from './problems.js';
 import { sessionNameProblems } from './session-name.js';
 import { perRuleVni } from './vni.js';
 

@@ -1,8 +1,8 @@
-import { RULE_NAME, TAG_KEY, TAG_VALUE } from './formats.js';
 import type { PriorityBand } from '../domain.js';
-import { has, integer, isMapping, list, mapping, show, text, type Path, type Problems } from './problems.js';
+import { RULE_NAME, TAG_KEY, TAG_VALUE } from './formats.js';
+import { has, integer, isMapping, list, mapping, type Path, type Problems, show, text } from './problems.js';
 import { parseMatch } from './schema-match.js';
-import { parseMirror, PRIORITY } from './schema-mirror.js';
+import { PRIORITY, parseMirror } from './schema-mirror.js';
 import type { Policy, Rule } from './types.js';
 
 // The default quota (VPC "Quotas"); the hard ceiling is what one internal CLB target takes.

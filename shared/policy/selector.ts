@@ -1,5 +1,5 @@
-import { clip } from './problems.js';
 import { operation } from './operators.js';
+import { clip } from './problems.js';
 import type { TagExpr } from './types.js';
 
 /** A tag expression compiled once per policy into closures, with the sentence that says why it failed. */

@@ -34,8 +34,4 @@ export interface Scope {
   readonly instanceTypeFamilies?: readonly string[];
 }
 
-export type TagExpr =
-  | { readonly all: readonly TagExpr[] }
-  | { readonly any: readonly TagExpr[] }
-  | { readonly not: TagExpr }
-  | TagCondition;
+export type TagExpr = { readonly all: readonly TagExpr[] } | { readonly any: readonly TagExpr[] } | { readonly not: TagExpr } | TagCondition;

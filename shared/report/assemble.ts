@@ -1,12 +1,12 @@
 import {
-  REPORT_SCHEMA,
-  REPORT_VERSION,
   type DriftItem,
   type DriftReport,
   type ExcludedEni,
   type FailedEvent,
   type MirroredEni,
   type PolicyInfo,
+  REPORT_SCHEMA,
+  REPORT_VERSION,
   type ReportError,
   type ReportMode,
   type RunInfo,
@@ -15,10 +15,7 @@ import {
 import { computeTotals } from './totals.js';
 
 /** One ENI's coverage state, as the builder takes it. */
-export type CoverageEntry =
-  | ({ readonly state: 'mirrored' } & MirroredEni)
-  | ({ readonly state: 'excluded' } & ExcludedEni)
-  | ({ readonly state: 'unmirrored' } & UnmirroredEni);
+export type CoverageEntry = ({ readonly state: 'mirrored' } & MirroredEni) | ({ readonly state: 'excluded' } & ExcludedEni) | ({ readonly state: 'unmirrored' } & UnmirroredEni);
 
 /** Everything about a report but its contents and what is derived from them. */
 export interface ReportHeader {
@@ -41,8 +38,7 @@ export interface ReportContents {
 const byKey = <T>(list: readonly T[], key: (x: T) => string): T[] => [...new Map(list.map((x) => [key(x), x])).values()];
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Orders by the first key that differs; stable, so equal keys keep their insertion order. */
-const sortBy = <T>(list: readonly T[], ...keys: Array<(x: T) => string>): T[] =>
-  [...list].sort((a, b) => keys.reduce((c, k) => c || compare(k(a), k(b)), 0));
+const sortBy = <T>(list: readonly T[], ...keys: Array<(x: T) => string>): T[] => [...list].sort((a, b) => keys.reduce((c, k) => c || compare(k(a), k(b)), 0));
 
 const itemKey = (i: DriftItem) => [i.regionId, i.kind, i.id, i.rule ?? ''].join('\u0000');
 const eniKey = (e: { regionId: string; eniId: string }) => `${e.regionId}\u0000${e.eniId}`;
@@ -59,14 +55,28 @@ function entry<E extends CoverageEntry>(e: E): Omit<E, 'state'> {
  * twice), everything sorted so that the same findings always give the same document, and the totals counted.
  */
 export function assembleReport(head: ReportHeader, contents: ReportContents): DriftReport {
-  const items = sortBy(byKey(contents.items, itemKey), (i) => i.regionId, (i) => i.kind, (i) => i.id, (i) => i.rule ?? '');
-  const enis = sortBy(byKey(contents.coverage, eniKey), (e) => e.regionId, (e) => e.eniId);
+  const items = sortBy(
+    byKey(contents.items, itemKey),
+    (i) => i.regionId,
+    (i) => i.kind,
+    (i) => i.id,
+    (i) => i.rule ?? '',
+  );
+  const enis = sortBy(
+    byKey(contents.coverage, eniKey),
+    (e) => e.regionId,
+    (e) => e.eniId,
+  );
   const coverage = {
     mirrored: enis.flatMap((e) => (e.state === 'mirrored' ? [entry(e)] : [])),
     excluded: enis.flatMap((e) => (e.state === 'excluded' ? [entry(e)] : [])),
     unmirrored: enis.flatMap((e) => (e.state === 'unmirrored' ? [entry(e)] : [])),
   };
-  const failedEvents = sortBy(byKey(contents.failedEvents, (f) => f.messageId), (f) => f.failedAt ?? '', (f) => f.messageId);
+  const failedEvents = sortBy(
+    byKey(contents.failedEvents, (f) => f.messageId),
+    (f) => f.failedAt ?? '',
+    (f) => f.messageId,
+  );
   const errors = sortBy(contents.errors, (e) => e.regionId ?? '');
   const regions = [...new Set([...head.regions, ...items.map((i) => i.regionId), ...enis.map((e) => e.regionId)])].sort(compare);
   const { run } = head;

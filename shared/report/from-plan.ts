@@ -42,7 +42,15 @@ function itemsOf(regionId: string, a: Action, o: Outcome | undefined): DriftItem
   const fields = spec.fields(a as never) as FieldDrift[];
   if (spec.per === 'session') return [{ kind: 'session', id: (a as { sessionId: string }).sessionId, regionId, rule: a.rule, related: a.eniIds, fields, action: actionOf(spec.kind, a.reason, o) }];
   const related = 'sessionId' in a ? [a.sessionId] : o && 'sessionId' in o ? [o.sessionId] : undefined;
-  return a.eniIds.map((e) => ({ kind: 'eni', id: e, regionId, rule: a.rule, related, fields: fields.map((f) => ({ ...f })), action: actionOf(spec.kind, spec.reasonFor?.(a as never, e) ?? a.reason, o) }));
+  return a.eniIds.map((e) => ({
+    kind: 'eni',
+    id: e,
+    regionId,
+    rule: a.rule,
+    related,
+    fields: fields.map((f) => ({ ...f })),
+    action: actionOf(spec.kind, spec.reasonFor?.(a as never, e) ?? a.reason, o),
+  }));
 }
 
 const skipped = (reason: string): DriftAction => ({ kind: 'none', reason, status: 'skipped' });

@@ -1,4 +1,4 @@
-import { html, type Html, type HtmlValue } from './html-template.js';
+import { type Html, type HtmlValue, html } from './html-template.js';
 import type { Coverage, DriftItem, DriftReport, FailedEvent } from './model.js';
 import { coverageHeadline, formatPercent, formatTime, formatValue, plural, rankItems, runState, statusCounts } from './present.js';
 import { coveragePercent } from './totals.js';
@@ -70,8 +70,7 @@ interface Row {
 }
 
 function rowsOf(r: DriftReport): Row[] {
-  const count = (c: Coverage, region?: string) =>
-    Object.fromEntries(STATES.map((s) => [s, c[s].filter((e) => region === undefined || e.regionId === region).length])) as Record<State, number>;
+  const count = (c: Coverage, region?: string) => Object.fromEntries(STATES.map((s) => [s, c[s].filter((e) => region === undefined || e.regionId === region).length])) as Record<State, number>;
   const all = { label: r.regions.length > 1 ? 'All regions' : (r.regions[0] ?? 'All regions'), counts: count(r.coverage) };
   return r.regions.length > 1 ? [all, ...r.regions.map((region) => ({ label: region, counts: count(r.coverage, region) }))] : [all];
 }
@@ -87,11 +86,12 @@ function chart(r: DriftReport): Html {
     let x = barX;
     const segments = STATES.map((s) => {
       const w = total ? (barW * row.counts[s]) / total : 0;
-      const seg = w > 0
-        ? html`<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH}" fill="${SHADES[s]}"><title>${s}: ${row.counts[s]}</title></rect>${
-            w >= 36 ? html`<text x="${(x + w / 2).toFixed(1)}" y="${y + rowH / 2}" class="in">${row.counts[s]}</text>` : ''
-          }`
-        : '';
+      const seg =
+        w > 0
+          ? html`<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH}" fill="${SHADES[s]}"><title>${s}: ${row.counts[s]}</title></rect>${
+              w >= 36 ? html`<text x="${(x + w / 2).toFixed(1)}" y="${y + rowH / 2}" class="in">${row.counts[s]}</text>` : ''
+            }`
+          : '';
       x += w;
       return seg;
     });
@@ -107,8 +107,7 @@ function chart(r: DriftReport): Html {
 ${bars}</svg>`;
 }
 
-const legend = (r: DriftReport) =>
-  html`<ul class="legend">${STATES.map((s) => html`<li><i style="background:${SHADES[s]}"></i>${s[0].toUpperCase() + s.slice(1)}: ${r.totals[s]}</li>`)}</ul>`;
+const legend = (r: DriftReport) => html`<ul class="legend">${STATES.map((s) => html`<li><i style="background:${SHADES[s]}"></i>${s[0].toUpperCase() + s.slice(1)}: ${r.totals[s]}</li>`)}</ul>`;
 
 function tableOf(head: readonly string[], body: HtmlValue, empty: string, present: boolean, cls = ''): Html {
   if (!present) return html`<p class="empty">${empty}</p>`;
@@ -131,7 +130,9 @@ function driftRows(i: DriftItem): Html {
   return html`<tbody class="item">${fields.map(
     (f, n) =>
       html`<tr>${n === 0 ? head : ''}${
-        f ? html`<td>${f.field}</td><td class="wanted">${code(formatValue(f.wanted))}</td><td class="actual">${code(formatValue(f.actual))}</td>` : html`<td colspan="3" class="whole">the whole resource</td>`
+        f
+          ? html`<td>${f.field}</td><td class="wanted">${code(formatValue(f.wanted))}</td><td class="actual">${code(formatValue(f.actual))}</td>`
+          : html`<td colspan="3" class="whole">the whole resource</td>`
       }${n === 0 ? tail : ''}</tr>`,
   )}</tbody>`;
 }
@@ -166,10 +167,20 @@ ${
 ${tableOf(['Resource', 'Rule', 'Field', 'Wanted', 'Actual', 'Action', 'Status'], rankItems(r.items).map(driftRows), 'No drift.', t.items > 0)}</section>
 <section><h2 id="unmirrored">Unmirrored ENIs</h2>
 <p class="sub">ENIs the policy opts in that were not mirrored when the run ended.</p>
-${tableOf(['ENI', 'Instance', 'Region', 'Rule', 'Reason'], rows(unmirrored, (u) => [code(u.eniId), code(u.instanceId), u.regionId, u.rule ?? '—', u.reason]), 'None: every opted-in ENI is mirrored.', unmirrored.length > 0)}</section>
+${tableOf(
+  ['ENI', 'Instance', 'Region', 'Rule', 'Reason'],
+  rows(unmirrored, (u) => [code(u.eniId), code(u.instanceId), u.regionId, u.rule ?? '—', u.reason]),
+  'None: every opted-in ENI is mirrored.',
+  unmirrored.length > 0,
+)}</section>
 <section><h2 id="excluded">Excluded ENIs</h2>
 <p class="sub">ENIs the policy deliberately leaves unmirrored.</p>
-${tableOf(['ENI', 'Instance', 'Region', 'Reason'], rows(excluded, (e) => [code(e.eniId), code(e.instanceId), e.regionId, e.reason]), 'None.', excluded.length > 0)}</section>
+${tableOf(
+  ['ENI', 'Instance', 'Region', 'Reason'],
+  rows(excluded, (e) => [code(e.eniId), code(e.instanceId), e.regionId, e.reason]),
+  'None.',
+  excluded.length > 0,
+)}</section>
 <section><h2 id="failed-events">Failed events</h2>
 <p class="sub">Invocations that failed after all retries, drained from the failed-events queue.</p>
 ${tableOf(
@@ -186,7 +197,12 @@ ${tableOf(
   'failed',
 )}</section>
 <section><h2 id="errors">Errors</h2>
-${tableOf(['Context', 'Region', 'Code', 'Message'], rows(r.errors, (e) => [e.context, e.regionId ?? '—', code(e.code), html`<span class="error">${e.message}</span>`]), 'None.', r.errors.length > 0)}</section>`;
+${tableOf(
+  ['Context', 'Region', 'Code', 'Message'],
+  rows(r.errors, (e) => [e.context, e.regionId ?? '—', code(e.code), html`<span class="error">${e.message}</span>`]),
+  'None.',
+  r.errors.length > 0,
+)}</section>`;
 }
 
 /**

@@ -13,7 +13,12 @@ function ordered(value: unknown, shape: Shape | undefined): unknown {
   if (value === null || typeof value !== 'object') return value;
   const rec = value as Record<string, unknown>;
   const known = Object.keys(shape?.properties ?? {});
-  const keys = [...known.filter((k) => k in rec), ...Object.keys(rec).filter((k) => !known.includes(k)).sort()];
+  const keys = [
+    ...known.filter((k) => k in rec),
+    ...Object.keys(rec)
+      .filter((k) => !known.includes(k))
+      .sort(),
+  ];
   return Object.fromEntries(keys.filter((k) => rec[k] !== undefined).map((k) => [k, ordered(rec[k], shape?.properties?.[k])]));
 }
 

@@ -1,5 +1,5 @@
 import { assembleReport, type CoverageEntry } from './assemble.js';
-import { REPORT_SCHEMA, REPORT_VERSION, type DriftReport, type ReportError } from './model.js';
+import { type DriftReport, REPORT_SCHEMA, REPORT_VERSION, type ReportError } from './model.js';
 
 const policyId = (r: DriftReport) => `${r.policy.source}${r.policy.revision ? `@${r.policy.revision}` : ''}`;
 const time = (s: string) => new Date(s).getTime();
@@ -33,8 +33,7 @@ export function mergeReports(parts: readonly DriftReport[], opts: { generatedAt?
   if (accounts.length > 1) throw new Error(`can't merge report parts of accounts ${accounts.join(', ')}`);
 
   const policies = [...new Set(parts.map(policyId))];
-  const policyErrors: ReportError[] =
-    policies.length > 1 ? [{ context: 'merge', message: `parts were made under different policies: ${policies.join(', ')}; the report names the first` }] : [];
+  const policyErrors: ReportError[] = policies.length > 1 ? [{ context: 'merge', message: `parts were made under different policies: ${policies.join(', ')}; the report names the first` }] : [];
 
   const resumed = new Set(parts.flatMap((p) => p.run.continuedFrom));
   const handed = new Set(parts.flatMap((p) => p.run.handedOff));

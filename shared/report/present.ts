@@ -29,16 +29,15 @@ export function coverageHeadline(t: Totals): string {
 /** Whether every ENI in scope was examined, and if not why. */
 export function runState(run: RunInfo): string {
   if (run.complete) return 'complete';
-  const why = [
-    ...(run.truncated ? ['a scan stopped early'] : []),
-    ...(run.handedOff.length ? [`continued by follow-up invocations not included (${run.handedOff.length})`] : []),
-  ];
+  const why = [...(run.truncated ? ['a scan stopped early'] : []), ...(run.handedOff.length ? [`continued by follow-up invocations not included (${run.handedOff.length})`] : [])];
   return `incomplete: ${why.join('; ')}`;
 }
 
 /** `applied 3 · failed 1`, in status order, leaving out zeroes. */
 export function statusCounts(t: Totals): string {
-  return ACTION_STATUSES.filter((s) => t.statuses[s] > 0).map((s) => `${s} ${t.statuses[s]}`).join(' · ');
+  return ACTION_STATUSES.filter((s) => t.statuses[s] > 0)
+    .map((s) => `${s} ${t.statuses[s]}`)
+    .join(' · ');
 }
 
 /** What needs a person first: failures, then deferred work, then proposals, then what was done or left alone. */

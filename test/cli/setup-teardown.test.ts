@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setupCommand } from '../../cli/commands/setup.js';
 import { teardownCommand } from '../../cli/commands/teardown.js';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { REPO_SYAML } from '../../localcloud/platform/serve.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { invokeOnCloud, sampleEvent } from '../support/invoke.js';
@@ -14,7 +14,15 @@ beforeAll(async () => {
   const world = defaultWorld();
   // A session another team made by hand on an ENI automirror also mirrors: teardown must leave it.
   world.regions['cn-hangzhou'].trafficMirrorSessions = [
-    { trafficMirrorSessionId: UNOWNED, priority: 7, trafficMirrorFilterId: 'tmf-allipv4', trafficMirrorSourceIds: ['eni-web01p'], trafficMirrorTargetId: 'lb-collector01', trafficMirrorTargetType: 'SLB', tags: { team: 'netops' } },
+    {
+      trafficMirrorSessionId: UNOWNED,
+      priority: 7,
+      trafficMirrorFilterId: 'tmf-allipv4',
+      trafficMirrorSourceIds: ['eni-web01p'],
+      trafficMirrorTargetId: 'lb-collector01',
+      trafficMirrorTargetType: 'SLB',
+      tags: { team: 'netops' },
+    },
   ];
   cloud = await startLocalCloud({ world, platform: { sYaml: REPO_SYAML, secondMs: 20 } });
   process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = DEMO_KEY.accessKeyId;

@@ -2,12 +2,12 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMessaging } from '../../cli/wiring/queues.js';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { EcsApi } from '../../shared/cloud/ecs.js';
 import type { CloudError } from '../../shared/cloud/errors.js';
-import { MnsQueue, type MnsConfig } from '../../shared/cloud/mns.js';
+import { type MnsConfig, MnsQueue } from '../../shared/cloud/mns.js';
 import { VpcMirrorApi } from '../../shared/cloud/vpc.js';
-import { ensureMessaging } from '../../cli/wiring/queues.js';
 import { DEMO_KEY, defaultWorld, withCloud } from '../support/localcloud.js';
 
 const STS = defaultWorld().accessKeys.find((k) => k.securityToken)!;
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('the default credential chain with only ~/.alibabacloud/credentials', () => {
-  it('signs every one of many overlapping first calls through ECS, VPC and MNS with the profile\'s key', async () => {
+  it("signs every one of many overlapping first calls through ECS, VPC and MNS with the profile's key", async () => {
     // No `credentials`: the adapters take the default chain, as the CLI does on a laptop.
     const cfg: MnsConfig = { regionId: 'cn-hangzhou', endpoint: cloud.endpoint, accountId: cloud.state.accountId, mnsEndpoint: cloud.endpoints.mns };
     const ecs = new EcsApi(cfg);
@@ -84,7 +84,7 @@ describe('a named profile (--profile)', () => {
     expect((await ecs.scanInstances()).length).toBeGreaterThan(0);
   });
 
-  it("of the aliyun CLI in StsToken mode signs with the key and its token, the token checked by the cloud", async () => {
+  it('of the aliyun CLI in StsToken mode signs with the key and its token, the token checked by the cloud', async () => {
     mkdirSync(join(home, '.aliyun'), { recursive: true });
     const profile = (name: string, token: string) => ({ name, mode: 'StsToken', access_key_id: STS.accessKeyId, access_key_secret: STS.accessKeySecret, sts_token: token, region_id: 'cn-hangzhou' });
     writeFileSync(join(home, '.aliyun', 'config.json'), JSON.stringify({ current: 'sts', profiles: [profile('sts', STS.securityToken!), profile('stale', 'not-the-token')] }));

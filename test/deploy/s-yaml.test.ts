@@ -1,6 +1,6 @@
-import { Ajv } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { checkPattern } from '../../localcloud/eventbridge/pattern.js';
 import { parseSchedule } from '../../localcloud/fc/cron.js';

@@ -1,4 +1,4 @@
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import type { WorldFile, WorldFreeEni, WorldInstance, WorldSession } from '../../localcloud/world/types.js';
 import type { CloudConfig } from '../../shared/cloud/config.js';
 import type { Subject } from '../../shared/domain.js';
@@ -79,7 +79,10 @@ export function webPolicy(mirror = '', band = '{ min: 1000, max: 1999 }') {
       `      priority: ${band}`,
       ...(mirror.includes('pool:') || mirror.includes('target:') ? [] : ['      target: { slb: lb-a }']),
       ...(mirror.includes('filter:') ? [] : ['      filter: tmf-allipv4']),
-      ...mirror.split('\n').filter(Boolean).map((l) => `      ${l.trim()}`),
+      ...mirror
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => `      ${l.trim()}`),
     ].join('\n'),
     'test-policy',
   );

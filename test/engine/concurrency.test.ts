@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { ensure } from '../../shared/engine/ensure.js';
-import { priorityStart, eniPriorityKey } from '../../shared/engine/priority.js';
-import { callCodes, eniId, engineDeps, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession } from './cloud.js';
+import { eniPriorityKey, priorityStart } from '../../shared/engine/priority.js';
+import { callCodes, engineDeps, eniId, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession } from './cloud.js';
 
 /**
  * Concurrent invocations with no lock: each ensure has its own adapters (as separate function instances would),

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { ensure } from '../../shared/engine/ensure.js';
 import { INSTANCE_TAG, OWNER_TAG, OWNER_VALUE, RULE_TAG } from '../../shared/engine/ownership.js';
-import { callCodes, eniId, engineDeps, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession, type WorldSpec } from './cloud.js';
+import { callCodes, engineDeps, eniId, instanceId, sessionsIn, startCloud, subject, type WorldSpec, webPolicy, worldSession } from './cloud.js';
 
 /** ensure() through the official SDKs against localcloud: what the cloud holds afterwards, and the calls it took. */
 
@@ -52,7 +52,11 @@ describe('ensure against localcloud', () => {
   });
 
   it('defers a change to a session still busy when the deadline comes, without waiting past it', async () => {
-    const c = await start({ instances: 1, options: { asyncDelayMs: 5_000 }, sessions: [worldSession('tms-busy', [eniId(0)], 1500, 'web', { enabled: false, trafficMirrorSessionStatus: 'Modifying' })] });
+    const c = await start({
+      instances: 1,
+      options: { asyncDelayMs: 5_000 },
+      sessions: [worldSession('tms-busy', [eniId(0)], 1500, 'web', { enabled: false, trafficMirrorSessionStatus: 'Modifying' })],
+    });
     const t = Date.now();
     const r = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'r', deadline: t + 400 });
     expect(Date.now() - t).toBeLessThan(2_000);
@@ -61,7 +65,16 @@ describe('ensure against localcloud', () => {
   });
 
   it('defers an ENI still attaching instead of failing it', async () => {
-    const c = await start({ instances: 1, enisPerInstance: 2, instance: () => ({ networkInterfaces: [{ networkInterfaceId: eniId(0, 0), type: 'Primary' }, { networkInterfaceId: eniId(0, 1), type: 'Secondary', status: 'Attaching' }] }) });
+    const c = await start({
+      instances: 1,
+      enisPerInstance: 2,
+      instance: () => ({
+        networkInterfaces: [
+          { networkInterfaceId: eniId(0, 0), type: 'Primary' },
+          { networkInterfaceId: eniId(0, 1), type: 'Secondary', status: 'Attaching' },
+        ],
+      }),
+    });
     const r = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'r' });
     expect(r.deferred).toEqual([{ eniIds: [eniId(0, 1)], reason: 'the ENI is Attaching; it is handled once that settles' }]);
     expect(sessionsIn(c).map((s) => s.trafficMirrorSourceIds)).toEqual([[eniId(0, 0)]]);
@@ -101,7 +114,16 @@ describe('ensure against localcloud', () => {
   it('updates drifting attributes of an owned session in place', async () => {
     const c = await start({ instances: 1, sessions: [worldSession('tms-1', [eniId(0)], 1500, 'web', { enabled: false, packetLength: 8000, trafficMirrorTargetId: 'lb-b' })] });
     const r = await ensure(subject([instanceId(0)]), engineDeps(c), { runId: 'r' });
-    expect(r.actions).toMatchObject([{ kind: 'update', changes: [{ field: 'enabled', wanted: true, actual: false }, { field: 'packetLength', wanted: 1500, actual: 8000 }, { field: 'target', wanted: 'SLB:lb-a', actual: 'SLB:lb-b' }] }]);
+    expect(r.actions).toMatchObject([
+      {
+        kind: 'update',
+        changes: [
+          { field: 'enabled', wanted: true, actual: false },
+          { field: 'packetLength', wanted: 1500, actual: 8000 },
+          { field: 'target', wanted: 'SLB:lb-a', actual: 'SLB:lb-b' },
+        ],
+      },
+    ]);
     expect(r.outcomes.map((o) => o.status)).toEqual(['done']);
     expect(sessionsIn(c)[0]).toMatchObject({ enabled: true, packetLength: 1500, trafficMirrorTargetId: 'lb-a' });
   });
@@ -150,7 +172,9 @@ describe('ensure against localcloud', () => {
     const c = await start({ instances: 1 });
     const r = await ensure(subject([instanceId(0)]), engineDeps(c, webPolicy('target: { slb: lb-released }')), { runId: 'r' });
     expect(r.actions).toEqual([]);
-    expect(r.unmirrored).toEqual([{ eniId: eniId(0), rule: 'web', goneTargets: ['SLB:lb-released'], reason: expect.stringMatching(/^rule web's target SLB:lb-released no longer exists in the region/) }]);
+    expect(r.unmirrored).toEqual([
+      { eniId: eniId(0), rule: 'web', goneTargets: ['SLB:lb-released'], reason: expect.stringMatching(/^rule web's target SLB:lb-released no longer exists in the region/) },
+    ]);
     expect(r.result).toEqual({ kind: 'done' });
     expect(writes(c)).toEqual([]);
     expect(callCodes(c, 'DescribeLoadBalancers')).toEqual(['DescribeLoadBalancers OK']);

@@ -29,7 +29,11 @@ const opts = (concurrency: number, deadline?: number) => ({ concurrency, clock: 
 describe('execute', () => {
   it('keeps at most `concurrency` tasks in flight, and returns results in task order', async () => {
     const r = recorder();
-    const results = await execute(['a', 'b', 'c', 'd', 'e'].map((id) => r.task(id)), opts(2), Boolean);
+    const results = await execute(
+      ['a', 'b', 'c', 'd', 'e'].map((id) => r.task(id)),
+      opts(2),
+      Boolean,
+    );
     expect(r.peak()).toBe(2);
     expect(results).toEqual(Array(5).fill({ result: true }));
   });

@@ -11,7 +11,10 @@ import { eniId, instanceId, REGION, startCloud, worldSession } from './cloud.js'
 
 let cloud: LocalCloud;
 const policyFile = join(tmpdir(), `automirror-explain-${process.pid}.yaml`);
-writeFileSync(policyFile, ['version: 1', 'rules:', '  - name: web', '    match: { tag: mirror, equals: "on" }', '    mirror: { target: { slb: lb-a }, filter: tmf-allipv4, priority: { min: 1000, max: 1999 } }'].join('\n'));
+writeFileSync(
+  policyFile,
+  ['version: 1', 'rules:', '  - name: web', '    match: { tag: mirror, equals: "on" }', '    mirror: { target: { slb: lb-a }, filter: tmf-allipv4, priority: { min: 1000, max: 1999 } }'].join('\n'),
+);
 
 beforeEach(async () => {
   vi.stubEnv('ALIBABA_CLOUD_ACCESS_KEY_ID', DEMO_KEY.accessKeyId);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { ensure } from '../../shared/engine/ensure.js';
 import { waitFor } from '../support/localcloud.js';
-import { callCodes, eniId, engineDeps, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession } from './cloud.js';
+import { callCodes, engineDeps, eniId, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession } from './cloud.js';
 
 /** The apply path through the SDK to localcloud with its fault injection and flow control switched on. */
 

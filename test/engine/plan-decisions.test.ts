@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../shared/engine/kinds.js';
 import { plan } from '../../shared/engine/plan.js';
-import { eni, opted, pooled, session, slb, spec } from './fixtures.js';
+import { type eni, opted, pooled, session, slb, spec } from './fixtures.js';
 
 /** Decisions made once, inside plan(), for the event path and the region reconcile alike (issue 10, item 2). */
 
@@ -9,7 +9,12 @@ const base = { enis: [] as ReturnType<typeof eni>[], sessions: [] as ReturnType<
 
 describe('plan(): gone targets', () => {
   it('withholds an ENI whose rule has no live target: nothing created, unmirrored with why, its session left alone', () => {
-    const p = plan({ ...base, decisions: [opted('eni-a', spec({ targets: [slb('lb-gone')] })), opted('eni-b', spec({ targets: [slb('lb-gone')] }))], sessions: [session('tms-b', ['eni-b'], { target: { kind: 'SLB', id: 'lb-gone' } })], goneTargets: new Set(['SLB:lb-gone']) });
+    const p = plan({
+      ...base,
+      decisions: [opted('eni-a', spec({ targets: [slb('lb-gone')] })), opted('eni-b', spec({ targets: [slb('lb-gone')] }))],
+      sessions: [session('tms-b', ['eni-b'], { target: { kind: 'SLB', id: 'lb-gone' } })],
+      goneTargets: new Set(['SLB:lb-gone']),
+    });
     expect(p.actions).toEqual([]);
     expect(p.unmirrored).toEqual([
       { eniId: 'eni-a', rule: 'web', goneTargets: ['SLB:lb-gone'], reason: "rule web's target SLB:lb-gone no longer exists in the region: nothing is mirrored until the policy names a live one" },
@@ -19,7 +24,12 @@ describe('plan(): gone targets', () => {
 
   it('places into the live targets of a pool and moves a session off a gone one', () => {
     const s = spec({ targets: [slb('lb-gone'), slb('lb-live')] });
-    const p = plan({ ...base, decisions: [opted('eni-a', s), opted('eni-b', s)], sessions: [session('tms-b', ['eni-b'], { target: { kind: 'SLB', id: 'lb-gone' } })], goneTargets: new Set(['SLB:lb-gone']) });
+    const p = plan({
+      ...base,
+      decisions: [opted('eni-a', s), opted('eni-b', s)],
+      sessions: [session('tms-b', ['eni-b'], { target: { kind: 'SLB', id: 'lb-gone' } })],
+      goneTargets: new Set(['SLB:lb-gone']),
+    });
     expect(p.actions).toMatchObject([
       { kind: 'update', sessionId: 'tms-b', changes: [{ field: 'target', wanted: 'SLB:lb-live', actual: 'SLB:lb-gone' }] },
       { kind: 'create', eniIds: ['eni-a'], draft: { target: { id: 'lb-live' } } },
@@ -44,10 +54,21 @@ describe('plan(): owned sessions with no source left', () => {
 
 describe('action kinds', () => {
   it('each declare their plan phase once, in the documented order', () => {
-    expect(Object.entries(KINDS).sort((a, b) => a[1].phase - b[1].phase).map(([k]) => k)).toEqual(['update', 'replace', 'create', 'remove-sources', 'add-sources', 'delete']);
+    expect(
+      Object.entries(KINDS)
+        .sort((a, b) => a[1].phase - b[1].phase)
+        .map(([k]) => k),
+    ).toEqual(['update', 'replace', 'create', 'remove-sources', 'add-sources', 'delete']);
   });
 
   it('keep the report’s published names', () => {
-    expect(Object.fromEntries(Object.entries(KINDS).map(([k, v]) => [k, v.report.kind]))).toEqual({ update: 'update', replace: 'replace', create: 'create', 'remove-sources': 'remove-source', 'add-sources': 'add-source', delete: 'delete' });
+    expect(Object.fromEntries(Object.entries(KINDS).map(([k, v]) => [k, v.report.kind]))).toEqual({
+      update: 'update',
+      replace: 'replace',
+      create: 'create',
+      'remove-sources': 'remove-source',
+      'add-sources': 'add-source',
+      delete: 'delete',
+    });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../shared/engine/actions.js';
 import { describePlan } from '../../shared/engine/describe.js';
 import { INSTANCE_TAG, OWNER_TAG, RULE_TAG } from '../../shared/engine/ownership.js';
-import { absentSources, plan, type PlanInput } from '../../shared/engine/plan.js';
+import { absentSources, type PlanInput, plan } from '../../shared/engine/plan.js';
 import { eniPriorityKey, poolPriorityKey, priorityStart } from '../../shared/engine/priority.js';
 import { eni, excluded, opted, pooled, session, slb, spec } from './fixtures.js';
 
@@ -115,7 +115,12 @@ describe('plan: drift on owned sessions, per field', () => {
   });
 
   it('reports, and does not move, a session whose pool has no room for its sources', () => {
-    const p = plan(input({ decisions: [opted('eni-a', spec({ targets: [slb('lb-2', 1)] }))], sessions: [session('tms-1', ['eni-a']), session('tms-u', ['eni-z'], { rule: null, target: { kind: 'SLB', id: 'lb-2' } })] }));
+    const p = plan(
+      input({
+        decisions: [opted('eni-a', spec({ targets: [slb('lb-2', 1)] }))],
+        sessions: [session('tms-1', ['eni-a']), session('tms-u', ['eni-z'], { rule: null, target: { kind: 'SLB', id: 'lb-2' } })],
+      }),
+    );
     expect(p.actions).toEqual([]);
     expect(p.unmirrored).toMatchObject([{ eniId: 'eni-a', reason: expect.stringContaining('no pool target has room for 1 sources (lb-2 1/1)') }]);
   });
@@ -130,7 +135,8 @@ describe('plan: capacity', () => {
       {
         eniId: 'eni-a',
         rule: 'web',
-        reason: 'the ENI is already a source of 3 sessions, the limit per ENI: tms-u1 (not owned by automirror, priority 10), tms-u2 (not owned by automirror, priority 11), tms-u3 (not owned by automirror, priority 12)',
+        reason:
+          'the ENI is already a source of 3 sessions, the limit per ENI: tms-u1 (not owned by automirror, priority 10), tms-u2 (not owned by automirror, priority 11), tms-u3 (not owned by automirror, priority 12)',
         blockers: ['tms-u1', 'tms-u2', 'tms-u3'],
       },
     ]);
@@ -240,7 +246,9 @@ describe('plan: scope and ordering', () => {
   });
 
   it('defers ENIs that are attaching or detaching, and does not touch their memberships', () => {
-    const p = plan(input({ decisions: [opted('eni-a'), excluded('eni-b')], enis: [eni('eni-a', { status: 'Attaching' }), eni('eni-b', { status: 'Detaching' })], sessions: [session('tms-1', ['eni-b'])] }));
+    const p = plan(
+      input({ decisions: [opted('eni-a'), excluded('eni-b')], enis: [eni('eni-a', { status: 'Attaching' }), eni('eni-b', { status: 'Detaching' })], sessions: [session('tms-1', ['eni-b'])] }),
+    );
     expect(p.actions).toEqual([]);
     expect(p.deferred).toEqual([
       { eniIds: ['eni-a'], reason: 'the ENI is Attaching; it is handled once that settles' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CloudError, toCloudError } from '../../shared/cloud/errors.js';
-import { backoffMs, withRetry, type RetryPolicy } from '../../shared/engine/retry.js';
+import { type CloudError, toCloudError } from '../../shared/cloud/errors.js';
+import { backoffMs, type RetryPolicy, withRetry } from '../../shared/engine/retry.js';
 import { VirtualClock } from './virtual-clock.js';
 
 const POLICY: RetryPolicy = { maxAttempts: 5, baseMs: 100, capMs: 1_000 };

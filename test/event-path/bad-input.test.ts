@@ -1,21 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
-import {
-  callMark,
-  eventPathForFile,
-  FROM_QUEUE,
-  FROM_RULE,
-  invokeOnEvent,
-  logLines,
-  mnsClient,
-  onEventRuns,
-  recordSends,
-  runsNaming,
-  sample,
-  settledRuns,
-  writesSince,
-} from './support.js';
+import { callMark, eventPathForFile, FROM_QUEUE, FROM_RULE, invokeOnEvent, logLines, mnsClient, onEventRuns, recordSends, runsNaming, sample, settledRuns, writesSince } from './support.js';
 
 // Item 2 of issue 6, bad or unrelated input: whatever arrives (through the ECS rule, the deferral queue, or FC's
 // InvokeFunction from another pusher), on-event writes nothing to the cloud, says why in one structured log line,
@@ -37,7 +23,8 @@ const call = (eventName: unknown, fields: Record<string, unknown> = {}) => {
   return { ...e, id: `bad-${Math.random().toString(36).slice(2)}`, data: { ...e.data, eventName, ...fields } };
 };
 const stateChange = (data: unknown) => ({ ...running(), id: `bad-${Math.random().toString(36).slice(2)}`, data });
-const deferred = (body: Record<string, unknown>) => JSON.stringify({ automirror: 'deferred', version: 1, regionId: 'cn-hangzhou', instanceIds: [], eniIds: ['eni-web01p'], reason: 'test', attempt: 1, ...body });
+const deferred = (body: Record<string, unknown>) =>
+  JSON.stringify({ automirror: 'deferred', version: 1, regionId: 'cn-hangzhou', instanceIds: [], eniIds: ['eni-web01p'], reason: 'test', attempt: 1, ...body });
 
 type Route = 'bus' | 'async' | 'sync' | 'queue';
 interface Case {
@@ -64,18 +51,66 @@ const CASES: Case[] = [
   { name: 'a batch of more than 1000 events', route: 'async', payload: JSON.stringify(Array.from({ length: 1001 }, () => ({}))), level: 'warn', why: /batch of 1001 events exceeds 1000/ },
   { name: 'an object that is no event', route: 'async', payload: '{"hello":"world"}', level: 'warn', why: /not a CloudEvent or CloudMonitor event \(keys: hello\)/ },
   { name: 'an event without an id', route: 'async', payload: JSON.stringify({ ...running(), id: undefined }), level: 'warn', why: /has no id/ },
-  { name: 'an unknown ECS event type', route: 'async', payload: JSON.stringify({ ...running(), type: 'ecs:Disk:DiskAttached' }), level: 'info', why: /"?acs\.ecs"? "?ecs:Disk:DiskAttached"? is not an event automirror handles/ },
-  { name: 'another product’s event', route: 'async', payload: JSON.stringify({ ...running(), source: 'acs.oss', type: 'oss:ObjectCreated:PutObject' }), level: 'info', why: /acs\.oss oss:ObjectCreated:PutObject is not an event automirror handles/ },
+  {
+    name: 'an unknown ECS event type',
+    route: 'async',
+    payload: JSON.stringify({ ...running(), type: 'ecs:Disk:DiskAttached' }),
+    level: 'info',
+    why: /"?acs\.ecs"? "?ecs:Disk:DiskAttached"? is not an event automirror handles/,
+  },
+  {
+    name: 'another product’s event',
+    route: 'async',
+    payload: JSON.stringify({ ...running(), source: 'acs.oss', type: 'oss:ObjectCreated:PutObject' }),
+    level: 'info',
+    why: /acs\.oss oss:ObjectCreated:PutObject is not an event automirror handles/,
+  },
   { name: 'an ActionTrail record whose eventName is a number', route: 'async', payload: JSON.stringify(call(42)), level: 'warn', why: /has no eventName/ },
-  { name: 'a CloudMonitor notification automirror does not handle', route: 'async', payload: JSON.stringify({ ...sample('cms-instance-state-change.json'), name: 'Disk:Snapshot' }), level: 'info', why: /CloudMonitor "?Disk:Snapshot"? is not an event/ },
+  {
+    name: 'a CloudMonitor notification automirror does not handle',
+    route: 'async',
+    payload: JSON.stringify({ ...sample('cms-instance-state-change.json'), name: 'Disk:Snapshot' }),
+    level: 'info',
+    why: /CloudMonitor "?Disk:Snapshot"? is not an event/,
+  },
   { name: 'a state change whose data is a string', route: 'bus', payload: stateChange('Running'), level: 'warn', why: /has no data object/ },
   { name: 'a state change whose resourceId is a number', route: 'bus', payload: stateChange({ resourceId: 42, state: 'Running' }), level: 'warn', why: /no valid instance id in resourceId \(42\)/ },
   { name: 'a state change whose state is a list', route: 'bus', payload: stateChange({ resourceId: 'i-web01', state: ['Running'] }), level: 'warn', why: /unknown state \["Running"\]/ },
-  { name: 'a state change with a forged, multi-line id', route: 'bus', payload: stateChange({ resourceId: 'i-web01\n{"level":"info"}', state: 'Running' }), level: 'warn', why: /no valid instance id/ },
-  { name: 'a TagResources record with a numeric resource id', route: 'bus', payload: call('TagResources', { requestParameters: { ResourceType: 'instance', 'ResourceId.1': 7 } }), level: 'warn', why: /TagResources with invalid instance ids/ },
-  { name: 'a RunInstances record naming a path, not an instance', route: 'bus', payload: call('RunInstances', { referencedResources: { 'ACS::ECS::Instance': ['../etc'] } }), level: 'warn', why: /names an invalid resource id \(\.\.\/etc\)/ },
-  { name: 'a failed API call', route: 'bus', payload: call('AttachNetworkInterface', { errorCode: 'InvalidOperation.InvalidEniState', referencedResources: { 'ACS::ECS::NetworkInterface': ['eni-spare01'] } }), level: 'info', why: /AttachNetworkInterface failed \(InvalidOperation\.InvalidEniState\): nothing changed/ },
-  { name: 'a state that changes nothing (Stopped)', route: 'bus', payload: stateChange({ resourceId: 'i-web01', state: 'Stopped' }), level: 'info', why: /instance i-web01 is Stopped: nothing to change/ },
+  {
+    name: 'a state change with a forged, multi-line id',
+    route: 'bus',
+    payload: stateChange({ resourceId: 'i-web01\n{"level":"info"}', state: 'Running' }),
+    level: 'warn',
+    why: /no valid instance id/,
+  },
+  {
+    name: 'a TagResources record with a numeric resource id',
+    route: 'bus',
+    payload: call('TagResources', { requestParameters: { ResourceType: 'instance', 'ResourceId.1': 7 } }),
+    level: 'warn',
+    why: /TagResources with invalid instance ids/,
+  },
+  {
+    name: 'a RunInstances record naming a path, not an instance',
+    route: 'bus',
+    payload: call('RunInstances', { referencedResources: { 'ACS::ECS::Instance': ['../etc'] } }),
+    level: 'warn',
+    why: /names an invalid resource id \(\.\.\/etc\)/,
+  },
+  {
+    name: 'a failed API call',
+    route: 'bus',
+    payload: call('AttachNetworkInterface', { errorCode: 'InvalidOperation.InvalidEniState', referencedResources: { 'ACS::ECS::NetworkInterface': ['eni-spare01'] } }),
+    level: 'info',
+    why: /AttachNetworkInterface failed \(InvalidOperation\.InvalidEniState\): nothing changed/,
+  },
+  {
+    name: 'a state that changes nothing (Stopped)',
+    route: 'bus',
+    payload: stateChange({ resourceId: 'i-web01', state: 'Stopped' }),
+    level: 'info',
+    why: /instance i-web01 is Stopped: nothing to change/,
+  },
   { name: 'a deferral-queue message that is not deferred work', route: 'queue', payload: 'hello from someone else', level: 'warn', why: /message is not automirror deferred work/ },
   { name: 'deferred work with an invalid region', route: 'queue', payload: deferred({ regionId: 'Hangzhou 1' }), level: 'warn', why: /deferred work has an invalid regionId/ },
   { name: 'deferred work naming no valid ENI', route: 'queue', payload: deferred({ eniIds: ['eni-web01p', 'web01'] }), level: 'warn', why: /deferred work names invalid or no resources/ },

@@ -1,19 +1,7 @@
 import * as $Ecs from '@alicloud/ecs20140526';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
-import {
-  ecsClient,
-  eventPathForFile,
-  eventually,
-  FROM_QUEUE,
-  FROM_RULE,
-  listSessions,
-  onEventRuns,
-  recordSends,
-  REGION,
-  runInstances,
-  tags,
-} from './support.js';
+import { ecsClient, eventPathForFile, eventually, FROM_QUEUE, FROM_RULE, listSessions, onEventRuns, REGION, recordSends, runInstances, tags } from './support.js';
 
 // Item 8 of issue 6: 200 instances launched at once through the ECS SDK, their events delivered at least once
 // (some twice) and out of order by EventBridge, end with exactly the sessions the policy asks for.

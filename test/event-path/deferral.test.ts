@@ -3,6 +3,7 @@ import type { LocalCloud } from '../../localcloud/index.js';
 import { DEFAULT_RETRY } from '../../shared/engine/retry.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import {
+  type BuiltApp,
   buildApp,
   ecsOps,
   editRegion,
@@ -11,16 +12,15 @@ import {
   FROM_QUEUE,
   FROM_RULE,
   logLines,
-  REGION,
   onEventRuns,
   ownedSession,
+  REGION,
   recordSends,
   runsNaming,
   sample,
   sessionsOn,
   settledSessionsOn,
   startEventPath,
-  type BuiltApp,
 } from './support.js';
 
 // Item 3 of issue 6, deferral: an ENI that can't be handled yet goes to the automirror-deferred MNS queue with a
@@ -86,7 +86,9 @@ function expectEachDeferralHandledOnce(c: LocalCloud, deferred: Deferred[], fail
   const fromQueue = runs.filter((r) => r.source === FROM_QUEUE);
   expect(fromQueue).toHaveLength(deferred.length);
   expect(fromQueue.map((r) => JSON.parse(JSON.parse(r.event).data.messageBody)).sort(byBody)).toEqual(
-    [...deferred].map(({ automirror, eniIds, reason, attempt, key }) => ({ automirror, version: 1, key, accountId: c.state.accountId, regionId: 'cn-hangzhou', instanceIds: [], eniIds, reason, attempt })).sort(byBody),
+    [...deferred]
+      .map(({ automirror, eniIds, reason, attempt, key }) => ({ automirror, version: 1, key, accountId: c.state.accountId, regionId: 'cn-hangzhou', instanceIds: [], eniIds, reason, attempt }))
+      .sort(byBody),
   );
   // Each message is one piece of work: its deterministic key names it once.
   expect(new Set(deferred.map((d) => d.key)).size).toBe(deferred.length);
@@ -117,10 +119,14 @@ describe('deferral through the automirror-deferred queue', () => {
     // A deferral waits 30 documented seconds (4.5 s here), longer than the attachment takes.
     const { c, sent, eni } = await attachNewEni(app, 3000, 150);
 
-    const [first] = await eventually(() => {
-      const runs = onEventRuns(c).filter((r) => r.source === FROM_RULE && JSON.parse(r.event).data?.eventName === 'AttachNetworkInterface');
-      return runs.length > 0 && runs;
-    }, 30_000, 'on-event to see the Attach call');
+    const [first] = await eventually(
+      () => {
+        const runs = onEventRuns(c).filter((r) => r.source === FROM_RULE && JSON.parse(r.event).data?.eventName === 'AttachNetworkInterface');
+        return runs.length > 0 && runs;
+      },
+      30_000,
+      'on-event to see the Attach call',
+    );
     const result = JSON.parse(first.response).results[0];
     expect(result.created).toEqual([]);
     expect(result.deferred).toEqual([{ eniIds: [eni], reason: expect.stringMatching(/Attaching/) }]);
@@ -146,10 +152,14 @@ describe('deferral through the automirror-deferred queue', () => {
     const sent = recordSends(c, DEFAULT_SETTINGS.deferQueue);
     await ecsOps(c).tag('eni', ['eni-web01p'], { owner: 'ops' }); // any event naming the ENI will do
 
-    const [first] = await eventually(() => {
-      const runs = onEventRuns(c).filter((r) => r.source === FROM_RULE);
-      return runs.length > 0 && runs;
-    }, 30_000, 'on-event to see the TagResources call');
+    const [first] = await eventually(
+      () => {
+        const runs = onEventRuns(c).filter((r) => r.source === FROM_RULE);
+        return runs.length > 0 && runs;
+      },
+      30_000,
+      'on-event to see the TagResources call',
+    );
     const result = JSON.parse(first.response).results[0];
     expect(result.updated).toEqual([]);
     expect(result.deferred).toEqual([{ eniIds: ['eni-web01p'], reason: expect.stringMatching(/tms-web01p was still busy at the deadline/) }]);

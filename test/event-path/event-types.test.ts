@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import {
+  type BuiltApp,
   buildApp,
   ecsOps,
   eventPathWorld,
@@ -15,7 +16,6 @@ import {
   settledRuns,
   settledSessionsOn,
   startEventPath,
-  type BuiltApp,
 } from './support.js';
 
 // Item 1 of issue 6 through the whole path: each change is made through the ECS SDK, localcloud publishes what the

@@ -4,6 +4,7 @@ import type { WorldFile } from '../../localcloud/world/types.js';
 import { HANDLED_CALLS } from '../../shared/events/actiontrail.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import {
+  type BuiltApp,
   buildApp,
   callMark,
   ECS_RULE,
@@ -23,7 +24,6 @@ import {
   settledSessionsOn,
   startEventPath,
   writesSince,
-  type BuiltApp,
 } from './support.js';
 
 // Every sample in events/ replayed the way it reaches on-event in production, against a world in which what the
@@ -164,7 +164,22 @@ describe('events/ samples replayed through localcloud', () => {
       expect(typeof e.aliyunpublishtime).toBe('string');
       if (e.type !== 'ecs:ActionTrail:ApiCall') continue;
       expect(Object.keys(e.data)).toEqual(
-        expect.arrayContaining(['eventId', 'eventVersion', 'eventType', 'eventRW', 'eventName', 'serviceName', 'acsRegion', 'eventTime', 'requestId', 'sourceIpAddress', 'userAgent', 'userIdentity', 'requestParameters', 'referencedResources']),
+        expect.arrayContaining([
+          'eventId',
+          'eventVersion',
+          'eventType',
+          'eventRW',
+          'eventName',
+          'serviceName',
+          'acsRegion',
+          'eventTime',
+          'requestId',
+          'sourceIpAddress',
+          'userAgent',
+          'userIdentity',
+          'requestParameters',
+          'referencedResources',
+        ]),
       );
       expect(e.data).toMatchObject({ eventType: 'ApiCall', eventRW: 'Write', serviceName: 'Ecs', acsRegion: 'cn-hangzhou', userIdentity: { accountId: ACCOUNT } });
       // Calls that return new ids say so in responseElements as well as referencedResources.

@@ -1,19 +1,19 @@
-import * as $Ecs from '@alicloud/ecs20140526';
-import * as $FC3 from '@alicloud/fc20230330';
-import * as $Vpc from '@alicloud/vpc20160428';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import * as $Ecs from '@alicloud/ecs20140526';
+import * as $FC3 from '@alicloud/fc20230330';
+import * as $Vpc from '@alicloud/vpc20160428';
 import { afterAll, beforeAll } from 'vitest';
 import { parseDocument } from 'yaml';
 import { ensureEcsTrigger } from '../../cli/wiring/ecs-trigger.js';
 import { ensureMessaging } from '../../cli/wiring/queues.js';
 import type { DeliveryOptions } from '../../localcloud/eventbridge/bus.js';
 import type { InvocationRecord } from '../../localcloud/fc/service.js';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { managedRuleName } from '../../localcloud/platform/triggers.js';
 import type { WorldFile, WorldSession } from '../../localcloud/world/types.js';
 import { ownerTags } from '../../shared/engine/ownership.js';
@@ -256,7 +256,14 @@ type RunFields = ConstructorParameters<typeof $Ecs.RunInstancesRequest>[0];
 /** RunInstances through the ECS SDK: the launched instance ids. */
 export async function runInstances(cloud: LocalCloud, fields: RunFields = {}): Promise<string[]> {
   const r = await ecsClient(cloud).runInstances(
-    new $Ecs.RunInstancesRequest({ regionId: REGION, imageId: 'aliyun_3_x64_20G_alibase_20240819.vhd', instanceType: 'ecs.g7.large', vSwitchId: 'vsw-prod-h', securityGroupId: 'sg-prod01', ...fields }),
+    new $Ecs.RunInstancesRequest({
+      regionId: REGION,
+      imageId: 'aliyun_3_x64_20G_alibase_20240819.vhd',
+      instanceType: 'ecs.g7.large',
+      vSwitchId: 'vsw-prod-h',
+      securityGroupId: 'sg-prod01',
+      ...fields,
+    }),
   );
   return r.body?.instanceIdSets?.instanceIdSet ?? [];
 }
@@ -281,8 +288,7 @@ export function ecsOps(cloud: LocalCloud) {
   return {
     tag: (resourceType: 'instance' | 'eni', resourceId: string[], t: Record<string, string>) =>
       ecs.tagResources(new $Ecs.TagResourcesRequest({ regionId: REGION, resourceType, resourceId, tag: tags(t).map((x) => new $Ecs.TagResourcesRequestTag(x)) })),
-    untag: (resourceType: 'instance' | 'eni', resourceId: string[], tagKey: string[]) =>
-      ecs.untagResources(new $Ecs.UntagResourcesRequest({ regionId: REGION, resourceType, resourceId, tagKey })),
+    untag: (resourceType: 'instance' | 'eni', resourceId: string[], tagKey: string[]) => ecs.untagResources(new $Ecs.UntagResourcesRequest({ regionId: REGION, resourceType, resourceId, tagKey })),
     createEni: async (t: Record<string, string> = {}, vSwitchId = 'vsw-prod-h') =>
       (
         await ecs.createNetworkInterface(
@@ -301,10 +307,14 @@ export function ecsOps(cloud: LocalCloud) {
           ? [new $Ecs.RunInstancesRequestNetworkInterface({ instanceType: 'Primary' }), new $Ecs.RunInstancesRequestNetworkInterface({ instanceType: 'Secondary' })]
           : undefined,
       });
-      await eventually(async () => {
-        const r = await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: REGION, instanceIds: JSON.stringify([instanceId]) }));
-        return r.body?.instances?.instance?.[0]?.status === 'Running';
-      }, 30_000, `${instanceId} to be Running`);
+      await eventually(
+        async () => {
+          const r = await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: REGION, instanceIds: JSON.stringify([instanceId]) }));
+          return r.body?.instances?.instance?.[0]?.status === 'Running';
+        },
+        30_000,
+        `${instanceId} to be Running`,
+      );
       return { instanceId, eniIds: await enisOf(cloud, instanceId) };
     },
   };

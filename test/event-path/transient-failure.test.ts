@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
-import {
-  eventPathForFile,
-  eventually,
-  FROM_RULE,
-  logLines,
-  mnsClient,
-  ON_EVENT,
-  receiveOne,
-  runsNaming,
-  sample,
-  sessionsOn,
-  settledSessionsOn,
-} from './support.js';
+import { eventPathForFile, eventually, FROM_RULE, logLines, mnsClient, ON_EVENT, receiveOne, runsNaming, sample, sessionsOn, settledSessionsOn } from './support.js';
 
 // Item 2 of issue 6, the other half: a transient cloud failure makes on-event throw, so FC's asynchronous retries
 // run (s.yaml: maxAsyncRetryAttempts 3); once they are spent, FC sends the event to the onFailure destination, the

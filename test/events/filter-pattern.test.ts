@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPattern, matches, MAX_EXPRESSIONS_PER_FIELD, parsePattern } from '../../localcloud/eventbridge/pattern.js';
+import { checkPattern, MAX_EXPRESSIONS_PER_FIELD, matches, parsePattern } from '../../localcloud/eventbridge/pattern.js';
 import { HANDLED_CALLS } from '../../shared/events/actiontrail.js';
 import { ecsEventPattern } from '../../shared/events/filter-pattern.js';
 import { parsePayload } from '../../shared/events/payload.js';
@@ -40,7 +40,14 @@ describe("the ECS trigger's filter pattern", () => {
 
   it('lets through only events the parser acts on or explains', () => {
     for (const eventName of HANDLED_CALLS) {
-      const parsed = parsePayload(event('ecs:ActionTrail:ApiCall', { eventName, requestParameters: { NetworkInterfaceId: 'eni-a', ResourceType: 'eni', 'ResourceId.1': 'eni-a', InstanceId: 'i-a' }, referencedResources: { 'ACS::ECS::Instance': ['i-a'] } }), AT);
+      const parsed = parsePayload(
+        event('ecs:ActionTrail:ApiCall', {
+          eventName,
+          requestParameters: { NetworkInterfaceId: 'eni-a', ResourceType: 'eni', 'ResourceId.1': 'eni-a', InstanceId: 'i-a' },
+          referencedResources: { 'ACS::ECS::Instance': ['i-a'] },
+        }),
+        AT,
+      );
       expect(parsed.events[0].verdict).toBe('reconcile');
     }
   });

@@ -15,8 +15,7 @@ const envelope = (type: string, data: unknown, extra: Record<string, unknown> = 
   data,
   ...extra,
 });
-const call = (eventName: string, fields: Record<string, unknown>) =>
-  envelope('ecs:ActionTrail:ApiCall', { eventName, eventType: 'ApiCall', eventRW: 'Write', acsRegion: 'cn-shanghai', ...fields });
+const call = (eventName: string, fields: Record<string, unknown>) => envelope('ecs:ActionTrail:ApiCall', { eventName, eventType: 'ApiCall', eventRW: 'Write', acsRegion: 'cn-shanghai', ...fields });
 
 const one = (payload: unknown) => {
   const r = parsePayload(payload, AT);
@@ -34,7 +33,11 @@ describe('events → subjects', () => {
     ['AttachNetworkInterface', call('AttachNetworkInterface', { requestParameters: { InstanceId: 'i-a1', NetworkInterfaceId: 'eni-n1' } }), { eniIds: ['eni-n1'] }],
     ['DetachNetworkInterface', call('DetachNetworkInterface', { requestParameters: { InstanceId: 'i-a1', NetworkInterfaceId: 'eni-n1' } }), { eniIds: ['eni-n1'] }],
     ['DeleteNetworkInterface', call('DeleteNetworkInterface', { requestParameters: { NetworkInterfaceId: 'eni-n1' } }), { instanceIds: [], eniIds: ['eni-n1'] }],
-    ['TagResources on instances, flat params', call('TagResources', { requestParameters: { ResourceType: 'instance', 'ResourceId.1': 'i-a1', 'ResourceId.2': 'i-a2' } }), { instanceIds: ['i-a1', 'i-a2'], eniIds: [] }],
+    [
+      'TagResources on instances, flat params',
+      call('TagResources', { requestParameters: { ResourceType: 'instance', 'ResourceId.1': 'i-a1', 'ResourceId.2': 'i-a2' } }),
+      { instanceIds: ['i-a1', 'i-a2'], eniIds: [] },
+    ],
     ['UntagResources on ENIs, list params', call('UntagResources', { requestParameters: { ResourceType: 'eni', ResourceId: ['eni-n1'] } }), { instanceIds: [], eniIds: ['eni-n1'] }],
     ['ENI operation completed, ARN', envelope('ecs:NetworkInterface:NetworkInterfaceOperateCompleted', { resourceId: 'acs:ecs:cn-hangzhou:123:eni/eni-n2' }), { eniIds: ['eni-n2'] }],
   ])('%s', (_name, event, expected) => {
@@ -51,8 +54,15 @@ describe('events → subjects', () => {
 
   it('reads the CloudMonitor-native form (no envelope, ARN in resourceId, fields in content)', () => {
     const cms = {
-      eventTime: '20181226T220114.058+0800', id: '9435EAD6-3CF6', level: 'INFO', name: 'Instance:StateChange', product: 'ECS', regionId: 'ap-southeast-1',
-      resourceId: 'acs:ecs:ap-southeast-1:169070:instance/i-bp1', userId: '169070', ver: '1.0',
+      eventTime: '20181226T220114.058+0800',
+      id: '9435EAD6-3CF6',
+      level: 'INFO',
+      name: 'Instance:StateChange',
+      product: 'ECS',
+      regionId: 'ap-southeast-1',
+      resourceId: 'acs:ecs:ap-southeast-1:169070:instance/i-bp1',
+      userId: '169070',
+      ver: '1.0',
       content: { resourceId: 'i-bp1', resourceType: 'ALIYUN::ECS::Instance', state: 'Running' },
     };
     expect(one(cms).subject).toMatchObject({ regionId: 'ap-southeast-1', instanceIds: ['i-bp1'] });
@@ -93,7 +103,12 @@ describe('events that need nothing, and bad input', () => {
     ['no id', { ...envelope('ecs:Instance:StateChange', { resourceId: 'i-a1', state: 'Running' }), id: undefined }, 'bad', /has no id/],
     ['a non-object event', 'hello', 'bad', /not a JSON object/],
     ['not an event at all', { hello: 'world' }, 'bad', /not a CloudEvent/],
-    ['deferred work that names nothing', { id: 'm', source: 'MNS-x', type: 'mns:Queue:SendMessage', data: { messageBody: '{"automirror":"deferred","version":1,"regionId":"cn-hangzhou","instanceIds":[],"eniIds":[]}' } }, 'bad', /no resources/],
+    [
+      'deferred work that names nothing',
+      { id: 'm', source: 'MNS-x', type: 'mns:Queue:SendMessage', data: { messageBody: '{"automirror":"deferred","version":1,"regionId":"cn-hangzhou","instanceIds":[],"eniIds":[]}' } },
+      'bad',
+      /no resources/,
+    ],
   ])('%s', (_name, event, verdict, why) => {
     const r = parsePayload(event, AT);
     expect(r.subjects).toEqual([]);
@@ -108,7 +123,10 @@ describe('events that need nothing, and bad input', () => {
   });
 
   it('refuses a batch larger than the limit without looking at its events', () => {
-    const r = parsePayload(Array.from({ length: 1001 }, () => ({})), AT);
+    const r = parsePayload(
+      Array.from({ length: 1001 }, () => ({})),
+      AT,
+    );
     expect(r.subjects).toEqual([]);
     expect(r.events).toEqual([{ verdict: 'bad', why: 'batch of 1001 events exceeds 1000' }]);
   });
@@ -126,7 +144,17 @@ describe('units of work and the event-source registry', () => {
   });
 
   it('counts the same deferred work once in a batch, by its key, and takes its account from the message', () => {
-    const body = encodeDeferred({ automirror: 'deferred', version: 1, key: 'ab'.repeat(16), accountId: '5550001112223334', regionId: 'cn-hangzhou', instanceIds: [], eniIds: ['eni-n1'], reason: 'Attaching', attempt: 1 });
+    const body = encodeDeferred({
+      automirror: 'deferred',
+      version: 1,
+      key: 'ab'.repeat(16),
+      accountId: '5550001112223334',
+      regionId: 'cn-hangzhou',
+      instanceIds: [],
+      eniIds: ['eni-n1'],
+      reason: 'Attaching',
+      attempt: 1,
+    });
     const message = () => ({ id: `m-${Math.random()}`, source: 'MNS-fn-trigger', type: 'mns:Queue:SendMessage', data: { messageBody: body } });
     const r = parsePayload([message(), message()], AT);
     expect(r.events.map((e) => e.verdict)).toEqual(['reconcile', 'duplicate']);
@@ -138,4 +166,3 @@ describe('units of work and the event-source registry', () => {
     expect(r.events[0]).toMatchObject({ verdict: 'ignored', why: expect.stringContaining('is not an event automirror handles') });
   });
 });
-

@@ -4,7 +4,7 @@ import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
-import { DEMO_KEY, drain, ebClient, eventually, fc3Client, mnsClient, withPlatform, WRONG_KEY } from './support.js';
+import { DEMO_KEY, drain, ebClient, eventually, fc3Client, mnsClient, WRONG_KEY, withPlatform } from './support.js';
 
 // EventBridge: rules made through both APIs and by FC triggers, routing by pattern, targets, limits, delivery.
 let cloud: LocalCloud;
@@ -32,7 +32,14 @@ function pop(key = DEMO_KEY) {
 
 describe('events from the cloud reach s.yaml triggers', () => {
   it('routes an ECS event to the function whose trigger pattern matches, which calls back into MNS with its STS credentials', async () => {
-    cloud.state.events.publish({ id: 'cloud-1', source: 'acs.ecs', specversion: '1.0', type: 'ecs:Instance:StateChange', time: new Date().toISOString(), data: { resourceId: 'i-web01', state: 'Running' } });
+    cloud.state.events.publish({
+      id: 'cloud-1',
+      source: 'acs.ecs',
+      specversion: '1.0',
+      type: 'ecs:Instance:StateChange',
+      time: new Date().toISOString(),
+      data: { resourceId: 'i-web01', state: 'Running' },
+    });
     const mns = mnsClient(cloud);
     const seen = await eventually(async () => (await drain(mns, 'lc-seen'))[0], 20_000, 'the recorder to see the event');
     const event = JSON.parse(Buffer.from(seen, 'base64').toString('utf8'));
@@ -61,7 +68,15 @@ describe('EventBridge SDK API (@alicloud/eventbridge)', () => {
         ruleName: 'to-queue',
         eventBusName: 'default',
         filterPattern: JSON.stringify({ source: ['acs.ecs'], data: { state: [{ 'anything-but': 'Stopped' }] } }),
-        targets: [new $EB.TargetEntry({ id: 'q', type: 'acs.mns.queue', endpoint: `acs:mns:cn-hangzhou:${acct()}:queues/eb-out`, pushRetryStrategy: 'BACKOFF_RETRY', paramList: [new $EB.EBTargetParam({ resourceKey: 'Body', form: 'JSONPATH', value: '$.data' })] })],
+        targets: [
+          new $EB.TargetEntry({
+            id: 'q',
+            type: 'acs.mns.queue',
+            endpoint: `acs:mns:cn-hangzhou:${acct()}:queues/eb-out`,
+            pushRetryStrategy: 'BACKOFF_RETRY',
+            paramList: [new $EB.EBTargetParam({ resourceKey: 'Body', form: 'JSONPATH', value: '$.data' })],
+          }),
+        ],
       }),
     );
     expect(created.ruleARN).toBe(`acs:eventbridge:cn-hangzhou:${acct()}:eventbus/default/rule/to-queue`);
@@ -77,7 +92,11 @@ describe('EventBridge SDK API (@alicloud/eventbridge)', () => {
 
     // Targets can be added and removed on their own.
     await eb.createTargets(
-      new $EB.CreateTargetsRequest({ ruleName: 'to-queue', eventBusName: 'default', targets: [new $EB.TargetEntry({ id: 'q2', type: 'acs.mns.queue', endpoint: `acs:mns:cn-hangzhou:${acct()}:queues/eb-dead` })] }),
+      new $EB.CreateTargetsRequest({
+        ruleName: 'to-queue',
+        eventBusName: 'default',
+        targets: [new $EB.TargetEntry({ id: 'q2', type: 'acs.mns.queue', endpoint: `acs:mns:cn-hangzhou:${acct()}:queues/eb-dead` })],
+      }),
     );
     expect((await eb.listTargets(new $EB.ListTargetsRequest({ ruleName: 'to-queue', eventBusName: 'default' }))).targets!.map((t) => t.id)).toEqual(['q', 'q2']);
     await eb.deleteTargets(new $EB.DeleteTargetsRequest({ ruleName: 'to-queue', eventBusName: 'default', targetIds: ['q2'] }));
@@ -268,7 +287,14 @@ describe('at-least-once delivery options', () => {
           ruleName: 'all-to-queue',
           eventBusName: 'default',
           filterPattern: '{"source":["acs.ecs"],"type":["ecs:Test:Order"]}',
-          targets: [new $EB.TargetEntry({ id: 'q', type: 'acs.mns.queue', endpoint: `acs:mns:cn-hangzhou:${re.state.accountId}:queues/lc-seen`, paramList: [new $EB.EBTargetParam({ resourceKey: 'Body', form: 'JSONPATH', value: '$.id' })] })],
+          targets: [
+            new $EB.TargetEntry({
+              id: 'q',
+              type: 'acs.mns.queue',
+              endpoint: `acs:mns:cn-hangzhou:${re.state.accountId}:queues/lc-seen`,
+              paramList: [new $EB.EBTargetParam({ resourceKey: 'Body', form: 'JSONPATH', value: '$.id' })],
+            }),
+          ],
         }),
       );
       await eb.putEvents(['o1', 'o2', 'o3', 'o4'].map((id) => ecsEvent(id, 'ecs:Test:Order')));

@@ -1,8 +1,8 @@
-import * as $FC3 from '@alicloud/fc20230330';
 import { Readable } from 'node:stream';
+import * as $FC3 from '@alicloud/fc20230330';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
-import { DEMO_KEY, drain, eventually, fc2Client, fc3Client, mnsClient, withPlatform, WRONG_KEY } from './support.js';
+import { DEMO_KEY, drain, eventually, fc2Client, fc3Client, mnsClient, WRONG_KEY, withPlatform } from './support.js';
 
 // Function Compute from s.yaml: both API generations, the FC context, async retries and destinations, timers.
 let cloud: LocalCloud;
@@ -101,10 +101,14 @@ describe('FC 3.0 API (@alicloud/fc20230330)', () => {
     expect(r.text).toBe('');
     const requestId = r.headers['x-fc-request-id'];
     const mns = mnsClient(cloud);
-    const [failed] = await eventually(async () => {
-      const got = await drain(mns, 'lc-dlq');
-      return got.length > 0 && got;
-    }, 20_000, 'the onFailure message');
+    const [failed] = await eventually(
+      async () => {
+        const got = await drain(mns, 'lc-dlq');
+        return got.length > 0 && got;
+      },
+      20_000,
+      'the onFailure message',
+    );
     const record = JSON.parse(failed);
     expect(record).toMatchObject({
       requestContext: { requestId, functionArn: cloud.fc.get('lc-thrower').arn, condition: 'UnhandledInvocationError', approximateInvokeCount: 3 },

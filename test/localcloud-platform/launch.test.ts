@@ -1,12 +1,12 @@
 import * as $Ecs from '@alicloud/ecs20140526';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
-import { managedRuleName } from '../../localcloud/platform/triggers.js';
 import { ensureEcsTrigger } from '../../cli/wiring/ecs-trigger.js';
 import { ensureMessaging } from '../../cli/wiring/queues.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
+import { managedRuleName } from '../../localcloud/platform/triggers.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { type BuiltApp, buildApp } from '../event-path/support.js';
 import { DEMO_KEY, defaultWorld, ecsClient } from '../support/localcloud.js';
-import { buildApp, type BuiltApp } from '../event-path/support.js';
 import { eventually } from './support.js';
 
 // The whole path in production order, with nothing called directly: the repo's s.yaml and its built on-event,
@@ -38,8 +38,7 @@ afterAll(async () => {
   app?.remove();
 });
 
-const sessionsFor = (eniIds: string[]) =>
-  [...cloud.state.region('cn-hangzhou').sessions.values()].filter((s) => s.trafficMirrorSourceIds.some((id) => eniIds.includes(id)));
+const sessionsFor = (eniIds: string[]) => [...cloud.state.region('cn-hangzhou').sessions.values()].filter((s) => s.trafficMirrorSourceIds.some((id) => eniIds.includes(id)));
 
 async function launch(tags: Record<string, string>) {
   const r = await ecsClient(cloud).runInstances(

@@ -108,11 +108,7 @@ describe('MNS queues', () => {
 
   it('sends, receives and deletes in batches, by priority', async () => {
     await mns().createQueue('q-batch');
-    const sent = await mns().batchSendMessage('q-batch', [
-      { MessageBody: 'low', Priority: 16 },
-      { MessageBody: 'high', Priority: 1 },
-      { MessageBody: 'mid' },
-    ]);
+    const sent = await mns().batchSendMessage('q-batch', [{ MessageBody: 'low', Priority: 16 }, { MessageBody: 'high', Priority: 1 }, { MessageBody: 'mid' }]);
     expect((sent.body as unknown[]).length).toBe(3);
     const got = (await mns().batchReceiveMessage('q-batch', 16)).body as Array<Record<string, string>>;
     expect(got.map((m) => m.MessageBody)).toEqual(['high', 'mid', 'low']);

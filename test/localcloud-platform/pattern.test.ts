@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPattern, matches, parsePattern, PatternError } from '../../localcloud/eventbridge/pattern.js';
+import { checkPattern, matches, PatternError, parsePattern } from '../../localcloud/eventbridge/pattern.js';
 
 // EventBridge's pattern operators (EventBridge user guide, "Event patterns"), table-tested: each row is
 // a pattern, an event, and whether the event passes.

@@ -1,10 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import EventBridge, * as $EB from '@alicloud/eventbridge';
 import FC2 from '@alicloud/fc2/lib/client.js';
 import FC3 from '@alicloud/fc20230330';
 import MNS from '@alicloud/mns';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
-import { fileURLToPath } from 'node:url';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import type { PlatformOptions } from '../../localcloud/platform/index.js';
 import { DEMO_KEY, defaultWorld } from '../support/localcloud.js';
 
@@ -28,11 +28,17 @@ export function withPlatform(platform: PlatformOptions = {}): Promise<LocalCloud
 
 export const accountOf = (cloud: LocalCloud) => cloud.state.accountId;
 
-export const mnsClient = (cloud: LocalCloud, key: Key = DEMO_KEY) =>
-  new MNS(accountOf(cloud), { ...key, endpoint: cloud.endpoints.mns, readTimeout: 20_000, connectTimeout: 20_000 });
+export const mnsClient = (cloud: LocalCloud, key: Key = DEMO_KEY) => new MNS(accountOf(cloud), { ...key, endpoint: cloud.endpoints.mns, readTimeout: 20_000, connectTimeout: 20_000 });
 
 export const fc2Client = (cloud: LocalCloud, key: Key = DEMO_KEY) =>
-  new FC2(accountOf(cloud), { accessKeyID: key.accessKeyId, accessKeySecret: key.accessKeySecret, securityToken: key.securityToken, region: 'cn-hangzhou', endpoint: cloud.endpoints.fc2, timeout: 20_000 });
+  new FC2(accountOf(cloud), {
+    accessKeyID: key.accessKeyId,
+    accessKeySecret: key.accessKeySecret,
+    securityToken: key.securityToken,
+    region: 'cn-hangzhou',
+    endpoint: cloud.endpoints.fc2,
+    timeout: 20_000,
+  });
 
 export const fc3Client = (cloud: LocalCloud, key: Key = DEMO_KEY) =>
   new FC3(new $OpenApiUtil.Config({ ...key, endpoint: cloud.endpoints.fc3, protocol: 'http', regionId: 'cn-hangzhou', readTimeout: 20_000, connectTimeout: 20_000 }));

@@ -1,12 +1,11 @@
-import * as $Ecs from '@alicloud/ecs20140526';
-import * as $Vpc from '@alicloud/vpc20160428';
-import Vpc from '@alicloud/vpc20160428';
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as $Ecs from '@alicloud/ecs20140526';
+import Vpc, * as $Vpc from '@alicloud/vpc20160428';
 import { afterEach, describe, expect, it } from 'vitest';
-import { worldSchemaFileText } from '../../localcloud/world/schema-file.js';
 import { checkWorld, readWorldFile, WorldError } from '../../localcloud/world/load.js';
+import { worldSchemaFileText } from '../../localcloud/world/schema-file.js';
 import type { WorldFile } from '../../localcloud/world/types.js';
-import { closeTestClouds, createSession, createdSession, expectCode, getSession, listSessions, REGION, startTestCloud, testWorld, waitFor } from '../support/conformance.js';
+import { closeTestClouds, createdSession, createSession, expectCode, getSession, listSessions, REGION, startTestCloud, testWorld, waitFor } from '../support/conformance.js';
 import { defaultWorld, popConfig } from '../support/localcloud.js';
 
 afterEach(closeTestClouds);
@@ -110,13 +109,32 @@ describe('world file', () => {
 
   it('cross-references are checked: a session source that is not an ENI of the region is refused', async () => {
     const w = testWorld();
-    w.regions[REGION].trafficMirrorSessions = [{ trafficMirrorSessionId: 'tms-x', priority: 1, trafficMirrorFilterId: 'tmf-allipv4', trafficMirrorTargetId: 'eni-ids01p', trafficMirrorTargetType: 'NetworkInterface', trafficMirrorSourceIds: ['eni-ghost'] }];
+    w.regions[REGION].trafficMirrorSessions = [
+      {
+        trafficMirrorSessionId: 'tms-x',
+        priority: 1,
+        trafficMirrorFilterId: 'tmf-allipv4',
+        trafficMirrorTargetId: 'eni-ids01p',
+        trafficMirrorTargetType: 'NetworkInterface',
+        trafficMirrorSourceIds: ['eni-ghost'],
+      },
+    ];
     await expect(startTestCloud(w)).rejects.toBeInstanceOf(WorldError);
   });
 
   it('a world session left Creating settles to Created after the delay', async () => {
     const w = testWorld({ asyncDelayMs: 50 });
-    w.regions[REGION].trafficMirrorSessions = [{ trafficMirrorSessionId: 'tms-x', trafficMirrorSessionStatus: 'Creating', priority: 1, trafficMirrorFilterId: 'tmf-allipv4', trafficMirrorTargetId: 'eni-ids01p', trafficMirrorTargetType: 'NetworkInterface', trafficMirrorSourceIds: ['eni-web01s'] }];
+    w.regions[REGION].trafficMirrorSessions = [
+      {
+        trafficMirrorSessionId: 'tms-x',
+        trafficMirrorSessionStatus: 'Creating',
+        priority: 1,
+        trafficMirrorFilterId: 'tmf-allipv4',
+        trafficMirrorTargetId: 'eni-ids01p',
+        trafficMirrorTargetType: 'NetworkInterface',
+        trafficMirrorSourceIds: ['eni-web01s'],
+      },
+    ];
     const { vpc } = await startTestCloud(w);
     expect((await getSession(vpc, 'tms-x'))?.trafficMirrorSessionStatus).toBe('Creating');
     await expect.poll(async () => (await getSession(vpc, 'tms-x'))?.trafficMirrorSessionStatus).toBe('Created');

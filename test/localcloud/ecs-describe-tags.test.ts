@@ -13,7 +13,11 @@ describe('DescribeNetworkInterfaces', () => {
     const body = await describeEnis(ecs, { networkInterfaceId: ['eni-web01s'] });
     expect(body.totalCount).toBe(1);
     expect(body.networkInterfaceSets?.networkInterfaceSet?.[0]).toMatchObject({
-      networkInterfaceId: 'eni-web01s', type: 'Secondary', status: 'InUse', instanceId: 'i-web01', vpcId: 'vpc-prod01',
+      networkInterfaceId: 'eni-web01s',
+      type: 'Secondary',
+      status: 'InUse',
+      instanceId: 'i-web01',
+      vpcId: 'vpc-prod01',
       privateIpSets: { privateIpSet: [expect.objectContaining({ primary: true })] },
       securityGroupIds: { securityGroupId: ['sg-prod01'] },
       tags: { tag: [{ tagKey: 'role', tagValue: 'data' }] },
@@ -62,11 +66,17 @@ describe('DescribeInstances', () => {
     const { ecs } = await startTestCloud();
     const i = await instance(ecs, 'i-web01');
     expect(i).toMatchObject({
-      instanceId: 'i-web01', status: 'Running', instanceType: 'ecs.g7.large', instanceTypeFamily: 'ecs.g7',
+      instanceId: 'i-web01',
+      status: 'Running',
+      instanceType: 'ecs.g7.large',
+      instanceTypeFamily: 'ecs.g7',
       vpcAttributes: { vpcId: 'vpc-prod01', vSwitchId: 'vsw-prod-h' },
       tags: { tag: expect.arrayContaining([{ tagKey: 'mirror', tagValue: 'on' }]) },
     });
-    expect(i?.networkInterfaces?.networkInterface?.map((n) => [n.networkInterfaceId, n.type])).toEqual([['eni-web01p', 'Primary'], ['eni-web01s', 'Secondary']]);
+    expect(i?.networkInterfaces?.networkInterface?.map((n) => [n.networkInterfaceId, n.type])).toEqual([
+      ['eni-web01p', 'Primary'],
+      ['eni-web01s', 'Secondary'],
+    ]);
   });
 
   it('InstanceIds is a JSON array string of at most 100; filters by Tag.N, VpcId, Status', async () => {
@@ -116,9 +126,42 @@ describe('ECS TagResources / UntagResources', () => {
 
   it('ResourceId.N is 1–50 and Tag.N 1–20 with unique keys; unknown resources are InvalidResourceId.NotFound', async () => {
     const { ecs } = await startTestCloud();
-    await expectCode(ecs.tagResources(tagReq('eni', Array.from({ length: 51 }, () => 'eni-db01p'), [['k', 'v']])), 'InvalidParameter', 400);
-    await expectCode(ecs.tagResources(tagReq('eni', ['eni-db01p'], Array.from({ length: 21 }, (_, i): [string, string] => [`k${i}`, 'v']))), 'InvalidParameter', 400);
-    await expectCode(ecs.tagResources(tagReq('eni', ['eni-db01p'], [['k', '1'], ['k', '2']])), 'InvalidParameter.TagKeyDuplicate', 400);
+    await expectCode(
+      ecs.tagResources(
+        tagReq(
+          'eni',
+          Array.from({ length: 51 }, () => 'eni-db01p'),
+          [['k', 'v']],
+        ),
+      ),
+      'InvalidParameter',
+      400,
+    );
+    await expectCode(
+      ecs.tagResources(
+        tagReq(
+          'eni',
+          ['eni-db01p'],
+          Array.from({ length: 21 }, (_, i): [string, string] => [`k${i}`, 'v']),
+        ),
+      ),
+      'InvalidParameter',
+      400,
+    );
+    await expectCode(
+      ecs.tagResources(
+        tagReq(
+          'eni',
+          ['eni-db01p'],
+          [
+            ['k', '1'],
+            ['k', '2'],
+          ],
+        ),
+      ),
+      'InvalidParameter.TagKeyDuplicate',
+      400,
+    );
     await expectCode(ecs.tagResources(tagReq('eni', ['eni-nope'], [['k', 'v']])), 'InvalidResourceId.NotFound', 404);
   });
 });

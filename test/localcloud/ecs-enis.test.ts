@@ -6,21 +6,33 @@ import { apiCalls, createEni, eni, recordEvents, runInstance } from '../support/
 afterEach(closeTestClouds);
 
 type Ecs = Awaited<ReturnType<typeof startTestCloud>>['ecs'];
-const attach = (ecs: Ecs, networkInterfaceId: string, instanceId: string) =>
-  ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: REGION, networkInterfaceId, instanceId }));
-const detach = (ecs: Ecs, networkInterfaceId: string, instanceId: string) =>
-  ecs.detachNetworkInterface(new $Ecs.DetachNetworkInterfaceRequest({ regionId: REGION, networkInterfaceId, instanceId }));
+const attach = (ecs: Ecs, networkInterfaceId: string, instanceId: string) => ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: REGION, networkInterfaceId, instanceId }));
+const detach = (ecs: Ecs, networkInterfaceId: string, instanceId: string) => ecs.detachNetworkInterface(new $Ecs.DetachNetworkInterfaceRequest({ regionId: REGION, networkInterfaceId, instanceId }));
 const remove = (ecs: Ecs, networkInterfaceId: string) => ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: REGION, networkInterfaceId }));
 const statusIs = (ecs: Ecs, id: string, status: string | undefined) => waitFor(async () => (await eni(ecs, id))?.status === status);
 
 describe('CreateNetworkInterface', () => {
   it('is synchronous: the new Secondary ENI is Available at once, and the response carries its attributes', async () => {
     const { ecs } = await startTestCloud();
-    const r = await ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({
-      regionId: REGION, vSwitchId: 'vsw-prod-h', securityGroupId: 'sg-prod01', networkInterfaceName: 'mirror-me', primaryIpAddress: '10.0.0.9',
-      tag: [new $Ecs.CreateNetworkInterfaceRequestTag({ key: 'mirror', value: 'on' })],
-    }));
-    expect(r.body).toMatchObject({ status: 'Available', type: 'Secondary', vpcId: 'vpc-prod01', vSwitchId: 'vsw-prod-h', zoneId: 'cn-hangzhou-h', privateIpAddress: '10.0.0.9', networkInterfaceName: 'mirror-me' });
+    const r = await ecs.createNetworkInterface(
+      new $Ecs.CreateNetworkInterfaceRequest({
+        regionId: REGION,
+        vSwitchId: 'vsw-prod-h',
+        securityGroupId: 'sg-prod01',
+        networkInterfaceName: 'mirror-me',
+        primaryIpAddress: '10.0.0.9',
+        tag: [new $Ecs.CreateNetworkInterfaceRequestTag({ key: 'mirror', value: 'on' })],
+      }),
+    );
+    expect(r.body).toMatchObject({
+      status: 'Available',
+      type: 'Secondary',
+      vpcId: 'vpc-prod01',
+      vSwitchId: 'vsw-prod-h',
+      zoneId: 'cn-hangzhou-h',
+      privateIpAddress: '10.0.0.9',
+      networkInterfaceName: 'mirror-me',
+    });
     expect(r.body?.networkInterfaceId).toMatch(/^eni-[a-z0-9]{20}$/);
     expect(r.body?.tags?.tag?.[0]).toMatchObject({ tagKey: 'mirror', tagValue: 'on' });
     expect((await eni(ecs, r.body?.networkInterfaceId as string))?.status).toBe('Available');

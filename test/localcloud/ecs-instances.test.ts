@@ -95,8 +95,13 @@ describe('instance boot: Pending → Starting → Running, with ecs:Instance:Sta
     const id = await runInstance(ecs);
     const e = events.find((x) => x.type === 'ecs:Instance:StateChange');
     expect(e).toMatchObject({
-      source: 'acs.ecs', specversion: '1.0', type: 'ecs:Instance:StateChange', subject: `acs.ecs:${REGION}:1234567890123456:instance/${id}`,
-      aliyunaccountid: '1234567890123456', aliyunregionid: REGION, aliyuneventbusname: 'default',
+      source: 'acs.ecs',
+      specversion: '1.0',
+      type: 'ecs:Instance:StateChange',
+      subject: `acs.ecs:${REGION}:1234567890123456:instance/${id}`,
+      aliyunaccountid: '1234567890123456',
+      aliyunregionid: REGION,
+      aliyuneventbusname: 'default',
       data: { resourceId: id, resourceType: 'ALIYUN::ECS::Instance', state: 'Pending' },
     });
     expect(e?.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -128,7 +133,12 @@ describe('RunInstances publishes ecs:ActionTrail:ApiCall', () => {
     const enis = (await describeEnis(ecs, { instanceId: id })).networkInterfaceSets?.networkInterfaceSet?.map((e) => e.networkInterfaceId);
     expect(call).toMatchObject({ source: 'acs.ecs', type: 'ecs:ActionTrail:ApiCall', aliyuneventbusname: 'default', subject: `acs.ecs:${REGION}:1234567890123456:instance/${id}` });
     expect(call.data).toMatchObject({
-      eventType: 'ApiCall', eventRW: 'Write', eventName: 'RunInstances', serviceName: 'Ecs', acsRegion: REGION, eventVersion: 1,
+      eventType: 'ApiCall',
+      eventRW: 'Write',
+      eventName: 'RunInstances',
+      serviceName: 'Ecs',
+      acsRegion: REGION,
+      eventVersion: 1,
       requestParameters: { RegionId: REGION, InstanceType: 'ecs.g7.large', VSwitchId: 'vsw-prod-h' },
       referencedResources: { 'ACS::ECS::Instance': [id], 'ACS::ECS::NetworkInterface': enis },
       userIdentity: { type: 'root-account', accountId: '1234567890123456', accessKeyId: 'LTAI-localcloud-demo' },

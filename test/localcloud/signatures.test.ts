@@ -1,6 +1,6 @@
 import Ecs, * as $Ecs from '@alicloud/ecs20140526';
-import Vpc, * as $Vpc from '@alicloud/vpc20160428';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
+import Vpc, * as $Vpc from '@alicloud/vpc20160428';
 import * as $dara from '@darabonba/typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeTestClouds, createSession, expectCode, listSessions, REGION, startTestCloud } from '../support/conformance.js';
@@ -42,7 +42,7 @@ describe.each([
   });
 });
 
-describe("legacy RPC signature: both schemes dispatch to the same operations", () => {
+describe('legacy RPC signature: both schemes dispatch to the same operations', () => {
   it('VPC and ECS clients signing v2 reach the same operations', async () => {
     const { cloud } = await startTestCloud();
     const vpc = new Vpc(v2Config(cloud));

@@ -21,8 +21,15 @@ describe('SLB DescribeLoadBalancers (generic openapi-core client)', () => {
     const r = await slbCall(cloud, 'DescribeLoadBalancers', { RegionId: REGION, LoadBalancerId: 'lb-collector01' });
     expect(r.body).toMatchObject({ TotalCount: 1, PageNumber: 1 });
     expect(r.body.LoadBalancers.LoadBalancer[0]).toMatchObject({
-      LoadBalancerId: 'lb-collector01', LoadBalancerName: 'zeek-collectors', AddressType: 'intranet', NetworkType: 'vpc',
-      VpcId: 'vpc-prod01', VSwitchId: 'vsw-prod-h', LoadBalancerStatus: 'active', RegionId: REGION, AddressIPVersion: 'ipv4',
+      LoadBalancerId: 'lb-collector01',
+      LoadBalancerName: 'zeek-collectors',
+      AddressType: 'intranet',
+      NetworkType: 'vpc',
+      VpcId: 'vpc-prod01',
+      VSwitchId: 'vsw-prod-h',
+      LoadBalancerStatus: 'active',
+      RegionId: REGION,
+      AddressIPVersion: 'ipv4',
       Tags: { Tag: [] },
     });
   });
@@ -68,7 +75,10 @@ describe('SLB DescribeLoadBalancerAttribute', () => {
   it('sorts TCP and UDP listeners by port', async () => {
     const { cloud } = await startTestCloud(world());
     const r = await slbCall(cloud, 'DescribeLoadBalancerAttribute', { RegionId: REGION, LoadBalancerId: 'lb-public' });
-    expect(r.body.ListenerPortsAndProtocol.ListenerPortAndProtocol.map((l: { ListenerPort: number; ListenerProtocol: string }) => [l.ListenerPort, l.ListenerProtocol])).toEqual([[80, 'tcp'], [443, 'tcp']]);
+    expect(r.body.ListenerPortsAndProtocol.ListenerPortAndProtocol.map((l: { ListenerPort: number; ListenerProtocol: string }) => [l.ListenerPort, l.ListenerProtocol])).toEqual([
+      [80, 'tcp'],
+      [443, 'tcp'],
+    ]);
   });
 
   it('an unknown load balancer is InvalidLoadBalancerId.NotFound (404); LoadBalancerId is required', async () => {

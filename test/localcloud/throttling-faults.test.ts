@@ -1,11 +1,9 @@
-import * as $Ecs from '@alicloud/ecs20140526';
-import Ecs from '@alicloud/ecs20140526';
-import * as $Vpc from '@alicloud/vpc20160428';
-import Vpc from '@alicloud/vpc20160428';
+import Ecs, * as $Ecs from '@alicloud/ecs20140526';
+import Vpc, * as $Vpc from '@alicloud/vpc20160428';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeTestClouds, createSession, expectCode, listSessions, REGION, startTestCloud, testWorld } from '../support/conformance.js';
 import { DEFAULT_RATE_LIMITS } from '../../localcloud/pop/throttle.js';
 import type { WorldFile } from '../../localcloud/world/types.js';
+import { closeTestClouds, createSession, expectCode, listSessions, REGION, startTestCloud, testWorld } from '../support/conformance.js';
 import { defaultWorld, popConfig } from '../support/localcloud.js';
 
 afterEach(closeTestClouds);
@@ -21,7 +19,13 @@ const list = (vpc: Vpc) => vpc.listTrafficMirrorSessions(new $Vpc.ListTrafficMir
 /** Outcomes of `n` sequential List calls: 'OK' or the error code. */
 async function outcomes(vpc: Vpc, n: number): Promise<string[]> {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(await list(vpc).then(() => 'OK', (e: { code: string }) => e.code));
+  for (let i = 0; i < n; i++)
+    out.push(
+      await list(vpc).then(
+        () => 'OK',
+        (e: { code: string }) => e.code,
+      ),
+    );
   return out;
 }
 
@@ -31,7 +35,10 @@ describe('throttling: per-operation rate limits, answered as the cloud answers f
     const started = Date.now();
     let served = 0;
     for (;;) {
-      const code = await vpc.createTrafficMirrorSession(new $Vpc.CreateTrafficMirrorSessionRequest({ regionId: REGION })).then(() => 'OK', (e: { code: string }) => e.code);
+      const code = await vpc.createTrafficMirrorSession(new $Vpc.CreateTrafficMirrorSessionRequest({ regionId: REGION })).then(
+        () => 'OK',
+        (e: { code: string }) => e.code,
+      );
       if (code === 'Throttling.User') break;
       expect(code).toBe('MissingParameter');
       served++;
@@ -91,7 +98,14 @@ describe('throttling: per-operation rate limits, answered as the cloud answers f
   it("by default reads, updates and deletes are throttled too: a burst past one second's worth is refused", async () => {
     const { vpc, ecs } = await startRaw();
     const throttledOf = async (n: number, call: () => Promise<unknown>) => {
-      const codes = await Promise.all(Array.from({ length: n }, () => call().then(() => 'OK', (e: { code: string }) => e.code)));
+      const codes = await Promise.all(
+        Array.from({ length: n }, () =>
+          call().then(
+            () => 'OK',
+            (e: { code: string }) => e.code,
+          ),
+        ),
+      );
       return codes.filter((c) => c === 'Throttling.User').length;
     };
     const session = { regionId: REGION, trafficMirrorSessionId: 'tms-none' };
@@ -152,13 +166,19 @@ describe('fault injection: per operation, seeded, changeable at run time', () =>
   it('timeout hangs past the client timeout: the SDK raises RequestTimeoutError', async () => {
     const { cloud } = await startTestCloud(testWorld({ faults: [{ operation: 'ListTrafficMirrorSessions', timeout: true }] }));
     const vpc = new Vpc(Object.assign(popConfig(cloud), { readTimeout: 300, connectTimeout: 300 }));
-    const err = await list(vpc).then(() => expect.fail('expected a timeout'), (e: Error) => e);
+    const err = await list(vpc).then(
+      () => expect.fail('expected a timeout'),
+      (e: Error) => e,
+    );
     expect(err.name).toBe('RequestTimeoutError');
   });
 
   it('drop destroys the connection: the SDK sees a socket error, not an API error', async () => {
     const { vpc } = await startTestCloud(testWorld({ faults: [{ operation: 'ListTrafficMirrorSessions', drop: true }] }));
-    const err = await list(vpc).then(() => expect.fail('expected a dropped connection'), (e: { code?: string; statusCode?: number }) => e);
+    const err = await list(vpc).then(
+      () => expect.fail('expected a dropped connection'),
+      (e: { code?: string; statusCode?: number }) => e,
+    );
     expect(err.statusCode).toBeUndefined();
     expect(err.code).toMatch(/ECONNRESET|socket hang up/);
   });

@@ -7,19 +7,22 @@ afterEach(closeTestClouds);
 type Rule = ConstructorParameters<typeof $Vpc.CreateTrafficMirrorFilterRequestIngressRules>[0];
 const ingress = (r: Rule) => new $Vpc.CreateTrafficMirrorFilterRequestIngressRules(r);
 const egress = (r: Rule) => new $Vpc.CreateTrafficMirrorFilterRequestEgressRules(r);
-const filterRequest = (fields: ConstructorParameters<typeof $Vpc.CreateTrafficMirrorFilterRequest>[0] = {}) =>
-  new $Vpc.CreateTrafficMirrorFilterRequest({ regionId: REGION, ...fields });
+const filterRequest = (fields: ConstructorParameters<typeof $Vpc.CreateTrafficMirrorFilterRequest>[0] = {}) => new $Vpc.CreateTrafficMirrorFilterRequest({ regionId: REGION, ...fields });
 const listFilters = async (vpc: Awaited<ReturnType<typeof startTestCloud>>['vpc'], fields: ConstructorParameters<typeof $Vpc.ListTrafficMirrorFiltersRequest>[0] = {}) =>
   (await vpc.listTrafficMirrorFilters(new $Vpc.ListTrafficMirrorFiltersRequest({ regionId: REGION, ...fields }))).body as $Vpc.ListTrafficMirrorFiltersResponseBody;
 
 describe('CreateTrafficMirrorFilter', () => {
   it('creates a filter with its rules, Creating → Created, listed with flat IngressRules/EgressRules', async () => {
     const { vpc } = await startTestCloud(testWorld({ asyncDelayMs: 100 }));
-    const r = await vpc.createTrafficMirrorFilter(filterRequest({
-      trafficMirrorFilterName: 'web',
-      ingressRules: [ingress({ action: 'accept', priority: 1, protocol: 'TCP', sourceCidrBlock: '10.0.0.0/8', destinationCidrBlock: '10.1.0.0/16', sourcePortRange: '-1/-1', destinationPortRange: '80/443' })],
-      egressRules: [egress({ action: 'drop', priority: 1, protocol: 'ALL' })],
-    }));
+    const r = await vpc.createTrafficMirrorFilter(
+      filterRequest({
+        trafficMirrorFilterName: 'web',
+        ingressRules: [
+          ingress({ action: 'accept', priority: 1, protocol: 'TCP', sourceCidrBlock: '10.0.0.0/8', destinationCidrBlock: '10.1.0.0/16', sourcePortRange: '-1/-1', destinationPortRange: '80/443' }),
+        ],
+        egressRules: [egress({ action: 'drop', priority: 1, protocol: 'ALL' })],
+      }),
+    );
     const id = r.body?.trafficMirrorFilterId as string;
     expect(id).toMatch(/^tmf-/);
     let f = (await listFilters(vpc, { trafficMirrorFilterIds: [id] })).trafficMirrorFilters?.[0];
@@ -93,7 +96,9 @@ describe('ListTrafficMirrorFilters', () => {
   it('filters by ids, name, resource group and Tags.N; pages with MaxResults (1–100, default 10) and NextToken', async () => {
     const world = testWorld();
     world.regions[REGION].trafficMirrorFilters = Array.from({ length: 15 }, (_, i) => ({
-      trafficMirrorFilterId: `tmf-${String(i).padStart(2, '0')}`, trafficMirrorFilterName: i === 4 ? 'four' : 'f', resourceGroupId: i === 5 ? 'rg-5' : '',
+      trafficMirrorFilterId: `tmf-${String(i).padStart(2, '0')}`,
+      trafficMirrorFilterName: i === 4 ? 'four' : 'f',
+      resourceGroupId: i === 5 ? 'rg-5' : '',
       tags: i === 6 ? { team: 'net' } : ({} as Record<string, string>),
     }));
     const { vpc } = await startTestCloud(world);

@@ -1,9 +1,7 @@
 import * as $Vpc from '@alicloud/vpc20160428';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorldFile, WorldSession } from '../../localcloud/world/types.js';
-import {
-  closeTestClouds, createSession, createdSession, expectCode, freeEni, listSessions, REGION, sessionRequest, startTestCloud, testWorld, withFreeEnis,
-} from '../support/conformance.js';
+import { closeTestClouds, createdSession, createSession, expectCode, freeEni, listSessions, REGION, sessionRequest, startTestCloud, testWorld, withFreeEnis } from '../support/conformance.js';
 
 afterEach(closeTestClouds);
 
@@ -34,8 +32,12 @@ describe('quota: sessions per source ENI (3, not adjustable)', () => {
   it('counts every session, including ones the caller did not create (world sessions)', async () => {
     const world = testWorld();
     world.regions[REGION].trafficMirrorSessions = [1, 2, 3].map((p) => ({
-      trafficMirrorSessionId: `tms-other${p}`, priority: 100 + p, trafficMirrorFilterId: 'tmf-allipv4',
-      trafficMirrorTargetId: 'eni-ids01p', trafficMirrorTargetType: 'NetworkInterface' as const, trafficMirrorSourceIds: ['eni-web01s'],
+      trafficMirrorSessionId: `tms-other${p}`,
+      priority: 100 + p,
+      trafficMirrorFilterId: 'tmf-allipv4',
+      trafficMirrorTargetId: 'eni-ids01p',
+      trafficMirrorTargetType: 'NetworkInterface' as const,
+      trafficMirrorSourceIds: ['eni-web01s'],
     }));
     const { vpc } = await startTestCloud(world);
     await expectCode(vpc.createTrafficMirrorSession(sessionRequest()), 'QuotaExceeded.SessionsPerSource', 400);

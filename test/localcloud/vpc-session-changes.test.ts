@@ -1,14 +1,24 @@
 import * as $Vpc from '@alicloud/vpc20160428';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  closeTestClouds, createSession, createdSession, expectCode, freeEni, getSession, listSessions, REGION, startTestCloud, testWorld,
-  waitFor, waitForSessionStatus, withFreeEnis,
+  closeTestClouds,
+  createdSession,
+  createSession,
+  expectCode,
+  freeEni,
+  getSession,
+  listSessions,
+  REGION,
+  startTestCloud,
+  testWorld,
+  waitFor,
+  waitForSessionStatus,
+  withFreeEnis,
 } from '../support/conformance.js';
 
 afterEach(closeTestClouds);
 
-const update = (fields: ConstructorParameters<typeof $Vpc.UpdateTrafficMirrorSessionAttributeRequest>[0]) =>
-  new $Vpc.UpdateTrafficMirrorSessionAttributeRequest({ regionId: REGION, ...fields });
+const update = (fields: ConstructorParameters<typeof $Vpc.UpdateTrafficMirrorSessionAttributeRequest>[0]) => new $Vpc.UpdateTrafficMirrorSessionAttributeRequest({ regionId: REGION, ...fields });
 const add = (id: string, sources: string[], extra = {}) =>
   new $Vpc.AddSourcesToTrafficMirrorSessionRequest({ regionId: REGION, trafficMirrorSessionId: id, trafficMirrorSourceIds: sources, ...extra });
 const remove = (id: string, sources: string[], extra = {}) =>
@@ -179,7 +189,10 @@ describe('DeleteTrafficMirrorSession', () => {
 
 describe('writes to a session that is not Created answer IncorrectStatus.TrafficMirrorSession', () => {
   it.each([
-    ['UpdateTrafficMirrorSessionAttribute', (vpc: Awaited<ReturnType<typeof startTestCloud>>['vpc'], id: string) => vpc.updateTrafficMirrorSessionAttribute(update({ trafficMirrorSessionId: id, enabled: true }))],
+    [
+      'UpdateTrafficMirrorSessionAttribute',
+      (vpc: Awaited<ReturnType<typeof startTestCloud>>['vpc'], id: string) => vpc.updateTrafficMirrorSessionAttribute(update({ trafficMirrorSessionId: id, enabled: true })),
+    ],
     ['AddSourcesToTrafficMirrorSession', (vpc: Awaited<ReturnType<typeof startTestCloud>>['vpc'], id: string) => vpc.addSourcesToTrafficMirrorSession(add(id, ['eni-db01p']))],
     ['RemoveSourcesFromTrafficMirrorSession', (vpc: Awaited<ReturnType<typeof startTestCloud>>['vpc'], id: string) => vpc.removeSourcesFromTrafficMirrorSession(remove(id, ['eni-web01s']))],
     ['DeleteTrafficMirrorSession', (vpc: Awaited<ReturnType<typeof startTestCloud>>['vpc'], id: string) => vpc.deleteTrafficMirrorSession(del(id))],

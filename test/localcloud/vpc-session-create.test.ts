@@ -1,7 +1,16 @@
 import * as $Vpc from '@alicloud/vpc20160428';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  closeTestClouds, createSession, createdSession, expectCode, getSession, listSessions, REGION, sessionRequest, startTestCloud, testWorld,
+  closeTestClouds,
+  createdSession,
+  createSession,
+  expectCode,
+  getSession,
+  listSessions,
+  REGION,
+  sessionRequest,
+  startTestCloud,
+  testWorld,
   waitForSessionStatus,
 } from '../support/conformance.js';
 
@@ -15,9 +24,16 @@ describe('CreateTrafficMirrorSession: parameters', () => {
     expect(r.body?.resourceGroupId).toBe('rg-1');
     const s = await getSession(vpc, r.body?.trafficMirrorSessionId as string);
     expect(s).toMatchObject({
-      priority: 7, virtualNetworkId: 42, trafficMirrorSessionName: 'n', trafficMirrorSessionDescription: 'd', resourceGroupId: 'rg-1',
-      trafficMirrorSourceIds: ['eni-web01s'], trafficMirrorTargetId: 'eni-ids01p', trafficMirrorTargetType: 'NetworkInterface',
-      trafficMirrorFilterId: 'tmf-allipv4', trafficMirrorSessionBusinessStatus: 'Normal',
+      priority: 7,
+      virtualNetworkId: 42,
+      trafficMirrorSessionName: 'n',
+      trafficMirrorSessionDescription: 'd',
+      resourceGroupId: 'rg-1',
+      trafficMirrorSourceIds: ['eni-web01s'],
+      trafficMirrorTargetId: 'eni-ids01p',
+      trafficMirrorTargetType: 'NetworkInterface',
+      trafficMirrorFilterId: 'tmf-allipv4',
+      trafficMirrorSessionBusinessStatus: 'Normal',
     });
   });
 
@@ -55,7 +71,10 @@ describe('CreateTrafficMirrorSession: parameters', () => {
     const world = testWorld();
     world.regions['cn-shanghai'] = {
       vpcs: [{ vpcId: 'vpc-sh', vSwitches: [{ vSwitchId: 'vsw-sh', zoneId: 'cn-shanghai-a' }] }],
-      networkInterfaces: [{ networkInterfaceId: 'eni-sh1', vSwitchId: 'vsw-sh' }, { networkInterfaceId: 'eni-sh2', vSwitchId: 'vsw-sh' }],
+      networkInterfaces: [
+        { networkInterfaceId: 'eni-sh1', vSwitchId: 'vsw-sh' },
+        { networkInterfaceId: 'eni-sh2', vSwitchId: 'vsw-sh' },
+      ],
       trafficMirrorFilters: [{ trafficMirrorFilterId: 'tmf-sh' }],
     };
     const { vpc } = await startTestCloud(world);
@@ -113,7 +132,10 @@ describe('CreateTrafficMirrorSession: parameters', () => {
     const { vpc } = await startTestCloud();
     const tag = (i: number) => new $Vpc.CreateTrafficMirrorSessionRequestTag({ key: `k${i}`, value: `v${i}` });
     const s = await getSession(vpc, await createSession(vpc, { tag: [tag(1), tag(2)] }));
-    expect(s?.tags?.map((t) => [t.key, t.value])).toEqual([['k1', 'v1'], ['k2', 'v2']]);
+    expect(s?.tags?.map((t) => [t.key, t.value])).toEqual([
+      ['k1', 'v1'],
+      ['k2', 'v2'],
+    ]);
     await expectCode(vpc.createTrafficMirrorSession(sessionRequest({ priority: 2, tag: Array.from({ length: 21 }, (_, i) => tag(i)) })), 'InvalidParameter', 400);
   });
 
@@ -177,8 +199,16 @@ describe('CreateTrafficMirrorSession: referenced resources', () => {
   it('an ENI cannot be both source and target across sessions: a source of one session cannot be the target of another, and vice versa', async () => {
     const { vpc } = await startTestCloud();
     await createSession(vpc, { priority: 1 });
-    await expectCode(vpc.createTrafficMirrorSession(sessionRequest({ priority: 2, trafficMirrorSourceIds: ['eni-db01p'], trafficMirrorTargetId: 'eni-web01s' })), 'OperationDenied.SourceIsTarget', 400);
-    await expectCode(vpc.createTrafficMirrorSession(sessionRequest({ priority: 3, trafficMirrorSourceIds: ['eni-ids01p'], trafficMirrorTargetId: 'eni-db01p' })), 'OperationDenied.SourceIsTarget', 400);
+    await expectCode(
+      vpc.createTrafficMirrorSession(sessionRequest({ priority: 2, trafficMirrorSourceIds: ['eni-db01p'], trafficMirrorTargetId: 'eni-web01s' })),
+      'OperationDenied.SourceIsTarget',
+      400,
+    );
+    await expectCode(
+      vpc.createTrafficMirrorSession(sessionRequest({ priority: 3, trafficMirrorSourceIds: ['eni-ids01p'], trafficMirrorTargetId: 'eni-db01p' })),
+      'OperationDenied.SourceIsTarget',
+      400,
+    );
   });
 
   it('duplicate ids in TrafficMirrorSourceIds are refused with InvalidParameter', async () => {

@@ -9,19 +9,22 @@ afterEach(closeTestClouds);
 function world() {
   const w = withFreeEnis(testWorld(), 30);
   w.regions[REGION].trafficMirrorFilters?.push({ trafficMirrorFilterId: 'tmf-second' });
-  w.regions[REGION].trafficMirrorSessions = Array.from({ length: 25 }, (_, i): WorldSession => ({
-    trafficMirrorSessionId: `tms-l${String(i).padStart(3, '0')}`,
-    trafficMirrorSessionName: i % 5 === 0 ? 'fives' : `s${i}`,
-    priority: 100 + i,
-    virtualNetworkId: i,
-    enabled: i % 2 === 0,
-    resourceGroupId: i < 3 ? 'rg-a' : '',
-    trafficMirrorFilterId: i === 7 ? 'tmf-second' : 'tmf-allipv4',
-    trafficMirrorTargetId: i === 8 ? 'eni-ids01p' : 'lb-collector01',
-    trafficMirrorTargetType: i === 8 ? 'NetworkInterface' : 'SLB',
-    trafficMirrorSourceIds: i < 3 ? ['eni-web01s', freeEni(i + 1)] : [freeEni(i + 1)],
-    tags: i % 3 === 0 ? { owner: 'automirror', tier: i % 2 === 0 ? 'even' : 'odd' } : { owner: 'someone-else' },
-  }));
+  w.regions[REGION].trafficMirrorSessions = Array.from(
+    { length: 25 },
+    (_, i): WorldSession => ({
+      trafficMirrorSessionId: `tms-l${String(i).padStart(3, '0')}`,
+      trafficMirrorSessionName: i % 5 === 0 ? 'fives' : `s${i}`,
+      priority: 100 + i,
+      virtualNetworkId: i,
+      enabled: i % 2 === 0,
+      resourceGroupId: i < 3 ? 'rg-a' : '',
+      trafficMirrorFilterId: i === 7 ? 'tmf-second' : 'tmf-allipv4',
+      trafficMirrorTargetId: i === 8 ? 'eni-ids01p' : 'lb-collector01',
+      trafficMirrorTargetType: i === 8 ? 'NetworkInterface' : 'SLB',
+      trafficMirrorSourceIds: i < 3 ? ['eni-web01s', freeEni(i + 1)] : [freeEni(i + 1)],
+      tags: i % 3 === 0 ? { owner: 'automirror', tier: i % 2 === 0 ? 'even' : 'odd' } : { owner: 'someone-else' },
+    }),
+  );
   return w;
 }
 
@@ -36,7 +39,11 @@ describe('ListTrafficMirrorSessions: filters (combined with AND)', () => {
 
   it('TrafficMirrorSessionIds.N is at most 100: 101 ids are refused with InvalidParameter', async () => {
     const { vpc } = await startTestCloud(world());
-    await expectCode(vpc.listTrafficMirrorSessions(new $Vpc.ListTrafficMirrorSessionsRequest({ regionId: REGION, trafficMirrorSessionIds: Array.from({ length: 101 }, (_, i) => `tms-${i}`) })), 'InvalidParameter', 400);
+    await expectCode(
+      vpc.listTrafficMirrorSessions(new $Vpc.ListTrafficMirrorSessionsRequest({ regionId: REGION, trafficMirrorSessionIds: Array.from({ length: 101 }, (_, i) => `tms-${i}`) })),
+      'InvalidParameter',
+      400,
+    );
   });
 
   it('TrafficMirrorSourceId (a single ENI) matches the sessions that contain it', async () => {

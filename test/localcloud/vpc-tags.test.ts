@@ -17,7 +17,10 @@ describe('VPC TagResources (ResourceType TRAFFICMIRRORSESSION)', () => {
     const id = await createSession(vpc);
     await tagSession(vpc, [id], [tag('owner', 'me'), tag('env', 'test')]);
     await tagSession(vpc, [id], [tag('env', 'prod')]);
-    expect((await getSession(vpc, id))?.tags?.map((t) => [t.key, t.value])).toEqual([['owner', 'me'], ['env', 'prod']]);
+    expect((await getSession(vpc, id))?.tags?.map((t) => [t.key, t.value])).toEqual([
+      ['owner', 'me'],
+      ['env', 'prod'],
+    ]);
   });
 
   it('ResourceType is case-insensitive: TrafficMirrorSession (as Terraform sends it) works', async () => {
@@ -30,15 +33,35 @@ describe('VPC TagResources (ResourceType TRAFFICMIRRORSESSION)', () => {
   it('ResourceId.N is at most 50; Tag.N is 1–20', async () => {
     const { vpc } = await startTestCloud();
     const id = await createSession(vpc);
-    await expectCode(tagSession(vpc, Array.from({ length: 51 }, () => id), [tag('k')]), 'InvalidParameter', 400);
-    await expectCode(tagSession(vpc, [id], Array.from({ length: 21 }, (_, i) => tag(`k${i}`))), 'InvalidParameter', 400);
+    await expectCode(
+      tagSession(
+        vpc,
+        Array.from({ length: 51 }, () => id),
+        [tag('k')],
+      ),
+      'InvalidParameter',
+      400,
+    );
+    await expectCode(
+      tagSession(
+        vpc,
+        [id],
+        Array.from({ length: 21 }, (_, i) => tag(`k${i}`)),
+      ),
+      'InvalidParameter',
+      400,
+    );
     await expectCode(tagSession(vpc, [id], []), 'MissingParameter', 400);
   });
 
   it('a resource holds at most 20 tags: tagging past 20 is refused with QuotaExceeded.TagsPerResource', async () => {
     const { vpc } = await startTestCloud();
     const id = await createSession(vpc);
-    await tagSession(vpc, [id], Array.from({ length: 20 }, (_, i) => tag(`k${i}`)));
+    await tagSession(
+      vpc,
+      [id],
+      Array.from({ length: 20 }, (_, i) => tag(`k${i}`)),
+    );
     await expectCode(tagSession(vpc, [id], [tag('one-more')]), 'QuotaExceeded.TagsPerResource', 400);
   });
 

@@ -36,7 +36,9 @@ describe('automirror policy check', () => {
   });
 
   it('shows pools, scope, layouts and VNIs', () => {
-    const path = file('pool.yaml', `version: 1
+    const path = file(
+      'pool.yaml',
+      `version: 1
 quotas: { sourcesPerSession: 20 }
 rules:
   - name: prod-web
@@ -51,16 +53,21 @@ rules:
       enabled: false
       priority: { min: 5, max: 9 }
       layout: { pooled: 20 }
-`);
+`,
+    );
     const r = check('check', path);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('  opt-out: none\n  sources per session: 20\n');
     expect(r.stdout).toContain('  1. prod-web: any of (env=prod, env starting with stg-); regions cn-hangzhou; instanceTypeFamilies ecs.g7; primary ENIs only\n');
-    expect(r.stdout).toContain('     priority 5–9 → SLB lb-a (500 sources, cn-hangzhou-h), NetworkInterface eni-t (50 sources); filter tmf-web; pooled sessions of up to 20 ENIs; VNI 77; packets 1500 bytes; DISABLED\n');
+    expect(r.stdout).toContain(
+      '     priority 5–9 → SLB lb-a (500 sources, cn-hangzhou-h), NetworkInterface eni-t (50 sources); filter tmf-web; pooled sessions of up to 20 ENIs; VNI 77; packets 1500 bytes; DISABLED\n',
+    );
   });
 
   it('lists every problem with its position and exits 1', () => {
-    const path = file('bad.yaml', `version: 1
+    const path = file(
+      'bad.yaml',
+      `version: 1
 rules:
   - name: web
     match: { tag: env, in: [] }
@@ -68,7 +75,8 @@ rules:
       target: { slb: lb-a }
       filter: tmf-a
       priority: { min: 1000, max: 40000 }
-`);
+`,
+    );
     const r = check('check', path);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');

@@ -247,7 +247,12 @@ describe('the repository policy', () => {
       [eni({ instanceId: undefined, tags: { mirror: 'on' } }), undefined],
     ] as Array<[Eni, Instance | undefined]>) {
       const d = evaluate(repo, e, i);
-      expect('spec' in d && d.spec).toMatchObject({ rule: 'mirror-tagged', targets: [{ target: { kind: 'SLB', id: 'lb-collector01' } }], filterId: 'tmf-allipv4', priorityBand: { min: 1000, max: 1999 } });
+      expect('spec' in d && d.spec).toMatchObject({
+        rule: 'mirror-tagged',
+        targets: [{ target: { kind: 'SLB', id: 'lb-collector01' } }],
+        filterId: 'tmf-allipv4',
+        priorityBand: { min: 1000, max: 1999 },
+      });
     }
   });
 

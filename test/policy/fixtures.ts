@@ -1,5 +1,5 @@
 import type { Eni, Instance } from '../../shared/domain.js';
-import { parsePolicy, PolicyError } from '../../shared/policy/load.js';
+import { PolicyError, parsePolicy } from '../../shared/policy/load.js';
 import type { Policy } from '../../shared/policy/types.js';
 
 export const eni = (over: Partial<Eni> = {}): Eni => ({
@@ -29,8 +29,7 @@ export const instance = (over: Partial<Instance> = {}): Instance => ({
 });
 
 /** A mirror block for rule `i`: its own band, so several rules can share a policy. */
-export const mirrorYaml = (i = 0, extra = '') =>
-  `    mirror:\n      target: { slb: lb-c${i} }\n      filter: tmf-all\n      priority: { min: ${1000 + i * 1000}, max: ${1999 + i * 1000} }\n${extra}`;
+export const mirrorYaml = (i = 0, extra = '') => `    mirror:\n      target: { slb: lb-c${i} }\n      filter: tmf-all\n      priority: { min: ${1000 + i * 1000}, max: ${1999 + i * 1000} }\n${extra}`;
 
 /** A policy of the given rules, each `{name, match}` in YAML flow or block text; mirror blocks are filled in. */
 export function policyOf(rules: Array<{ name: string; match: string; mirror?: string }>, head = 'version: 1\noptOut: { tag: automirror, value: "off" }\n'): Policy {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePolicy, PolicyError } from '../../shared/policy/load.js';
+import { PolicyError, parsePolicy } from '../../shared/policy/load.js';
 import { problemsOf } from './fixtures.js';
 
 // Line numbers in the expectations below refer to this document.
@@ -29,17 +29,22 @@ describe('a valid policy', () => {
   });
 
   it('is accepted as JSON, with the same meaning', () => {
-    const json = JSON.stringify({
-      version: 1,
-      optOut: { tag: 'automirror', value: 'off' },
-      quotas: { sourcesPerSession: 10 },
-      rules: [{ name: 'web', match: { tag: 'env', equals: 'prod' }, mirror: { target: { slb: 'lb-a' }, filter: 'tmf-a', priority: { min: 1000, max: 1999 } } }],
-    }, null, 2);
+    const json = JSON.stringify(
+      {
+        version: 1,
+        optOut: { tag: 'automirror', value: 'off' },
+        quotas: { sourcesPerSession: 10 },
+        rules: [{ name: 'web', match: { tag: 'env', equals: 'prod' }, mirror: { target: { slb: 'lb-a' }, filter: 'tmf-a', priority: { min: 1000, max: 1999 } } }],
+      },
+      null,
+      2,
+    );
     expect(parsePolicy(json, 'p.json')).toEqual(parsePolicy(BASE));
   });
 
   it('reports JSON problems at their line too', () => {
-    const json = '{\n  "version": 1,\n  "rules": [\n    { "name": "web", "match": { "tag": "env", "equals": 7 },\n      "mirror": { "target": { "slb": "lb-a" }, "filter": "tmf-a", "priority": { "min": 1, "max": 2 } } }\n  ]\n}\n';
+    const json =
+      '{\n  "version": 1,\n  "rules": [\n    { "name": "web", "match": { "tag": "env", "equals": 7 },\n      "mirror": { "target": { "slb": "lb-a" }, "filter": "tmf-a", "priority": { "min": 1, "max": 2 } } }\n  ]\n}\n';
     expect(problemsOf(json, 'p.json')).toEqual(['p.json:4:47 rules[0].match.equals: expected a tag value, got 7 (quote it, "7", if it is meant as text)']);
   });
 
@@ -74,18 +79,56 @@ describe('every validation error names file, line, column, field, what was expec
     ['version', 'version: 1', 'version: 2', 'p.yaml:1:1 version: expected 1, got 2'],
     ['unknown top-level field', 'quotas:', 'quota:', 'p.yaml:3:1 quota: unknown field; expected one of version, rules, optOut, quotas'],
     ['rules missing', 'rules:\n', 'rulez:\n', ['p.yaml:1:1 rules: required field is missing', 'p.yaml:4:1 rulez: unknown field; expected one of version, rules, optOut, quotas']],
-    ['opt-out tag missing', '{ tag: automirror, value: "off" }', '{ key: automirror }', ['p.yaml:2:1 optOut.tag: required field is missing', 'p.yaml:2:11 optOut.key: unknown field; expected one of tag, value']],
+    [
+      'opt-out tag missing',
+      '{ tag: automirror, value: "off" }',
+      '{ key: automirror }',
+      ['p.yaml:2:1 optOut.tag: required field is missing', 'p.yaml:2:11 optOut.key: unknown field; expected one of tag, value'],
+    ],
     ['opt-out value not text', 'value: "off"', 'value: 0', 'p.yaml:2:28 optOut.value: expected a tag value, got 0 (quote it, "0", if it is meant as text)'],
     ['quota too small', 'sourcesPerSession: 10', 'sourcesPerSession: 0', 'p.yaml:3:11 quotas.sourcesPerSession: expected an integer 1–500, got 0'],
-    ['rule name charset', 'name: web', 'name: web app', 'p.yaml:5:5 rules[0].name: expected a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun"), got "web app"'],
-    ['rule name reserved prefix', 'name: web', 'name: Aliyun-web', 'p.yaml:5:5 rules[0].name: expected a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun"), got "Aliyun-web"'],
-    ['rule name too long', 'name: web', `name: ${'w'.repeat(129)}`, 'p.yaml:5:5 rules[0].name: expected a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun") of 1–128 characters, got 129'],
+    [
+      'rule name charset',
+      'name: web',
+      'name: web app',
+      'p.yaml:5:5 rules[0].name: expected a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun"), got "web app"',
+    ],
+    [
+      'rule name reserved prefix',
+      'name: web',
+      'name: Aliyun-web',
+      'p.yaml:5:5 rules[0].name: expected a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun"), got "Aliyun-web"',
+    ],
+    [
+      'rule name too long',
+      'name: web',
+      `name: ${'w'.repeat(129)}`,
+      'p.yaml:5:5 rules[0].name: expected a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun") of 1–128 characters, got 129',
+    ],
     ['rule field unknown', '    match:', '    matchTags: { mirror: "on" }\n    match:', 'p.yaml:6:5 rules[0].matchTags: unknown field; expected one of name, match, mirror'],
-    ['match empty', 'match:\n      tag: env\n      equals: prod', 'match: {}', 'p.yaml:6:5 rules[0].match: expected a tag expression (all, any, not or tag) or a scope: a rule never matches every ENI by default'],
+    [
+      'match empty',
+      'match:\n      tag: env\n      equals: prod',
+      'match: {}',
+      'p.yaml:6:5 rules[0].match: expected a tag expression (all, any, not or tag) or a scope: a rule never matches every ENI by default',
+    ],
     ['condition without operator', '      equals: prod\n', '', 'p.yaml:6:5 rules[0].match: expected exactly one of exists, equals, in, prefix, got none'],
     ['condition with two operators', 'equals: prod', 'equals: prod\n      prefix: pr', 'p.yaml:6:5 rules[0].match: expected exactly one of exists, equals, in, prefix, got equals and prefix'],
-    ['operator misspelt', 'equals: prod', 'equal: prod', ['p.yaml:6:5 rules[0].match: expected exactly one of exists, equals, in, prefix, got none', 'p.yaml:8:7 rules[0].match.equal: unknown field; expected tag, exists, equals, in, prefix, scope, enis']],
-    ['several kinds at once', '      tag: env\n      equals: prod', '      all: [{ tag: env, equals: prod }]\n      any: [{ tag: env, equals: dev }]', 'p.yaml:6:5 rules[0].match: expected one of all, any, not, tag, got all and any; combine several conditions under all or any'],
+    [
+      'operator misspelt',
+      'equals: prod',
+      'equal: prod',
+      [
+        'p.yaml:6:5 rules[0].match: expected exactly one of exists, equals, in, prefix, got none',
+        'p.yaml:8:7 rules[0].match.equal: unknown field; expected tag, exists, equals, in, prefix, scope, enis',
+      ],
+    ],
+    [
+      'several kinds at once',
+      '      tag: env\n      equals: prod',
+      '      all: [{ tag: env, equals: prod }]\n      any: [{ tag: env, equals: dev }]',
+      'p.yaml:6:5 rules[0].match: expected one of all, any, not, tag, got all and any; combine several conditions under all or any',
+    ],
     ['empty all', '      tag: env\n      equals: prod', '      all: []', 'p.yaml:7:7 rules[0].match.all: expected a non-empty list, got an empty list'],
     ['in not a list', 'equals: prod', 'in: prod', 'p.yaml:8:7 rules[0].match.in: expected a non-empty list, got "prod"'],
     ['in item not text', 'equals: prod', 'in: [prod, 2]', 'p.yaml:8:18 rules[0].match.in[1]: expected a tag value, got 2 (quote it, "2", if it is meant as text)'],
@@ -93,18 +136,51 @@ describe('every validation error names file, line, column, field, what was expec
     ['prefix empty', 'equals: prod', 'prefix: ""', 'p.yaml:8:7 rules[0].match.prefix: expected a tag value prefix of 1–128 characters, got 0'],
     ['tag key too long', 'tag: env', `tag: ${'k'.repeat(129)}`, 'p.yaml:7:7 rules[0].match.tag: expected a tag key of 1–128 characters, got 129'],
     ['tag value too long', 'equals: prod', `equals: ${'v'.repeat(129)}`, 'p.yaml:8:7 rules[0].match.equals: expected a tag value of 0–128 characters, got 129'],
-    ['not of a list', '      tag: env\n      equals: prod', '      not: [{ tag: env, equals: prod }]', 'p.yaml:7:7 rules[0].match.not: expected a tag condition {tag, exists|equals|in|prefix} or all, any, not; got a list'],
-    ['scope dimension unknown', 'equals: prod', 'equals: prod\n      scope: { region: [cn-hangzhou] }', 'p.yaml:9:16 rules[0].match.scope.region: unknown field; expected one of regions, vpcs, vSwitches, zones, instanceTypeFamilies'],
+    [
+      'not of a list',
+      '      tag: env\n      equals: prod',
+      '      not: [{ tag: env, equals: prod }]',
+      'p.yaml:7:7 rules[0].match.not: expected a tag condition {tag, exists|equals|in|prefix} or all, any, not; got a list',
+    ],
+    [
+      'scope dimension unknown',
+      'equals: prod',
+      'equals: prod\n      scope: { region: [cn-hangzhou] }',
+      'p.yaml:9:16 rules[0].match.scope.region: unknown field; expected one of regions, vpcs, vSwitches, zones, instanceTypeFamilies',
+    ],
     ['scope not a list', 'equals: prod', 'equals: prod\n      scope: { vpcs: vpc-a }', 'p.yaml:9:16 rules[0].match.scope.vpcs: expected a non-empty list, got "vpc-a"'],
     ['scope VPC id', 'equals: prod', 'equals: prod\n      scope: { vpcs: [vsw-a] }', 'p.yaml:9:23 rules[0].match.scope.vpcs[0]: expected a VPC id like vpc-…, got "vsw-a"'],
     ['scope vSwitch id', 'equals: prod', 'equals: prod\n      scope: { vSwitches: [vpc-a] }', 'p.yaml:9:28 rules[0].match.scope.vSwitches[0]: expected a vSwitch id like vsw-…, got "vpc-a"'],
     ['scope region id', 'equals: prod', 'equals: prod\n      scope: { regions: [Hangzhou] }', 'p.yaml:9:26 rules[0].match.scope.regions[0]: expected a region id like cn-hangzhou, got "Hangzhou"'],
-    ['scope zone id', 'equals: prod', 'equals: prod\n      scope: { zones: ["cn hangzhou h"] }', 'p.yaml:9:24 rules[0].match.scope.zones[0]: expected a zone id like cn-hangzhou-h, got "cn hangzhou h"'],
-    ['scope family, not type', 'equals: prod', 'equals: prod\n      scope: { instanceTypeFamilies: [ecs.g7.large] }', 'p.yaml:9:39 rules[0].match.scope.instanceTypeFamilies[0]: expected an instance type family like ecs.g7 (not a full type like ecs.g7.large), got "ecs.g7.large"'],
-    ['scope empty, alone', 'match:\n      tag: env\n      equals: prod', 'match: { scope: {} }', 'p.yaml:6:14 rules[0].match.scope: expected at least one of regions, vpcs, vSwitches, zones, instanceTypeFamilies: an empty scope would match every ENI'],
+    [
+      'scope zone id',
+      'equals: prod',
+      'equals: prod\n      scope: { zones: ["cn hangzhou h"] }',
+      'p.yaml:9:24 rules[0].match.scope.zones[0]: expected a zone id like cn-hangzhou-h, got "cn hangzhou h"',
+    ],
+    [
+      'scope family, not type',
+      'equals: prod',
+      'equals: prod\n      scope: { instanceTypeFamilies: [ecs.g7.large] }',
+      'p.yaml:9:39 rules[0].match.scope.instanceTypeFamilies[0]: expected an instance type family like ecs.g7 (not a full type like ecs.g7.large), got "ecs.g7.large"',
+    ],
+    [
+      'scope empty, alone',
+      'match:\n      tag: env\n      equals: prod',
+      'match: { scope: {} }',
+      'p.yaml:6:14 rules[0].match.scope: expected at least one of regions, vpcs, vSwitches, zones, instanceTypeFamilies: an empty scope would match every ENI',
+    ],
     ['enis', 'equals: prod', 'equals: prod\n      enis: secondary', 'p.yaml:9:7 rules[0].match.enis: expected primary or all, got "secondary"'],
     ['filter missing', '      filter: tmf-a\n', '', 'p.yaml:9:5 rules[0].mirror.filter: required field is missing'],
-    ['filter renamed', 'filter: tmf-a', 'filterId: tmf-a', ['p.yaml:9:5 rules[0].mirror.filter: required field is missing', 'p.yaml:11:7 rules[0].mirror.filterId: unknown field; expected one of filter, priority, target, pool, vni, packetLength, enabled, sessionName, layout']],
+    [
+      'filter renamed',
+      'filter: tmf-a',
+      'filterId: tmf-a',
+      [
+        'p.yaml:9:5 rules[0].mirror.filter: required field is missing',
+        'p.yaml:11:7 rules[0].mirror.filterId: unknown field; expected one of filter, priority, target, pool, vni, packetLength, enabled, sessionName, layout',
+      ],
+    ],
     ['filter id', 'filter: tmf-a', 'filter: tmf_a', 'p.yaml:11:7 rules[0].mirror.filter: expected a traffic mirror filter id like tmf-…, got "tmf_a"'],
     ['neither target nor pool', '      target: { slb: lb-a }\n', '', 'p.yaml:9:5 rules[0].mirror: expected exactly one of target, pool, got none'],
     ['target and pool', 'target: { slb: lb-a }', 'target: { slb: lb-a }\n      pool: [{ slb: lb-b }]', 'p.yaml:9:5 rules[0].mirror: expected exactly one of target, pool, got target and pool'],
@@ -129,15 +205,50 @@ describe('every validation error names file, line, column, field, what was expec
     ['priority inverted', '{ min: 1000, max: 1999 }', '{ min: 1999, max: 1000 }', 'p.yaml:12:7 rules[0].mirror.priority: expected min ≤ max, got 1999–1000'],
     ['priority max missing', '{ min: 1000, max: 1999 }', '{ min: 1000 }', 'p.yaml:12:7 rules[0].mirror.priority.max: required field is missing'],
     ['layout word', 'filter: tmf-a', 'filter: tmf-a\n      layout: pooled', 'p.yaml:12:7 rules[0].mirror.layout: expected per-eni or {pooled: N}, got "pooled"'],
-    ['layout above the quota', 'filter: tmf-a', 'filter: tmf-a\n      layout: { pooled: 11 }', "p.yaml:12:17 rules[0].mirror.layout.pooled: expected an integer 1–10 (the sources-per-session quota; declare quotas.sourcesPerSession if the account's was raised), got 11"],
-    ['layout zero', 'filter: tmf-a', 'filter: tmf-a\n      layout: { pooled: 0 }', "p.yaml:12:17 rules[0].mirror.layout.pooled: expected an integer 1–10 (the sources-per-session quota; declare quotas.sourcesPerSession if the account's was raised), got 0"],
-    ['session name unknown token', 'filter: tmf-a', 'filter: tmf-a\n      sessionName: "am-{rule}-{eniId}"', 'p.yaml:12:7 rules[0].mirror.sessionName: unknown token {eniId}; expected {rule}, {eni}, {instance}, {zone}, {index}'],
+    [
+      'layout above the quota',
+      'filter: tmf-a',
+      'filter: tmf-a\n      layout: { pooled: 11 }',
+      "p.yaml:12:17 rules[0].mirror.layout.pooled: expected an integer 1–10 (the sources-per-session quota; declare quotas.sourcesPerSession if the account's was raised), got 11",
+    ],
+    [
+      'layout zero',
+      'filter: tmf-a',
+      'filter: tmf-a\n      layout: { pooled: 0 }',
+      "p.yaml:12:17 rules[0].mirror.layout.pooled: expected an integer 1–10 (the sources-per-session quota; declare quotas.sourcesPerSession if the account's was raised), got 0",
+    ],
+    [
+      'session name unknown token',
+      'filter: tmf-a',
+      'filter: tmf-a\n      sessionName: "am-{rule}-{eniId}"',
+      'p.yaml:12:7 rules[0].mirror.sessionName: unknown token {eniId}; expected {rule}, {eni}, {instance}, {zone}, {index}',
+    ],
     ['session name unbalanced', 'filter: tmf-a', 'filter: tmf-a\n      sessionName: "am-{rule"', 'p.yaml:12:7 rules[0].mirror.sessionName: unbalanced "{" or "}"'],
     ['session name URL', 'filter: tmf-a', 'filter: tmf-a\n      sessionName: "HTTPS://{rule}"', 'p.yaml:12:7 rules[0].mirror.sessionName: a session name must not start with http:// or https://'],
-    ['session name too long once rendered', 'filter: tmf-a', `filter: tmf-a\n      sessionName: "${'x'.repeat(100)}-{eni}-{instance}"`, 'p.yaml:12:7 rules[0].mirror.sessionName: rendered names can reach 148 characters; the cloud allows 128'],
-    ['session name index without pooling', 'filter: tmf-a', 'filter: tmf-a\n      sessionName: "am-{rule}-{index}"', 'p.yaml:12:7 rules[0].mirror.sessionName: {index} numbers pooled sessions but this rule makes one session per ENI'],
-    ['session name ENI in a pooled session', 'filter: tmf-a', 'filter: tmf-a\n      layout: { pooled: 5 }\n      sessionName: "am-{eni}"', 'p.yaml:13:7 rules[0].mirror.sessionName: {eni} names one ENI but a pooled session mirrors several'],
-    ['session name control character', 'filter: tmf-a', 'filter: tmf-a\n      sessionName: "am-\\u0007{rule}"', 'p.yaml:12:7 rules[0].mirror.sessionName: expected a session name template without control or invisible characters, got "am-\\u0007{rule}"'],
+    [
+      'session name too long once rendered',
+      'filter: tmf-a',
+      `filter: tmf-a\n      sessionName: "${'x'.repeat(100)}-{eni}-{instance}"`,
+      'p.yaml:12:7 rules[0].mirror.sessionName: rendered names can reach 148 characters; the cloud allows 128',
+    ],
+    [
+      'session name index without pooling',
+      'filter: tmf-a',
+      'filter: tmf-a\n      sessionName: "am-{rule}-{index}"',
+      'p.yaml:12:7 rules[0].mirror.sessionName: {index} numbers pooled sessions but this rule makes one session per ENI',
+    ],
+    [
+      'session name ENI in a pooled session',
+      'filter: tmf-a',
+      'filter: tmf-a\n      layout: { pooled: 5 }\n      sessionName: "am-{eni}"',
+      'p.yaml:13:7 rules[0].mirror.sessionName: {eni} names one ENI but a pooled session mirrors several',
+    ],
+    [
+      'session name control character',
+      'filter: tmf-a',
+      'filter: tmf-a\n      sessionName: "am-\\u0007{rule}"',
+      'p.yaml:12:7 rules[0].mirror.sessionName: expected a session name template without control or invisible characters, got "am-\\u0007{rule}"',
+    ],
     ['duplicate key', 'filter: tmf-a', 'filter: tmf-a\n      filter: tmf-b', expect.stringMatching(/^p\.yaml:12:7 Map keys must be unique/)],
   ])('%s', (_, from, to, expected) => {
     // Exactly these problems: a mistake is reported once, not echoed by the checks that depend on it.
@@ -180,10 +291,7 @@ ${second}`;
   });
 
   it('lists every problem of the document in one refusal, in file order, cross-rule ones included', () => {
-    const broken = two('      priority: { min: 1500, max: 40000 }\n      vni: -3\n')
-      .replace('version: 1', 'version: 3')
-      .replace('equals: prod', 'equals: 8080')
-      .replace('name: db', 'name: web');
+    const broken = two('      priority: { min: 1500, max: 40000 }\n      vni: -3\n').replace('version: 1', 'version: 3').replace('equals: prod', 'equals: 8080').replace('name: db', 'name: web');
     let refusal: unknown;
     try {
       parsePolicy(broken, 'policy.yaml');
@@ -212,7 +320,12 @@ describe('hostile documents', () => {
 
   it('refuses an alias bomb instead of expanding it', () => {
     const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     const started = Date.now();
     const problems = problemsOf(`${levels.join('\n')}\n`);
     expect(problems).toEqual([expect.stringMatching(/^p\.yaml:1:1 Excessive alias count indicates a resource exhaustion attack; refused$/)]);
@@ -240,7 +353,12 @@ rules:
     ['a bell in a tag key', 'tag: env', 'tag: "en\\u0007v"', 'p.yaml:7:7 rules[0].match.tag: expected a tag key without control or invisible characters, got "en\\u0007v"'],
     ['a newline in a tag value', 'equals: prod', 'equals: "prod\\nrm -rf"', 'p.yaml:8:7 rules[0].match.equals: expected a tag value without control or invisible characters, got "prod\\nrm -rf"'],
     ['a bidi override in a tag value', 'equals: prod', 'equals: "prod\\u202e"', 'p.yaml:8:7 rules[0].match.equals: expected a tag value without control or invisible characters, got "prod\u202e"'],
-    ['a NUL in a rule name', 'name: web', 'name: "web\\0"', 'p.yaml:5:5 rules[0].name: expected a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun") without control or invisible characters, got "web\\u0000"'],
+    [
+      'a NUL in a rule name',
+      'name: web',
+      'name: "web\\0"',
+      'p.yaml:5:5 rules[0].name: expected a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun") without control or invisible characters, got "web\\u0000"',
+    ],
   ])('refuses control and invisible characters: %s', (_, from, to, expected) => {
     expect(problemsOf(mutate(from, to))).toEqual([expected]);
   });
@@ -256,7 +374,10 @@ rules:
   });
 
   it('lists at most 200 problems, and says how many more there were', () => {
-    const rules = Array.from({ length: 300 }, (_, i) => `  - { name: "bad name ${i}", match: { tag: a, exists: true }, mirror: { target: { slb: lb-a }, filter: tmf-a, priority: { min: ${i + 1}, max: ${i + 1} } } }`);
+    const rules = Array.from(
+      { length: 300 },
+      (_, i) => `  - { name: "bad name ${i}", match: { tag: a, exists: true }, mirror: { target: { slb: lb-a }, filter: tmf-a, priority: { min: ${i + 1}, max: ${i + 1} } } }`,
+    );
     const problems = problemsOf(`version: 1\nrules:\n${rules.join('\n')}\n`);
     expect(problems).toHaveLength(201);
     expect(problems[0]).toMatch(/^p\.yaml:3:7 rules\[0\]\.name: expected a rule name/);

@@ -19,7 +19,33 @@ describe("README's Policy section", () => {
   });
 
   it('has a row in its field table for every field the schema accepts', () => {
-    for (const field of ['version', 'optOut.tag', 'quotas.sourcesPerSession', 'rules[].name', 'rules[].match', 'exists:', 'equals:', 'in:', 'prefix:', 'scope.regions', '.vpcs', '.vSwitches', '.zones', 'instanceTypeFamilies', 'match.enis', 'mirror.target', 'mirror.pool[]', 'capacity', 'mirror.filter', 'mirror.vni', 'mirror.packetLength', 'mirror.enabled', 'mirror.priority', 'mirror.sessionName', 'mirror.layout']) {
+    for (const field of [
+      'version',
+      'optOut.tag',
+      'quotas.sourcesPerSession',
+      'rules[].name',
+      'rules[].match',
+      'exists:',
+      'equals:',
+      'in:',
+      'prefix:',
+      'scope.regions',
+      '.vpcs',
+      '.vSwitches',
+      '.zones',
+      'instanceTypeFamilies',
+      'match.enis',
+      'mirror.target',
+      'mirror.pool[]',
+      'capacity',
+      'mirror.filter',
+      'mirror.vni',
+      'mirror.packetLength',
+      'mirror.enabled',
+      'mirror.priority',
+      'mirror.sessionName',
+      'mirror.layout',
+    ]) {
       expect(section).toMatch(new RegExp(`^\\| [^\\n]*${field.replace(/[.[\]]/g, '\\$&')}`, 'm'));
     }
   });

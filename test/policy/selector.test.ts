@@ -4,8 +4,7 @@ import { evaluate } from '../../shared/policy/evaluate.js';
 import { eni, instance, policyOf } from './fixtures.js';
 
 /** Whether a one-rule policy with this `match` mirrors an ENI with these ENI and instance tags. */
-const matches = (match: string, eniTags: Tags, instanceTags: Tags = {}) =>
-  'spec' in evaluate(policyOf([{ name: 'r', match }]), eni({ tags: eniTags }), instance({ tags: instanceTags }));
+const matches = (match: string, eniTags: Tags, instanceTags: Tags = {}) => 'spec' in evaluate(policyOf([{ name: 'r', match }]), eni({ tags: eniTags }), instance({ tags: instanceTags }));
 
 describe('tag selectors', () => {
   it.each([
@@ -30,8 +29,18 @@ describe('tag selectors', () => {
     ['any: no part holds', '{ any: [{ tag: a, equals: "1" }, { tag: b, exists: true }] }', { a: '2' }, false],
     ['not: inner fails', '{ not: { tag: mirror, equals: "off" } }', { mirror: 'on' }, true],
     ['not: inner holds', '{ not: { tag: mirror, equals: "off" } }', { mirror: 'off' }, false],
-    ['nested: all of any and not, holds', '{ all: [{ any: [{ tag: env, equals: prod }, { tag: env, prefix: stg }] }, { not: { any: [{ tag: pci, exists: true }, { tag: mirror, equals: "off" }] } }] }', { env: 'stg-2' }, true],
-    ['nested: all of any and not, inner not fails', '{ all: [{ any: [{ tag: env, equals: prod }, { tag: env, prefix: stg }] }, { not: { any: [{ tag: pci, exists: true }, { tag: mirror, equals: "off" }] } }] }', { env: 'prod', pci: 'yes' }, false],
+    [
+      'nested: all of any and not, holds',
+      '{ all: [{ any: [{ tag: env, equals: prod }, { tag: env, prefix: stg }] }, { not: { any: [{ tag: pci, exists: true }, { tag: mirror, equals: "off" }] } }] }',
+      { env: 'stg-2' },
+      true,
+    ],
+    [
+      'nested: all of any and not, inner not fails',
+      '{ all: [{ any: [{ tag: env, equals: prod }, { tag: env, prefix: stg }] }, { not: { any: [{ tag: pci, exists: true }, { tag: mirror, equals: "off" }] } }] }',
+      { env: 'prod', pci: 'yes' },
+      false,
+    ],
     ['double negation', '{ not: { not: { tag: a, exists: true } } }', { a: 'x' }, true],
   ])('%s', (_, match, tags, expected) => {
     expect(matches(match, tags)).toBe(expected);

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
-import type { WorldFile, WorldInstance } from '../../localcloud/world/types.js';
 import type { InvocationRecord } from '../../localcloud/fc/service.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
+import type { WorldFile, WorldInstance } from '../../localcloud/world/types.js';
 import type { FcConfig } from '../../shared/cloud/invoker.js';
 import type { MnsConfig } from '../../shared/cloud/mns.js';
 import type { DriftReport } from '../../shared/report/model.js';
@@ -22,11 +22,23 @@ import { regionWorld } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SHANGHAI = 'cn-shanghai';
-export const POLICY = ['version: 1', 'rules:', '  - name: web', '    match: { tag: mirror, equals: "on" }', '    mirror:', '      target: { slb: lb-a }', '      filter: tmf-allipv4', '      priority: { min: 1000, max: 1999 }'].join('\n');
+export const POLICY = [
+  'version: 1',
+  'rules:',
+  '  - name: web',
+  '    match: { tag: mirror, equals: "on" }',
+  '    mirror:',
+  '      target: { slb: lb-a }',
+  '      filter: tmf-allipv4',
+  '      priority: { min: 1000, max: 1999 }',
+].join('\n');
 
 /** Builds the functions once into `dir` (esbuild in a child process, as launch.test.ts does). */
 export function buildApp(dir: string): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '-e', `require('./scripts/build.ts').buildFunctions(${JSON.stringify(join(dir, 'dist'))})`], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '-e', `require('./scripts/build.ts').buildFunctions(${JSON.stringify(join(dir, 'dist'))})`], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
   writeFileSync(join(dir, 'policy.yaml'), POLICY);
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { BadInput } from '../../shared/events/bad-input.js';
-import { checkpointId, nextPart, parseRegionTask, scheduledRun, taskIdOf, type RegionTask } from '../../shared/events/region-task.js';
+import { checkpointId, nextPart, parseRegionTask, type RegionTask, scheduledRun, taskIdOf } from '../../shared/events/region-task.js';
 import { eniId, sessionsIn } from '../engine/cloud.js';
 import { regionWorld, runRegion, writes } from './support.js';
 

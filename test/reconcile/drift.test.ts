@@ -1,8 +1,8 @@
 import * as $Ecs from '@alicloud/ecs20140526';
 import * as $Vpc from '@alicloud/vpc20160428';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
-import { eniId, instanceId, REGION, sessionsIn, webPolicy, worldSession, type WorldSpec } from '../engine/cloud.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
+import { eniId, instanceId, REGION, sessionsIn, type WorldSpec, webPolicy, worldSession } from '../engine/cloud.js';
 import { ecsClient, vpcClient } from '../support/localcloud.js';
 import { layout, quiet, regionWorld, runRegion, writes } from './support.js';
 
@@ -68,7 +68,9 @@ describe('a filter changed by hand', () => {
     const c = await start();
     await changeFilter(c);
     const { report } = await runRegion(c, 'report');
-    expect(report.items).toMatchObject([{ kind: 'session', id: 'tms-w2', rule: 'web', related: [eniId(2)], fields: [{ field: 'filterId', wanted: 'tmf-allipv4', actual: 'tmf-other' }], action: { kind: 'update', status: 'proposed' } }]);
+    expect(report.items).toMatchObject([
+      { kind: 'session', id: 'tms-w2', rule: 'web', related: [eniId(2)], fields: [{ field: 'filterId', wanted: 'tmf-allipv4', actual: 'tmf-other' }], action: { kind: 'update', status: 'proposed' } },
+    ]);
     expect(report.coverage.unmirrored.map((u) => u.eniId)).toEqual([eniId(2)]);
   });
 
@@ -108,15 +110,21 @@ describe('a session edited by hand in every attribute the rule fixes', () => {
 });
 
 describe('the opt-in tag removed from an instance', () => {
-  const untag = (c: LocalCloud) =>
-    ecsClient(c).untagResources(new $Ecs.UntagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: [instanceId(0)], tagKey: ['mirror'] }));
+  const untag = (c: LocalCloud) => ecsClient(c).untagResources(new $Ecs.UntagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: [instanceId(0)], tagKey: ['mirror'] }));
 
   it('makes its ENI excluded, with the policy saying why, and its session proposed for deletion', async () => {
     const c = await start();
     await untag(c);
     const { report } = await runRegion(c, 'report');
     expect(report.coverage.excluded).toMatchObject([{ eniId: eniId(0), instanceId: instanceId(0), reason: expect.stringContaining('needs mirror') }]);
-    expect(report.items).toMatchObject([{ kind: 'session', id: 'tms-w0', fields: [{ field: 'sourceIds', wanted: [], actual: [eniId(0)] }], action: { kind: 'delete', status: 'proposed', reason: expect.stringContaining('no longer opted in') } }]);
+    expect(report.items).toMatchObject([
+      {
+        kind: 'session',
+        id: 'tms-w0',
+        fields: [{ field: 'sourceIds', wanted: [], actual: [eniId(0)] }],
+        action: { kind: 'delete', status: 'proposed', reason: expect.stringContaining('no longer opted in') },
+      },
+    ]);
   });
 
   it('deletes the session in enforce mode', async () => {
@@ -132,7 +140,9 @@ describe('the opt-in tag removed from an instance', () => {
     await untag(c);
     const policy = webPolicy('layout: { pooled: 10 }');
     const { report } = await runRegion(c, 'report', policy);
-    expect(report.items).toMatchObject([{ kind: 'eni', id: eniId(0), related: ['tms-pool'], fields: [{ field: 'session', wanted: null, actual: 'tms-pool' }], action: { kind: 'remove-source', status: 'proposed' } }]);
+    expect(report.items).toMatchObject([
+      { kind: 'eni', id: eniId(0), related: ['tms-pool'], fields: [{ field: 'session', wanted: null, actual: 'tms-pool' }], action: { kind: 'remove-source', status: 'proposed' } },
+    ]);
     await runRegion(c, 'enforce', policy);
     await quiet(c);
     expect(layout(c)).toEqual([`${eniId(1)},${eniId(2)} → lb-a (web)`]);
@@ -156,7 +166,10 @@ describe('an instance deleted', () => {
       await release(c);
       const { report } = await runRegion(c, 'enforce');
       await quiet(c);
-      expect(report.items.map((i) => `${i.id} ${i.action.kind} ${i.action.status}`), deletedSourceEni).toEqual(['tms-w2 delete applied']);
+      expect(
+        report.items.map((i) => `${i.id} ${i.action.kind} ${i.action.status}`),
+        deletedSourceEni,
+      ).toEqual(['tms-w2 delete applied']);
       expect(layout(c)).toEqual([`${eniId(0)} → lb-a (web)`, `${eniId(1)} → lb-a (web)`]);
       await c.close();
       cloud = undefined;
@@ -182,7 +195,14 @@ describe("sessions automirror does not own holding an opted-in ENI's 3 slots", (
   it('are reported when they take precedence over the ENI’s own session', async () => {
     const c = await start({ instances: 1, sessions: [worldSession('tms-theirs', [eniId(0)], 5, null, { trafficMirrorTargetId: 'lb-b' }), worldSession('tms-w0', [eniId(0)], 1000)] });
     const { report } = await runRegion(c, 'report');
-    expect(report.items).toMatchObject([{ kind: 'session', id: 'tms-theirs', related: [eniId(0)], action: { kind: 'none', status: 'skipped', reason: expect.stringContaining('(priority 5 before 1000 of tms-w0): what its filter matches goes to SLB:lb-b, not to SLB:lb-a') } }]);
+    expect(report.items).toMatchObject([
+      {
+        kind: 'session',
+        id: 'tms-theirs',
+        related: [eniId(0)],
+        action: { kind: 'none', status: 'skipped', reason: expect.stringContaining('(priority 5 before 1000 of tms-w0): what its filter matches goes to SLB:lb-b, not to SLB:lb-a') },
+      },
+    ]);
   });
 });
 
@@ -192,13 +212,15 @@ describe('a target load balancer gone', () => {
     const policy = webPolicy('target: { slb: lb-released }');
     for (const mode of ['report', 'enforce'] as const) {
       const { report } = await runRegion(c, mode, policy);
-      expect(report.coverage.unmirrored.map((u) => u.reason)).toEqual([0, 1].map(() => "rule web's target SLB:lb-released no longer exists in the region: nothing is mirrored until the policy names a live one"));
+      expect(report.coverage.unmirrored.map((u) => u.reason)).toEqual(
+        [0, 1].map(() => "rule web's target SLB:lb-released no longer exists in the region: nothing is mirrored until the policy names a live one"),
+      );
       expect(report.items.map((i) => [i.id, i.fields, i.action.status])).toEqual([0, 1].map((i) => [eniId(i), [{ field: 'target', wanted: 'SLB:lb-released', actual: null }], 'skipped']));
     }
     expect(writes(c)).toEqual([]);
   });
 
-  it("moves sessions off a released pool member onto the live one (enforce), and proposes it (report)", async () => {
+  it('moves sessions off a released pool member onto the live one (enforce), and proposes it (report)', async () => {
     const c = await start({ instances: 2, sessions: [0, 1].map((i) => worldSession(`tms-w${i}`, [eniId(i)], 1000 + i, 'web', { trafficMirrorTargetId: 'lb-b' })) });
     c.state.region(REGION).loadBalancers.delete('lb-b'); // released out of band (localcloud has no DeleteLoadBalancer)
     const policy = webPolicy('pool: [{ slb: lb-b }, { slb: lb-a }]');

@@ -6,10 +6,10 @@ import { taskIdOf } from '../../shared/events/region-task.js';
 import { mergeReports } from '../../shared/report/merge.js';
 import { assertReport } from '../../shared/report/validate.js';
 import { DEFAULT_SETTINGS as S } from '../../shared/settings.js';
-import { fcFailure } from '../report/fixture.js';
 import { REGION } from '../engine/cloud.js';
 import { eventually } from '../localcloud-platform/support.js';
-import { appWorld, buildApp, clientConfig, holdings, regionRuns, removeScratch, scratch, SHANGHAI, startApp } from './app.js';
+import { fcFailure } from '../report/fixture.js';
+import { appWorld, buildApp, clientConfig, holdings, regionRuns, removeScratch, SHANGHAI, scratch, startApp } from './app.js';
 
 /**
  * The two functions as deployed (the repo's s.yaml, the built bundles) on localcloud: the hourly timer on the
@@ -88,7 +88,11 @@ describe('the hourly timer, fanned out through FC 3.0', () => {
 
   it('refuses a payload it cannot trust, once, without retries', async () => {
     await withApp({ world: appWorld(1) }, async (c) => {
-      const bad = [{ regionId: 'cn-hangzhou; rm -rf', mode: 'report', runId: 'x' }, { regionId: REGION, mode: 'destroy', runId: 'x' }, { regionId: REGION, mode: 'report', runId: 'x', extra: 1 }];
+      const bad = [
+        { regionId: 'cn-hangzhou; rm -rf', mode: 'report', runId: 'x' },
+        { regionId: REGION, mode: 'destroy', runId: 'x' },
+        { regionId: REGION, mode: 'report', runId: 'x', extra: 1 },
+      ];
       for (const payload of bad) {
         const out = JSON.parse((await c.fc.invoke(S.reconcileRegionFunction, Buffer.from(JSON.stringify(payload)))).body.toString());
         expect(out.dropped).toBeTruthy();
@@ -104,7 +108,11 @@ describe('the fan-out through FC 2.0 (@alicloud/fc2)', () => {
     await withApp({ world: appWorld(2, 1), env }, async (c) => {
       c.fc.timers.fire(S.reconcileFunction, 'hourly');
       await settle(c);
-      expect(regionRuns(c).map((r) => [r.task.regionId, r.record.ok]).sort()).toEqual([
+      expect(
+        regionRuns(c)
+          .map((r) => [r.task.regionId, r.record.ok])
+          .sort(),
+      ).toEqual([
         [REGION, true],
         [SHANGHAI, true],
       ]);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
-import { eniId, sessionsIn, webPolicy, worldSession, type WorldSpec } from '../engine/cloud.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
+import { eniId, sessionsIn, type WorldSpec, webPolicy, worldSession } from '../engine/cloud.js';
 import { quiet, regionWorld, runRegion } from './support.js';
 
 /** Two region reconciles over the same region at once (a scheduled run and a CLI apply, say) must not fight. */
@@ -53,7 +53,13 @@ describe('overlapping region reconciles', () => {
     const c = await start({ instances: 2, sessions: [worldSession('tms-a', [eniId(0)], 1000), worldSession('tms-b', [eniId(0)], 1001), worldSession('tms-c', [eniId(1)], 1002)] });
     const { report } = await runRegion(c, 'enforce');
     await quiet(c);
-    expect(report.items).toMatchObject([{ kind: 'session', id: 'tms-b', action: { kind: 'delete', status: 'applied', reason: expect.stringContaining('also mirrored by tms-a under the same rule') } }]);
-    expect(sessionsIn(c).map((s) => s.trafficMirrorSessionId).sort()).toEqual(['tms-a', 'tms-c']);
+    expect(report.items).toMatchObject([
+      { kind: 'session', id: 'tms-b', action: { kind: 'delete', status: 'applied', reason: expect.stringContaining('also mirrored by tms-a under the same rule') } },
+    ]);
+    expect(
+      sessionsIn(c)
+        .map((s) => s.trafficMirrorSessionId)
+        .sort(),
+    ).toEqual(['tms-a', 'tms-c']);
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { renderHtml } from '../../shared/report/html.js';
 import { parseReport, renderJson } from '../../shared/report/json.js';
 import { MARKDOWN_MAX_BYTES, renderMarkdown } from '../../shared/report/markdown.js';
-import { REPORT_SCHEMA, REPORT_VERSION, type DriftReport } from '../../shared/report/model.js';
+import { type DriftReport, REPORT_SCHEMA, REPORT_VERSION } from '../../shared/report/model.js';
 import { eniId, instanceId, worldSession } from '../engine/cloud.js';
 import { regionWorld, runRegion } from './support.js';
 
@@ -66,7 +66,9 @@ describe('the drift report of a region reconcile', () => {
     ]);
     expect(mirrored[0].sessionIds).toEqual(['tms-ok']);
     expect(excluded).toEqual([{ eniId: eniId(3), regionId: 'cn-hangzhou', instanceId: instanceId(3), reason: expect.stringMatching(/^no rule matches: web needs mirror/) }]);
-    expect(unmirrored).toEqual([{ eniId: eniId(4), regionId: 'cn-hangzhou', instanceId: instanceId(4), rule: 'web', reason: expect.stringContaining('tms-netops1 (not owned by automirror, priority 1)') }]);
+    expect(unmirrored).toEqual([
+      { eniId: eniId(4), regionId: 'cn-hangzhou', instanceId: instanceId(4), rule: 'web', reason: expect.stringContaining('tms-netops1 (not owned by automirror, priority 1)') },
+    ]);
   });
 
   it('counts its totals from its contents', () => {

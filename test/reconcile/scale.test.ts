@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { parsePolicy } from '../../shared/policy/load.js';
 import { REGION, scalePolicy, scaleWorld } from '../../worlds/scale.js';
 import { runRegion } from './support.js';

@@ -1,12 +1,12 @@
 import type { LocalCloud } from '../../localcloud/index.js';
 import type { WorldFile } from '../../localcloud/world/types.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
-import { reconcileRegion, type ReconcileMode, type RegionOptions, type RegionResult } from '../../shared/engine/reconcile-region.js';
+import { type ReconcileMode, type RegionOptions, type RegionResult, reconcileRegion } from '../../shared/engine/reconcile-region.js';
 import type { Policy } from '../../shared/policy/types.js';
 import { policyInfo, regionReport } from '../../shared/report/from-plan.js';
 import type { DriftReport } from '../../shared/report/model.js';
 import { assertReport } from '../../shared/report/validate.js';
-import { cloudConfig, engineWorld, FAST_RETRY, REGION, sessionsIn, webPolicy, type WorldSpec } from '../engine/cloud.js';
+import { cloudConfig, engineWorld, FAST_RETRY, REGION, sessionsIn, type WorldSpec, webPolicy } from '../engine/cloud.js';
 
 /** The engine tests' world (n instances tagged mirror=on, CLBs lb-a and lb-b) with a second filter to drift to. */
 export function regionWorld(w: WorldSpec): WorldFile {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_SYAML } from '../../localcloud/platform/serve.js';
 import type { WorldFile } from '../../localcloud/world/types.js';
-import { startRehearsal, type Rehearsal } from './harness.js';
+import { type Rehearsal, startRehearsal } from './harness.js';
 
 // Credentials as a real user has them, each case with nothing in the environment but what it names (the
 // rehearsal's env() adds only PATH, HOME, the network preload and the CA): the CLI runs without --endpoint, so it
@@ -97,7 +97,7 @@ const CASES: Case[] = [
     key: USER.accessKeyId,
   },
   {
-    name: "an aliyun CLI StsToken profile named by --profile",
+    name: 'an aliyun CLI StsToken profile named by --profile',
     env: {},
     files: {
       '.aliyun/config.json': JSON.stringify({
@@ -126,22 +126,26 @@ async function cli(c: Case, home: string, args: string[]) {
 }
 
 describe('every credential source, through the CLI as a user runs it against the public endpoints', () => {
-  it.each(CASES)('$name: exit 0, every call signed with its key', async (c) => {
-    const home = homeWith(c.files ?? {});
-    const since = r.cloud.controls.calls.list().at(-1)?.seq ?? 0;
-    const [report, setup] = await Promise.all([
-      cli(c, home, ['report', '--region', r.region, '--out', join(home, 'report')]),
-      c.setup ? cli(c, home, ['setup', '--region', r.region, '--account-id', r.accountId]) : undefined,
-    ]);
-    expect(report, report.stderr).toMatchObject({ code: 0, stderr: '' });
-    expect(report.stdout).toMatch(/wrote .*report\.json/);
-    if (setup) {
-      expect(setup, setup.stderr).toMatchObject({ code: 0, stderr: '' });
-      expect(setup.stdout).toMatch(/trigger automirror-ecs-events on automirror-on-event/);
-    }
-    const signers = new Set(r.cloud.controls.calls.list({ since }).map((x) => x.accessKeyId));
-    expect(signers).toEqual(new Set([c.key]));
-  }, 90_000);
+  it.each(CASES)(
+    '$name: exit 0, every call signed with its key',
+    async (c) => {
+      const home = homeWith(c.files ?? {});
+      const since = r.cloud.controls.calls.list().at(-1)?.seq ?? 0;
+      const [report, setup] = await Promise.all([
+        cli(c, home, ['report', '--region', r.region, '--out', join(home, 'report')]),
+        c.setup ? cli(c, home, ['setup', '--region', r.region, '--account-id', r.accountId]) : undefined,
+      ]);
+      expect(report, report.stderr).toMatchObject({ code: 0, stderr: '' });
+      expect(report.stdout).toMatch(/wrote .*report\.json/);
+      if (setup) {
+        expect(setup, setup.stderr).toMatchObject({ code: 0, stderr: '' });
+        expect(setup.stdout).toMatch(/trigger automirror-ecs-events on automirror-on-event/);
+      }
+      const signers = new Set(r.cloud.controls.calls.list({ since }).map((x) => x.accessKeyId));
+      expect(signers).toEqual(new Set([c.key]));
+    },
+    90_000,
+  );
 
   it('made every connection over TLS to a public *.aliyuncs.com name on 443, and localcloud saw only those names', () => {
     const conns = r.connections();
@@ -150,7 +154,9 @@ describe('every credential source, through the CLI as a user runs it against the
     const hosts = new Set(r.requests().map((x) => `${x.tls ? 'https' : 'http'}://${x.host}`));
     // The documented endpoints: ECS, VPC and SLB regional, MNS and FC 3.0 under the account.
     expect([...hosts].sort()).toEqual(
-      [`ecs.${r.region}.aliyuncs.com`, `vpc.${r.region}.aliyuncs.com`, `slb.${r.region}.aliyuncs.com`, `${r.accountId}.mns.${r.region}.aliyuncs.com`, `${r.accountId}.${r.region}.fc.aliyuncs.com`].map((h) => `https://${h}`).sort(),
+      [`ecs.${r.region}.aliyuncs.com`, `vpc.${r.region}.aliyuncs.com`, `slb.${r.region}.aliyuncs.com`, `${r.accountId}.mns.${r.region}.aliyuncs.com`, `${r.accountId}.${r.region}.fc.aliyuncs.com`]
+        .map((h) => `https://${h}`)
+        .sort(),
     );
   });
 });

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
-import { buildApp, ecsOps, eventPathWorld, eventually, ON_EVENT, settledSessionsOn, type BuiltApp } from '../event-path/support.js';
-import { startRehearsal, type Connection, type Rehearsal } from './harness.js';
+import { type BuiltApp, buildApp, ecsOps, eventPathWorld, eventually, ON_EVENT, settledSessionsOn } from '../event-path/support.js';
+import { type Connection, type Rehearsal, startRehearsal } from './harness.js';
 
 // The production rehearsal, end to end: the deployed functions and the CLI run with nothing localcloud-specific in
 // their configuration (no endpoint override), build the documented public endpoint names themselves, and reach
@@ -71,11 +71,7 @@ describe('production rehearsal: public endpoint names over TLS', () => {
   it('the hourly reconcile fans out through FC 3.0 and publishes its report to MNS', async () => {
     const before = r.cloud.fc.invocations.length;
     r.cloud.fc.timers.fire(DEFAULT_SETTINGS.reconcileFunction, 'hourly');
-    const region = await eventually(
-      () => r.cloud.fc.invocations.slice(before).find((i) => i.functionName === DEFAULT_SETTINGS.reconcileRegionFunction),
-      60_000,
-      'reconcile-region to run',
-    );
+    const region = await eventually(() => r.cloud.fc.invocations.slice(before).find((i) => i.functionName === DEFAULT_SETTINGS.reconcileRegionFunction), 60_000, 'reconcile-region to run');
     expect(region.ok, region.errorMessage).toBe(true);
     expect(r.cloud.fc.invocations.slice(before).every((i) => i.ok)).toBe(true);
   }, 90_000);

@@ -37,18 +37,42 @@ export function sampleReport(opts: { hostile?: boolean } = {}): DriftReport {
   b.addCoverage({ state: 'excluded', eniId: 'eni-bastion1', regionId: 'cn-hangzhou', instanceId: 'i-bastion1', reason: 'opt-out tag mirror=off' });
   b.addCoverage({ state: 'excluded', eniId: 'eni-dev7', regionId: 'cn-shanghai', reason: 'no rule matches (env=dev)' });
   b.addCoverage({ state: 'excluded', eniId: 'eni-sec2', regionId: 'cn-hangzhou', instanceId: 'i-web3', reason: 'secondary ENI; rule prod-web mirrors primary ENIs only' });
-  b.addCoverage({ state: 'unmirrored', eniId: 'eni-db1', regionId: 'cn-hangzhou', instanceId: 'i-db1', rule: 'pci-db', reason: 'CreateTrafficMirrorSession failed: QuotaExceeded.TrafficMirrorSession' });
+  b.addCoverage({
+    state: 'unmirrored',
+    eniId: 'eni-db1',
+    regionId: 'cn-hangzhou',
+    instanceId: 'i-db1',
+    rule: 'pci-db',
+    reason: 'CreateTrafficMirrorSession failed: QuotaExceeded.TrafficMirrorSession',
+  });
   b.addCoverage({ state: 'unmirrored', eniId: 'eni-db2', regionId: 'cn-shanghai', instanceId: 'i-db2', rule: 'pci-db', reason: 'deferred: ENI still Attaching' });
   b.addItem({
-    kind: 'eni', id: 'eni-db1', regionId: 'cn-hangzhou', rule: 'pci-db', fields: [{ field: 'session', wanted: 'am-pci-db-eni-db1', actual: null }],
-    action: { kind: 'create', reason: 'rule pci-db opts eni-db1 in and no session of that rule mirrors it', status: 'failed', error: 'QuotaExceeded.TrafficMirrorSession: sessions per region exhausted' },
+    kind: 'eni',
+    id: 'eni-db1',
+    regionId: 'cn-hangzhou',
+    rule: 'pci-db',
+    fields: [{ field: 'session', wanted: 'am-pci-db-eni-db1', actual: null }],
+    action: {
+      kind: 'create',
+      reason: 'rule pci-db opts eni-db1 in and no session of that rule mirrors it',
+      status: 'failed',
+      error: 'QuotaExceeded.TrafficMirrorSession: sessions per region exhausted',
+    },
   });
   b.addItem({
-    kind: 'eni', id: 'eni-db2', regionId: 'cn-shanghai', rule: 'pci-db', fields: [],
+    kind: 'eni',
+    id: 'eni-db2',
+    regionId: 'cn-shanghai',
+    rule: 'pci-db',
+    fields: [],
     action: { kind: 'add-source', reason: 'rule pci-db pools eni-db2 into tms-pool1', status: 'deferred', error: 'IncorrectStatus.NetworkInterface: ENI is Attaching' },
   });
   b.addItem({
-    kind: 'session', id: 'tms-web5', regionId: 'cn-hangzhou', rule: 'prod-web', related: ['eni-web005'],
+    kind: 'session',
+    id: 'tms-web5',
+    regionId: 'cn-hangzhou',
+    rule: 'prod-web',
+    related: ['eni-web005'],
     fields: [
       { field: 'vni', wanted: 1001, actual: 77 },
       { field: 'enabled', wanted: true, actual: false },
@@ -57,16 +81,28 @@ export function sampleReport(opts: { hostile?: boolean } = {}): DriftReport {
     action: { kind: 'update', reason: 'session tms-web5 differs from rule prod-web', status: 'applied' },
   });
   b.addItem({
-    kind: 'session', id: 'tms-old9', regionId: 'cn-shanghai', related: ['eni-gone9'], fields: [{ field: 'sourceIds', wanted: [], actual: ['eni-gone9'] }],
+    kind: 'session',
+    id: 'tms-old9',
+    regionId: 'cn-shanghai',
+    related: ['eni-gone9'],
+    fields: [{ field: 'sourceIds', wanted: [], actual: ['eni-gone9'] }],
     action: { kind: 'delete', reason: 'eni-gone9 is no longer opted in (opt-out tag mirror=off)', status: 'applied' },
   });
   b.addItem({
-    kind: 'session', id: 'tms-theirs', regionId: 'cn-hangzhou', fields: [{ field: 'priority', wanted: 100, actual: 100 }],
-    action: { kind: 'none', reason: 'session owned by another tool holds priority 100 of rule prod-web\'s band', status: 'skipped' },
+    kind: 'session',
+    id: 'tms-theirs',
+    regionId: 'cn-hangzhou',
+    fields: [{ field: 'priority', wanted: 100, actual: 100 }],
+    action: { kind: 'none', reason: "session owned by another tool holds priority 100 of rule prod-web's band", status: 'skipped' },
   });
   b.addFailedEvent(failedEventFrom({ id: 'msg-0001', body: fcFailure('evt-7f3a', 'Throttling.User: request was denied due to user flow control') }));
   b.addFailedEvent(failedEventFrom({ id: 'msg-0002', body: 'not json at all', enqueuedAt: at(50) }));
-  b.addError({ regionId: 'cn-shanghai', context: 'ListTrafficMirrorSessions', code: 'ServiceUnavailable', message: 'the request failed after 5 attempts; sessions of cn-shanghai page 3 were not read' });
+  b.addError({
+    regionId: 'cn-shanghai',
+    context: 'ListTrafficMirrorSessions',
+    code: 'ServiceUnavailable',
+    message: 'the request failed after 5 attempts; sessions of cn-shanghai page 3 were not read',
+  });
   b.countApiCalls(57);
   return b.finish({ finishedAt: at(95) });
 }

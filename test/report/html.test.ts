@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, html } from '../../shared/report/html-template.js';
 import { renderHtml } from '../../shared/report/html.js';
-import { SCRIPT, builder, sampleReport } from './fixture.js';
+import { escapeHtml, html } from '../../shared/report/html-template.js';
+import { builder, SCRIPT, sampleReport } from './fixture.js';
 
 describe('the HTML report', () => {
   const page = renderHtml(sampleReport());
@@ -41,14 +41,20 @@ describe('hostile strings in the HTML report', () => {
   it('escapes tags and both quotes, and defuses bidirectional overrides', () => {
     expect(escapeHtml(`${SCRIPT}"'&`)).toBe('&#60;script&#62;alert(1)&#60;/script&#62;&#34;&#39;&#38;');
     expect(escapeHtml('eni-\u202Ecba')).toBe('eni-\uFFFDcba');
-    expect(html`<td title="${'" onclick="x'}">${[SCRIPT, html`<b>ok</b>`]}</td>`.markup).toBe(
-      '<td title="&#34; onclick=&#34;x">&#60;script&#62;alert(1)&#60;/script&#62;<b>ok</b></td>',
-    );
+    expect(html`<td title="${'" onclick="x'}">${[SCRIPT, html`<b>ok</b>`]}</td>`.markup).toBe('<td title="&#34; onclick=&#34;x">&#60;script&#62;alert(1)&#60;/script&#62;<b>ok</b></td>');
   });
 
   it('leaves a script tag in any field inert', () => {
     const b = builder('enforce', { policy: { source: SCRIPT, revision: SCRIPT, rules: [SCRIPT] }, regions: [SCRIPT], accountId: SCRIPT });
-    b.addItem({ kind: 'eni', id: SCRIPT, regionId: SCRIPT, rule: SCRIPT, related: [SCRIPT], fields: [{ field: SCRIPT, wanted: SCRIPT, actual: [SCRIPT] }], action: { kind: 'create', reason: SCRIPT, status: 'failed', error: SCRIPT } });
+    b.addItem({
+      kind: 'eni',
+      id: SCRIPT,
+      regionId: SCRIPT,
+      rule: SCRIPT,
+      related: [SCRIPT],
+      fields: [{ field: SCRIPT, wanted: SCRIPT, actual: [SCRIPT] }],
+      action: { kind: 'create', reason: SCRIPT, status: 'failed', error: SCRIPT },
+    });
     b.addCoverage({ state: 'mirrored', eniId: `${SCRIPT}1`, regionId: SCRIPT, instanceId: SCRIPT, rule: SCRIPT, sessionIds: [SCRIPT] });
     b.addCoverage({ state: 'excluded', eniId: `${SCRIPT}2`, regionId: SCRIPT, reason: `tag env=${SCRIPT}` });
     b.addCoverage({ state: 'unmirrored', eniId: `${SCRIPT}3`, regionId: SCRIPT, rule: SCRIPT, reason: SCRIPT });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { failedEventFrom } from '../../shared/report/failed-event.js';
 import { parseReport, renderJson } from '../../shared/report/json.js';
-import { EXCERPT_CHARS, type DriftReport } from '../../shared/report/model.js';
+import { type DriftReport, EXCERPT_CHARS } from '../../shared/report/model.js';
 import { InvalidReportError } from '../../shared/report/validate.js';
 import { at, fcFailure, sampleReport } from './fixture.js';
 
@@ -9,7 +9,11 @@ import { at, fcFailure, sampleReport } from './fixture.js';
 function shuffled<T>(v: T): T {
   if (Array.isArray(v)) return v.map(shuffled) as T;
   if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, shuffled(x)])) as T;
+  return Object.fromEntries(
+    Object.entries(v)
+      .reverse()
+      .map(([k, x]) => [k, shuffled(x)]),
+  ) as T;
 }
 
 describe('the JSON rendering', () => {

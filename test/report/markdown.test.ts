@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MARKDOWN_MAX_BYTES, mdText, renderMarkdown } from '../../shared/report/markdown.js';
-import { SCRIPT, builder, sampleReport } from './fixture.js';
+import { builder, SCRIPT, sampleReport } from './fixture.js';
 
 const tableRows = (md: string, heading: string) => {
   const section = md.split(`### ${heading}\n`)[1].split('\n### ')[0];
@@ -59,7 +59,14 @@ describe('the Markdown summary', () => {
     const long = `${'é|`'.repeat(2000)}`;
     for (let n = 0; n < 5000; n++) {
       b.addCoverage({ state: 'unmirrored', eniId: `eni-${n}${long}`, regionId: 'cn-hangzhou', rule: long, reason: long });
-      b.addItem({ kind: 'session', id: `tms-${n}`, regionId: 'cn-hangzhou', rule: long, fields: [{ field: long, wanted: long, actual: long }], action: { kind: 'update', reason: long, status: 'failed', error: long } });
+      b.addItem({
+        kind: 'session',
+        id: `tms-${n}`,
+        regionId: 'cn-hangzhou',
+        rule: long,
+        fields: [{ field: long, wanted: long, actual: long }],
+        action: { kind: 'update', reason: long, status: 'failed', error: long },
+      });
     }
     const big = builder('enforce', { regions: Array.from({ length: 40 }, (_, i) => `region-${i}${long}`), policy: { source: long, revision: long, rules: Array.from({ length: 500 }, () => long) } });
     for (const report of [b.finish(), big.finish()]) {
@@ -90,7 +97,14 @@ describe('hostile strings in the Markdown summary', () => {
     const evil = 'x|y\n| injected | row |\n`code` [a](b) <b>bold</b>';
     const b = builder();
     b.addCoverage({ state: 'unmirrored', eniId: evil, regionId: 'cn-hangzhou', rule: evil, reason: evil });
-    b.addItem({ kind: 'eni', id: evil, regionId: 'cn-hangzhou', rule: evil, fields: [{ field: evil, wanted: evil, actual: [evil] }], action: { kind: 'create', reason: evil, status: 'failed', error: evil } });
+    b.addItem({
+      kind: 'eni',
+      id: evil,
+      regionId: 'cn-hangzhou',
+      rule: evil,
+      fields: [{ field: evil, wanted: evil, actual: [evil] }],
+      action: { kind: 'create', reason: evil, status: 'failed', error: evil },
+    });
     b.addError({ context: evil, message: evil });
     const md = renderMarkdown(b.finish());
     expect(md).not.toContain('| injected |');
@@ -98,7 +112,11 @@ describe('hostile strings in the Markdown summary', () => {
     expect(md).not.toContain('<b>');
     const cells = (line: string) => line.split(/(?<!\\)\|/).length;
     for (const heading of ['Drift', 'Unmirrored ENIs', 'Errors']) {
-      const section = md.split(`### ${heading}\n`)[1].split('\n### ')[0].split('\n').filter((l) => l.startsWith('|'));
+      const section = md
+        .split(`### ${heading}\n`)[1]
+        .split('\n### ')[0]
+        .split('\n')
+        .filter((l) => l.startsWith('|'));
       expect(section.length, heading).toBe(3);
       expect(new Set(section.map(cells)).size, heading).toBe(1);
     }

@@ -4,7 +4,7 @@ import { REPORT_SCHEMA, REPORT_VERSION } from '../../shared/report/model.js';
 import { reportSchema } from '../../shared/report/schema.js';
 import { coveragePercent } from '../../shared/report/totals.js';
 import { assertReport, InvalidReportError, reportProblems } from '../../shared/report/validate.js';
-import { POLICY, T0, at, builder, sampleReport } from './fixture.js';
+import { at, builder, POLICY, sampleReport, T0 } from './fixture.js';
 
 const eni = (eniId: string, regionId = 'cn-hangzhou') => ({ eniId, regionId });
 const mirrored = (eniId: string, regionId = 'cn-hangzhou') => ({ state: 'mirrored' as const, ...eni(eniId, regionId), rule: 'prod-web', sessionIds: [`tms-${eniId}`] });
@@ -58,7 +58,9 @@ describe('the drift report document', () => {
     expect(coveragePercent(3, 0)).toBe(100);
     expect(coveragePercent(1, 2)).toBe(33.3);
     expect(coveragePercent(0, 0)).toBeNull();
-    const r = builder().addCoverage({ state: 'excluded', ...eni('eni-a'), reason: 'opt-out' }).finish();
+    const r = builder()
+      .addCoverage({ state: 'excluded', ...eni('eni-a'), reason: 'opt-out' })
+      .finish();
     expect(r.totals).toMatchObject({ enis: 1, excluded: 1, coveragePercent: null });
   });
 
@@ -79,8 +81,18 @@ describe('the drift report document', () => {
   });
 
   it('sorts its contents, so the same findings in any order make the same document', () => {
-    const one = builder().addItem(proposal('eni-b')).addItem(proposal('eni-a', 'cn-beijing')).addCoverage(mirrored('eni-z')).addCoverage(mirrored('eni-c')).finish({ finishedAt: at(1) });
-    const two = builder().addCoverage(mirrored('eni-c')).addCoverage(mirrored('eni-z')).addItem(proposal('eni-a', 'cn-beijing')).addItem(proposal('eni-b')).finish({ finishedAt: at(1) });
+    const one = builder()
+      .addItem(proposal('eni-b'))
+      .addItem(proposal('eni-a', 'cn-beijing'))
+      .addCoverage(mirrored('eni-z'))
+      .addCoverage(mirrored('eni-c'))
+      .finish({ finishedAt: at(1) });
+    const two = builder()
+      .addCoverage(mirrored('eni-c'))
+      .addCoverage(mirrored('eni-z'))
+      .addItem(proposal('eni-a', 'cn-beijing'))
+      .addItem(proposal('eni-b'))
+      .finish({ finishedAt: at(1) });
     expect(one).toEqual(two);
     expect(one.items.map((i) => i.id)).toEqual(['eni-a', 'eni-b']);
     expect(one.regions).toEqual(['cn-beijing', 'cn-hangzhou']);
@@ -99,7 +111,12 @@ describe('the drift report document', () => {
 });
 
 describe('merging report parts', () => {
-  const hangzhou = () => builder('enforce', { startedAt: at(0) }).addCoverage(mirrored('eni-a')).addItem({ ...proposal('eni-b'), action: { ...proposal('eni-b').action, status: 'applied' } }).addCoverage(mirrored('eni-b')).countApiCalls(10);
+  const hangzhou = () =>
+    builder('enforce', { startedAt: at(0) })
+      .addCoverage(mirrored('eni-a'))
+      .addItem({ ...proposal('eni-b'), action: { ...proposal('eni-b').action, status: 'applied' } })
+      .addCoverage(mirrored('eni-b'))
+      .countApiCalls(10);
   const shanghai = () =>
     builder('enforce', { regions: ['cn-shanghai'], startedAt: at(-5) })
       .addCoverage({ state: 'unmirrored', ...eni('eni-c', 'cn-shanghai'), reason: 'create failed: Throttling' })
@@ -116,13 +133,19 @@ describe('merging report parts', () => {
   });
 
   it('settles a hand-off answered by the continuation, and later parts win', () => {
-    const first = hangzhou().addCoverage({ state: 'unmirrored', ...eni('eni-d'), rule: 'prod-web', reason: 'deferred: out of time' }).finish({ handedOff: 'cp-7', finishedAt: at(20) });
-    const rest = builder('enforce', { continuedFrom: 'cp-7', startedAt: at(21) }).addCoverage(mirrored('eni-d')).finish({ handedOff: 'cp-8', finishedAt: at(40) });
+    const first = hangzhou()
+      .addCoverage({ state: 'unmirrored', ...eni('eni-d'), rule: 'prod-web', reason: 'deferred: out of time' })
+      .finish({ handedOff: 'cp-7', finishedAt: at(20) });
+    const rest = builder('enforce', { continuedFrom: 'cp-7', startedAt: at(21) })
+      .addCoverage(mirrored('eni-d'))
+      .finish({ handedOff: 'cp-8', finishedAt: at(40) });
     const partial = mergeReports([first, rest]);
     expect(partial.run).toMatchObject({ complete: false, continuedFrom: [], handedOff: ['cp-8'], parts: 2 });
     expect(partial.totals).toMatchObject({ mirrored: 3, unmirrored: 0 });
 
-    const last = builder('enforce', { continuedFrom: 'cp-8', startedAt: at(41) }).addCoverage(mirrored('eni-e')).finish({ finishedAt: at(50) });
+    const last = builder('enforce', { continuedFrom: 'cp-8', startedAt: at(41) })
+      .addCoverage(mirrored('eni-e'))
+      .finish({ finishedAt: at(50) });
     const whole = mergeReports([partial, last]);
     expect(whole.run).toMatchObject({ complete: true, continuedFrom: [], handedOff: [], parts: 3, apiCalls: 10 });
     expect(whole).toEqual({ ...mergeReports([first, rest, last]), generatedAt: whole.generatedAt });

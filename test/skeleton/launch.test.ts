@@ -28,7 +28,7 @@ describe('an instance launch creates its mirror sessions', () => {
     const result = only(await invokeOnCloud(cloud, 'on-event', sampleEvent('ecs-instance-running.json')));
     expect(result.created).toHaveLength(2);
     const all = sessions();
-    expect(all.map((s) => s.trafficMirrorSourceIds).flat().sort()).toEqual(['eni-web01p', 'eni-web01s']);
+    expect(all.flatMap((s) => s.trafficMirrorSourceIds).sort()).toEqual(['eni-web01p', 'eni-web01s']);
     for (const s of all) {
       expect(s).toMatchObject({ trafficMirrorTargetType: 'SLB', trafficMirrorTargetId: 'lb-collector01', trafficMirrorFilterId: 'tmf-allipv4', enabled: true, packetLength: 1500 });
       expect(s.tags.get(OWNER_TAG)).toBe('automirror');
@@ -56,7 +56,11 @@ describe('an instance launch creates its mirror sessions', () => {
   it('leaves one session per ENI when duplicate deliveries run concurrently', async () => {
     await Promise.all(Array.from({ length: 5 }, () => invokeOnCloud(cloud, 'on-event', running('i-web01', 'dup-1'))));
     await Promise.all(Array.from({ length: 5 }, (_, i) => invokeOnCloud(cloud, 'on-event', running('i-web01', `other-${i}`))));
-    expect(sessions().map((s) => s.trafficMirrorSourceIds[0]).sort()).toEqual(['eni-web01p', 'eni-web01s']);
+    expect(
+      sessions()
+        .map((s) => s.trafficMirrorSourceIds[0])
+        .sort(),
+    ).toEqual(['eni-web01p', 'eni-web01s']);
   });
 
   it('reads the StateChange fields under data.content as well as under data', async () => {

@@ -1,9 +1,9 @@
-import * as V from '@alicloud/vpc20160428';
 import * as E from '@alicloud/ecs20140526';
+import * as V from '@alicloud/vpc20160428';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
-import { DEMO_KEY, ecsClient, vpcClient, withCloud } from '../support/localcloud.js';
 import { STS_KEY } from '../support/invoke.js';
+import { DEMO_KEY, ecsClient, vpcClient, withCloud } from '../support/localcloud.js';
 
 let cloud: LocalCloud;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import * as $Vpc from '@alicloud/vpc20160428';
 import { expect } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import type { WorldFile, WorldFreeEni } from '../../localcloud/world/types.js';
 import { ecsClient, testWorld, vpcClient, waitFor } from './localcloud.js';
 
@@ -73,8 +73,7 @@ export async function getSession(vpc: ReturnType<typeof vpcClient>, id: string) 
   return (await listSessions(vpc, { trafficMirrorSessionIds: [id] })).trafficMirrorSessions?.[0];
 }
 
-export const waitForSessionStatus = (vpc: ReturnType<typeof vpcClient>, id: string, status: string) =>
-  waitFor(async () => (await getSession(vpc, id))?.trafficMirrorSessionStatus === status);
+export const waitForSessionStatus = (vpc: ReturnType<typeof vpcClient>, id: string, status: string) => waitFor(async () => (await getSession(vpc, id))?.trafficMirrorSessionStatus === status);
 
 /** Creates a session and waits until it is Created, so it accepts writes. */
 export async function createdSession(vpc: ReturnType<typeof vpcClient>, overrides: SessionFields = {}): Promise<string> {

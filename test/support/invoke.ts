@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { LocalCloud } from '../../localcloud/index.js';
 import { invokeLocally } from '../../cli/local-invoke.js';
+import type { LocalCloud } from '../../localcloud/index.js';
 
 export const STS_KEY = { accessKeyId: 'STS.localcloud-fc', accessKeySecret: 'localcloud-fc-secret', securityToken: 'localcloud-fc-token' };
 export const REPO_POLICY = new URL('../../policy.yaml', import.meta.url).pathname;

@@ -1,11 +1,11 @@
-import Ecs from '@alicloud/ecs20140526';
-import Vpc from '@alicloud/vpc20160428';
-import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
-import * as $dara from '@darabonba/typescript';
 import { readFileSync } from 'node:fs';
-import { rpcParams, SLB } from '../../shared/cloud/pop-client.js';
-import { startLocalCloud, type LocalCloud } from '../../localcloud/index.js';
+import Ecs from '@alicloud/ecs20140526';
+import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
+import Vpc from '@alicloud/vpc20160428';
+import * as $dara from '@darabonba/typescript';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import type { WorldFile } from '../../localcloud/world/types.js';
+import { rpcParams, SLB } from '../../shared/cloud/pop-client.js';
 
 export const DEMO_KEY = { accessKeyId: 'LTAI-localcloud-demo', accessKeySecret: 'localcloud-demo-secret' };
 
