@@ -10,7 +10,7 @@ Promise.resolve(handler(Buffer.from(process.argv[3]), JSON.parse(process.argv[4]
     process.stdout.write(`${JSON.stringify({ loadMs: ms(started, loaded), firstEventMs: ms(loaded, done), totalMs: ms(started, done), result })}\n`);
   },
   (err) => {
-    process.stderr.write(`${err && err.stack ? err.stack : err}\n`);
+    process.stderr.write(`${err?.stack ? err.stack : err}\n`);
     process.exitCode = 1;
   },
 );

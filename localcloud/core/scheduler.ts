@@ -51,7 +51,10 @@ export class Scheduler {
   }
 
   private arm(): void {
-    if (this.stopped || this.heap.length === 0) return this.disarm();
+    if (this.stopped || this.heap.length === 0) {
+      this.disarm();
+      return;
+    }
     const next = this.heap[0].at;
     if (this.timer && this.armedFor <= next) return;
     this.disarm();

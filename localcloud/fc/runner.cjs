@@ -29,7 +29,7 @@ async function loadHandler() {
         if (err && err.code === 'ERR_REQUIRE_ESM') mod = await import(pathToFileURL(require.resolve(file)).href);
         else throw err;
       }
-      const fn = mod[name] ?? (mod.default && mod.default[name]);
+      const fn = mod[name] ?? mod.default?.[name];
       if (typeof fn !== 'function') throw Object.assign(new Error(`Handler "${name}" is not exported by ${file}`), { name: 'HandlerNotFound' });
       return fn;
     })();
@@ -57,7 +57,7 @@ function encode(value) {
 }
 
 process.on('message', async (msg) => {
-  if (!msg || msg.type !== 'invoke') return;
+  if (msg?.type !== 'invoke') return;
   const context = fcContext(msg.context, (line) => process.send({ type: 'log', id: msg.id, line }));
   try {
     const handler = await loadHandler();

@@ -42,11 +42,14 @@ export class PlatformTriggers implements TriggerBinder {
     const cfg = (t.triggerConfig ?? {}) as Config;
     switch (t.triggerType) {
       case 'timer':
-        return this.bindTimer(fn, t, cfg);
+        this.bindTimer(fn, t, cfg);
+        return;
       case 'eventbridge':
-        return this.bindEventBridge(fn, t, cfg);
+        this.bindEventBridge(fn, t, cfg);
+        return;
       case 'mns_topic':
-        return this.bindTopic(fn, t, cfg);
+        this.bindTopic(fn, t, cfg);
+        return;
       default:
         this.d.log(`[localcloud] trigger ${key(fn, t)} of type ${t.triggerType} is kept but not served locally`);
     }
@@ -117,7 +120,7 @@ export class PlatformTriggers implements TriggerBinder {
     }
     const mnsParams = cfg.eventSourceConfig?.eventSourceParameters?.sourceMNSParameters ?? {};
     if (typeof mnsParams.QueueName !== 'string' || mnsParams.QueueName === '') throw invalid(`trigger ${t.triggerName}: sourceMNSParameters.QueueName is required`);
-    let pattern;
+    let pattern: ReturnType<typeof parsePattern>;
     try {
       pattern = parsePattern(patternText);
     } catch (err) {

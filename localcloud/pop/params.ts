@@ -81,7 +81,7 @@ export class Params {
   /** `Name.1`, `Name.2`, … in index order; `max` bounds N as the API documents. */
   list(name: string, max?: number): string[] {
     const out: Array<[number, string]> = [];
-    const re = new RegExp(`^${escape(name)}\\.(\\d+)$`);
+    const re = new RegExp(`^${escapeRegExp(name)}\\.(\\d+)$`);
     for (const [k, v] of this.map) {
       const m = re.exec(k);
       if (m) out.push([Number(m[1]), v]);
@@ -97,7 +97,7 @@ export class Params {
   /** `Name.N.Field` groups, e.g. `Tag.1.Key` / `Tag.1.Value`; nested lists keep their suffix (`SecurityGroupIds.1`). */
   objects(name: string, max?: number): Array<Record<string, string>> {
     const groups = new Map<number, Record<string, string>>();
-    const re = new RegExp(`^${escape(name)}\\.(\\d+)\\.(.+)$`);
+    const re = new RegExp(`^${escapeRegExp(name)}\\.(\\d+)\\.(.+)$`);
     for (const [k, v] of this.map) {
       const m = re.exec(k);
       if (!m) continue;
@@ -124,6 +124,6 @@ export function nestedList(group: Record<string, string>, name: string): string[
   return new Params(new Map(Object.entries(group))).list(name);
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -29,7 +29,7 @@ function record(entry) {
   fs.appendFileSync(LOG, `${JSON.stringify({ pid: process.pid, ...entry })}\n`);
 }
 
-function answerLoopback(hostname, options, callback) {
+function answerLoopback(_hostname, options, callback) {
   const cb = typeof options === 'function' ? options : callback;
   const all = typeof options === 'object' && options !== null && options.all;
   process.nextTick(() => (all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)));
@@ -70,7 +70,7 @@ function install(port, log) {
   };
   const realPromisesLookup = dns.promises.lookup;
   dns.promises.lookup = function lookup(hostname, options) {
-    if (isPublic(hostname)) return Promise.resolve(options && options.all ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 });
+    if (isPublic(hostname)) return Promise.resolve(options?.all ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 });
     return realPromisesLookup.call(this, hostname, options);
   };
 
@@ -82,7 +82,7 @@ function install(port, log) {
     const host = opts.host;
     const port = Number(opts.port);
     const secure = this instanceof tls.TLSSocket;
-    const servername = secure ? (this._tlsOptions && this._tlsOptions.servername) || opts.servername : undefined;
+    const servername = secure ? this._tlsOptions?.servername || opts.servername : undefined;
     if (isPublic(host)) {
       if (port !== 443) {
         record({ host, port, tls: secure, servername, outcome: 'refused: not port 443' });

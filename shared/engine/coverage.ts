@@ -1,5 +1,5 @@
 import type { Session } from '../domain.js';
-import type { Action, Outcome, Plan } from './actions.js';
+import type { Action, Outcome } from './actions.js';
 import { KINDS } from './kinds.js';
 import { isOwned, ruleOf } from './ownership.js';
 import { targetLabel } from './placement.js';

@@ -315,8 +315,14 @@ class Planner {
     const after = this.slotFor(eniId, spec);
     if (after === undefined) return;
     const target = this.targets.choose(spec.targets, this.enis.get(eniId)?.zoneId, 1);
-    if (!target) return this.unmirror(eniId, spec, `rule ${spec.rule}'s target pool is full: ${this.targets.describe(spec.targets)}`);
-    if (spec.layout.kind === 'pooled') return this.placePooled(eniId, spec, target, after);
+    if (!target) {
+      this.unmirror(eniId, spec, `rule ${spec.rule}'s target pool is full: ${this.targets.describe(spec.targets)}`);
+      return;
+    }
+    if (spec.layout.kind === 'pooled') {
+      this.placePooled(eniId, spec, target, after);
+      return;
+    }
     const priority = this.newPriority(eniId, spec, eniPriorityKey(spec.rule, eniId));
     if (priority === undefined) return;
     this.targets.add(target.target.id, 1);

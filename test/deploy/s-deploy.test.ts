@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderServerlessDoc } from '../../localcloud/fc/syaml.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
-import { type Rehearsal, startRehearsal } from '../rehearsal/harness.js';
+import { offending, type Rehearsal, startRehearsal } from '../rehearsal/harness.js';
 import { defaultWorld } from '../support/localcloud.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -171,7 +171,7 @@ describe('npx s deploy with the real Serverless Devs 3', () => {
     // Every connection of s, the build and setup: TLS to a public Alibaba Cloud name; s phoned nowhere else.
     const conns = rehearsal.connections();
     expect(conns.length).toBeGreaterThan(0);
-    for (const c of conns) expect(c, JSON.stringify(c)).toMatchObject({ tls: true, host: expect.stringMatching(/\.aliyuncs\.com$/) });
+    expect(offending(conns)).toEqual([]);
   }, 120_000);
 
   it('hands setup an STS access with its token (s config add --SecurityToken), and setup changes nothing the second time', async () => {

@@ -206,7 +206,7 @@ describe('across rules', () => {
   it('an unreadable band is reported once, not as an overlap', () => {
     expect(only(problemsOf(doc(rule('web') + rule('db', mirror('', '{ min: 1500, max: 1200 }')))))).toEqual([expect.stringMatching(/^rules\[1\]\.mirror\.priority/)]);
     expect(only(problemsOf(doc(rule('web') + rule('db', mirror('', '{ min: 0, max: 1500 }')))))).toEqual([expect.stringMatching(/^rules\[1\]\.mirror\.priority\.min/)]);
-    expect(only(problemsOf(doc(rule('web') + '  - name: db\n    match: { tag: a, exists: true }\n')))).toEqual(['rules[1].mirror: required field is missing']);
-    expect(only(problemsOf(doc(rule('web') + '  - name: db\n    match: { tag: a, exists: true }\n    mirror: 5\n')))).toEqual([expect.stringMatching(/^rules\[1\]\.mirror: expected a mapping/)]);
+    expect(only(problemsOf(doc(`${rule('web')}  - name: db\n    match: { tag: a, exists: true }\n`)))).toEqual(['rules[1].mirror: required field is missing']);
+    expect(only(problemsOf(doc(`${rule('web')}  - name: db\n    match: { tag: a, exists: true }\n    mirror: 5\n`)))).toEqual([expect.stringMatching(/^rules\[1\]\.mirror: expected a mapping/)]);
   });
 });

@@ -7,7 +7,6 @@ import { mergeReports } from '../../shared/report/merge.js';
 import { assertReport } from '../../shared/report/validate.js';
 import { DEFAULT_SETTINGS as S } from '../../shared/settings.js';
 import { REGION } from '../engine/cloud.js';
-import { eventually } from '../localcloud-platform/support.js';
 import { fcFailure } from '../report/fixture.js';
 import { appWorld, buildApp, clientConfig, holdings, regionRuns, removeScratch, SHANGHAI, scratch, startApp } from './app.js';
 

@@ -1,2 +1,21 @@
 /** The production rehearsal for tests: localcloud behind the public endpoint names over TLS (localcloud/rehearsal). */
+import type { Connection } from '../../localcloud/rehearsal/index.js';
+
 export { type Connection, type Rehearsal, startRehearsal } from '../../localcloud/rehearsal/index.js';
+
+/** The public endpoints automirror is documented to call, one pattern per API (ECS/VPC/SLB, MNS and FC by account). */
+const DOCUMENTED_HOSTS: ReadonlyArray<[api: string, pattern: RegExp]> = [
+  ['ECS', /^ecs\.[a-z0-9-]+\.aliyuncs\.com$/],
+  ['VPC', /^vpc\.[a-z0-9-]+\.aliyuncs\.com$/],
+  ['SLB', /^slb\.[a-z0-9-]+\.aliyuncs\.com$/],
+  ['MNS', /^\d+\.mns\.[a-z0-9-]+\.aliyuncs\.com$/],
+  ['FC', /^\d+\.[a-z0-9-]+\.fc\.aliyuncs\.com$/],
+];
+
+/** Which documented API a host name is the endpoint of, if any. */
+export const documentedApi = (host: string): string | undefined => DOCUMENTED_HOSTS.find(([, p]) => p.test(host))?.[0];
+
+/** The connections that break the rule: anything but TLS to a documented host on port 443, let through to localcloud. */
+export function offending(connections: readonly Connection[]): Connection[] {
+  return connections.filter((c) => !c.tls || c.port !== 443 || c.outcome !== 'localcloud' || !documentedApi(c.host) || c.servername !== c.host);
+}

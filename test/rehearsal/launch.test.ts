@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { type BuiltApp, buildApp, ecsOps, eventPathWorld, eventually, ON_EVENT, settledSessionsOn } from '../event-path/support.js';
-import { type Connection, type Rehearsal, startRehearsal } from './harness.js';
+import { documentedApi, offending, type Rehearsal, startRehearsal } from './harness.js';
 
 // The production rehearsal, end to end: the deployed functions and the CLI run with nothing localcloud-specific in
 // their configuration (no endpoint override), build the documented public endpoint names themselves, and reach
@@ -16,21 +16,6 @@ import { type Connection, type Rehearsal, startRehearsal } from './harness.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'bin/automirror.mjs');
 const run = promisify(execFile);
-
-/** The public endpoints automirror is documented to call, one pattern per API (region cn-hangzhou). */
-export const DOCUMENTED_HOSTS: ReadonlyArray<[api: string, pattern: RegExp]> = [
-  ['ECS', /^ecs\.cn-hangzhou\.aliyuncs\.com$/],
-  ['VPC', /^vpc\.cn-hangzhou\.aliyuncs\.com$/],
-  ['SLB', /^slb\.cn-hangzhou\.aliyuncs\.com$/],
-  ['MNS', /^\d+\.mns\.cn-hangzhou\.aliyuncs\.com$/],
-  ['FC', /^\d+\.cn-hangzhou\.fc\.aliyuncs\.com$/],
-];
-const apiOf = (host: string) => DOCUMENTED_HOSTS.find(([, p]) => p.test(host))?.[0];
-
-/** What is wrong with the connections: anything but TLS to a documented host on port 443. */
-export function offending(connections: readonly Connection[]): Connection[] {
-  return connections.filter((c) => !c.tls || c.port !== 443 || c.outcome !== 'localcloud' || !apiOf(c.host) || c.servername !== c.host);
-}
 
 let app: BuiltApp;
 let r: Rehearsal;
@@ -99,7 +84,7 @@ describe('production rehearsal: public endpoint names over TLS', () => {
     const seen = r.connections();
     expect(offending(seen)).toEqual([]);
     // The CLI and all three functions took part, and every API the product uses was reached by its public name.
-    expect(new Set(seen.map((c) => apiOf(c.host)))).toEqual(new Set(['ECS', 'VPC', 'SLB', 'MNS', 'FC']));
+    expect(new Set(seen.map((c) => documentedApi(c.host)))).toEqual(new Set(['ECS', 'VPC', 'SLB', 'MNS', 'FC']));
     // localcloud saw the same: every request of the product arrived over TLS, addressed to the name it asked for.
     const product = r.requests().filter((q) => q.servername);
     expect(product.length).toBeGreaterThan(0);
