@@ -125,7 +125,7 @@ export async function demoCommand(): Promise<number> {
 
     const ecs = new $Ecs.default(new $OpenApiUtil.Config({ ...key, endpoint: cloud.endpoint, protocol: 'http', regionId: REGION }));
     const tag = (tags: Record<string, string>) => Object.entries(tags).map(([k, v]) => new $Ecs.RunInstancesRequestTag({ key: k, value: v }));
-    const run = (name: string, tags: Record<string, string>) =>
+    const run = (name: string, tags: Record<string, string>, amount = 1) =>
       ecs.runInstances(
         new $Ecs.RunInstancesRequest({
           regionId: REGION,
@@ -134,6 +134,7 @@ export async function demoCommand(): Promise<number> {
           vSwitchId: 'vsw-prod-h',
           securityGroupId: 'sg-prod01',
           instanceName: name,
+          amount,
           tag: tag(tags),
         }),
       );
@@ -152,18 +153,7 @@ export async function demoCommand(): Promise<number> {
     const fleet = await (async () => {
       const ids: string[] = [];
       await burstStep(cloud, 'ECS API ← RunInstances fleet-* ×30 (tagged mirror=on, launched in one call)', async () => {
-        const r = await ecs.runInstances(
-          new $Ecs.RunInstancesRequest({
-            regionId: REGION,
-            imageId: 'aliyun_3_x64_20G_alibase_20240819.vhd',
-            instanceType: 'ecs.g7.large',
-            vSwitchId: 'vsw-prod-h',
-            securityGroupId: 'sg-prod01',
-            instanceName: 'fleet-',
-            amount: 30,
-            tag: tag({ mirror: 'on', app: 'fleet' }),
-          }),
-        );
+        const r = await run('fleet-', { mirror: 'on', app: 'fleet' }, 30);
         ids.push(...(r.body?.instanceIdSets?.instanceIdSet ?? []));
       });
       return ids;

@@ -45,3 +45,15 @@ export function session(id: string, sourceIds: string[], over: Partial<Session> 
 
 export const opted = (eniId: string, s: MirrorSpec = spec()): Decision => ({ eniId, spec: s });
 export const excluded = (eniId: string, why = 'no rule matches its tags'): Decision => ({ eniId, excluded: why });
+
+/** A deterministic shuffle (an LCG seeded by `seed`): order-independence tests get the same orders every run. */
+export function shuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let x = seed + 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    const j = x % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../shared/engine/actions.js';
 import { type PlanInput, plan } from '../../shared/engine/plan.js';
-import { eni, excluded, opted, pooled, session, slb, spec } from './fixtures.js';
+import { eni, excluded, opted, pooled, session, shuffle, slb, spec } from './fixtures.js';
 
 // The choices plan() makes where several answers would look plausible: which duplicate session keeps an ENI, where a
 // pooled ENI goes, what an updated pooled session is called, and that none of it depends on input order.
@@ -117,14 +117,3 @@ describe('the same state in any order gives the same plan', () => {
     }
   });
 });
-
-function shuffle<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let x = seed + 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    const j = x % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}

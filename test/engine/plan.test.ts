@@ -4,7 +4,7 @@ import { describePlan } from '../../shared/engine/describe.js';
 import { INSTANCE_TAG, OWNER_TAG, RULE_TAG } from '../../shared/engine/ownership.js';
 import { absentSources, type PlanInput, plan } from '../../shared/engine/plan.js';
 import { eniPriorityKey, poolPriorityKey, priorityStart } from '../../shared/engine/priority.js';
-import { eni, excluded, opted, pooled, session, slb, spec } from './fixtures.js';
+import { eni, excluded, opted, pooled, session, shuffle, slb, spec } from './fixtures.js';
 
 const input = (over: Partial<PlanInput>): PlanInput => ({ decisions: [], enis: [], sessions: [], rules: ['web'], ...over });
 const kinds = (actions: readonly Action[]) => actions.map((a) => `${a.kind} ${a.id}`);
@@ -287,17 +287,6 @@ describe('plan: scope and ordering', () => {
     }
   });
 });
-
-function shuffle<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let x = seed + 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    const j = x % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 describe('describePlan', () => {
   it('prints a dry run: each action with its reason, then what stays unmirrored and what is not ours', () => {
