@@ -3,13 +3,17 @@ import type { Connection } from '../../localcloud/rehearsal/index.js';
 
 export { type Connection, type Rehearsal, startRehearsal } from '../../localcloud/rehearsal/index.js';
 
-/** The public endpoints automirror is documented to call, one pattern per API (ECS/VPC/SLB, MNS and FC by account). */
+/**
+ * The documented public endpoints of the APIs a deployment talks to, one pattern per API: ECS/VPC/SLB by region,
+ * MNS and FC by account and region, and STS (which Serverless Devs itself asks who an access belongs to).
+ */
 const DOCUMENTED_HOSTS: ReadonlyArray<[api: string, pattern: RegExp]> = [
   ['ECS', /^ecs\.[a-z0-9-]+\.aliyuncs\.com$/],
   ['VPC', /^vpc\.[a-z0-9-]+\.aliyuncs\.com$/],
   ['SLB', /^slb\.[a-z0-9-]+\.aliyuncs\.com$/],
   ['MNS', /^\d+\.mns\.[a-z0-9-]+\.aliyuncs\.com$/],
   ['FC', /^\d+\.[a-z0-9-]+\.fc\.aliyuncs\.com$/],
+  ['STS', /^sts(\.[a-z0-9-]+)?\.aliyuncs\.com$/],
 ];
 
 /** Which documented API a host name is the endpoint of, if any. */
