@@ -262,8 +262,9 @@ describe('the repository policy', () => {
   });
 });
 
-describe('speed', () => {
-  it('decides 20,000 ENIs under a 40-rule policy well inside the engine’s one-second plan budget', () => {
+describe('a large fleet', () => {
+  // How fast is `npm run bench`'s business (figures against a baseline), not a timed assertion here.
+  it('decides 20,000 ENIs under a 40-rule policy, each by the rule its tags match', () => {
     const rules = Array.from({ length: 40 }, (_, i) => ({
       name: `r${i}`,
       match: `{ all: [{ tag: env, in: [prod, staging] }, { tag: team, equals: t${i} }, { not: { tag: pci, exists: true } }], scope: { vpcs: [vpc-a, vpc-b], zones: [cn-hangzhou-h] } }`,
@@ -271,16 +272,10 @@ describe('speed', () => {
     }));
     const p = parsePolicy(`version: 1\noptOut: { tag: automirror, value: "off" }\nrules:\n${rules.map((r) => `  - name: ${r.name}\n    match: ${r.match}\n${r.mirror}`).join('')}`);
     const fleet = Array.from({ length: 20_000 }, (_, n) => [eni({ id: `eni-${n}`, tags: { team: `t${n % 50}` } }), instance({ tags: { env: n % 3 ? 'prod' : 'dev' } })] as const);
-    const timed = () => {
-      const started = performance.now();
-      const decisions = fleet.map(([e, i]) => evaluate(p, e, i));
-      return { decisions, ms: performance.now() - started };
-    };
-    const runs = [timed(), timed(), timed()];
-    expect(runs[0].decisions.filter((d) => 'spec' in d).length).toBe(fleet.filter((_, n) => n % 3 !== 0 && n % 50 < 40).length);
-    // The best of three, so that other test files sharing the CPU do not decide; about 60 ms on an idle machine, and
-    // the engine's whole plan must stay under one second.
-    expect(Math.min(...runs.map((r) => r.ms))).toBeLessThan(400);
+    const decisions = fleet.map(([e, i]) => evaluate(p, e, i));
+    expect(decisions.filter((d) => 'spec' in d).length).toBe(fleet.filter((_, n) => n % 3 !== 0 && n % 50 < 40).length);
+    // Team tN is matched by rule rN: the first match wins, whatever the rules after it say.
+    expect(decisions.every((d, n) => !('spec' in d) || d.spec.rule === `r${n % 50}`)).toBe(true);
   });
 
   it('compiles once per policy object, not per ENI', () => {
