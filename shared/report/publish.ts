@@ -21,12 +21,14 @@ const codeOf = (err: unknown) => {
 /**
  * Finishes a part's report: into the log in full, and returned with its Markdown summary. With an outbox (the
  * run's last part), the failed-events queue is drained into the report first, the summary published, and only
- * then the drained messages deleted. A queue that can't be read becomes an error in the report; a summary that
+ * then the drained messages deleted, unreadable ones too (they are in the report, as unreadable). A queue that can't
+ * be read becomes an error in the report (with the messages received before it failed); a summary that
  * can't be published is logged, and its failed events stay queued for the next report.
  */
 export async function finishReport(b: ReportBuilder, end: ReportEnd, log: Logger, outbox?: Outbox): Promise<{ report: DriftReport; markdown: string }> {
   const drained = outbox && (await drainFailedEvents(outbox.queue, outbox.maxFailedEvents).catch((err) => void b.addError({ context: 'drain failed-events queue', ...codeOf(err) })));
   for (const e of drained?.events ?? []) b.addFailedEvent(e);
+  if (drained?.error !== undefined) b.addError({ context: 'drain failed-events queue (the messages before the failure are reported)', ...codeOf(drained.error) });
   const report = b.finish(end);
   logReport(log, report);
   const markdown = renderMarkdown(report);

@@ -156,6 +156,45 @@ describe('the failed-events queue', () => {
     });
   });
 
+  it('reads each message on its own: unreadable ones are reported as such (id, size) and deleted, the rest drain', async () => {
+    await withApp({ world: appWorld(1), subscriber: INBOX }, async (c) => {
+      const failed = new MnsQueue(clientConfig(c), S.failedQueue);
+      // Nesting the failed payload deep enough to overflow any recursive reader, just under MNS's 64 KiB.
+      const deep = (n: number) => JSON.stringify({ requestContext: { condition: 'UnhandledInvocationError' }, requestPayload: `${'['.repeat(n)}${']'.repeat(n)}` });
+      const bodies = [
+        fcFailure('evt-a', 'Throttling.User: flow control'),
+        deep(30_000),
+        'not json at all',
+        fcFailure('evt-b', 'ServiceUnavailable'),
+        '{"requestContext": ',
+        deep(16_000),
+        JSON.stringify({ requestContext: { approximateInvokeCount: { toString: null } }, requestPayload: { toString: null, valueOf: null, __proto__: [] }, responsePayload: [[[]]] }),
+        fcFailure('evt-c', 'InternalError'),
+      ];
+      const ids: string[] = [];
+      for (const body of bodies) ids.push(await failed.send(body));
+      await c.fc.invoke(S.reconcileRegionFunction, Buffer.from(JSON.stringify({ regionId: REGION, mode: 'report', runId: 'poison' })));
+      await settle(c);
+      const [run] = regionRuns(c);
+      expect(run.report?.errors).toEqual([]);
+      const byId = new Map(run.report?.failedEvents.map((f) => [f.messageId, f]));
+      // Every message is in the report once, as sent.
+      expect([...byId.keys()].sort()).toEqual([...ids].sort());
+      ids.forEach((id, i) => expect(byId.get(id)?.bodyLength).toBe(bodies[i].length));
+      expect([0, 3, 7].map((i) => byId.get(ids[i])?.origin?.id)).toEqual(['evt-a', 'evt-b', 'evt-c']);
+      for (const i of [1, 2, 4, 5, 6]) expect(byId.get(ids[i])?.error).toEqual(expect.any(String));
+      expect(run.report?.totals.failedEvents).toBe(bodies.length);
+      expect(await failed.receive(16)).toEqual([]);
+
+      // The next report starts from an empty queue.
+      await c.fc.invoke(S.reconcileRegionFunction, Buffer.from(JSON.stringify({ regionId: REGION, mode: 'report', runId: 'after-poison' })));
+      await settle(c);
+      const next = regionRuns(c)[1];
+      expect(next.report?.failedEvents).toEqual([]);
+      expect(next.report?.errors).toEqual([]);
+    });
+  });
+
   it('that cannot be read becomes an error in the report, which is still published', async () => {
     await withApp({ world: appWorld(1), subscriber: INBOX, env: { 'reconcile-region': { AUTOMIRROR_FAILED_QUEUE: 'no-such-queue' } } }, async (c) => {
       await c.fc.invoke(S.reconcileRegionFunction, Buffer.from(JSON.stringify({ regionId: REGION, mode: 'report', runId: 'no-queue' })));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failedEventFrom } from '../../shared/report/failed-event.js';
+import { entryOf, MAX_BODY_CHARS } from '../../shared/report/failed-queue.js';
 import { parseReport, renderJson } from '../../shared/report/json.js';
 import { type DriftReport, EXCERPT_CHARS } from '../../shared/report/model.js';
 import { InvalidReportError } from '../../shared/report/validate.js';
@@ -61,6 +62,18 @@ describe('failed events drained from the queue', () => {
     expect(origin({ automirror: 'deferred', version: 1 })).toEqual({ type: 'automirror:deferred' });
     expect(origin('not json')).toBeUndefined();
     expect(failedEventFrom({ id: 'm', body: record({}) }).error).toBe('FunctionTimeout');
+  });
+
+  it('reports a message it cannot read as unreadable, with its id and size, instead of failing the drain', () => {
+    const big = 'x'.repeat(MAX_BODY_CHARS + 1);
+    expect(entryOf({ id: 'm4', body: big })).toEqual({
+      messageId: 'm4',
+      bodyLength: big.length,
+      excerpt: 'x'.repeat(EXCERPT_CHARS),
+      error: `unreadable message (${big.length} characters): larger than MNS's ${MAX_BODY_CHARS}-byte maximum message size; not parsed`,
+    });
+    expect(entryOf({ id: '', body: undefined as unknown as string })).toMatchObject({ messageId: '(no message id)', bodyLength: 0, excerpt: '' });
+    expect(entryOf({ id: 'm5', body: fcFailure('evt-5', 'boom') }).origin?.id).toBe('evt-5');
   });
 
   it('keeps whatever else was in the queue, as a bounded excerpt', () => {
