@@ -23,7 +23,8 @@ import { settingsFromEnv } from '../../shared/settings.js';
  */
 async function onEvent(event: unknown, context: AutomirrorContext) {
   const settings = settingsFromEnv();
-  const { subjects, events } = parsePayload(event, { accountId: context.accountId, regionId: context.cloud.regionId });
+  // Only the regions this deployment covers: its own and the scheduled reconcile's (others are out of scope).
+  const { subjects, events } = parsePayload(event, { accountId: context.accountId, regionId: context.cloud.regionId, regions: settings.regions });
   const log = context.log.child({ events: events.map((e) => e.id).filter(Boolean) });
   const unused = events.filter((e) => e.verdict !== 'reconcile');
   if (unused.length > 0) log[unused.some((e) => e.verdict === 'bad') ? 'warn' : 'info']('events not acted on', { events: unused });

@@ -1,26 +1,45 @@
-import { isEniId, isInstanceId, isObj, isRegionId, quote, str } from './ids.js';
+import { isEniId, isInstanceId, isObj, isRegionId, own, quote, str } from './ids.js';
 import { bad, ignored, reconcile, type Verdict } from './verdict.js';
+
+/**
+ * Most resources one call can name, as the API documents it: TagResources and UntagResources take ResourceId.N
+ * with N from 1 to 50; RunInstances launches at most 100 instances (Amount, 1 to 100); the ENI calls name one
+ * network interface. An event naming more was not written by the API: it is refused, before any cloud call.
+ */
+export const MAX_IDS: Readonly<Record<string, number>> = {
+  TagResources: 50,
+  UntagResources: 50,
+  RunInstances: 100,
+  CreateNetworkInterface: 1,
+  AttachNetworkInterface: 1,
+  DetachNetworkInterface: 1,
+  DeleteNetworkInterface: 1,
+};
 
 /** A request parameter as ActionTrail records it: flat (`ResourceId.1`), or as a list. */
 function listParam(params: Record<string, unknown>, name: string): unknown[] {
-  const direct = params[name];
+  const direct = own(params, name);
   if (Array.isArray(direct)) return direct;
   if (direct !== undefined) return [direct];
-  return Object.keys(params)
-    .filter((k) => new RegExp(`^${name}\\.\\d+$`).test(k))
-    .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]))
-    .map((k) => params[k]);
+  const flat = new RegExp(`^${name}\\.(\\d{1,6})$`);
+  const found: Array<[number, unknown]> = [];
+  for (const k of Object.keys(params)) {
+    const m = flat.exec(k);
+    if (m) found.push([Number(m[1]), params[k]]);
+  }
+  return found.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 }
 
 /** Ids the record names: referencedResources first (the documented field), then the call's own parameters. */
 function referenced(data: Record<string, unknown>, kind: 'instance' | 'eni'): unknown[] {
-  const refs = isObj(data.referencedResources) ? data.referencedResources : {};
-  const key = Object.keys(refs).find((k) => (kind === 'instance' ? /::Instance$/i.test(k) : /::(NetworkInterface|Eni)$/i.test(k)));
-  const fromRefs = key && Array.isArray(refs[key]) ? (refs[key] as unknown[]) : [];
-  const params = isObj(data.requestParameters) ? data.requestParameters : {};
-  const resp = isObj(data.responseElements) ? data.responseElements : {};
-  const fromParams =
-    kind === 'instance' ? [params.InstanceId, ...listParam(isObj(resp.InstanceIdSets) ? resp.InstanceIdSets : {}, 'InstanceIdSet')] : [params.NetworkInterfaceId, resp.NetworkInterfaceId];
+  const refs = own(data, 'referencedResources');
+  const key = isObj(refs) ? Object.keys(refs).find((k) => (kind === 'instance' ? /::Instance$/i.test(k) : /::(NetworkInterface|Eni)$/i.test(k))) : undefined;
+  const listed = key === undefined ? undefined : own(refs, key);
+  const fromRefs = Array.isArray(listed) ? listed : [];
+  const params = own(data, 'requestParameters');
+  const resp = own(data, 'responseElements');
+  const sets = own(resp, 'InstanceIdSets');
+  const fromParams = kind === 'instance' ? [own(params, 'InstanceId'), ...(isObj(sets) ? listParam(sets, 'InstanceIdSet') : [])] : [own(params, 'NetworkInterfaceId'), own(resp, 'NetworkInterfaceId')];
   return [...fromRefs, ...fromParams].filter((v) => v !== undefined && v !== null && v !== '');
 }
 
@@ -43,18 +62,26 @@ export const HANDLED_CALLS: ReadonlySet<string> = new Set([
 /** An ecs:ActionTrail:ApiCall record → the instances or ENIs whose mirroring it may change. */
 export function actionTrailCall(data: unknown, label: string): Verdict {
   if (!isObj(data)) return bad(`${label} has no data object`);
-  const name = str(data.eventName);
+  const name = str(own(data, 'eventName'));
   if (!name) return bad(`${label} has no eventName`);
   if (!HANDLED_CALLS.has(name)) return ignored(`API call ${quote(name, 40)} does not affect mirroring`);
-  if (data.errorCode !== undefined && data.errorCode !== null && data.errorCode !== '') {
-    return ignored(`${name} failed (${quote(data.errorCode, 40)}): nothing changed`);
+  const errorCode = own(data, 'errorCode');
+  if (errorCode !== undefined && errorCode !== null && errorCode !== '') {
+    return ignored(`${name} failed (${quote(errorCode, 40)}): nothing changed`);
   }
-  const regionId = isRegionId(data.acsRegion) ? data.acsRegion : undefined;
+  const acsRegion = own(data, 'acsRegion');
+  const regionId = isRegionId(acsRegion) ? acsRegion : undefined;
   const why = `${name} call`;
+  const most = MAX_IDS[name];
   if (name === 'TagResources' || name === 'UntagResources') {
-    const params = isObj(data.requestParameters) ? data.requestParameters : {};
-    const type = String(params.ResourceType ?? '').toLowerCase();
+    const p = own(data, 'requestParameters');
+    const params = isObj(p) ? p : {};
+    // Only a string names a type: anything else (an object with a hostile toString) is no type at all.
+    const rawType = own(params, 'ResourceType');
+    if (rawType !== undefined && typeof rawType !== 'string') return bad(`${label}: ${name} with a ResourceType that is not text (${quote(rawType, 40)})`);
+    const type = (rawType ?? '').toLowerCase();
     const resources = listParam(params, 'ResourceId');
+    if ((type === 'instance' || type === 'eni') && resources.length > most) return bad(`${label}: ${name} names ${resources.length} resources; the API takes at most ${most}`);
     if (type === 'instance') {
       const r = ids(resources, isInstanceId);
       if (r.badOne !== undefined || r.ok.length === 0) return bad(`${label}: ${name} with invalid instance ids (${quote(resources)})`);
@@ -67,8 +94,13 @@ export function actionTrailCall(data: unknown, label: string): Verdict {
     }
     return ignored(`${name} on resource type ${quote(type, 40)} does not affect mirroring`);
   }
-  const instances = ids(referenced(data, 'instance'), isInstanceId);
-  const enis = ids(referenced(data, 'eni'), isEniId);
+  const namedInstances = referenced(data, 'instance');
+  const namedEnis = referenced(data, 'eni');
+  // The same id may be named twice (referencedResources and the parameters): the limit is on distinct ids.
+  const limited = new Set(name === 'RunInstances' ? namedInstances : namedEnis).size;
+  if (limited > most) return bad(`${label}: ${name} names ${limited} resources; the API takes at most ${most}`);
+  const instances = ids(namedInstances, isInstanceId);
+  const enis = ids(namedEnis, isEniId);
   if (instances.badOne !== undefined || enis.badOne !== undefined) {
     return bad(`${label}: ${name} names an invalid resource id (${quote(instances.badOne ?? enis.badOne)})`);
   }

@@ -1,5 +1,5 @@
 import { isAccountId } from '../domain.js';
-import { isEniId, isInstanceId, isObj, isRegionId, quote } from './ids.js';
+import { EVENT_LIMITS, isEniId, isInstanceId, isObj, isRegionId, own, quote, tooBig } from './ids.js';
 import { bad, type Verdict } from './verdict.js';
 
 /** Work put off to the deferral queue: ENIs that could not be handled yet (still attaching, session busy, out of time). */
@@ -22,9 +22,17 @@ export interface DeferredWork {
   readonly attempt: number;
 }
 
+/**
+ * Most resources one deferral message may name: the most one invocation takes from a whole batch (see
+ * MAX_IDS_PER_BATCH in payload.ts), so that no message can carry more work than an invocation may do.
+ */
+export const MAX_DEFERRED_IDS = 1000;
+
 export const encodeDeferred = (w: DeferredWork): string => JSON.stringify(w);
 
 function parseBody(body: string): unknown {
+  // An MNS message body is at most 64 KB; base64 of that is a third more.
+  if (body.length > 96 * 1024) return undefined;
   try {
     return JSON.parse(body);
   } catch {
@@ -39,20 +47,27 @@ function parseBody(body: string): unknown {
 
 /** A deferral-queue message body → the work to retry, validated like any other untrusted input. */
 export function deferredMessage(messageBody: unknown, label: string): Verdict {
-  const w = typeof messageBody === 'string' ? parseBody(messageBody) : messageBody;
-  if (!isObj(w) || w.automirror !== 'deferred' || w.version !== 1) return bad(`${label}: message is not automirror deferred work (${quote(messageBody)})`);
+  const parsed = typeof messageBody === 'string' ? parseBody(messageBody) : messageBody;
+  const big = tooBig(parsed, EVENT_LIMITS);
+  if (big !== undefined) return bad(`${label}: message is too large to read (${big})`);
+  // Only the fields the message itself has: a `__proto__` or `constructor` field names nothing.
+  const w = isObj(parsed) ? Object.fromEntries(['automirror', 'version', 'key', 'accountId', 'regionId', 'instanceIds', 'eniIds', 'reason', 'attempt'].map((k) => [k, own(parsed, k)])) : undefined;
+  if (w?.automirror !== 'deferred' || w.version !== 1) return bad(`${label}: message is not automirror deferred work (${quote(messageBody)})`);
   const instanceIds = Array.isArray(w.instanceIds) ? w.instanceIds : [];
   const eniIds = Array.isArray(w.eniIds) ? w.eniIds : [];
+  if (instanceIds.length + eniIds.length > MAX_DEFERRED_IDS)
+    return bad(`${label}: deferred work names ${instanceIds.length + eniIds.length} resources; a message may name at most ${MAX_DEFERRED_IDS}`);
   if (!isRegionId(w.regionId)) return bad(`${label}: deferred work has an invalid regionId ${quote(w.regionId)}`);
   if (!instanceIds.every(isInstanceId) || !eniIds.every(isEniId) || instanceIds.length + eniIds.length === 0) {
     return bad(`${label}: deferred work names invalid or no resources`);
   }
-  if (w.accountId !== undefined && !isAccountId(w.accountId)) return bad(`${label}: deferred work has an invalid accountId ${quote(w.accountId)}`);
+  const accountId = w.accountId;
+  if (accountId !== undefined && !isAccountId(accountId)) return bad(`${label}: deferred work has an invalid accountId ${quote(accountId)}`);
   const key = typeof w.key === 'string' && /^[a-f0-9]{16,64}$/.test(w.key) ? w.key : undefined;
   const attempt = Number.isInteger(w.attempt) && (w.attempt as number) >= 0 ? (w.attempt as number) : 0;
   return {
     kind: 'reconcile',
-    ...(w.accountId !== undefined ? { accountId: w.accountId } : {}),
+    ...(isAccountId(accountId) ? { accountId } : {}),
     ...(key ? { workKey: key } : {}),
     regionId: w.regionId,
     instanceIds,

@@ -1,4 +1,4 @@
-import { isEniId, isObj, quote } from './ids.js';
+import { isEniId, isObj, own, quote } from './ids.js';
 import { bad, reconcile, type Verdict } from './verdict.js';
 
 const ENI_IN_ARN = /\/(eni-[a-z0-9]{1,48})$/;
@@ -11,12 +11,12 @@ const ENI_IN_ARN = /\/(eni-[a-z0-9]{1,48})$/;
  */
 export function eniOperationCompleted(data: unknown, label: string): Verdict {
   if (!isObj(data)) return bad(`${label} has no data object`);
-  const content = isObj(data.content) ? data.content : {};
-  const candidates = [data.networkInterfaceId, data.eniId, content.networkInterfaceId, content.eniId, content.resourceId, data.resourceId];
+  const content = own(data, 'content');
+  const candidates = [own(data, 'networkInterfaceId'), own(data, 'eniId'), own(content, 'networkInterfaceId'), own(content, 'eniId'), own(content, 'resourceId'), own(data, 'resourceId')];
   for (const c of candidates) {
     if (isEniId(c)) return reconcile(`network interface ${c} operation completed`, { eniIds: [c] });
     const m = typeof c === 'string' ? ENI_IN_ARN.exec(c) : null;
     if (m) return reconcile(`network interface ${m[1]} operation completed`, { eniIds: [m[1]] });
   }
-  return bad(`${label} names no network interface (${quote(data.resourceId)})`);
+  return bad(`${label} names no network interface (${quote(own(data, 'resourceId'))})`);
 }

@@ -1,4 +1,4 @@
-import { isInstanceId, isObj, quote, str } from './ids.js';
+import { isInstanceId, isObj, own, quote, str } from './ids.js';
 import { bad, ignored, reconcile, type Verdict } from './verdict.js';
 
 /**
@@ -11,11 +11,12 @@ const KNOWN = new Set(['Pending', 'Starting', 'Running', 'Stopping', 'Stopped', 
 /** ecs:Instance:StateChange fields, wherever the envelope put them (data, or data.content). */
 export function instanceStateChange(fields: unknown, label: string): Verdict {
   if (!isObj(fields)) return bad(`${label} has no data object`);
-  const f = isObj(fields.content) ? fields.content : fields;
-  const instanceId = f.resourceId;
-  const state = str(f.state);
+  const content = own(fields, 'content');
+  const f = isObj(content) ? content : fields;
+  const instanceId = own(f, 'resourceId');
+  const state = str(own(f, 'state'));
   if (!isInstanceId(instanceId)) return bad(`${label} has no valid instance id in resourceId (${quote(instanceId)})`);
-  if (!state || !KNOWN.has(state)) return bad(`${label} has an unknown state ${quote(f.state)}`);
+  if (!state || !KNOWN.has(state)) return bad(`${label} has an unknown state ${quote(own(f, 'state'))}`);
   if (!ACT_ON.has(state)) return ignored(`instance ${instanceId} is ${state}: nothing to change`);
   return reconcile(`instance ${instanceId} is ${state}`, { instanceIds: [instanceId] });
 }

@@ -1,11 +1,18 @@
 import { isAccountId, type Subject } from '../domain.js';
-import { isObj, isRegionId, quote, str } from './ids.js';
+import { EVENT_LIMITS, isObj, isRegionId, own, quote, str, tooBig } from './ids.js';
 import { CMS_PREFIX, eventSourceFor } from './sources.js';
 import { bad, ignored, type Verdict } from './verdict.js';
 
 /** FC's async invocation body limit is 128 KB (256 KB on request); anything larger is not from a trigger of ours. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const MAX_EVENTS_PER_BATCH = 1000;
+/**
+ * Most resource ids one invocation acts on, over its whole batch: ten pages of DescribeNetworkInterfaces (whose
+ * NetworkInterfaceId.N takes 1 to 100) and far above what real events name (TagResources takes 50 resources,
+ * RunInstances launches 100). An event that would take the batch past it is refused as bad input, before any
+ * cloud call; the scheduled reconcile covers whatever it named.
+ */
+export const MAX_IDS_PER_BATCH = 1000;
 
 export interface EventNote {
   readonly id?: string;
@@ -21,34 +28,56 @@ export interface ParsedPayload {
   readonly events: EventNote[];
 }
 
-function classify(e: Record<string, unknown>): { key?: string; id?: string; type?: string; region?: unknown; account?: unknown; verdict: Verdict } {
-  const id = str(e.id);
-  const source = str(e.source);
-  const type = str(e.type);
+/** Names of an object's keys, for a reason: a few, each clipped. */
+const keysOf = (e: Record<string, unknown>): string => {
+  const keys = Object.keys(e);
+  return quote(
+    keys
+      .slice(0, 10)
+      .map((k) => quote(k, 20))
+      .join(',') + (keys.length > 10 ? `,… (${keys.length})` : ''),
+    160,
+  );
+};
+
+function classify(raw: Record<string, unknown>): { key?: string; id?: string; type?: string; region?: unknown; account?: unknown; verdict: Verdict } {
+  // The envelope's own fields only: an event's `__proto__` or `hasOwnProperty` names nothing inherited.
+  const e = (k: string) => own(raw, k);
+  const id = str(e('id'));
+  const source = str(e('source'));
+  const type = str(e('type'));
+  const big = tooBig(raw, EVENT_LIMITS);
+  if (big !== undefined) return { verdict: bad(`event ${quote(id ?? '?', 64)} is too large or deep to read: ${big}`) };
   if (source && type) {
     const label = `event ${quote(id ?? '?', 64)} (${quote(type, 64)})`;
     if (!id) return { type, verdict: bad(`${label} has no id`) };
-    const at = { key: `${source}\u0000${id}`, id, type, region: e.aliyunregionid, account: e.aliyunaccountid };
+    const at = { key: `${source}\u0000${id}`, id, type, region: e('aliyunregionid'), account: e('aliyunaccountid') };
     const handler = eventSourceFor(type, source);
     if (!handler) return { ...at, verdict: ignored(`${quote(source, 40)} ${quote(type, 64)} is not an event automirror handles`) };
-    return { ...at, verdict: handler.parse(e.data, label) };
+    return { ...at, verdict: handler.parse(e('data'), label) };
   }
   // CloudMonitor's own event-notification form: product/name/content, no envelope.
-  if (e.product === 'ECS' && typeof e.name === 'string') {
-    const label = `CloudMonitor event ${quote(id ?? '?', 64)} (${quote(e.name, 64)})`;
+  const name = e('name');
+  if (e('product') === 'ECS' && typeof name === 'string') {
+    const label = `CloudMonitor event ${quote(id ?? '?', 64)} (${quote(name, 64)})`;
     if (!id) return { verdict: bad(`${label} has no id`) };
-    const cmsType = `${CMS_PREFIX}${e.name}`;
+    const cmsType = `${CMS_PREFIX}${name}`;
     const handler = eventSourceFor(cmsType, undefined);
-    const verdict = handler ? handler.parse(e.content, label) : ignored(`CloudMonitor ${quote(e.name, 64)} is not an event automirror handles`);
-    return { key: `cms\u0000${id}`, id, type: cmsType, region: e.regionId, account: e.userId, verdict };
+    const verdict = handler ? handler.parse(e('content'), label) : ignored(`CloudMonitor ${quote(name, 64)} is not an event automirror handles`);
+    return { key: `cms\u0000${id}`, id, type: cmsType, region: e('regionId'), account: e('userId'), verdict };
   }
-  return { id, verdict: bad(`not a CloudEvent or CloudMonitor event (keys: ${quote(Object.keys(e).join(','))})`) };
+  return { id, verdict: bad(`not a CloudEvent or CloudMonitor event (keys: ${keysOf(raw)})`) };
 }
 
 /** Where work goes when its event does not say: the deployment's own account and region. */
 export interface WorkDefaults {
   readonly accountId: string;
   readonly regionId: string;
+  /**
+   * The regions the deployment covers, when it says (on-event: its own region and AUTOMIRROR_REGIONS). An event
+   * for any other region is out of scope: noted as ignored, with no cloud call, whether or not the region exists.
+   */
+  readonly regions?: readonly string[];
 }
 
 /**
@@ -63,6 +92,8 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
   if (list.length > MAX_EVENTS_PER_BATCH) {
     return { subjects: [], events: [{ verdict: 'bad', why: `batch of ${list.length} events exceeds ${MAX_EVENTS_PER_BATCH}` }] };
   }
+  const covered = defaults.regions && new Set([defaults.regionId, ...defaults.regions]);
+  let idsTaken = 0;
   const seen = new Set<string>();
   const events: EventNote[] = [];
   const byUnit = new Map<string, { accountId: string; regionId: string; instanceIds: Set<string>; eniIds: Set<string>; why: string[]; attempt: number }>();
@@ -82,9 +113,22 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
       if (c.key !== undefined) seen.add(c.key);
       if (workKey !== undefined) seen.add(workKey);
     }
-    events.push({ id: c.id, type: c.type, verdict: c.verdict.kind, why: c.verdict.why });
-    if (c.verdict.kind !== 'reconcile') continue;
+    if (c.verdict.kind !== 'reconcile') {
+      events.push({ id: c.id, type: c.type, verdict: c.verdict.kind, why: c.verdict.why });
+      continue;
+    }
     const regionId = c.verdict.regionId ?? (isRegionId(c.region) ? c.region : defaults.regionId);
+    if (covered && !covered.has(regionId)) {
+      events.push({ id: c.id, type: c.type, verdict: 'ignored', why: `out of scope: region ${regionId} is not one this deployment covers (${[...covered].join(', ')})` });
+      continue;
+    }
+    const named = c.verdict.instanceIds.length + c.verdict.eniIds.length;
+    if (idsTaken + named > MAX_IDS_PER_BATCH) {
+      events.push({ id: c.id, type: c.type, verdict: 'bad', why: `names ${named} resources; with the ${idsTaken} before it, the batch would pass the ${MAX_IDS_PER_BATCH} one invocation takes` });
+      continue;
+    }
+    idsTaken += named;
+    events.push({ id: c.id, type: c.type, verdict: c.verdict.kind, why: c.verdict.why });
     const accountId = c.verdict.accountId ?? (isAccountId(c.account) ? c.account : defaults.accountId);
     const unit = `${accountId}\u0000${regionId}`;
     const acc = byUnit.get(unit) ?? { accountId, regionId, instanceIds: new Set(), eniIds: new Set(), why: [], attempt: 0 };

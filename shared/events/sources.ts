@@ -1,6 +1,7 @@
 import { actionTrailCall } from './actiontrail.js';
 import { deferredMessage } from './deferred.js';
 import { eniOperationCompleted } from './eni-operation.js';
+import { own } from './ids.js';
 import { instanceStateChange } from './instance-state.js';
 import type { Verdict } from './verdict.js';
 
@@ -51,7 +52,7 @@ registerEventSource({ type: 'ecs:NetworkInterface:NetworkInterfaceOperateComplet
 // Deferred work, through the deferral queue's MNS trigger.
 registerEventSource({
   type: 'mns:Queue:SendMessage',
-  parse: (data, label) => deferredMessage(data !== null && typeof data === 'object' ? (data as { messageBody?: unknown }).messageBody : undefined, label),
+  parse: (data, label) => deferredMessage(own(data, 'messageBody'), label),
 });
 // CloudMonitor's event-notification form (ECS system events delivered without an envelope).
 registerEventSource({ type: `${CMS_PREFIX}Instance:StateChange`, parse: instanceStateChange });
