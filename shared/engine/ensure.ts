@@ -46,11 +46,14 @@ export interface EnsureResult {
 export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOptions): Promise<EnsureResult> {
   const found = await readEnis(subject, deps.ecs, deps.vpc);
   const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined));
-  const sessions = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc);
+  const { tagged, ...foundEnis } = found;
+  // By source ENI, plus the owned sessions found by a gone instance's tag: one with no source left is seen only so.
+  const bySource = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc);
+  const sessions = [...new Map([...tagged, ...bySource].map((s) => [s.id, s])).values()];
   const specs = new Map(decisions.flatMap((d): Array<[string, MirrorSpec]> => ('spec' in d ? [[d.eniId, d.spec]] : [])));
   const toRead = targetsToRead(specs, sessions);
   const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc), readGoneTargets(specs, toRead, deps.ecs, deps.slb)]);
-  const observed: Observed = { ...found, sessions: [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()] };
+  const observed: Observed = { ...foundEnis, sessions: [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()] };
   const p = plan(
     { decisions, enis: found.enis, sessions: observed.sessions, rules: deps.policy.rules.map((r) => r.name), gone: found.goneEnis, goneTargets },
     { sourcesPerSession: opts.sourcesPerSession ?? deps.policy.quotas.sourcesPerSession },

@@ -21,13 +21,22 @@ export interface Observed {
   readonly goneInstances: readonly string[];
 }
 
+/** What readEnis found: the ENIs and instances, and the owned sessions that name a gone instance by tag. */
+export interface FoundEnis extends Pick<Observed, 'enis' | 'instances' | 'goneEnis' | 'goneInstances'> {
+  /**
+   * Owned sessions tagged with a gone instance (automirror:instance), whatever their sources: one the cloud left
+   * with no source at all (it dropped the deleted ENIs) can't be found by source ENI, and plan() deletes it.
+   */
+  readonly tagged: readonly Session[];
+}
+
 /**
  * The subject's ENIs and instances: one DescribeNetworkInterfaces per instance (plus one per 100 ENIs named
  * directly) and one DescribeInstances, in parallel. A released instance's ENIs can't be listed by instance any
  * more: its per-ENI sessions name them (automirror:instance tag, one List per such instance), and those that
- * still exist are read by id.
+ * still exist are read by id. Those sessions are returned too (`tagged`): one left with no source is seen only so.
  */
-export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorSessions): Promise<Pick<Observed, 'enis' | 'instances' | 'goneEnis' | 'goneInstances'>> {
+export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorSessions): Promise<FoundEnis> {
   const [instances, named, perInstance] = await Promise.all([
     subject.instanceIds.length > 0 ? ecs.instances(subject.instanceIds) : [],
     subject.eniIds.length > 0 ? ecs.enis({ eniIds: subject.eniIds }) : [],
@@ -46,6 +55,7 @@ export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorS
     instances: byId,
     goneEnis: [...new Set([...subject.eniIds, ...orphans])].filter((id) => !enis.has(id)),
     goneInstances,
+    tagged: left.flat(),
   };
 }
 

@@ -103,6 +103,24 @@ describe('ensure against localcloud', () => {
     expect(r.outcomes.map((o) => o.status)).toEqual(['done']);
   });
 
+  it('deletes the released instance’s owned sessions the cloud left with no source, found by its tag alone', async () => {
+    const tags = { [OWNER_TAG]: OWNER_VALUE, [RULE_TAG]: 'web', [INSTANCE_TAG]: 'i-released' };
+    const c = await start({
+      instances: 0,
+      sessions: [
+        worldSession('tms-empty1', [], 1001, 'web', { tags }),
+        worldSession('tms-empty2', [], 1002, 'web', { tags }),
+        // Tagged with the instance but not ours: never touched.
+        worldSession('tms-theirs', [], 1003, null, { tags: { [INSTANCE_TAG]: 'i-released' } }),
+      ],
+    });
+    const r = await ensure(subject(['i-released']), engineDeps(c), { runId: 'r' });
+    expect(r.actions.map((a) => `${a.kind} ${'sessionId' in a ? a.sessionId : ''}`).sort()).toEqual(['delete tms-empty1', 'delete tms-empty2']);
+    expect(r.result).toEqual({ kind: 'done' });
+    await settle(c);
+    expect(sessionsIn(c).map((s) => s.trafficMirrorSessionId)).toEqual(['tms-theirs']);
+  });
+
   it('leaves sessions it does not own alone, and reports the ENI whose 3 slots they fill', async () => {
     const theirs = [1, 2, 3].map((k) => worldSession(`tms-theirs${k}`, [eniId(0)], k, null));
     const c = await start({ instances: 1, sessions: theirs });
