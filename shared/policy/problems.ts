@@ -77,8 +77,13 @@ export interface TextFormat {
   readonly pattern?: RegExp;
 }
 
-// C0/C1 controls, line/paragraph separators and bidi overrides: invisible or misleading in a file a person reviews.
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+// C0/C1 controls, line/paragraph separators, the soft hyphen and every format character (Unicode category Cf:
+// zero-width spaces and joiners, bidi marks and overrides, word joiners, the byte order mark): invisible or
+// misleading in a file a person reviews, and a tag that holds one looks right and never matches.
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u2028\u2029\p{Cf}]/u;
+
+/** `U+200B`: a character named by its code point, since it can't be seen. */
+export const codePoint = (c: string): string => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 export function text(p: Problems, path: Path, v: unknown, f: TextFormat): string | undefined {
   if (v === undefined) return undefined;
@@ -86,7 +91,8 @@ export function text(p: Problems, path: Path, v: unknown, f: TextFormat): string
     const hint = typeof v === 'number' || typeof v === 'boolean' ? ` (quote it, "${String(v)}", if it is meant as text)` : '';
     p.add(path, `expected ${f.what}, got ${show(v)}${hint}`);
   } else if (UNSAFE_CHARS.test(v)) {
-    p.add(path, `expected ${f.what} without control or invisible characters, got ${show(v)}`);
+    const bad = UNSAFE_CHARS.exec(v) as RegExpExecArray;
+    p.add(path, `expected ${f.what} without control or invisible characters, got ${show(v)} (${codePoint(bad[0])} at character ${bad.index + 1})`);
   } else if (v.length < (f.min ?? 1) || v.length > f.max) {
     p.add(path, `expected ${f.what} of ${f.min ?? 1}–${f.max} characters, got ${v.length}`);
   } else if (f.pattern && !f.pattern.test(v)) {

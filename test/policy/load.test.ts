@@ -247,7 +247,7 @@ describe('every validation error names file, line, column, field, what was expec
       'session name control character',
       'filter: tmf-a',
       'filter: tmf-a\n      sessionName: "am-\\u0007{rule}"',
-      'p.yaml:12:7 rules[0].mirror.sessionName: expected a session name template without control or invisible characters, got "am-\\u0007{rule}"',
+      'p.yaml:12:7 rules[0].mirror.sessionName: expected a session name template without control or invisible characters, got "am-\\u0007{rule}" (U+0007 at character 4)',
     ],
     ['duplicate key', 'filter: tmf-a', 'filter: tmf-a\n      filter: tmf-b', expect.stringMatching(/^p\.yaml:12:7 Map keys must be unique/)],
   ])('%s', (_, from, to, expected) => {
@@ -350,14 +350,47 @@ rules:
   });
 
   it.each([
-    ['a bell in a tag key', 'tag: env', 'tag: "en\\u0007v"', 'p.yaml:7:7 rules[0].match.tag: expected a tag key without control or invisible characters, got "en\\u0007v"'],
-    ['a newline in a tag value', 'equals: prod', 'equals: "prod\\nrm -rf"', 'p.yaml:8:7 rules[0].match.equals: expected a tag value without control or invisible characters, got "prod\\nrm -rf"'],
-    ['a bidi override in a tag value', 'equals: prod', 'equals: "prod\\u202e"', 'p.yaml:8:7 rules[0].match.equals: expected a tag value without control or invisible characters, got "prod\u202e"'],
+    ['a bell in a tag key', 'tag: env', 'tag: "en\\u0007v"', 'p.yaml:7:7 rules[0].match.tag: expected a tag key without control or invisible characters, got "en\\u0007v" (U+0007 at character 3)'],
+    [
+      'a newline in a tag value',
+      'equals: prod',
+      'equals: "prod\\nrm -rf"',
+      'p.yaml:8:7 rules[0].match.equals: expected a tag value without control or invisible characters, got "prod\\nrm -rf" (U+000A at character 5)',
+    ],
+    [
+      'a bidi override in a tag value',
+      'equals: prod',
+      'equals: "prod\\u202e"',
+      'p.yaml:8:7 rules[0].match.equals: expected a tag value without control or invisible characters, got "prod\u202e" (U+202E at character 5)',
+    ],
+    ...[
+      ['a zero-width space', '200b', 'o\u200bn', 2],
+      ['a zero-width non-joiner', '200c', 'o\u200cn', 2],
+      ['a left-to-right mark', '200e', 'on\u200e', 3],
+      ['a right-to-left mark', '200f', '\u200fon', 1],
+      ['a word joiner', '2060', 'o\u2060n', 2],
+      ['an invisible plus', '2064', 'o\u2064n', 2],
+      ['a byte order mark', 'feff', '\ufeffon', 1],
+      ['a soft hyphen', '00ad', 'o\u00adn', 2],
+      ['an Arabic letter mark', '061c', 'o\u061cn', 2],
+      ['a tag character', 'e0001', 'o\u{e0001}n', 2],
+    ].map(([name, hex, value, at]) => [
+      `${name} in a tag value (equals)`,
+      'equals: prod',
+      `equals: "${String(value).replace(/[^\x20-\x7e]/gu, (c) => ((c.codePointAt(0) as number) > 0xffff ? `\\U${(c.codePointAt(0) as number).toString(16).padStart(8, '0')}` : `\\u${(c.codePointAt(0) as number).toString(16).padStart(4, '0')}`))}"`,
+      `p.yaml:8:7 rules[0].match.equals: expected a tag value without control or invisible characters, got ${JSON.stringify(value)} (U+${String(hex).toUpperCase().padStart(4, '0')} at character ${at})`,
+    ]),
+    [
+      'a zero-width space in a tag key',
+      'tag: env',
+      'tag: "e\\u200bnv"',
+      'p.yaml:7:7 rules[0].match.tag: expected a tag key without control or invisible characters, got "e\u200bnv" (U+200B at character 2)',
+    ],
     [
       'a NUL in a rule name',
       'name: web',
       'name: "web\\0"',
-      'p.yaml:5:5 rules[0].name: expected a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun") without control or invisible characters, got "web\\u0000"',
+      'p.yaml:5:5 rules[0].name: expected a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun") without control or invisible characters, got "web\\u0000" (U+0000 at character 4)',
     ],
   ])('refuses control and invisible characters: %s', (_, from, to, expected) => {
     expect(problemsOf(mutate(from, to))).toEqual([expected]);
