@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAccountId, isRegionId, type ReconcileMode } from '../domain.js';
 import { BadInput } from './bad-input.js';
+import { quote } from './ids.js';
 
 /**
  * What reconcile-region is asked to do: reconcile one region, as the first part of a run or as a later part that
@@ -34,13 +35,16 @@ const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !
 
 function onlyKeys(v: Rec, allowed: readonly string[], what: string): void {
   const extra = Object.keys(v).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw new BadInput(`${what}: unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}`);
+  if (extra.length > 0) throw new BadInput(`${what}: unknown field${extra.length > 1 ? 's' : ''} ${quote(extra.join(', '), 200)}`);
 }
 
 function modeOf(v: unknown, what: string): ReconcileMode {
-  if (!MODES.includes(v as ReconcileMode)) throw new BadInput(`${what}: mode must be report or enforce, got ${JSON.stringify(v)}`);
+  if (!MODES.includes(v as ReconcileMode)) throw new BadInput(`${what}: mode must be report or enforce, got ${got(v)}`);
   return v as ReconcileMode;
 }
+
+/** A value as a message shows it: bounded, quoted when text, and never by calling anything of the value's. */
+const got = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(quote(v)) : quote(v));
 
 const isTime = (v: unknown): v is string => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v));
 
@@ -49,16 +53,16 @@ export function parseRegionTask(event: unknown): RegionTask {
   if (!isRec(event)) throw new BadInput('reconcile-region takes a JSON object {regionId, mode, runId, checkpoint?}');
   onlyKeys(event, ['accountId', 'regionId', 'mode', 'runId', 'checkpoint'], 'reconcile-region payload');
   const { accountId, regionId, runId, checkpoint } = event;
-  if (accountId !== undefined && !isAccountId(accountId)) throw new BadInput(`accountId must be an account id (digits), got ${JSON.stringify(accountId)}`);
-  if (!isRegionId(regionId)) throw new BadInput(`regionId must be a region id such as cn-hangzhou, got ${JSON.stringify(regionId)}`);
-  if (typeof runId !== 'string' || !RUN_ID.test(runId)) throw new BadInput(`runId must be 1–64 letters, digits, '.', '_' or '-', got ${JSON.stringify(runId)}`);
+  if (accountId !== undefined && !isAccountId(accountId)) throw new BadInput(`accountId must be an account id (digits), got ${got(accountId)}`);
+  if (!isRegionId(regionId)) throw new BadInput(`regionId must be a region id such as cn-hangzhou, got ${got(regionId)}`);
+  if (typeof runId !== 'string' || !RUN_ID.test(runId)) throw new BadInput(`runId must be 1–64 letters, digits, '.', '_' or '-', got ${got(runId)}`);
   const task: RegionTask = { ...(accountId !== undefined ? { accountId } : {}), regionId, mode: modeOf(event.mode, 'reconcile-region payload'), runId };
   if (checkpoint === undefined) return task;
   if (!isRec(checkpoint)) throw new BadInput('checkpoint must be an object {part, startedAt}');
   onlyKeys(checkpoint, ['part', 'startedAt'], 'checkpoint');
   const { part, startedAt } = checkpoint;
-  if (!Number.isInteger(part) || (part as number) < 2 || (part as number) > MAX_PART) throw new BadInput(`checkpoint.part must be an integer from 2 to ${MAX_PART}, got ${JSON.stringify(part)}`);
-  if (!isTime(startedAt)) throw new BadInput(`checkpoint.startedAt must be an ISO 8601 time, got ${JSON.stringify(startedAt)}`);
+  if (!Number.isInteger(part) || (part as number) < 2 || (part as number) > MAX_PART) throw new BadInput(`checkpoint.part must be an integer from 2 to ${MAX_PART}, got ${got(part)}`);
+  if (!isTime(startedAt)) throw new BadInput(`checkpoint.startedAt must be an ISO 8601 time, got ${got(startedAt)}`);
   return { ...task, checkpoint: { part: part as number, startedAt } };
 }
 
@@ -95,7 +99,7 @@ function runOptions(raw: unknown, defaults: { mode: ReconcileMode; regions: read
   onlyKeys(raw, ['mode', 'regions'], 'reconcile options');
   const regions = raw.regions ?? defaults.regions;
   if (!Array.isArray(regions) || regions.length === 0 || regions.length > 50 || !regions.every(isRegionId)) {
-    throw new BadInput(`regions must be a non-empty list of region ids, got ${JSON.stringify(regions)}`);
+    throw new BadInput(`regions must be a non-empty list of region ids, got ${got(regions)}`);
   }
   return { mode: raw.mode === undefined ? defaults.mode : modeOf(raw.mode, 'reconcile options'), regions: [...new Set(regions as string[])] };
 }
@@ -107,10 +111,10 @@ function runOptions(raw: unknown, defaults: { mode: ReconcileMode; regions: read
  * options themselves (a direct invocation), named by the invocation's request id.
  */
 export function scheduledRun(event: unknown, requestId: string, defaults: { mode: ReconcileMode; regions: readonly string[] }): ScheduledRun {
-  if (isRec(event) && 'triggerTime' in event) {
+  if (isRec(event) && Object.hasOwn(event, 'triggerTime')) {
     onlyKeys(event, ['triggerTime', 'triggerName', 'payload'], 'timer event');
     const { triggerTime, triggerName, payload } = event;
-    if (!isTime(triggerTime)) throw new BadInput(`triggerTime must be an ISO 8601 time, got ${JSON.stringify(triggerTime)}`);
+    if (!isTime(triggerTime)) throw new BadInput(`triggerTime must be an ISO 8601 time, got ${got(triggerTime)}`);
     if (typeof triggerName !== 'string' || (payload !== undefined && typeof payload !== 'string')) throw new BadInput('a timer event has a string triggerName and payload');
     let options: unknown = {};
     if (payload) {
@@ -124,6 +128,6 @@ export function scheduledRun(event: unknown, requestId: string, defaults: { mode
     const trigger = createHash('sha256').update(triggerName).digest('hex').slice(0, 6);
     return { runId: `${stamp}-${trigger}`, ...runOptions(options, defaults) };
   }
-  if (!RUN_ID.test(requestId)) throw new BadInput(`the request id ${JSON.stringify(requestId)} can't name a run`);
+  if (!RUN_ID.test(requestId)) throw new BadInput(`the request id ${got(requestId)} can't name a run`);
   return { runId: requestId, ...runOptions(event ?? {}, defaults) };
 }

@@ -6,6 +6,43 @@ export const MAX_POLICY_BYTES = 256 * 1024;
 // Aliases let a small document expand exponentially ("billion laughs"); a policy needs few, if any.
 const MAX_ALIAS_EXPANSION = 100;
 
+/**
+ * A policy nests a few levels; the YAML parser recurses once per level of `[` or `{`, so a hostile document of
+ * a few kilobytes of brackets would reach the stack's limit. Refused before parsing (block nesting costs a line
+ * per level, and the size limit bounds it).
+ */
+export const MAX_FLOW_DEPTH = 64;
+
+/**
+ * The offset where flow collections (`[`, `{`) first nest deeper than `limit`, or undefined. One pass over the
+ * text, skipping quoted scalars and comments; text inside a block scalar is counted too, which can only refuse a
+ * document holding more than `limit` unclosed brackets, never accept a deep one.
+ */
+function tooDeepAt(text: string, limit: number): number | undefined {
+  let depth = 0;
+  // A quote opens a quoted scalar only where a scalar may begin (`it's` is plain text).
+  const opens = (i: number) => i === 0 || /[\s[{,:]/.test(text[i - 1]);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (!opens(i) && (c === '"' || c === "'")) continue;
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === "'") {
+      for (i++; i < text.length; i++)
+        if (text[i] === "'" && text[i + 1] !== "'") break;
+        else if (text[i] === "'") i++;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      depth++;
+      if (depth > limit) return i;
+    } else if (c === ']' || c === '}') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
+}
+
 export interface Position {
   readonly line: number;
   readonly col: number;
@@ -28,6 +65,12 @@ export function readDocument(text: string): ReadDocument {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_POLICY_BYTES) {
     return { syntax: [{ ...start, message: `the document is ${bytes} bytes; a policy may be at most ${MAX_POLICY_BYTES}` }], locate: () => start };
+  }
+  const deep = tooDeepAt(text, MAX_FLOW_DEPTH);
+  if (deep !== undefined) {
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1 && i < deep; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    return { syntax: [{ ...at(deep), message: `flow collections nested deeper than ${MAX_FLOW_DEPTH} levels; refused` }], locate: () => start };
   }
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const locate = (path: Path) => at(offsetOf(doc, path));

@@ -33,12 +33,16 @@ function json(s: unknown): unknown {
 
 /** The event that failed, from FC's requestPayload: a CloudEvent, a batch of them, CloudMonitor's form, deferred work. */
 function originOf(payload: unknown): FailedEventOrigin | undefined {
-  const p = json(payload);
-  if (Array.isArray(p)) {
-    const head = originOf(p[0]);
-    return { ...head, count: p.length };
-  }
-  if (!isRec(p)) return undefined;
+  const top = json(payload);
+  // A batch is described by its first event, read one level down only: no recursion into hostile nesting.
+  if (Array.isArray(top)) return { ...headOf(json(top[0])), count: top.length };
+  return headOf(top);
+}
+
+function headOf(value: unknown): FailedEventOrigin | undefined {
+  if (!isRec(value)) return undefined;
+  // The event's own fields only: `__proto__` or `constructor` name nothing inherited.
+  const p = Object.fromEntries(['automirror', 'id', 'type', 'name', 'source', 'product'].map((k) => [k, Object.hasOwn(value, k) ? value[k] : undefined]));
   if (p.automirror === 'deferred') return { type: 'automirror:deferred' };
   const origin: FailedEventOrigin = {
     ...(text(p.id) ? { id: text(p.id) } : {}),
