@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
-import { invokeOnCloud, sampleEvent } from '../support/invoke.js';
+import { invokeOnCloud, REPO_POLICY, sampleEvent } from '../support/invoke.js';
 import { withCloud } from '../support/localcloud.js';
 
 // Issue 11, items 1, 3 and 6: inputs a chaos run found crashing on-event (so FC retried them) or costing a cloud
@@ -146,6 +147,18 @@ describe('hostile input reaches on-event once: no throw (so no FC retry), no clo
     const { out, calls } = await once(running({ aliyunregionid: 'ap-southeast-1' }), { AUTOMIRROR_REGIONS: 'cn-hangzhou,cn-shanghai' });
     expect(calls).toEqual([]);
     expect(out.events[0].why).toMatch(/out of scope: region ap-southeast-1 is not one this deployment covers \(cn-hangzhou, cn-shanghai\)/);
+  });
+
+  it('a policy with a zero-width space in a tag value is refused before any cloud call, naming U+200B', async () => {
+    const policy = readFileSync(REPO_POLICY, 'utf8').replace('equals: "on"', 'equals: "o\\u200bn"');
+    expect(policy).toContain('\\u200b');
+    const before = cloud.controls.calls.list().length;
+    // A refused policy is the deployment's fault, not the event's: the invocation fails loudly (FC's retries end in
+    // the failed-events queue and the report), and nothing is read or written with a rule that could never match.
+    await expect(invokeOnCloud(cloud, 'on-event', running(), { AUTOMIRROR_POLICY: policy })).rejects.toThrow(
+      /rules\[0\]\.match\.equals: expected a tag value without control or invisible characters, got "o\u200bn" \(U\+200B at character 2\)/,
+    );
+    expect(cloud.controls.calls.list().length).toBe(before);
   });
 
   it('an event for the deployment’s own region is still acted on', async () => {
