@@ -99,6 +99,8 @@ export interface Unmirrored {
 /** Work not done now, to be retried later: an ENI not ready yet, or an action not started before the deadline. */
 export interface Deferred {
   readonly eniIds: readonly string[];
+  /** Instances whose ENIs were not read yet (the deadline came during the reads). */
+  readonly instanceIds?: readonly string[];
   readonly reason: string;
   readonly action?: Action;
 }

@@ -8,7 +8,7 @@ import type { Action, Deferred, Outcome, Plan, Unmirrored } from './actions.js';
 import { type ApplyOptions, apply } from './apply.js';
 import { type Observed, readEnis, readGoneTargets, readSessions, readTargets, targetsToRead } from './observe.js';
 import { type PlanOptions, plan } from './plan.js';
-import { type Result, resultOf } from './result.js';
+import { deferredReads, outOfTime, type Result, resultOf } from './result.js';
 
 export interface EnsureDeps {
   readonly policy: Policy;
@@ -44,16 +44,19 @@ export interface EnsureResult {
  * reconcile (checked only when something may be placed on them).
  */
 export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOptions): Promise<EnsureResult> {
-  const found = await readEnis(subject, deps.ecs, deps.vpc);
-  const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined));
-  const { tagged, ...foundEnis } = found;
-  // By source ENI, plus the owned sessions found by a gone instance's tag: one with no source left is seen only so.
-  const bySource = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc);
-  const sessions = [...new Map([...tagged, ...bySource].map((s) => [s.id, s])).values()];
-  const specs = new Map(decisions.flatMap((d): Array<[string, MirrorSpec]> => ('spec' in d ? [[d.eniId, d.spec]] : [])));
-  const toRead = targetsToRead(specs, sessions);
-  const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc), readGoneTargets(specs, toRead, deps.ecs, deps.slb)]);
-  const observed: Observed = { ...foundEnis, sessions: [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()] };
+  // Ids the reads found gone with nothing of ours naming them: settled, so a deferral of the rest leaves them out.
+  const settled = new Set<string>();
+  let read: Awaited<ReturnType<typeof observe>>;
+  try {
+    read = await observe(subject, deps, settled);
+  } catch (err) {
+    // The deadline came while reading, before any write: the rest is deferred, not the invocation retried.
+    if (!outOfTime(err)) throw err;
+    const deferred = deferredReads(subject, err, settled);
+    const observed: Observed = { enis: [], instances: new Map(), sessions: [], goneEnis: [], goneInstances: [] };
+    return { subject, observed, decisions: [], plan: { actions: [], unmirrored: [], deferred, unowned: [] }, actions: [], outcomes: [], deferred, unmirrored: [], result: resultOf([], deferred) };
+  }
+  const { found, decisions, observed, goneTargets } = read;
   const p = plan(
     { decisions, enis: found.enis, sessions: observed.sessions, rules: deps.policy.rules.map((r) => r.name), gone: found.goneEnis, goneTargets },
     { sourcesPerSession: opts.sourcesPerSession ?? deps.policy.quotas.sourcesPerSession },
@@ -62,6 +65,25 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
   const deferred = [...p.deferred, ...outcomes.flatMap((o): Deferred[] => (o.status === 'deferred' ? [{ eniIds: o.action.eniIds, reason: o.reason, action: o.action }] : []))];
   const blocked = outcomes.flatMap((o) => (o.status === 'blocked' ? o.action.eniIds.map((eniId) => ({ eniId, rule: o.action.rule ?? '', reason: o.reason })) : []));
   return { subject, observed, decisions, plan: p, actions: p.actions, outcomes, deferred, unmirrored: [...p.unmirrored, ...blocked], result: resultOf(outcomes, deferred) };
+}
+
+/**
+ * Everything a subject's plan needs, read: its ENIs and instances, the sessions touching them (by source ENI, plus
+ * the owned sessions found by a gone instance's tag: one left with no source is seen only so), and the pool targets
+ * placement may use, with those the region no longer has.
+ */
+async function observe(subject: Subject, deps: EnsureDeps, settled: Set<string>) {
+  const found = await readEnis(subject, deps.ecs, deps.vpc, settled);
+  const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined));
+  const { tagged, ...foundEnis } = found;
+  const gone = new Set(found.goneEnis);
+  const bySource = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc, (id) => gone.has(id) && settled.add(id));
+  const sessions = [...new Map([...tagged, ...bySource].map((s) => [s.id, s])).values()];
+  const specs = new Map(decisions.flatMap((d): Array<[string, MirrorSpec]> => ('spec' in d ? [[d.eniId, d.spec]] : [])));
+  const toRead = targetsToRead(specs, sessions);
+  const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc), readGoneTargets(specs, toRead, deps.ecs, deps.slb)]);
+  const observed: Observed = { ...foundEnis, sessions: [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()] };
+  return { found, decisions, observed, goneTargets };
 }
 
 /** Reaching one unit's account and region: the engine's adapters there, or undefined when the account is out of reach. */

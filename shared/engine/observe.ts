@@ -35,8 +35,9 @@ export interface FoundEnis extends Pick<Observed, 'enis' | 'instances' | 'goneEn
  * directly) and one DescribeInstances, in parallel. A released instance's ENIs can't be listed by instance any
  * more: its per-ENI sessions name them (automirror:instance tag, one List per such instance), and those that
  * still exist are read by id. Those sessions are returned too (`tagged`): one left with no source is seen only so.
+ * A gone instance no owned session names is settled (nothing left to do for it): added to `settled`, if given.
  */
-export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorSessions): Promise<FoundEnis> {
+export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorSessions, settled?: Set<string>): Promise<FoundEnis> {
   const [instances, named, perInstance] = await Promise.all([
     subject.instanceIds.length > 0 ? ecs.instances(subject.instanceIds) : [],
     subject.eniIds.length > 0 ? ecs.enis({ eniIds: subject.eniIds }) : [],
@@ -45,7 +46,11 @@ export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorS
   const enis = new Map([...perInstance.flat(), ...named].map((e) => [e.id, e]));
   const byId = new Map(instances.map((i) => [i.id, i]));
   const goneInstances = subject.instanceIds.filter((id) => !byId.has(id));
-  const left = await mapConcurrent(goneInstances, READS, (id) => vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE, [INSTANCE_TAG]: id } }));
+  const left = await mapConcurrent(goneInstances, READS, async (id) => {
+    const tagged = await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE, [INSTANCE_TAG]: id } });
+    if (tagged.length === 0) settled?.add(id);
+    return tagged;
+  });
   const orphans = [...new Set(left.flat().flatMap((s) => s.sourceIds))].filter((id) => !enis.has(id));
   if (orphans.length > 0) for (const e of await ecs.enis({ eniIds: orphans })) enis.set(e.id, e);
   const missing = [...new Set([...enis.values()].flatMap((e) => (e.instanceId && !byId.has(e.instanceId) ? [e.instanceId] : [])))];
@@ -62,10 +67,14 @@ export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorS
 /**
  * Every session touching the given ENIs, one ListTrafficMirrorSessions by TrafficMirrorSourceId each. Per ENI
  * rather than one list by our owner tag: the answer is at most 3 sessions whatever the region holds, and it shows
- * the sessions we don't own, which take the ENI's slots.
+ * the sessions we don't own, which take the ENI's slots. `onEmpty` hears of each ENI no session touches.
  */
-export async function readSessions(eniIds: readonly string[], vpc: MirrorSessions): Promise<Session[]> {
-  const lists = await mapConcurrent(eniIds, READS, (sourceId) => vpc.list({ sourceId }));
+export async function readSessions(eniIds: readonly string[], vpc: MirrorSessions, onEmpty?: (eniId: string) => void): Promise<Session[]> {
+  const lists = await mapConcurrent(eniIds, READS, async (sourceId) => {
+    const touching = await vpc.list({ sourceId });
+    if (touching.length === 0) onEmpty?.(sourceId);
+    return touching;
+  });
   return [...new Map(lists.flat().map((s) => [s.id, s])).values()];
 }
 

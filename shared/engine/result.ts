@@ -21,9 +21,10 @@ export type Result =
   | { readonly kind: 'retry'; readonly reason: string }
   | { readonly kind: 'terminal'; readonly reason: string; readonly code?: string };
 
-/** Work to come back to: which ENIs, and why they were put off. */
+/** Work to come back to: which ENIs (or instances, when their ENIs were not read yet), and why they were put off. */
 export interface Requeue {
   readonly eniIds: readonly string[];
+  readonly instanceIds?: readonly string[];
   readonly reason: string;
 }
 
@@ -65,8 +66,23 @@ export const refusedOutcome = (action: Action, e: CloudError, error = e.message)
 export function resultOf(outcomes: readonly Outcome[], deferred: readonly Deferred[]): Result {
   const transientFailures = outcomes.flatMap((o) => (o.status === 'failed' && o.retryable ? [`${o.code}: ${o.error}`] : []));
   if (transientFailures.length > 0) return { kind: 'retry', reason: transientFailures.join('; ') };
-  if (deferred.length > 0) return { kind: 'requeue', items: deferred.map((d) => ({ eniIds: d.eniIds, reason: d.reason })) };
+  if (deferred.length > 0) return { kind: 'requeue', items: deferred.map((d) => ({ eniIds: d.eniIds, ...(d.instanceIds?.length ? { instanceIds: d.instanceIds } : {}), reason: d.reason })) };
   return { kind: 'done' };
+}
+
+/** Whether an error is the invocation's deadline (deadlineClock refusing a wait past it), not a cloud failure. */
+export const outOfTime = (err: unknown): boolean => toCloudError(err).code === DEADLINE_EXCEEDED;
+
+/**
+ * A deadline hit while reading a subject, before anything was written: the rest of its work is deferred (requeued),
+ * not the invocation retried, since a retry would repeat every read and run out of time the same way. Ids the reads
+ * already settled (the cloud says they no longer exist and nothing of ours names them) are not read again.
+ */
+export function deferredReads(subject: Subject, err: unknown, settled: ReadonlySet<string>): Deferred[] {
+  const instanceIds = subject.instanceIds.filter((id) => !settled.has(id));
+  const eniIds = subject.eniIds.filter((id) => !settled.has(id));
+  if (instanceIds.length + eniIds.length === 0) return [];
+  return [{ eniIds, ...(instanceIds.length > 0 ? { instanceIds } : {}), reason: `out of time while reading the cloud, before any change (${toCloudError(err).message})` }];
 }
 
 /**

@@ -30,7 +30,13 @@ export function deferralKey(runId: string, subject: Pick<Subject, 'accountId' | 
  * cloud and writes with ClientTokens, not duplicated. Each pass counts; past the limit the work is left to the
  * scheduled reconcile rather than circling forever.
  */
-export async function deferWork(subject: Subject, items: ReadonlyArray<{ eniIds: readonly string[]; reason: string }>, queue: MessageQueue, s: Settings, runId: string): Promise<DeferralOutcome> {
+export async function deferWork(
+  subject: Subject,
+  items: ReadonlyArray<{ eniIds: readonly string[]; instanceIds?: readonly string[]; reason: string }>,
+  queue: MessageQueue,
+  s: Settings,
+  runId: string,
+): Promise<DeferralOutcome> {
   const out: DeferralOutcome = { queued: [], abandoned: [] };
   const attempt = (subject.attempt ?? 0) + 1;
   for (const [i, item] of items.entries()) {
@@ -38,14 +44,16 @@ export async function deferWork(subject: Subject, items: ReadonlyArray<{ eniIds:
       out.abandoned.push(item);
       continue;
     }
-    const key = deferralKey(runId, subject, item.eniIds, attempt);
+    // Instances come back as such when their ENIs were not read yet (instance and ENI ids never look alike).
+    const instanceIds = item.instanceIds ?? [];
+    const key = deferralKey(runId, subject, [...item.eniIds, ...instanceIds], attempt);
     const body = encodeDeferred({
       automirror: 'deferred',
       version: 1,
       key,
       accountId: subject.accountId,
       regionId: subject.regionId,
-      instanceIds: [],
+      instanceIds,
       eniIds: item.eniIds,
       reason: item.reason,
       attempt,

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
+import { engineAdapters } from '../../shared/engine/call-policy.js';
+import { deadlineClock } from '../../shared/engine/clock.js';
 import { ensure } from '../../shared/engine/ensure.js';
 import { INSTANCE_TAG, OWNER_TAG, OWNER_VALUE, RULE_TAG } from '../../shared/engine/ownership.js';
-import { callCodes, engineDeps, eniId, instanceId, sessionsIn, startCloud, subject, type WorldSpec, webPolicy, worldSession } from './cloud.js';
+import { callCodes, cloudConfig, engineDeps, eniId, FAST_RETRY, instanceId, sessionsIn, startCloud, subject, type WorldSpec, webPolicy, worldSession } from './cloud.js';
 
 /** ensure() through the official SDKs against localcloud: what the cloud holds afterwards, and the calls it took. */
 
@@ -119,6 +121,20 @@ describe('ensure against localcloud', () => {
     expect(r.result).toEqual({ kind: 'done' });
     await settle(c);
     expect(sessionsIn(c).map((s) => s.trafficMirrorSessionId)).toEqual(['tms-theirs']);
+  });
+
+  it('defers the rest when the deadline comes while reading, writing nothing; ids found gone and settled are not deferred', async () => {
+    // Placing needs DescribeLoadBalancers (is the collector still there?): slow, then throttled, past the deadline.
+    const c = await start({ instances: 1, options: { faults: [{ operation: 'DescribeLoadBalancers', latencyMs: 400, code: 'Throttling.User', status: 400, count: 1 }] } });
+    const deps = { policy: webPolicy(), ...engineAdapters(cloudConfig(c), { retry: FAST_RETRY, clock: deadlineClock(Date.now() + 200) }) };
+    const r = await ensure(subject(['i-gone', instanceId(0)], ['eni-gone']), deps, { runId: 'r' });
+    expect(r.result).toEqual({ kind: 'requeue', items: [{ eniIds: [], instanceIds: [instanceId(0)], reason: expect.stringMatching(/^out of time while reading the cloud, before any change/) }] });
+    expect(r.actions).toEqual([]);
+    expect(writes(c)).toEqual([]);
+    // The deferral comes back with the instance alone, and completes.
+    const again = await ensure({ ...subject([instanceId(0)]), attempt: 1 }, engineDeps(c), { runId: 'r2' });
+    expect(again.result).toEqual({ kind: 'done' });
+    expect(sessionsIn(c).map((s) => s.trafficMirrorSourceIds)).toEqual([[eniId(0)]]);
   });
 
   it('leaves sessions it does not own alone, and reports the ENI whose 3 slots they fill', async () => {
