@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { ipFor, macFor } from '../core/addresses.js';
 import { newId } from '../core/ids.js';
@@ -18,9 +18,35 @@ export class WorldError extends Error {
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile<WorldFile>(worldSchema);
 
+/**
+ * A world is data a test or a person wrote: far below these, and a file past them is a mistake or an attack on
+ * the loader. Depth: the schema nests about ten levels. Values: a 20,000-ENI fleet holds a few hundred thousand.
+ */
+export const WORLD_LIMITS = { bytes: 64 * 1024 * 1024, depth: 32, values: 5_000_000, stringChars: 64 * 1024 } as const;
+// Enough to fix a broken world in one pass; a hostile one can produce far more.
+const MAX_LISTED = 200;
+
+/** Why a parsed world is too deep or too big to validate, or undefined. Iterative: each value visited once. */
+function tooBig(raw: unknown): string | undefined {
+  const stack: Array<[unknown, number, string]> = [[raw, 0, '']];
+  let values = 0;
+  while (stack.length > 0) {
+    const [v, depth, at] = stack.pop() as [unknown, number, string];
+    if (++values > WORLD_LIMITS.values) return `/: more than ${WORLD_LIMITS.values} values`;
+    if (typeof v === 'string' && v.length > WORLD_LIMITS.stringChars) return `${at || '/'}: a string of ${v.length} characters (at most ${WORLD_LIMITS.stringChars})`;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= WORLD_LIMITS.depth) return `${at || '/'}: nested deeper than ${WORLD_LIMITS.depth} levels`;
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, depth + 1, `${at}/${i}`]));
+    else for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], depth + 1, `${at}/${k.slice(0, 40)}`]);
+  }
+  return undefined;
+}
+
 export function readWorldFile(path: string): WorldFile {
   let raw: unknown;
   try {
+    const size = statSync(path).size;
+    if (size > WORLD_LIMITS.bytes) throw new Error(`the file is ${size} bytes; a world may be at most ${WORLD_LIMITS.bytes}`);
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new WorldError([`${path}: ${(err as Error).message}`]);
@@ -30,14 +56,17 @@ export function readWorldFile(path: string): WorldFile {
 
 /** Validates a world document; unknown fields are errors that name their path. */
 export function checkWorld(raw: unknown): WorldFile {
+  const big = tooBig(raw);
+  if (big !== undefined) throw new WorldError([big]);
   if (validate(raw)) return raw;
-  throw new WorldError(schemaProblems(validate.errors));
+  const problems = schemaProblems(validate.errors);
+  throw new WorldError(problems.length > MAX_LISTED ? [...problems.slice(0, MAX_LISTED), `… and ${problems.length - MAX_LISTED} more problems`] : problems);
 }
 
 export function schemaProblems(errors: typeof validate.errors): string[] {
   const problems = (errors ?? []).map((e) => {
     const at = e.instancePath || '/';
-    if (e.keyword === 'additionalProperties') return `${at}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    if (e.keyword === 'additionalProperties') return `${at}: unknown field ${JSON.stringify((e.params as { additionalProperty: string }).additionalProperty.slice(0, 80))}`;
     return `${at}: ${e.message}`;
   });
   return [...new Set(problems)];
