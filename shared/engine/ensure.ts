@@ -6,6 +6,7 @@ import { type Decision, evaluate } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
 import type { Action, Deferred, Outcome, Plan, Unmirrored } from './actions.js';
 import { type ApplyOptions, apply } from './apply.js';
+import { systemClock } from './clock.js';
 import { type Observed, readEnis, readGoneTargets, readSessions, readTargets, targetsToRead } from './observe.js';
 import { type PlanOptions, plan } from './plan.js';
 import { deferredReads, outOfTime, type Result, resultOf } from './result.js';
@@ -100,7 +101,7 @@ export interface EnsuredUnit {
 /**
  * Every unit of an event's work, one after the other: an account this deployment can't reach is terminal (retrying
  * would not give it credentials); the others are ensured with a run id that carries their account, so ClientTokens
- * of two accounts never meet.
+ * of two accounts never meet. A unit reached after the deadline is requeued whole, unread.
  */
 export async function ensureUnits(subjects: readonly Subject[], deps: { policy: Policy; adaptersFor: AdaptersFor }, opts: EnsureOptions): Promise<EnsuredUnit[]> {
   const units: EnsuredUnit[] = [];
@@ -108,6 +109,11 @@ export async function ensureUnits(subjects: readonly Subject[], deps: { policy: 
     const adapters = deps.adaptersFor(subject.accountId, subject.regionId);
     if (!adapters) {
       units.push({ subject, result: { kind: 'terminal', reason: `account ${subject.accountId} is not served by this deployment` } });
+      continue;
+    }
+    if (opts.deadline !== undefined && (opts.clock ?? systemClock).now() >= opts.deadline) {
+      const reason = 'out of time before this unit of work started';
+      units.push({ subject, result: { kind: 'requeue', items: [{ eniIds: subject.eniIds, ...(subject.instanceIds.length > 0 ? { instanceIds: subject.instanceIds } : {}), reason }] } });
       continue;
     }
     const ensured = await ensure(subject, { policy: deps.policy, ...adapters }, { ...opts, runId: `${subject.accountId}-${opts.runId}` });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { deadlineClock } from '../../shared/engine/clock.js';
-import { ensure } from '../../shared/engine/ensure.js';
+import { ensure, ensureUnits } from '../../shared/engine/ensure.js';
 import { INSTANCE_TAG, OWNER_TAG, OWNER_VALUE, RULE_TAG } from '../../shared/engine/ownership.js';
 import { callCodes, cloudConfig, engineDeps, eniId, FAST_RETRY, instanceId, sessionsIn, startCloud, subject, type WorldSpec, webPolicy, worldSession } from './cloud.js';
 
@@ -135,6 +135,17 @@ describe('ensure against localcloud', () => {
     const again = await ensure({ ...subject([instanceId(0)]), attempt: 1 }, engineDeps(c), { runId: 'r2' });
     expect(again.result).toEqual({ kind: 'done' });
     expect(sessionsIn(c).map((s) => s.trafficMirrorSourceIds)).toEqual([[eniId(0)]]);
+  });
+
+  it('requeues whole, unread, the units reached after the deadline', async () => {
+    const c = await start({ instances: 2 });
+    const deps = { policy: webPolicy(), adaptersFor: () => engineAdapters(cloudConfig(c), { retry: FAST_RETRY }) };
+    const units = await ensureUnits([subject([instanceId(0)]), subject([instanceId(1)], [eniId(1)])], deps, { runId: 'late', deadline: Date.now() - 1 });
+    expect(units.map((u) => u.result)).toEqual([
+      { kind: 'requeue', items: [{ eniIds: [], instanceIds: [instanceId(0)], reason: 'out of time before this unit of work started' }] },
+      { kind: 'requeue', items: [{ eniIds: [eniId(1)], instanceIds: [instanceId(1)], reason: 'out of time before this unit of work started' }] },
+    ]);
+    expect(c.controls.calls.list()).toEqual([]);
   });
 
   it('leaves sessions it does not own alone, and reports the ENI whose 3 slots they fill', async () => {
