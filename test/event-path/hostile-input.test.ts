@@ -149,6 +149,19 @@ describe('hostile input reaches on-event once: no throw (so no FC retry), no clo
     expect(out.events[0].why).toMatch(/out of scope: region ap-southeast-1 is not one this deployment covers \(cn-hangzhou, cn-shanghai\)/);
   });
 
+  it('a batch of 1,000 bad events is still one bounded log line: the first 20, each clipped, and a count of the rest', async () => {
+    const batch = Array.from({ length: 1000 }, (_, i) => ({ id: `${i}-${'x'.repeat(100)}`, source: 'acs.ecs', type: 'ecs:Instance:StateChange', data: { resourceId: 'web01', state: 'Running' } }));
+    const { out, lines, calls } = await once(Buffer.from(JSON.stringify(batch)));
+    expect(calls).toEqual([]);
+    expect(out.events).toHaveLength(1000);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'warn', msg: 'events not acted on', more: 980 });
+    const shown = lines[0].events as Array<{ id: string }>;
+    expect(shown).toHaveLength(20);
+    expect(shown.every((e) => e.id.length <= 65 && e.id.endsWith('…'))).toBe(true);
+    expect(JSON.stringify(lines[0]).length).toBeLessThan(20_000);
+  });
+
   it('a policy with a zero-width space in a tag value is refused before any cloud call, naming U+200B', async () => {
     const policy = readFileSync(REPO_POLICY, 'utf8').replace('equals: "on"', 'equals: "o\\u200bn"');
     expect(policy).toContain('\\u200b');
