@@ -25,3 +25,14 @@ export function deadlineClock(deadline: number, base: Clock = systemClock): Cloc
     sleep: (ms) => (base.now() + ms > deadline ? Promise.reject(new CloudError(DEADLINE_EXCEEDED, `waiting ${Math.round(ms)} ms more would pass the invocation's deadline`, true)) : base.sleep(ms)),
   };
 }
+
+/**
+ * A check to run before each read of a subject: once `deadline` has passed it fails with the same DeadlineExceeded,
+ * so reads that are merely slow (no wait to refuse) stop too, and what is left is deferred. Writes are not checked
+ * this way: apply starts none after the deadline, and one that must follow another (a replace) still may.
+ */
+export function deadlineCheck(deadline: number | undefined, clock: Clock = systemClock): () => void {
+  return () => {
+    if (deadline !== undefined && clock.now() > deadline) throw new CloudError(DEADLINE_EXCEEDED, "the invocation's deadline passed while reading", true);
+  };
+}

@@ -6,8 +6,8 @@ import { type Decision, evaluate } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
 import type { Action, Deferred, Outcome, Plan, Unmirrored } from './actions.js';
 import { type ApplyOptions, apply } from './apply.js';
-import { systemClock } from './clock.js';
-import { type Observed, readEnis, readGoneTargets, readSessions, readTargets, targetsToRead } from './observe.js';
+import { deadlineCheck, systemClock } from './clock.js';
+import { type Observed, type ReadOptions, readEnis, readGoneTargets, readSessions, readTargets, targetsToRead } from './observe.js';
 import { type PlanOptions, plan } from './plan.js';
 import { deferredReads, outOfTime, type Result, resultOf } from './result.js';
 
@@ -49,7 +49,7 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
   const settled = new Set<string>();
   let read: Awaited<ReturnType<typeof observe>>;
   try {
-    read = await observe(subject, deps, settled);
+    read = await observe(subject, deps, { settled, check: deadlineCheck(opts.deadline, opts.clock) });
   } catch (err) {
     // The deadline came while reading, before any write: the rest is deferred, not the invocation retried.
     if (!outOfTime(err)) throw err;
@@ -73,16 +73,17 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
  * the owned sessions found by a gone instance's tag: one left with no source is seen only so), and the pool targets
  * placement may use, with those the region no longer has.
  */
-async function observe(subject: Subject, deps: EnsureDeps, settled: Set<string>) {
-  const found = await readEnis(subject, deps.ecs, deps.vpc, settled);
+async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & { settled: Set<string> }) {
+  const found = await readEnis(subject, deps.ecs, deps.vpc, reads);
   const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined));
   const { tagged, ...foundEnis } = found;
   const gone = new Set(found.goneEnis);
-  const bySource = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc, (id) => gone.has(id) && settled.add(id));
+  const bySource = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc, reads, (id) => gone.has(id) && reads.settled.add(id));
   const sessions = [...new Map([...tagged, ...bySource].map((s) => [s.id, s])).values()];
   const specs = new Map(decisions.flatMap((d): Array<[string, MirrorSpec]> => ('spec' in d ? [[d.eniId, d.spec]] : [])));
   const toRead = targetsToRead(specs, sessions);
-  const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc), readGoneTargets(specs, toRead, deps.ecs, deps.slb)]);
+  reads.check?.();
+  const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc, reads), readGoneTargets(specs, toRead, deps.ecs, deps.slb)]);
   const observed: Observed = { ...foundEnis, sessions: [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()] };
   return { found, decisions, observed, goneTargets };
 }

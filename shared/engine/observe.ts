@@ -21,6 +21,21 @@ export interface Observed {
   readonly goneInstances: readonly string[];
 }
 
+/** How a subject's reads go. */
+export interface ReadOptions {
+  /** Gets the ids the reads find gone with nothing of ours naming them (settled: a deferral need not name them). */
+  readonly settled?: Set<string>;
+  /** Runs before each read; throws to stop reading (clock.ts deadlineCheck). */
+  readonly check?: () => void;
+}
+
+/** `read` over `items`, READS at a time, each after `check`. */
+const each = <T, R>(items: readonly T[], opts: ReadOptions, read: (item: T) => Promise<R>): Promise<R[]> =>
+  mapConcurrent(items, READS, (item) => {
+    opts.check?.();
+    return read(item);
+  });
+
 /** What readEnis found: the ENIs and instances, and the owned sessions that name a gone instance by tag. */
 export interface FoundEnis extends Pick<Observed, 'enis' | 'instances' | 'goneEnis' | 'goneInstances'> {
   /**
@@ -35,25 +50,28 @@ export interface FoundEnis extends Pick<Observed, 'enis' | 'instances' | 'goneEn
  * directly) and one DescribeInstances, in parallel. A released instance's ENIs can't be listed by instance any
  * more: its per-ENI sessions name them (automirror:instance tag, one List per such instance), and those that
  * still exist are read by id. Those sessions are returned too (`tagged`): one left with no source is seen only so.
- * A gone instance no owned session names is settled (nothing left to do for it): added to `settled`, if given.
+ * A gone instance no owned session names is settled (nothing left to do for it): added to `opts.settled`.
  */
-export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorSessions, settled?: Set<string>): Promise<FoundEnis> {
+export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorSessions, opts: ReadOptions = {}): Promise<FoundEnis> {
+  opts.check?.();
   const [instances, named, perInstance] = await Promise.all([
     subject.instanceIds.length > 0 ? ecs.instances(subject.instanceIds) : [],
     subject.eniIds.length > 0 ? ecs.enis({ eniIds: subject.eniIds }) : [],
-    mapConcurrent(subject.instanceIds, READS, (instanceId) => ecs.enis({ instanceId })),
+    each(subject.instanceIds, opts, (instanceId) => ecs.enis({ instanceId })),
   ]);
   const enis = new Map([...perInstance.flat(), ...named].map((e) => [e.id, e]));
   const byId = new Map(instances.map((i) => [i.id, i]));
   const goneInstances = subject.instanceIds.filter((id) => !byId.has(id));
-  const left = await mapConcurrent(goneInstances, READS, async (id) => {
+  const left = await each(goneInstances, opts, async (id) => {
     const tagged = await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE, [INSTANCE_TAG]: id } });
-    if (tagged.length === 0) settled?.add(id);
+    if (tagged.length === 0) opts.settled?.add(id);
     return tagged;
   });
+  opts.check?.();
   const orphans = [...new Set(left.flat().flatMap((s) => s.sourceIds))].filter((id) => !enis.has(id));
   if (orphans.length > 0) for (const e of await ecs.enis({ eniIds: orphans })) enis.set(e.id, e);
   const missing = [...new Set([...enis.values()].flatMap((e) => (e.instanceId && !byId.has(e.instanceId) ? [e.instanceId] : [])))];
+  opts.check?.();
   if (missing.length > 0) for (const i of await ecs.instances(missing)) byId.set(i.id, i);
   return {
     enis: [...enis.values()],
@@ -69,8 +87,8 @@ export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorS
  * rather than one list by our owner tag: the answer is at most 3 sessions whatever the region holds, and it shows
  * the sessions we don't own, which take the ENI's slots. `onEmpty` hears of each ENI no session touches.
  */
-export async function readSessions(eniIds: readonly string[], vpc: MirrorSessions, onEmpty?: (eniId: string) => void): Promise<Session[]> {
-  const lists = await mapConcurrent(eniIds, READS, async (sourceId) => {
+export async function readSessions(eniIds: readonly string[], vpc: MirrorSessions, opts: ReadOptions = {}, onEmpty?: (eniId: string) => void): Promise<Session[]> {
+  const lists = await each(eniIds, opts, async (sourceId) => {
     const touching = await vpc.list({ sourceId });
     if (touching.length === 0) onEmpty?.(sourceId);
     return touching;
@@ -92,8 +110,8 @@ export function targetsToRead(specs: ReadonlyMap<string, MirrorSpec>, sessions: 
   return [...ids].sort();
 }
 
-export async function readTargets(targetIds: readonly string[], vpc: MirrorSessions): Promise<Session[]> {
-  return (await mapConcurrent(targetIds, READS, (targetId) => vpc.list({ targetId }))).flat();
+export async function readTargets(targetIds: readonly string[], vpc: MirrorSessions, opts: ReadOptions = {}): Promise<Session[]> {
+  return (await each(targetIds, opts, (targetId) => vpc.list({ targetId }))).flat();
 }
 
 /**

@@ -44,8 +44,9 @@ describe('ensure against localcloud', () => {
   });
 
   it('starts nothing after the deadline and hands the actions back as deferred', async () => {
-    const c = await start({ instances: 2 });
-    const r = await ensure(subject([instanceId(0), instanceId(1)]), engineDeps(c), { runId: 'late', deadline: Date.now() - 1 });
+    // The last read (is the collector still there?) starts before the deadline and answers after it.
+    const c = await start({ instances: 2, options: { faults: [{ operation: 'DescribeLoadBalancers', latencyMs: 1500 }] } });
+    const r = await ensure(subject([instanceId(0), instanceId(1)]), engineDeps(c), { runId: 'late', deadline: Date.now() + 700 });
     expect(r.deferred.map((d) => [d.eniIds, d.reason])).toEqual([
       [[eniId(0)], 'the deadline passed before it started'],
       [[eniId(1)], 'the deadline passed before it started'],
@@ -135,6 +136,17 @@ describe('ensure against localcloud', () => {
     const again = await ensure({ ...subject([instanceId(0)]), attempt: 1 }, engineDeps(c), { runId: 'r2' });
     expect(again.result).toEqual({ kind: 'done' });
     expect(sessionsIn(c).map((s) => s.trafficMirrorSourceIds)).toEqual([[eniId(0)]]);
+  });
+
+  it('stops reading once the deadline has passed, however slow the reads, and defers the rest', async () => {
+    const n = 20;
+    const c = await start({ instances: n, options: { faults: [{ operation: 'ListTrafficMirrorSessions', latencyMs: 250 }] } });
+    const ids = Array.from({ length: n }, (_, i) => instanceId(i));
+    const r = await ensure(subject(ids), engineDeps(c), { runId: 'slow', deadline: Date.now() + 500 });
+    expect(r.result).toEqual({ kind: 'requeue', items: [{ eniIds: [], instanceIds: ids, reason: expect.stringMatching(/^out of time while reading the cloud, before any change/) }] });
+    // 8 reads at a time: the last round does not start.
+    expect(c.controls.calls.list({ action: 'ListTrafficMirrorSessions' }).length).toBeLessThan(n);
+    expect(writes(c)).toEqual([]);
   });
 
   it('requeues whole, unread, the units reached after the deadline', async () => {
