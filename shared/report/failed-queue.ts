@@ -33,9 +33,11 @@ const why = (err: unknown): string => cut(err instanceof Error ? `${err.name}: $
  * report that records it is out (the report is the record; the excerpt identifies it).
  */
 export function entryOf(m: Pick<ReceivedMessage, 'id' | 'body'>): FailedEvent {
-  const body = typeof m.body === 'string' ? m.body : String(m.body ?? '');
+  const body = typeof m.body === 'string' ? m.body : '';
   const messageId = typeof m.id === 'string' && m.id !== '' ? m.id : '(no message id)';
   const unreadable = (reason: string): FailedEvent => ({ messageId, error: `unreadable message (${body.length} characters): ${reason}`, excerpt: cut(body, EXCERPT_CHARS), bodyLength: body.length });
+  // Nothing of a body that is not text is called (a hostile object's toString, say): it is named by its type.
+  if (typeof m.body !== 'string' && m.body !== undefined) return unreadable(`the body is not text but ${m.body === null ? 'null' : typeof m.body}`);
   if (body.length > MAX_BODY_CHARS) return unreadable(`larger than MNS's ${MAX_BODY_CHARS}-byte maximum message size; not parsed`);
   try {
     return failedEventFrom({ id: messageId, body });

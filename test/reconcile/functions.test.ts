@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { Fc3Invoker, invokerFor } from '../../shared/cloud/invoker.js';
-import { MnsQueue } from '../../shared/cloud/mns.js';
+import { MnsQueue, mnsClient } from '../../shared/cloud/mns.js';
 import { taskIdOf } from '../../shared/events/region-task.js';
 import { mergeReports } from '../../shared/report/merge.js';
 import { assertReport } from '../../shared/report/validate.js';
@@ -173,17 +173,22 @@ describe('the failed-events queue', () => {
       ];
       const ids: string[] = [];
       for (const body of bodies) ids.push(await failed.send(body));
+      // Sent through the MNS SDK as is (it escapes nothing): the markup is read as XML on the way, not as the body.
+      const raw = await mnsClient(clientConfig(c));
+      const sentRaw = (await raw.sendMessage(S.failedQueue, { MessageBody: '<Evil><Nested>1</Nested></Evil>', DelaySeconds: 0, Priority: 8 })) as { body?: { MessageId?: string } };
+      const rawId = String(sentRaw.body?.MessageId);
       await c.fc.invoke(S.reconcileRegionFunction, Buffer.from(JSON.stringify({ regionId: REGION, mode: 'report', runId: 'poison' })));
       await settle(c);
       const [run] = regionRuns(c);
       expect(run.report?.errors).toEqual([]);
       const byId = new Map(run.report?.failedEvents.map((f) => [f.messageId, f]));
       // Every message is in the report once, as sent.
-      expect([...byId.keys()].sort()).toEqual([...ids].sort());
+      expect([...byId.keys()].sort()).toEqual([...ids, rawId].sort());
       ids.forEach((id, i) => expect(byId.get(id)?.bodyLength).toBe(bodies[i].length));
       expect([0, 3, 7].map((i) => byId.get(ids[i])?.origin?.id)).toEqual(['evt-a', 'evt-b', 'evt-c']);
       for (const i of [1, 2, 4, 5, 6]) expect(byId.get(ids[i])?.error).toEqual(expect.any(String));
-      expect(run.report?.totals.failedEvents).toBe(bodies.length);
+      expect(byId.get(rawId)?.error).toEqual(expect.any(String));
+      expect(run.report?.totals.failedEvents).toBe(bodies.length + 1);
       expect(await failed.receive(16)).toEqual([]);
 
       // The next report starts from an empty queue.

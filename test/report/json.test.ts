@@ -73,6 +73,12 @@ describe('failed events drained from the queue', () => {
       error: `unreadable message (${big.length} characters): larger than MNS's ${MAX_BODY_CHARS}-byte maximum message size; not parsed`,
     });
     expect(entryOf({ id: '', body: undefined as unknown as string })).toMatchObject({ messageId: '(no message id)', bodyLength: 0, excerpt: '' });
+    expect(entryOf({ id: 'm6', body: { toString: null } as unknown as string })).toEqual({
+      messageId: 'm6',
+      bodyLength: 0,
+      excerpt: '',
+      error: 'unreadable message (0 characters): the body is not text but object',
+    });
     expect(entryOf({ id: 'm5', body: fcFailure('evt-5', 'boom') }).origin?.id).toBe('evt-5');
   });
 
