@@ -14,7 +14,7 @@ export interface EnsureSummary {
   /** ENIs the policy does not mirror (opted out, no rule matches…), with why: `excluded`, as in the report's coverage. */
   readonly excluded: Array<{ eniId: string; reason: string }>;
   readonly unmirrored: Array<{ eniId: string; rule: string; reason: string }>;
-  readonly deferred: Array<{ eniIds: readonly string[]; reason: string }>;
+  readonly deferred: Array<{ eniIds: readonly string[]; instanceIds?: readonly string[]; reason: string }>;
   readonly failed: Array<{ reason: string; error: string; retryable: boolean }>;
 }
 
@@ -37,7 +37,7 @@ export function summarize(r: EnsureResult): EnsureSummary {
     if ('excluded' in d) s.excluded.push({ eniId: d.eniId, reason: d.excluded });
     else if (!touched.has(d.eniId)) s.unchanged.push({ eniId: d.eniId, reason: `already mirrored by rule ${d.spec.rule}` });
   }
-  for (const d of r.deferred) s.deferred.push({ eniIds: d.eniIds, reason: d.reason });
+  for (const d of r.deferred) s.deferred.push({ eniIds: d.eniIds, ...(d.instanceIds ? { instanceIds: d.instanceIds } : {}), reason: d.reason });
   for (const o of r.outcomes) {
     const a = o.action;
     if (o.status === 'failed') s.failed.push({ reason: a.reason, error: `${o.code}: ${o.error}`, retryable: o.retryable });

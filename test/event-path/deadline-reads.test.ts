@@ -37,7 +37,11 @@ it('defers the rest once when the deadline comes during the reads, and completes
   const fromRule = onEventRuns(c).filter((r) => r.source === FROM_RULE);
   expect(fromRule.map(({ ok, attempt }) => ({ ok, attempt }))).toEqual([{ ok: true, attempt: 1 }]);
   const [first] = JSON.parse(fromRule[0].response).results;
-  expect(first).toMatchObject({ result: 'requeue', created: [], deferred: [{ eniIds: [], reason: expect.stringMatching(/^out of time while reading the cloud, before any change/) }] });
+  expect(first).toMatchObject({
+    result: 'requeue',
+    created: [],
+    deferred: [{ eniIds: [], instanceIds: ['i-web01'], reason: expect.stringMatching(/^out of time while reading the cloud, before any change/) }],
+  });
   expect(sent.map((s) => JSON.parse(s.body))).toEqual([expect.objectContaining({ instanceIds: ['i-web01'], eniIds: [], attempt: 1 })]);
 
   // The deferral came back once and did the work: one session per ENI, nothing failed, nothing deferred again.
