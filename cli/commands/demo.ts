@@ -5,6 +5,7 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 import Vpc, * as $Vpc from '@alicloud/vpc20160428';
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { REPO_SYAML } from '../../localcloud/platform/serve.js';
+import { DEFAULT_LAUNCH } from '../../localcloud/world/default-launch.js';
 import { buildFunctions } from '../../scripts/build.js';
 import type { DriftReport } from '../../shared/report/model.js';
 import { coverageHeadline } from '../../shared/report/present.js';
@@ -128,11 +129,7 @@ export async function demoCommand(): Promise<number> {
     const run = (name: string, tags: Record<string, string>, amount = 1) =>
       ecs.runInstances(
         new $Ecs.RunInstancesRequest({
-          regionId: REGION,
-          imageId: 'aliyun_3_x64_20G_alibase_20240819.vhd',
-          instanceType: 'ecs.g7.large',
-          vSwitchId: 'vsw-prod-h',
-          securityGroupId: 'sg-prod01',
+          ...DEFAULT_LAUNCH,
           instanceName: name,
           amount,
           tag: tag(tags),

@@ -7,16 +7,13 @@ import { deadlineClock } from '../../shared/engine/clock.js';
 import { ensureUnits } from '../../shared/engine/ensure.js';
 import { summarize } from '../../shared/engine/summary.js';
 import { deferWork } from '../../shared/events/deferral.js';
-import { quote } from '../../shared/events/ids.js';
+import { eventsForLog } from '../../shared/events/log-view.js';
 import { parsePayload } from '../../shared/events/payload.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
 import { classifyErrors, settleEventUnits } from '../../shared/middleware/results.js';
 import { type AutomirrorContext, cloudFromContext, parseBuffer } from '../../shared/middleware/stack.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
 import { settingsFromEnv } from '../../shared/settings.js';
-
-/** Events a log line lists; a batch holds up to 1,000. */
-const LOGGED = 20;
 
 /**
  * ECS events from EventBridge, and deferred work from the MNS queue trigger → reconcile the ENIs they concern,
@@ -29,14 +26,9 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   const settings = settingsFromEnv();
   // Only the regions this deployment covers: its own and the scheduled reconcile's (others are out of scope).
   const { subjects, events } = parsePayload(event, { accountId: context.accountId, regionId: context.cloud.regionId, regions: settings.regions });
-  // Log lines stay bounded whatever the batch: the first ids and notes (each clipped), and how many more.
-  const ids = events.flatMap((e) => (e.id ? [quote(e.id, 64)] : []));
-  const log = context.log.child({ events: ids.length > LOGGED ? [...ids.slice(0, LOGGED), `… and ${ids.length - LOGGED} more`] : ids });
-  const unused = events.filter((e) => e.verdict !== 'reconcile');
-  if (unused.length > 0) {
-    const shown = unused.slice(0, LOGGED).map((e) => ({ ...e, ...(e.id ? { id: quote(e.id, 64) } : {}), why: quote(e.why, 400) }));
-    log[unused.some((e) => e.verdict === 'bad') ? 'warn' : 'info']('events not acted on', { events: shown, ...(unused.length > LOGGED ? { more: unused.length - LOGGED } : {}) });
-  }
+  const view = eventsForLog(events);
+  const log = context.log.child({ events: view.ids });
+  if (view.unused) log[view.unused.level]('events not acted on', { events: view.unused.events, ...(view.unused.more ? { more: view.unused.more } : {}) });
   if (subjects.length === 0) return { events };
   const policy = policyFromEnv();
   const runId = createHash('sha256')

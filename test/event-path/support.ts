@@ -15,6 +15,7 @@ import type { DeliveryOptions } from '../../localcloud/eventbridge/bus.js';
 import type { InvocationRecord } from '../../localcloud/fc/service.js';
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { managedRuleName } from '../../localcloud/platform/triggers.js';
+import { DEFAULT_LAUNCH } from '../../localcloud/world/default-launch.js';
 import type { WorldFile, WorldSession } from '../../localcloud/world/types.js';
 import { ownerTags } from '../../shared/engine/ownership.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
@@ -255,16 +256,7 @@ type RunFields = ConstructorParameters<typeof $Ecs.RunInstancesRequest>[0];
 
 /** RunInstances through the ECS SDK: the launched instance ids. */
 export async function runInstances(cloud: LocalCloud, fields: RunFields = {}): Promise<string[]> {
-  const r = await ecsClient(cloud).runInstances(
-    new $Ecs.RunInstancesRequest({
-      regionId: REGION,
-      imageId: 'aliyun_3_x64_20G_alibase_20240819.vhd',
-      instanceType: 'ecs.g7.large',
-      vSwitchId: 'vsw-prod-h',
-      securityGroupId: 'sg-prod01',
-      ...fields,
-    }),
-  );
+  const r = await ecsClient(cloud).runInstances(new $Ecs.RunInstancesRequest({ ...DEFAULT_LAUNCH, ...fields }));
   return r.body?.instanceIdSets?.instanceIdSet ?? [];
 }
 
