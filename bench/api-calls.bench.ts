@@ -6,10 +6,10 @@ import type { Bench, Row } from './bench.js';
 /**
  * API calls to ensure one launched instance with k opted-in ENIs, counted by localcloud's call log (every HTTP
  * request the SDK made, retries included), against the minimum: one read of the instance's ENIs, one read of its
- * sessions, k writes.
+ * sessions, k writes and k proofs (a session's ownership proof binds its id, so it is a TagResources after Create).
  */
 
-const WRITE = /^(Create|Update|Add|Remove|Delete)/;
+const WRITE = /^(Create|Update|Add|Remove|Delete|Tag)/;
 
 function count(cloud: LocalCloud): { total: number; detail: string } {
   const calls = cloud.controls.calls.list();
@@ -34,8 +34,8 @@ const bench: Bench = {
           measure: launch.detail,
           value: launch.total,
           unit: 'calls',
-          baseline: k + 2,
-          target: `${k + 2} (1 ENI read, 1 session read, ${k} write${k === 1 ? '' : 's'})`,
+          baseline: 2 * k + 2,
+          target: `${2 * k + 2} (1 ENI read, 1 session read, ${k} create${k === 1 ? '' : 's'}, ${k} proof${k === 1 ? '' : 's'})`,
         });
         cloud.controls.calls.clear();
         await ensure(subject([instanceId(0)]), deps, { runId: 'again' });

@@ -1,4 +1,4 @@
-import type { Eni, MirrorSpec, PoolTarget, Session } from '../shared/domain.js';
+import type { Eni, MirrorSpec, Ownership, PoolTarget, Session } from '../shared/domain.js';
 import { ownerTags } from '../shared/engine/ownership.js';
 import type { PlanInput } from '../shared/engine/plan.js';
 import type { Decision } from '../shared/policy/evaluate.js';
@@ -9,6 +9,10 @@ import type { Decision } from '../shared/policy/evaluate.js';
  * owned per-ENI sessions already mirroring web ENIs (some drifting, a few duplicated), pooled db sessions, sessions
  * of a rule that no longer exists, and sessions automirror does not own.
  */
+/** Owned sessions as the adapter verified them: proven under the signing key. */
+const PROVEN: Ownership = { verdict: 'proven', kid: 'k1', current: true };
+const NOT_CLAIMED: Ownership = { verdict: 'none' };
+
 export function planInput(eniCount: number, sessionCount: number): PlanInput {
   const zones = ['cn-hangzhou-h', 'cn-hangzhou-i', 'cn-hangzhou-j', 'cn-hangzhou-k'];
   const pool = (prefix: string, n: number): PoolTarget[] => Array.from({ length: n }, (_, i) => ({ target: { kind: 'SLB', id: `lb-${prefix}${i}` }, capacity: 500, zoneId: zones[i % 4] }));
@@ -41,6 +45,7 @@ export function planInput(eniCount: number, sessionCount: number): PlanInput {
       target: { kind: 'SLB', id: rule === 'db' ? `lb-db${n % 10}` : `lb-web${n % 40}` },
       sourceIds: sources,
       tags: rule === null ? { team: 'netops' } : ownerTags(rule),
+      ownership: rule === null ? NOT_CLAIMED : PROVEN,
       ...over,
     });
   };

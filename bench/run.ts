@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_OWNERSHIP_KEYS } from '../test/support/ownership.js';
 import type { Bench, Row } from './bench.js';
 
 /** `npm run bench`: runs every bench/*.bench.ts in name order (or those named on the command line) and prints one table. */
@@ -23,6 +24,8 @@ function table(rows: ReadonlyArray<Row & { bench: string }>): string {
 }
 
 async function main(only: string[]): Promise<void> {
+  // The functions localcloud runs and the engine prove sessions with the tests' key (s.yaml reads it from here).
+  process.env.AUTOMIRROR_OWNERSHIP_KEYS ||= TEST_OWNERSHIP_KEYS;
   const files = readdirSync(__dirname)
     .filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o))))
     .sort();

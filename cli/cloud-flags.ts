@@ -1,6 +1,7 @@
 import type { CloudConfig } from '../shared/cloud/config.js';
 import type { FcConfig } from '../shared/cloud/invoker.js';
 import type { MnsConfig } from '../shared/cloud/mns.js';
+import { ownershipKeysFromEnv, requireOwnershipKeys } from '../shared/cloud/ownership-keys.js';
 import { required, UsageError } from './args.js';
 
 /** The flags every command that talks to the cloud takes. */
@@ -22,14 +23,25 @@ export const CREDENTIALS_HELP = [
 
 /**
  * `--endpoint HOST:PORT` points every API at one plain-HTTP endpoint (localcloud serves them all on one port);
- * without it the public regional endpoints are used. Enough for the ECS/VPC/SLB (POP) APIs.
+ * without it the public regional endpoints are used. Enough for the ECS/VPC/SLB (POP) APIs. Sessions are verified
+ * with AUTOMIRROR_OWNERSHIP_KEYS in the account `--account-id` (or ALIBABA_CLOUD_ACCOUNT_ID) names; without
+ * either, every claim of automirror's ownership reads as unverifiable (reported, never acted on).
  */
-export function popCloudFromFlags(values: { region?: string; endpoint?: string; profile?: string }): CloudConfig {
+export function popCloudFromFlags(values: { region?: string; endpoint?: string; profile?: string; 'account-id'?: string }): CloudConfig {
   const endpoint = values.endpoint;
   if (endpoint && !/^[\w.-]+:\d+$/.test(endpoint)) throw new UsageError(`--endpoint must be HOST:PORT, got "${endpoint}"`);
   if (values.profile === '') throw new UsageError('--profile needs a profile name');
   // No keys here: shared/cloud's credential chain reads the environment's keys first, as Alibaba's SDKs do.
-  return { regionId: required(values.region, '--region'), profile: values.profile, endpoint };
+  const accountId = values['account-id'] || process.env.ALIBABA_CLOUD_ACCOUNT_ID || undefined;
+  return { regionId: required(values.region, '--region'), profile: values.profile, endpoint, ownership: { keys: ownershipKeysFromEnv(), accountId } };
+}
+
+/** For commands that write sessions (apply, adopt, teardown): the keys and the account a proof needs, or a clear refusal before any call. */
+export function provingCloud(cloud: CloudConfig): CloudConfig {
+  const keys = requireOwnershipKeys();
+  const accountId = cloud.ownership?.accountId;
+  if (!accountId) throw new UsageError('--account-id (or ALIBABA_CLOUD_ACCOUNT_ID) is required: ownership proofs bind the account');
+  return { ...cloud, ownership: { keys, accountId } };
 }
 
 /** The POP config plus what MNS and FC need: the account id and their endpoints. */

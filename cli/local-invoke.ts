@@ -24,9 +24,9 @@ export interface LocalInvocation {
   env: Record<string, string>;
 }
 
-/** The function as s.yaml deploys it: its name, handler, memory, timeout and environment variables. */
+/** The function as s.yaml deploys it: its name, handler, memory, timeout and environment variables (`${env(…)}` from this environment, as `s deploy` renders them). */
 function deployed(key: string, accountId: string) {
-  const r = renderServerlessDoc(S_YAML, { accountId, env: {} }).resources.find((x) => x.key === key);
+  const r = renderServerlessDoc(S_YAML, { accountId, env: process.env }).resources.find((x) => x.key === key);
   if (!r) throw new Error(`s.yaml has no resource "${key}"`);
   const p = r.props as { functionName: string; handler: string; memorySize: number; timeout: number; environmentVariables?: Record<string, string> };
   return { name: p.functionName, handler: p.handler, memory: Number(p.memorySize), timeout: Number(p.timeout), env: p.environmentVariables ?? {} };

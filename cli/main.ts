@@ -1,9 +1,11 @@
 import { UsageError } from './args.js';
 import { CREDENTIALS_HELP } from './cloud-flags.js';
+import { adoptCommand, usage as adoptUsage } from './commands/adopt.js';
 import { applyCommand, usage as applyUsage } from './commands/apply.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand, usage as explainUsage } from './commands/explain.js';
 import { invokeCommand, usage as invokeUsage } from './commands/invoke.js';
+import { keygenCommand, usage as keygenUsage } from './commands/keygen.js';
 import { localcloudCommand, usage as localcloudUsage } from './commands/localcloud.js';
 import { planCommand, usage as planUsage } from './commands/plan.js';
 import { policyCommand, usage as policyUsage } from './commands/policy.js';
@@ -22,6 +24,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   plan: { run: planCommand, usage: planUsage },
   apply: { run: applyCommand, usage: applyUsage },
   report: { run: reportCommand, usage: reportUsage },
+  adopt: { run: adoptCommand, usage: adoptUsage },
+  keygen: { run: keygenCommand, usage: keygenUsage },
 };
 
 function help(): string {

@@ -10,7 +10,7 @@ import { renderJson } from '../shared/report/json.js';
 import { renderMarkdown } from '../shared/report/markdown.js';
 import type { DriftReport } from '../shared/report/model.js';
 import { parseFlags, UsageError } from './args.js';
-import { CLOUD_FLAGS, popCloudFromFlags } from './cloud-flags.js';
+import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from './cloud-flags.js';
 import { progressBar } from './progress.js';
 
 /** `automirror plan|apply|report`: the flags they share. */
@@ -34,7 +34,9 @@ export interface RegionCommandRun {
 export async function runRegionCommand(argv: string[], mode: ReconcileMode, defaultOut?: string): Promise<RegionCommandRun> {
   const { values, positionals } = parseFlags(argv, FLAGS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const cloud = popCloudFromFlags(values);
+  const read = popCloudFromFlags(values);
+  // Enforcing writes sessions, so it needs what proves them; a read-only run reports unverifiable claims instead.
+  const cloud = mode === 'enforce' ? provingCloud(read) : read;
   const policy = values.policy ? loadPolicyFile(values.policy) : policyFromEnv();
   const progress = progressBar(process.stderr, cloud.regionId);
   let apiCalls = 0;
@@ -50,7 +52,7 @@ export async function runRegionCommand(argv: string[], mode: ReconcileMode, defa
     { regionId: cloud.regionId, mode, runId: `cli-${startedAt.toISOString().replace(/[-:.]/g, '')}`, onPhase: (p) => progress.phase(p) },
   );
   progress.done();
-  const report = regionReport(result, { policy: policyInfo(policy, values.policy ?? policySource()), accountId: values['account-id'], startedAt }, apiCalls).finish();
+  const report = regionReport(result, { policy: policyInfo(policy, values.policy ?? policySource()), accountId: cloud.ownership?.accountId, startedAt }, apiCalls).finish();
   const out = values.out ?? defaultOut;
   if (out) writeReport(out, report);
   return { result, report, json: values.json === true, out: out && resolve(out) };

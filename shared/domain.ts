@@ -105,6 +105,23 @@ export interface MirrorSpec {
 
 export type SessionStatus = 'Creating' | 'Created' | 'Modifying' | 'Deleting';
 
+/**
+ * Whether a session is automirror's, as the adapter that read it verified its proof tag (shared/cloud/ownership-proof.ts):
+ * - `proven`: the proof is a valid MAC of this session under key `kid` (`current`: the signing key, else re-signed);
+ * - `forged`: it claims automirror's ownership tag without a valid proof (none, another session's, a rule tag edited…);
+ * - `pending`: it claims ownership, has no proof yet and was created moments ago: another automirror write may be
+ *   between its Create and its proof (the plan waits for it rather than make a second session);
+ * - `unverifiable`: it claims ownership but there is no key (or no account) to check with;
+ * - `none`: it does not claim to be automirror's.
+ * Only `proven` is owned; a claim that is not proven is never modified or deleted, and is reported.
+ */
+export type Ownership =
+  | { readonly verdict: 'proven'; readonly kid: string; readonly current: boolean }
+  | { readonly verdict: 'forged'; readonly why: string }
+  | { readonly verdict: 'pending'; readonly why: string }
+  | { readonly verdict: 'unverifiable'; readonly why: string }
+  | { readonly verdict: 'none' };
+
 export interface Session {
   readonly id: string;
   readonly name: string;
@@ -117,6 +134,7 @@ export interface Session {
   readonly target: MirrorTarget;
   readonly sourceIds: readonly string[];
   readonly tags: Tags;
+  readonly ownership: Ownership;
 }
 
 /** A session to create: everything CreateTrafficMirrorSession takes, in domain terms. */

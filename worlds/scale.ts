@@ -1,5 +1,7 @@
 import type { WorldFile, WorldInstance, WorldSession } from '../localcloud/world/types.js';
-import { INSTANCE_TAG, OWNER_TAG, OWNER_VALUE, RULE_TAG } from '../shared/engine/ownership.js';
+import type { OwnershipKeys } from '../shared/cloud/ownership-keys.js';
+import { proofOf } from '../shared/cloud/ownership-proof.js';
+import { INSTANCE_TAG, OWNER_TAG, OWNER_VALUE, PROOF_TAG, RULE_TAG } from '../shared/engine/ownership.js';
 import base from './default.json';
 
 /**
@@ -16,6 +18,8 @@ export interface ScaleOptions {
   readonly sessions: number;
   readonly drift?: Partial<Drift>;
   readonly options?: WorldFile['options'];
+  /** The keys automirror's sessions in the world are proven with (the ones the reconcile will run with). */
+  readonly keys: OwnershipKeys;
 }
 
 /** How much of each kind of drift the world holds. */
@@ -103,9 +107,11 @@ export function scaleWorld(opts: ScaleOptions): WorldFile {
   const lbs = new Set([...lbNames('wa', sizes.web), ...lbNames('wb', sizes.web), ...lbNames('db', sizes.db)]);
   const sessions: WorldSession[] = [];
   const owned = (rule: string, sources: string[], priority: number, target: string, filter: string, over: Partial<WorldSession> = {}): void => {
-    const tags = { [OWNER_TAG]: OWNER_VALUE, [RULE_TAG]: rule, ...(sources.length === 1 && { [INSTANCE_TAG]: `i-${sources[0].slice(5)}` }) };
+    const sessionId = id('tms-', sessions.length);
+    const claim = { [OWNER_TAG]: OWNER_VALUE, [RULE_TAG]: rule, ...(sources.length === 1 && { [INSTANCE_TAG]: `i-${sources[0].slice(5)}` }) };
+    const tags = { ...claim, [PROOF_TAG]: proofOf(opts.keys, { accountId: base.accountId, regionId: REGION, sessionId, tags: claim }) };
     sessions.push({
-      trafficMirrorSessionId: id('tms-', sessions.length),
+      trafficMirrorSessionId: sessionId,
       priority,
       enabled: true,
       packetLength: 1500,

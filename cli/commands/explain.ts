@@ -2,7 +2,7 @@ import { LIMITS, OWN_ACCOUNT, type Session } from '../../shared/domain.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { describeAction } from '../../shared/engine/describe.js';
 import { type EnsureResult, ensure } from '../../shared/engine/ensure.js';
-import { isOwned, ruleOf } from '../../shared/engine/ownership.js';
+import { isOwned, ruleOf, unprovenClaim } from '../../shared/engine/ownership.js';
 import { targetLabel } from '../../shared/engine/placement.js';
 import { explainEni } from '../../shared/policy/evaluate.js';
 import { loadPolicyFile } from '../../shared/policy/load.js';
@@ -31,8 +31,14 @@ export async function explainCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+function whose(s: Session): string {
+  const claim = unprovenClaim(s);
+  if (claim) return `claims automirror’s ownership, ${claim.verdict}: ${claim.why} (never modified)`;
+  return isOwned(s) ? `rule ${ruleOf(s)}` : 'not owned by automirror (never modified)';
+}
+
 const describeSession = (s: Session): string =>
-  `${s.id}  ${isOwned(s) ? `rule ${ruleOf(s)}` : 'not owned by automirror (never modified)'}, priority ${s.priority}, → ${targetLabel(s.target)}, ${s.sourceIds.length} source(s), ${s.enabled ? 'enabled' : 'disabled'}, ${s.status}`;
+  `${s.id}  ${whose(s)}, priority ${s.priority}, → ${targetLabel(s.target)}, ${s.sourceIds.length} source(s), ${s.enabled ? 'enabled' : 'disabled'}, ${s.status}`;
 
 function render(id: string, r: EnsureResult, policy: Policy): string {
   const out: string[] = [];

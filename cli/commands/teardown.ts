@@ -1,18 +1,24 @@
 import { CloudError } from '../../shared/cloud/errors.js';
 import { clientToken } from '../../shared/engine/apply.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
-import { OWNER_TAG, OWNER_VALUE } from '../../shared/engine/ownership.js';
+import { isOwned, isUnprovenClaim, OWNER_TAG, OWNER_VALUE } from '../../shared/engine/ownership.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 import { parseFlags } from '../args.js';
-import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
+import { CLOUD_FLAGS, cloudFromFlags, provingCloud } from '../cloud-flags.js';
+import { forgedClaimLines } from '../forged-claims.js';
 import { removeEcsTrigger } from '../wiring/ecs-trigger.js';
 
 export const usage = 'automirror teardown --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--delete-sessions]';
 
-/** Removes the ECS trigger; with --delete-sessions also every session automirror owns in the region, and only those. */
+/**
+ * Removes the ECS trigger; with --delete-sessions also every session automirror owns in the region (its ownership
+ * proven), and only those: a session that merely carries the claim tag is listed as a forged claim and left alone.
+ */
 export async function teardownCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { ...CLOUD_FLAGS, 'delete-sessions': { type: 'boolean' } });
-  const cloud = cloudFromFlags(values);
+  const flags = cloudFromFlags(values);
+  // Deleting needs the keys that prove what is ours, checked before anything changes.
+  const cloud = values['delete-sessions'] ? { ...flags, ...provingCloud(flags) } : flags;
   const s = settingsFromEnv();
   const change = await removeEcsTrigger(cloud, s.onEventFunction, s.ecsTrigger);
   process.stdout.write(`${change.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction}\n`);
@@ -21,7 +27,9 @@ export async function teardownCommand(argv: string[]): Promise<number> {
     const { vpc } = engineAdapters(cloud);
     const runId = `teardown/${Date.now()}`;
     // A session already Deleting is on its way out; one gone meanwhile is done (as aliyun/terraform-provider-alicloud treats NotFound on delete).
-    const owned = (await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE } })).filter((s) => s.status !== 'Deleting');
+    const claimed = await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE } });
+    for (const line of forgedClaimLines(claimed)) process.stdout.write(`left     ${line}\n`);
+    const owned = claimed.filter((s) => isOwned(s) && s.status !== 'Deleting');
     for (const session of owned) {
       try {
         await vpc.delete(session.id, clientToken(runId, 'delete', { sessionId: session.id }));
@@ -30,7 +38,8 @@ export async function teardownCommand(argv: string[]): Promise<number> {
       }
       process.stdout.write(`deleted  session ${session.id} (priority ${session.priority}, ${session.sourceIds.length} sources)\n`);
     }
-    process.stdout.write(`${owned.length} owned sessions deleted; sessions without automirror's tags were left alone\n`);
+    const forged = claimed.filter(isUnprovenClaim).length;
+    process.stdout.write(`${owned.length} owned sessions deleted; sessions without automirror's tags were left alone${forged ? `, and ${forged} claiming them without a valid proof too` : ''}\n`);
   }
   return 0;
 }

@@ -5,6 +5,7 @@ import { MnsQueue } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { deadlineClock } from '../../shared/engine/clock.js';
 import { ensureUnits } from '../../shared/engine/ensure.js';
+import { unprovenClaims } from '../../shared/engine/ownership.js';
 import { summarize } from '../../shared/engine/summary.js';
 import { deferWork } from '../../shared/events/deferral.js';
 import { eventsForLog } from '../../shared/events/log-view.js';
@@ -50,6 +51,9 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   );
   const units = raw.map((u) => ({ ...u, summary: u.ensured && summarize(u.ensured) }));
   for (const u of units) log.info('reconciled', { accountId: u.subject.accountId, regionId: u.subject.regionId, result: u.result.kind, summary: u.summary });
+  // Someone wrote automirror's ownership tag on a session automirror can't prove is its own: left alone, and an alert.
+  const forged = unprovenClaims(units.flatMap((u) => u.ensured?.observed.sessions ?? []));
+  if (forged.count > 0) log.error('sessions claim automirror’s ownership without a valid proof: left alone', forged);
   // The deferral queue is the deployment's own (setup made it in its account and region), whatever the unit's.
   const queue = new MnsQueue({ ...context.cloud, accountId: context.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined }, settings.deferQueue);
   const settled = await settleEventUnits(units, (subject, items) => deferWork(subject, items, queue, settings, runId), log);
@@ -57,4 +61,8 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   return { events, results };
 }
 
-export const handler = middy<unknown, unknown, Error, AutomirrorContext>(onEvent).use(parseBuffer()).use(cloudFromContext()).use(deadlineGuard()).use(classifyErrors());
+export const handler = middy<unknown, unknown, Error, AutomirrorContext>(onEvent)
+  .use(parseBuffer())
+  .use(cloudFromContext({ proves: true }))
+  .use(deadlineGuard())
+  .use(classifyErrors());

@@ -52,4 +52,8 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
   return finishReport(b, { handedOff: handedOff && checkpointId(handedOff), truncated: settled.truncated }, log, outbox);
 }
 
-export const handler = middy<unknown, unknown, Error, AutomirrorContext>(reconcileRegionHandler).use(parseBuffer()).use(cloudFromContext()).use(deadlineGuard()).use(classifyErrors());
+export const handler = middy<unknown, unknown, Error, AutomirrorContext>(reconcileRegionHandler)
+  .use(parseBuffer())
+  .use(cloudFromContext({ proves: true }))
+  .use(deadlineGuard())
+  .use(classifyErrors());

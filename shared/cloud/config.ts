@@ -1,4 +1,5 @@
 import Credential, { CLIProfileCredentialsProvider, type CredentialsProvider, DefaultCredentialsProvider, ProfileCredentialsProvider } from '@alicloud/credentials';
+import type { OwnershipContext } from './ownership-proof.js';
 
 /** STS credentials as FC hands them to a function in `context.credentials`. */
 export interface StsCredentials {
@@ -30,6 +31,8 @@ export interface CloudConfig {
   endpoint?: string;
   timeoutMs?: number;
   around?: CallWrapper;
+  /** How sessions are proven automirror's (keys, account); without it every claim read is unverifiable. */
+  ownership?: OwnershipContext;
 }
 
 type Credentials = Awaited<ReturnType<CredentialsProvider['getCredentials']>>;

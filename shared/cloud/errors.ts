@@ -71,6 +71,9 @@ export function serviceError(code: string, message: string, status?: number): Cl
   return new CloudError(code, message, isTransient(code, status), undefined, status);
 }
 
+/** automirror's own configuration can't do what was asked (e.g. no key to prove a session with): never retried. */
+export const configurationError = (code: string, message: string): CloudError => new CloudError(code, message, false);
+
 /** A failure before the service answered at all (a socket, a timeout, an unparsable reply): always transient. */
 export function transportError(err: unknown): CloudError {
   const e = toCloudError(err);

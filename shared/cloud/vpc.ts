@@ -9,11 +9,15 @@ import { ListTrafficMirrorSessionsResponse } from '@alicloud/vpc20160428/dist/mo
 import type { ListTrafficMirrorSessionsResponseBodyTrafficMirrorSessions } from '@alicloud/vpc20160428/dist/models/ListTrafficMirrorSessionsResponseBody';
 import { RemoveSourcesFromTrafficMirrorSessionRequest } from '@alicloud/vpc20160428/dist/models/RemoveSourcesFromTrafficMirrorSessionRequest';
 import { RemoveSourcesFromTrafficMirrorSessionResponse } from '@alicloud/vpc20160428/dist/models/RemoveSourcesFromTrafficMirrorSessionResponse';
+import { TagResourcesRequest, TagResourcesRequestTag } from '@alicloud/vpc20160428/dist/models/TagResourcesRequest';
+import { TagResourcesResponse } from '@alicloud/vpc20160428/dist/models/TagResourcesResponse';
 import { UpdateTrafficMirrorSessionAttributeRequest } from '@alicloud/vpc20160428/dist/models/UpdateTrafficMirrorSessionAttributeRequest';
 import { UpdateTrafficMirrorSessionAttributeResponse } from '@alicloud/vpc20160428/dist/models/UpdateTrafficMirrorSessionAttributeResponse';
 import type { Session, SessionChanges, SessionDraft, SessionStatus, Tags } from '../domain.js';
+import { PROOF_TAG } from '../engine/ownership.js';
 import type { CloudConfig } from './config.js';
-import { cloudCall } from './errors.js';
+import { cloudCall, configurationError } from './errors.js';
+import { type OwnershipContext, proofOf, verifyOwnership } from './ownership-proof.js';
 import { PopClient, VPC } from './pop-client.js';
 
 export interface SessionQuery {
@@ -24,10 +28,16 @@ export interface SessionQuery {
   priority?: number;
 }
 
-/** Traffic mirror sessions in one region. Every write takes a ClientToken so a retry is a no-op. */
+/**
+ * Traffic mirror sessions in one region, each read with its ownership verified. Every write takes a ClientToken so
+ * a retry is a no-op (TagResources takes none: writing the same proof again is a no-op by itself).
+ */
 export interface MirrorSessions {
   list(query: SessionQuery): Promise<Session[]>;
+  /** Refused (a configuration error, before any call) when no key can prove the session afterwards. */
   create(draft: SessionDraft, clientToken: string): Promise<string>;
+  /** Writes the proof tag binding `sessionId` to its rule and instance tags (`tags`), under the signing key. */
+  prove(sessionId: string, tags: Tags): Promise<void>;
   update(sessionId: string, changes: SessionChanges, clientToken: string): Promise<void>;
   addSources(sessionId: string, sourceIds: readonly string[], clientToken: string): Promise<void>;
   removeSources(sessionId: string, sourceIds: readonly string[], clientToken: string): Promise<void>;
@@ -35,13 +45,21 @@ export interface MirrorSessions {
 }
 
 const PAGE = 100;
+
+/** Milliseconds since the cloud's CreationTime (ISO 8601), or undefined when it gave none it can be read from. */
+const ageOf = (creationTime: string | undefined): number | undefined => {
+  const t = creationTime ? Date.parse(creationTime) : Number.NaN;
+  return Number.isNaN(t) ? undefined : Date.now() - t;
+};
 const MAX_SESSION_IDS = 100;
 
 export class VpcMirrorApi implements MirrorSessions {
   private readonly pop: PopClient;
+  private readonly ownership: OwnershipContext;
 
   constructor(private readonly cfg: CloudConfig) {
     this.pop = new PopClient(VPC, cfg);
+    this.ownership = cfg.ownership ?? {};
   }
 
   async list(query: SessionQuery): Promise<Session[]> {
@@ -66,13 +84,14 @@ export class VpcMirrorApi implements MirrorSessions {
         nextToken,
       });
       const res = await cloudCall(() => this.pop.call('ListTrafficMirrorSessions', req, new ListTrafficMirrorSessionsResponse({})));
-      for (const s of res.body?.trafficMirrorSessions ?? []) out.push(toSession(s));
+      for (const s of res.body?.trafficMirrorSessions ?? []) out.push(this.toSession(s));
       nextToken = res.body?.nextToken || undefined;
     } while (nextToken);
     return out;
   }
 
   async create(d: SessionDraft, clientToken: string): Promise<string> {
+    this.signing();
     const req = new CreateTrafficMirrorSessionRequest({
       regionId: this.cfg.regionId,
       clientToken,
@@ -91,6 +110,21 @@ export class VpcMirrorApi implements MirrorSessions {
     });
     const res = await cloudCall(() => this.pop.call('CreateTrafficMirrorSession', req, new CreateTrafficMirrorSessionResponse({})));
     return res.body?.trafficMirrorSessionId ?? '';
+  }
+
+  async prove(sessionId: string, tags: Tags): Promise<void> {
+    const { keys, accountId } = this.signing();
+    const value = proofOf(keys, { accountId, regionId: this.cfg.regionId, sessionId, tags });
+    const req = new TagResourcesRequest({ regionId: this.cfg.regionId, resourceType: 'TRAFFICMIRRORSESSION', resourceId: [sessionId], tag: [new TagResourcesRequestTag({ key: PROOF_TAG, value })] });
+    await cloudCall(() => this.pop.call('TagResources', req, new TagResourcesResponse({})));
+  }
+
+  /** The key and account a proof needs; without them nothing is created (a session automirror could never prove). */
+  private signing(): { keys: NonNullable<OwnershipContext['keys']>; accountId: string } {
+    const { keys, accountId } = this.ownership;
+    if (!keys) throw configurationError('Automirror.OwnershipKeyMissing', 'no ownership key is configured (AUTOMIRROR_OWNERSHIP_KEYS): automirror creates no session it could not prove');
+    if (!accountId) throw configurationError('Automirror.AccountUnknown', 'the account id is not known (--account-id or ALIBABA_CLOUD_ACCOUNT_ID): a proof binds it');
+    return { keys, accountId };
   }
 
   async update(sessionId: string, c: SessionChanges, clientToken: string): Promise<void> {
@@ -124,20 +158,23 @@ export class VpcMirrorApi implements MirrorSessions {
     const req = new DeleteTrafficMirrorSessionRequest({ regionId: this.cfg.regionId, clientToken, trafficMirrorSessionId: sessionId });
     await cloudCall(() => this.pop.call('DeleteTrafficMirrorSession', req, new DeleteTrafficMirrorSessionResponse({})));
   }
-}
 
-function toSession(s: ListTrafficMirrorSessionsResponseBodyTrafficMirrorSessions): Session {
-  return {
-    id: s.trafficMirrorSessionId ?? '',
-    name: s.trafficMirrorSessionName ?? '',
-    status: (s.trafficMirrorSessionStatus ?? 'Created') as SessionStatus,
-    enabled: s.enabled ?? false,
-    priority: s.priority ?? 0,
-    vni: s.virtualNetworkId ?? 0,
-    packetLength: s.packetLength ?? 1500,
-    filterId: s.trafficMirrorFilterId ?? '',
-    target: { kind: s.trafficMirrorTargetType === 'SLB' ? 'SLB' : 'NetworkInterface', id: s.trafficMirrorTargetId ?? '' },
-    sourceIds: s.trafficMirrorSourceIds ?? [],
-    tags: Object.fromEntries((s.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
-  };
+  private toSession(s: ListTrafficMirrorSessionsResponseBodyTrafficMirrorSessions): Session {
+    const id = s.trafficMirrorSessionId ?? '';
+    const tags: Tags = Object.fromEntries((s.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']));
+    return {
+      id,
+      name: s.trafficMirrorSessionName ?? '',
+      status: (s.trafficMirrorSessionStatus ?? 'Created') as SessionStatus,
+      enabled: s.enabled ?? false,
+      priority: s.priority ?? 0,
+      vni: s.virtualNetworkId ?? 0,
+      packetLength: s.packetLength ?? 1500,
+      filterId: s.trafficMirrorFilterId ?? '',
+      target: { kind: s.trafficMirrorTargetType === 'SLB' ? 'SLB' : 'NetworkInterface', id: s.trafficMirrorTargetId ?? '' },
+      sourceIds: s.trafficMirrorSourceIds ?? [],
+      tags,
+      ownership: verifyOwnership(this.ownership, this.cfg.regionId, id, tags, ageOf(s.creationTime)),
+    };
+  }
 }

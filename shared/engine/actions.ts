@@ -1,7 +1,7 @@
-import type { PriorityBand, SessionChanges, SessionDraft } from '../domain.js';
+import type { PriorityBand, SessionChanges, SessionDraft, Tags } from '../domain.js';
 
 /** A session attribute the engine compares with the rule's spec (`rule` is the ownership tag naming the rule). */
-export type Field = 'filterId' | 'target' | 'vni' | 'enabled' | 'packetLength' | 'priority' | 'name' | 'rule';
+export type Field = 'filterId' | 'target' | 'vni' | 'enabled' | 'packetLength' | 'priority' | 'name' | 'rule' | 'proof';
 
 /** One attribute that differs: what the rule wants and what the cloud has, as a report shows them. */
 export interface FieldChange {
@@ -81,8 +81,19 @@ export interface DeleteAction extends ActionBase {
   readonly perEni: readonly EniReason[];
 }
 
+/** An owned session proven under an older key gets a proof under the signing key (one TagResources). */
+export interface ResignAction extends ActionBase {
+  readonly kind: 're-sign';
+  readonly rule: string;
+  readonly sessionId: string;
+  /** The rule and instance tags the proof binds. */
+  readonly tags: Tags;
+  /** The key its proof was made with. */
+  readonly kid: string;
+}
+
 /** One change the engine wants made, with the reason a person reads in logs, plans and reports. */
-export type Action = CreateAction | AddSourcesAction | RemoveSourcesAction | UpdateAction | ReplaceAction | DeleteAction;
+export type Action = CreateAction | AddSourcesAction | RemoveSourcesAction | UpdateAction | ReplaceAction | DeleteAction | ResignAction;
 export type ActionKind = Action['kind'];
 
 /** An ENI that should be mirrored but will not be, and why (capacity, slots taken by sessions we don't own, …). */

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { CloudError } from '../cloud/errors.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
 import { LIMITS, type PriorityBand, type Session, type SessionDraft } from '../domain.js';
-import type { Action, AddSourcesAction, CreateAction, DeleteAction, Outcome, RemoveSourcesAction, ReplaceAction, UpdateAction } from './actions.js';
+import type { Action, AddSourcesAction, CreateAction, DeleteAction, Outcome, RemoveSourcesAction, ReplaceAction, ResignAction, UpdateAction } from './actions.js';
 import { type Clock, systemClock } from './clock.js';
 import { execute, type Task } from './executor.js';
-import { mirrors } from './ownership.js';
+import { awaitsProof, mirrors } from './ownership.js';
 import { priorityCandidates } from './priority.js';
 import { outcomeOfError, refusal, refusedOutcome } from './result.js';
 import { DEFAULT_SETTLE, type SettleOptions, settled } from './settle.js';
@@ -109,6 +109,8 @@ class Run {
         return this.update(a);
       case 'delete':
         return this.delete(a);
+      case 're-sign':
+        return this.resign(a);
     }
   }
 
@@ -160,11 +162,22 @@ class Run {
       },
       (holders, priority) => {
         const same = holders.find((s) => mirrors(s, a.rule, d.sourceIds));
-        return same && { action: a, status: 'converged', sessionId: same.id, detail: `${same.id} (priority ${priority}) already mirrors ${d.sourceIds.join(', ')} under rule ${a.rule}` };
+        if (same) return { action: a, status: 'converged', sessionId: same.id, detail: `${same.id} (priority ${priority}) already mirrors ${d.sourceIds.join(', ')} under rule ${a.rule}` };
+        const pending = holders.find((s) => awaitsProof(s, a.rule, d.sourceIds));
+        return pending && { action: a, status: 'deferred', reason: `${pending.id} (priority ${priority}) claims rule ${a.rule} for ${d.sourceIds.join(', ')} and awaits its proof` };
       },
       (e) => this.diagnose(a, a.rule, d.sourceIds, e),
     );
+    // The proof binds the session id, so it is written once Create has given one. Outside the probe: a proof
+    // refused must not read as a priority taken. A failure fails the action (retried as any write would be); a
+    // session left claimed but unproven is reported as such by the next read, never adopted silently.
+    if (outcome?.status === 'done') await this.vpc.prove(outcome.sessionId, d.tags);
     return outcome ?? noPriority(a, 'for a new session');
+  }
+
+  private async resign(a: ResignAction): Promise<Outcome> {
+    await this.vpc.prove(a.sessionId, a.tags);
+    return { action: a, status: 'done', sessionId: a.sessionId };
   }
 
   /** The new session first (no gap), unless the ENI has no free slot: then the old one goes first. */

@@ -21,7 +21,7 @@ export interface ReportField {
 }
 
 export interface KindSpec<K extends ActionKind> {
-  /** Order within a plan: changes in place, then recreations, creations, removals, additions, deletions. */
+  /** Order within a plan: changes in place, then recreations, creations, removals, additions, deletions, re-signings. */
   readonly phase: number;
   /** Brings its ENIs under their rule: while not done, coverage counts them unmirrored with why. */
   readonly places: boolean;
@@ -47,6 +47,7 @@ const created = (a: Of<'create'> | Of<'replace'>, o: Done, s: Lists) => {
 };
 const placing = (a: Of<'create'> | Of<'replace'>) =>
   ` (${targetLabel(a.draft.target)}, priority ${a.draft.priority} or the next free one in ${a.band.min}–${a.band.max}${a.kind === 'replace' && a.breakFirst ? ', old one deleted first: no free slot' : ''})`;
+const resigned = (a: Of<'re-sign'>) => ({ field: 'proof' as const, wanted: 'signed with the signing key', actual: `signed with ${a.kid}` });
 const sources = (a: Action) => ` (${a.eniIds.join(', ')})`;
 
 export const KINDS = {
@@ -97,6 +98,15 @@ export const KINDS = {
     summarise: (a, _o, s) => void s.deleted.push({ sessionId: a.sessionId, reason: a.reason }),
     report: { kind: 'delete', per: 'session', fields: (a) => [{ field: 'sourceIds', wanted: [], actual: [...a.eniIds] }] },
     detail: () => '',
+  },
+  're-sign': {
+    phase: 6,
+    places: false,
+    frees: false,
+    summarise: (a, _o, s) => void s.updated.push({ sessionId: a.sessionId, rule: a.rule, changes: [resigned(a)] }),
+    // In the report a re-signing is what it is in the cloud: one tag of the session updated in place.
+    report: { kind: 'update', per: 'session', fields: (a) => [resigned(a)] },
+    detail: (a) => ` (proof under ${a.kid} → the signing key)`,
   },
 } as const satisfies { readonly [K in ActionKind]: KindSpec<K> };
 

@@ -3,7 +3,7 @@ import type { Decision } from '../policy/evaluate.js';
 import type { Action, Deferred, EniReason, Plan, Unmirrored, UnownedSession } from './actions.js';
 import { attributeDrift, type Drift, draftFor, inBand, inPool, priorityDrift, sessionName, targetDrift } from './desired.js';
 import { KINDS } from './kinds.js';
-import { isOwned, ruleOf } from './ownership.js';
+import { awaitsProof, isOwned, provenTags, ruleOf } from './ownership.js';
 import { goneReason, TargetBook, targetLabel } from './placement.js';
 import { eniPriorityKey, PriorityBook, poolPriorityKey } from './priority.js';
 
@@ -181,6 +181,7 @@ class Planner {
     for (const d of opted) if (!this.covered.has(d.eniId) && !this.notReady(d.eniId)) this.place(d.eniId, d.spec);
     this.emitGroups();
     this.emitMembership();
+    this.emitResigning();
     this.actions.sort((a, b) => KINDS[a.kind].phase - KINDS[b.kind].phase || byId(a.id, b.id));
     // Sessions read only for a target's capacity are someone else's business; those on ENIs in scope are reported.
     const unowned: UnownedSession[] = this.sessions
@@ -312,6 +313,11 @@ class Planner {
 
   /** Finds room for an ENI no session of its rule mirrors: a session slot on the ENI, a pool target, a priority. */
   private place(eniId: string, spec: MirrorSpec): void {
+    const pending = (this.bySource.get(eniId) ?? []).find((s) => awaitsProof(s, spec.rule, [eniId]));
+    if (pending) {
+      this.deferred.push({ eniIds: [eniId], reason: `${pending.id} claims rule ${spec.rule} for it and awaits its proof (another invocation's create, moments old)` });
+      return;
+    }
     const after = this.slotFor(eniId, spec);
     if (after === undefined) return;
     const target = this.targets.choose(spec.targets, this.enis.get(eniId)?.zoneId, 1);
@@ -461,6 +467,25 @@ class Planner {
           reason: `rule ${rule} opts ${g.sources.join(', ')} in; pooled sessions of the rule on ${targetLabel(g.target.target)} have no room left`,
         });
       }
+    }
+  }
+
+  /** Sessions proven under an older key that stay: re-signed with the signing key (key rotation). */
+  private emitResigning(): void {
+    for (const t of this.tracked) {
+      const { s } = t;
+      if (s.ownership.verdict !== 'proven' || s.ownership.current || t.replaced || this.empty(t) || this.leavesEmpty(t)) continue;
+      const kid = s.ownership.kid;
+      this.actions.push({
+        kind: 're-sign',
+        id: `re-sign:${s.id}`,
+        rule: t.rule,
+        sessionId: s.id,
+        eniIds: [],
+        tags: provenTags(s.tags),
+        kid,
+        reason: `${s.id} is proven under key ${kid}, not the signing key: re-signed`,
+      });
     }
   }
 

@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { CloudConfig } from '../cloud/config.js';
+import { ownershipKeysFromEnv, requireOwnershipKeys } from '../cloud/ownership-keys.js';
 import { BadInput } from '../events/bad-input.js';
 import { MAX_PAYLOAD_BYTES } from '../events/payload.js';
 import type { FcContext } from './fc-context.js';
@@ -29,9 +30,11 @@ export const parseBuffer = (): MiddlewareObj<unknown, unknown, Error, Automirror
 
 /**
  * Cloud access for this invocation: FC's STS credentials from the context (read per invocation, never cached),
- * the region the function runs in, and an endpoint override (AUTOMIRROR_ENDPOINT) for a local cloud.
+ * the region the function runs in, an endpoint override (AUTOMIRROR_ENDPOINT) for a local cloud, and the ownership
+ * keys (AUTOMIRROR_OWNERSHIP_KEYS) with the account they prove sessions in. A function that `proves` (reads and
+ * writes sessions) refuses to run without keys: a terminal configuration error, logged, not retried.
  */
-export const cloudFromContext = (): MiddlewareObj<unknown, unknown, Error, AutomirrorContext> => ({
+export const cloudFromContext = (opts: { proves?: boolean } = {}): MiddlewareObj<unknown, unknown, Error, AutomirrorContext> => ({
   before: (request) => {
     const ctx = request.context;
     ctx.log = jsonLogger({ requestId: ctx.requestId, function: ctx.function?.name });
@@ -39,6 +42,7 @@ export const cloudFromContext = (): MiddlewareObj<unknown, unknown, Error, Autom
       regionId: process.env.AUTOMIRROR_REGION || ctx.region || process.env.FC_REGION || '',
       credentials: ctx.credentials?.accessKeyId ? ctx.credentials : undefined,
       endpoint: process.env.AUTOMIRROR_ENDPOINT || undefined,
+      ownership: { keys: opts.proves ? requireOwnershipKeys() : ownershipKeysFromEnv(), accountId: ctx.accountId },
     };
   },
 });

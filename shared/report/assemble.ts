@@ -3,6 +3,7 @@ import {
   type DriftReport,
   type ExcludedEni,
   type FailedEvent,
+  type ForgedClaim,
   type MirroredEni,
   type PolicyInfo,
   REPORT_SCHEMA,
@@ -33,6 +34,7 @@ export interface ReportContents {
   readonly coverage: readonly CoverageEntry[];
   readonly failedEvents: readonly FailedEvent[];
   readonly errors: readonly ReportError[];
+  readonly forgedClaims?: readonly ForgedClaim[];
 }
 
 const byKey = <T>(list: readonly T[], key: (x: T) => string): T[] => [...new Map(list.map((x) => [key(x), x])).values()];
@@ -78,6 +80,11 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
     (f) => f.messageId,
   );
   const errors = sortBy(contents.errors, (e) => e.regionId ?? '');
+  const forgedClaims = sortBy(
+    byKey(contents.forgedClaims ?? [], (c) => `${c.regionId}\u0000${c.sessionId}`),
+    (c) => c.regionId,
+    (c) => c.sessionId,
+  );
   const regions = [...new Set([...head.regions, ...items.map((i) => i.regionId), ...enis.map((e) => e.regionId)])].sort(compare);
   const { run } = head;
   const body = { items, coverage, failedEvents, errors };
@@ -92,5 +99,6 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
     run: { ...run, complete: !run.truncated && run.handedOff.length === 0 },
     totals: computeTotals(body),
     ...body,
+    ...(forgedClaims.length > 0 ? { forgedClaims } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { assembleReport, type CoverageEntry } from './assemble.js';
-import type { DriftItem, DriftReport, FailedEvent, PolicyInfo, ReportError, ReportMode } from './model.js';
+import type { DriftItem, DriftReport, FailedEvent, ForgedClaim, PolicyInfo, ReportError, ReportMode } from './model.js';
 
 export interface ReportStart {
   readonly mode: ReportMode;
@@ -34,6 +34,7 @@ export class ReportBuilder {
   private readonly coverage: CoverageEntry[] = [];
   private readonly failedEvents: FailedEvent[] = [];
   private readonly errors: ReportError[] = [];
+  private readonly forgedClaims: ForgedClaim[] = [];
   private apiCalls?: number;
   private readonly now: () => Date;
   private readonly startedAt: string;
@@ -67,6 +68,11 @@ export class ReportBuilder {
     return this;
   }
 
+  addForgedClaim(claim: ForgedClaim): this {
+    this.forgedClaims.push(claim);
+    return this;
+  }
+
   countApiCalls(n = 1): this {
     this.apiCalls = (this.apiCalls ?? 0) + n;
     return this;
@@ -93,7 +99,7 @@ export class ReportBuilder {
           ...(this.apiCalls !== undefined ? { apiCalls: this.apiCalls } : {}),
         },
       },
-      { items: this.items, coverage: this.coverage, failedEvents: this.failedEvents, errors: this.errors },
+      { items: this.items, coverage: this.coverage, failedEvents: this.failedEvents, errors: this.errors, forgedClaims: this.forgedClaims },
     );
   }
 }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Action, Outcome } from '../engine/actions.js';
 import { regionCoverage, unownedConflicts } from '../engine/coverage.js';
 import { kindOf, REPORT_STATUS } from '../engine/kinds.js';
+import { RULE_TAG, unprovenClaim } from '../engine/ownership.js';
+import { targetLabel } from '../engine/placement.js';
 import type { RegionResult } from '../engine/reconcile-region.js';
 import type { Policy } from '../policy/types.js';
 import { ReportBuilder, type ReportStart } from './builder.js';
@@ -74,6 +76,10 @@ function addRegionResult(b: ReportBuilder, r: RegionResult): void {
     for (const id of d.eniIds.filter((e) => unmirrored.has(e) && !d.action)) b.addItem({ kind: 'eni', id, regionId, fields: [], action: { kind: 'none', reason: d.reason, status: 'deferred' } });
   }
   for (const c of unownedConflicts(last)) b.addItem({ kind: 'session', id: c.sessionId, regionId, related: c.eniIds, fields: [], action: skipped(c.reason) });
+  for (const s of last.snapshot.sessions) {
+    const claim = unprovenClaim(s);
+    if (claim) b.addForgedClaim({ sessionId: s.id, regionId, claimedRule: s.tags[RULE_TAG], verdict: claim.verdict, reason: claim.why, sourceIds: s.sourceIds, target: targetLabel(s.target) });
+  }
   for (const c of coverage) b.addCoverage({ ...c, regionId });
 }
 

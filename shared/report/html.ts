@@ -145,10 +145,24 @@ function origin(f: FailedEvent): Html {
 
 const rows = <T>(list: readonly T[], cells: (x: T) => HtmlValue[]) => html`<tbody>${list.map((x) => html`<tr>${cells(x).map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody>`;
 
+/** Sessions claiming automirror's ownership without a valid proof: first, since someone wrote automirror's tags. */
+function forged(r: DriftReport): Html | string {
+  const claims = r.forgedClaims ?? [];
+  if (claims.length === 0) return '';
+  return html`<section><h2 id="forged-claims">Forged ownership claims</h2>
+<p class="sub error">${plural(claims.length, 'session')} carry automirror's ownership tag without a valid proof: never modified or deleted by automirror. Find who tagged them (ActionTrail, TagResources).</p>
+${tableOf(
+  ['Session', 'Region', 'Claimed rule', 'Sources', 'Target', 'Why'],
+  rows(claims, (c) => [code(c.sessionId), c.regionId, c.claimedRule ?? '—', c.sourceIds.join(', ') || '—', code(c.target), html`<strong>${c.verdict}</strong>${small(c.reason)}`]),
+  '',
+  true,
+)}</section>`;
+}
+
 function sections(r: DriftReport): Html {
   const t = r.totals;
   const { mirrored, excluded, unmirrored } = r.coverage;
-  return html`
+  return html`${forged(r)}
 <section><h2 id="coverage">Coverage</h2>
 <p class="sub">${coverageHeadline(t)}; ${plural(t.excluded, 'ENI')} excluded by the policy, ${plural(t.enis, 'ENI')} examined.</p>
 ${chart(r)}${legend(r)}

@@ -9,6 +9,10 @@ export const LOG_CHUNK_CHARS = 200_000;
  * (`chunk`/`of`) that concatenate back to the document.
  */
 export function logReport(log: Logger, report: DriftReport, fields: Record<string, unknown> = {}): void {
+  const forged = report.forgedClaims ?? [];
+  // A forged claim is someone writing automirror's tags: an alert, not a drift detail.
+  if (forged.length > 0)
+    log.error('sessions claim automirror’s ownership without a valid proof: left alone', { ...fields, count: forged.length, sessions: forged.slice(0, 20).map((c) => c.sessionId) });
   const text = JSON.stringify(report);
   if (text.length <= LOG_CHUNK_CHARS) {
     log.info('drift report', { ...fields, report });

@@ -46,6 +46,26 @@ function bounded<T>(what: string, list: readonly T[], top: number, head: readonl
 const differs = (i: DriftItem) => i.fields.map((f) => `${f.field}: wanted ${formatValue(f.wanted)}, actual ${formatValue(f.actual)}`).join('; ') || '—';
 const status = (i: DriftItem) => (i.action.error ? `${i.action.status}: ${i.action.error}` : i.action.status);
 
+/** Sessions claiming automirror's ownership without a valid proof: near the top, since someone wrote automirror's tags. */
+function forged(r: DriftReport, top: number): string[] {
+  const claims = r.forgedClaims ?? [];
+  if (claims.length === 0) return [];
+  return [
+    '### Forged ownership claims',
+    `${plural(claims.length, 'session')} carry automirror's ownership tag without a valid proof: never modified or deleted by automirror. Find who tagged them (ActionTrail, TagResources).`,
+    '',
+    ...bounded('forged claims', claims, top, ['Session', 'Region', 'Claimed rule', 'Sources', 'Target', 'Why'], (c) => [
+      c.sessionId,
+      c.regionId,
+      c.claimedRule ?? '—',
+      c.sourceIds.join(', ') || '—',
+      c.target,
+      `${c.verdict}: ${c.reason}`,
+    ]),
+    '',
+  ];
+}
+
 function compose(r: DriftReport, top: number): string {
   const t = r.totals;
   const { policy, run } = r;
@@ -60,6 +80,7 @@ function compose(r: DriftReport, top: number): string {
     '|---:|---:|---:|---:|---:|---:|---:|',
     `| ${t.enis} | ${t.mirrored} | ${t.excluded} | ${t.unmirrored} | ${t.items} | ${t.failedEvents} | ${t.errors} |`,
     '',
+    ...forged(r, top),
     '### Drift',
     ...(t.items ? [`${plural(t.items, 'item')}: ${statusCounts(t)}`, ''] : []),
     ...bounded('drift items', rankItems(r.items), top, ['Resource', 'Region', 'Rule', 'Differs', 'Action', 'Status'], (i) => [

@@ -63,6 +63,7 @@ export function mergeReports(parts: readonly DriftReport[], opts: { generatedAt?
       coverage: parts.flatMap(tagged),
       failedEvents: parts.flatMap((p) => p.failedEvents),
       errors: [...parts.flatMap((p) => p.errors), ...policyErrors],
+      forgedClaims: parts.flatMap((p) => p.forgedClaims ?? []),
     },
   );
 }

@@ -155,6 +155,26 @@ export interface ReportError {
   readonly message: string;
 }
 
+/**
+ * A session that carries automirror's ownership tag without a valid proof of it: anyone allowed to tag can write
+ * the claim, so automirror never modifies or deletes such a session, and reports it here.
+ */
+export interface ForgedClaim {
+  readonly sessionId: string;
+  readonly regionId: string;
+  /** The rule its `automirror:rule` tag names: the claim's word, shown, never trusted. */
+  readonly claimedRule?: string;
+  /**
+   * `forged`: the proof is missing or invalid; `pending`: no proof yet on a session created moments ago (normally an
+   * automirror create between its two calls); `unverifiable`: the run had no key (or account) to check it with.
+   */
+  readonly verdict: 'forged' | 'pending' | 'unverifiable';
+  readonly reason: string;
+  readonly sourceIds: readonly string[];
+  /** `SLB:lb-…` or `NetworkInterface:eni-…`. */
+  readonly target: string;
+}
+
 /** The run (or runs, for a merged report) that produced the report. */
 export interface RunInfo {
   /** ISO 8601; for a merged report, the earliest part's start. */
@@ -222,6 +242,8 @@ export interface DriftReport {
   readonly coverage: Coverage;
   readonly failedEvents: readonly FailedEvent[];
   readonly errors: readonly ReportError[];
+  /** Sessions claiming automirror's ownership without a valid proof, sorted by region, id; present when there are any. */
+  readonly forgedClaims?: readonly ForgedClaim[];
 }
 
 export const ACTION_KINDS: readonly ActionKind[] = ['create', 'add-source', 'remove-source', 'update', 'replace', 'delete', 'none'];

@@ -88,5 +88,16 @@ export const reportSchema = {
     }),
     failedEvents: listOf(failedEvent),
     errors: listOf(object(['context', 'message'], { regionId: str, context: str, code: str, message: str })),
+    forgedClaims: listOf(
+      object(['sessionId', 'regionId', 'verdict', 'reason', 'sourceIds', 'target'], {
+        sessionId: nonEmpty,
+        regionId: nonEmpty,
+        claimedRule: str,
+        verdict: { enum: ['forged', 'pending', 'unverifiable'] },
+        reason: str,
+        sourceIds: strings,
+        target: str,
+      }),
+    ),
   }),
 } as const;

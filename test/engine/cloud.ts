@@ -1,13 +1,15 @@
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import type { WorldFile, WorldFreeEni, WorldInstance, WorldSession } from '../../localcloud/world/types.js';
 import type { CloudConfig } from '../../shared/cloud/config.js';
-import type { Subject } from '../../shared/domain.js';
+import { ownershipKeysFromEnv } from '../../shared/cloud/ownership-keys.js';
+import type { Subject, Tags } from '../../shared/domain.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import type { EnsureDeps } from '../../shared/engine/ensure.js';
 import { OWNER_TAG, OWNER_VALUE, RULE_TAG } from '../../shared/engine/ownership.js';
 import type { RetryPolicy } from '../../shared/engine/retry.js';
 import { parsePolicy } from '../../shared/policy/load.js';
 import { DEMO_KEY, defaultWorld } from '../support/localcloud.js';
+import { proven } from '../support/ownership.js';
 
 /** A localcloud world for the engine's integration tests: n instances, each with tagged ENIs, and two collectors. */
 
@@ -51,8 +53,12 @@ export function engineWorld(w: WorldSpec): WorldFile {
   };
 }
 
-/** A session already in the world; owned by automirror under `rule` unless rule is null. */
+/**
+ * A session already in the world; owned by automirror under `rule` (its tags, `over.tags` included, proven with
+ * the test key) unless rule is null.
+ */
 export function worldSession(id: string, sources: string[], priority: number, rule: string | null = 'web', over: Partial<WorldSession> = {}): WorldSession {
+  const tags = (over.tags as Tags | undefined) ?? (rule === null ? { team: 'netops' } : { [OWNER_TAG]: OWNER_VALUE, [RULE_TAG]: rule });
   return {
     trafficMirrorSessionId: id,
     priority,
@@ -62,8 +68,8 @@ export function worldSession(id: string, sources: string[], priority: number, ru
     trafficMirrorSourceIds: sources,
     trafficMirrorTargetId: 'lb-a',
     trafficMirrorTargetType: 'SLB',
-    tags: rule === null ? { team: 'netops' } : { [OWNER_TAG]: OWNER_VALUE, [RULE_TAG]: rule },
     ...over,
+    tags: rule === null ? tags : proven(id, tags),
   };
 }
 
@@ -91,8 +97,9 @@ export function webPolicy(mirror = '', band = '{ min: 1000, max: 1999 }') {
 /** Quick retries for tests that run in real time against localcloud. */
 export const FAST_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 40, capMs: 800 };
 
+/** The engine's config for localcloud: the demo key, and the test ownership keys in the world's account. */
 export function cloudConfig(cloud: LocalCloud, over: Partial<CloudConfig> = {}): CloudConfig {
-  return { regionId: REGION, credentials: DEMO_KEY, endpoint: cloud.endpoint, timeoutMs: 5_000, ...over };
+  return { regionId: REGION, credentials: DEMO_KEY, endpoint: cloud.endpoint, timeoutMs: 5_000, ownership: { keys: ownershipKeysFromEnv(), accountId: cloud.state.accountId }, ...over };
 }
 
 export function engineDeps(cloud: LocalCloud, policy = webPolicy(), over: Partial<CloudConfig> = {}, retry: RetryPolicy = FAST_RETRY): EnsureDeps {

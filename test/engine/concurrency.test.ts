@@ -16,13 +16,16 @@ afterEach(async () => {
 });
 
 const BAND = { min: 1000, max: 1199 };
+/** Retries enough for 100 separate invocations' writes to get through a 10-per-second limit. */
+const PATIENT_RETRY = { maxAttempts: 30, baseMs: 50, capMs: 2_000 };
 const policy = webPolicy('', `{ min: ${BAND.min}, max: ${BAND.max} }`);
 
 describe('priorities under concurrency', () => {
   it('100 concurrent ensures for 100 ENIs in one band end with 100 sessions at distinct priorities, none failed', async () => {
     cloud = await startCloud({ instances: 100 });
     const c = cloud;
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => ensure(subject([instanceId(i)]), engineDeps(c, policy), { runId: `evt-${i}` })));
+    // 100 creates then 100 proofs at once: the proofs meet TagResources' flow control (10/s) and retry until through.
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => ensure(subject([instanceId(i)]), engineDeps(c, policy, {}, PATIENT_RETRY), { runId: `evt-${i}` })));
     expect(results.flatMap((r) => r.outcomes.filter((o) => o.status !== 'done' && o.status !== 'converged'))).toEqual([]);
     const all = sessionsIn(c);
     expect(all).toHaveLength(100);
@@ -57,10 +60,12 @@ describe('priorities under concurrency', () => {
     expect(r.actions).toMatchObject([{ kind: 'create', draft: { priority: start } }]);
     expect(r.outcomes).toMatchObject([{ status: 'done', priority: start === BAND.max ? BAND.min : start + 1 }]);
     const calls = cloud.controls.calls.list().filter((x) => x.action !== 'DescribeInstances' && x.action !== 'DescribeNetworkInterfaces');
-    expect(calls.slice(-3).map((x) => `${x.action} ${x.params.Priority ?? ''} ${x.code}`)).toEqual([
+    expect(calls.slice(-4).map((x) => `${x.action} ${x.params.Priority ?? ''} ${x.code}`)).toEqual([
       `CreateTrafficMirrorSession ${start} InvalidPriority.Conflict`,
       `ListTrafficMirrorSessions ${start} OK`,
       `CreateTrafficMirrorSession ${start === BAND.max ? BAND.min : start + 1} OK`,
+      // The ownership proof, once the session has its id.
+      'TagResources  OK',
     ]);
   });
 

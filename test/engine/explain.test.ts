@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { explainCommand } from '../../cli/commands/explain.js';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { DEMO_KEY } from '../support/localcloud.js';
-import { eniId, instanceId, REGION, startCloud, worldSession } from './cloud.js';
+import { ACCOUNT, eniId, instanceId, REGION, startCloud, worldSession } from './cloud.js';
 
 /** `automirror explain` against localcloud: the policy's trace, the sessions on the ENI, the dry-run plan. */
 
@@ -19,6 +19,8 @@ writeFileSync(
 beforeEach(async () => {
   vi.stubEnv('ALIBABA_CLOUD_ACCESS_KEY_ID', DEMO_KEY.accessKeyId);
   vi.stubEnv('ALIBABA_CLOUD_ACCESS_KEY_SECRET', DEMO_KEY.accessKeySecret);
+  // Ownership proofs bind the account: the CLI verifies them in the one it is told.
+  vi.stubEnv('ALIBABA_CLOUD_ACCOUNT_ID', ACCOUNT);
   cloud = await startCloud({ instances: 2, sessions: [worldSession('tms-theirs', [eniId(0)], 7, null), worldSession('tms-mine', [eniId(1)], 1500)] });
 });
 afterEach(async () => {

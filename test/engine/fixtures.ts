@@ -1,4 +1,4 @@
-import type { Eni, MirrorSpec, PoolTarget, Session } from '../../shared/domain.js';
+import type { Eni, MirrorSpec, Ownership, PoolTarget, Session } from '../../shared/domain.js';
 import { ownerTags } from '../../shared/engine/ownership.js';
 import type { Decision } from '../../shared/policy/evaluate.js';
 
@@ -24,7 +24,11 @@ export function eni(id: string, over: Partial<Eni> = {}): Eni {
   return { id, regionId: 'cn-hangzhou', primary: true, status: 'InUse', vpcId: 'vpc-1', vSwitchId: 'vsw-1', zoneId: 'cn-hangzhou-h', serviceManaged: false, tags: {}, ...over };
 }
 
-/** An owned session of `rule` (pass rule: null for one automirror does not own). */
+/** The verdicts the adapter gives a session it verified (the pure core sees only these). */
+export const PROVEN: Ownership = { verdict: 'proven', kid: 'k1', current: true };
+export const NOT_CLAIMED: Ownership = { verdict: 'none' };
+
+/** An owned (proven) session of `rule` (pass rule: null for one automirror does not own). */
 export function session(id: string, sourceIds: string[], over: Partial<Session> & { rule?: string | null } = {}): Session {
   const { rule = 'web', ...rest } = over;
   return {
@@ -39,6 +43,7 @@ export function session(id: string, sourceIds: string[], over: Partial<Session> 
     target: { kind: 'SLB', id: 'lb-1' },
     sourceIds,
     tags: rule === null ? { team: 'netops' } : ownerTags(rule),
+    ownership: rule === null ? NOT_CLAIMED : PROVEN,
     ...rest,
   };
 }

@@ -58,7 +58,7 @@ describe('action kinds', () => {
       Object.entries(KINDS)
         .sort((a, b) => a[1].phase - b[1].phase)
         .map(([k]) => k),
-    ).toEqual(['update', 'replace', 'create', 'remove-sources', 'add-sources', 'delete']);
+    ).toEqual(['update', 'replace', 'create', 'remove-sources', 'add-sources', 'delete', 're-sign']);
   });
 
   it('keep the report’s published names', () => {
@@ -69,6 +69,8 @@ describe('action kinds', () => {
       'remove-sources': 'remove-source',
       'add-sources': 'add-source',
       delete: 'delete',
+      // A re-signing is, in the cloud, one tag of the session updated in place.
+      're-sign': 'update',
     });
   });
 });

@@ -21,6 +21,7 @@ import { ownerTags } from '../../shared/engine/ownership.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { drain, ebClient, eventually, fc3Client, mnsClient, receiveOne } from '../localcloud-platform/support.js';
 import { DEMO_KEY, defaultWorld, ecsClient, vpcClient } from '../support/localcloud.js';
+import { proven } from '../support/ownership.js';
 
 export { DEMO_KEY, defaultWorld, drain, ebClient, ecsClient, eventually, fc3Client, mnsClient, receiveOne, vpcClient };
 
@@ -126,7 +127,7 @@ export function editRegion(world: WorldFile, edit: (r: Region) => void): WorldFi
   return copy;
 }
 
-/** A per-ENI session as automirror creates it under the repo's policy (owner tags, the collector, the filter). */
+/** A per-ENI session as automirror creates it under the repo's policy (owner tags and their proof, the collector, the filter). */
 export function ownedSession(id: string, eniId: string, priority: number, instanceId?: string): WorldSession {
   return {
     trafficMirrorSessionId: id,
@@ -137,7 +138,7 @@ export function ownedSession(id: string, eniId: string, priority: number, instan
     trafficMirrorSourceIds: [eniId],
     trafficMirrorTargetId: 'lb-collector01',
     trafficMirrorTargetType: 'SLB',
-    tags: { ...ownerTags(RULE, instanceId) },
+    tags: proven(id, ownerTags(RULE, instanceId)),
   };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { parsePolicy } from '../../shared/policy/load.js';
 import { REGION, scalePolicy, scaleWorld } from '../../worlds/scale.js';
+import { testKeys } from '../support/ownership.js';
 import { runRegion } from './support.js';
 
 /**
@@ -16,7 +17,7 @@ const policy = parsePolicy(scalePolicy(ENIS), 'scale-policy');
 let cloud: LocalCloud;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ world: scaleWorld({ enis: ENIS, sessions: SESSIONS, drift: { missing: 10, unpooled: 12, disabled: 6, refiltered: 4, optedOut: 3, gone: 3 } }) });
+  cloud = await startLocalCloud({ world: scaleWorld({ enis: ENIS, sessions: SESSIONS, keys: testKeys, drift: { missing: 10, unpooled: 12, disabled: 6, refiltered: 4, optedOut: 3, gone: 3 } }) });
 });
 afterAll(() => cloud?.close());
 
@@ -54,7 +55,7 @@ describe(`a region of ${ENIS} ENIs and ${SESSIONS} sessions`, () => {
 });
 
 it('keeps the generated world inside the cloud’s limits: sessions per filter, sources per load balancer', () => {
-  const w = scaleWorld({ enis: 20_000, sessions: 5_000 }).regions[REGION];
+  const w = scaleWorld({ enis: 20_000, sessions: 5_000, keys: testKeys }).regions[REGION];
   const perFilter = new Map<string, number>();
   const perTarget = new Map<string, number>();
   for (const s of w.trafficMirrorSessions ?? []) {
