@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { TEST_OWNERSHIP_KEYS } from './test/support/ownership.js';
 
 export default defineConfig({
   test: {
@@ -8,7 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // localcloud servers bind ephemeral ports, so files can run in parallel safely.
     pool: 'forks',
-    // What the functions and the CLI prove sessions with (s.yaml passes it to the functions from this environment).
-    env: { AUTOMIRROR_OWNERSHIP_KEYS: TEST_OWNERSHIP_KEYS },
+    // The ownership keys the functions and the CLI prove sessions with, in every worker's environment.
+    setupFiles: ['test/support/ownership-env.ts'],
   },
 });

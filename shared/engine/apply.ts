@@ -5,7 +5,7 @@ import { LIMITS, type PriorityBand, type Session, type SessionDraft } from '../d
 import type { Action, AddSourcesAction, CreateAction, DeleteAction, Outcome, RemoveSourcesAction, ReplaceAction, ResignAction, UpdateAction } from './actions.js';
 import { type Clock, systemClock } from './clock.js';
 import { execute, type Task } from './executor.js';
-import { awaitsProof, mirrors } from './ownership.js';
+import { awaitsProof, isOwned, mirrors } from './ownership.js';
 import { priorityCandidates } from './priority.js';
 import { outcomeOfError, refusal, refusedOutcome } from './result.js';
 import { DEFAULT_SETTLE, type SettleOptions, settled } from './settle.js';
@@ -168,11 +168,27 @@ class Run {
       },
       (e) => this.diagnose(a, a.rule, d.sourceIds, e),
     );
-    // The proof binds the session id, so it is written once Create has given one. Outside the probe: a proof
-    // refused must not read as a priority taken. A failure fails the action (retried as any write would be); a
-    // session left claimed but unproven is reported as such by the next read, never adopted silently.
-    if (outcome?.status === 'done') await this.vpc.prove(outcome.sessionId, d.tags);
+    if (outcome?.status === 'done') await this.proveNew(outcome.sessionId, d.tags);
     return outcome ?? noPriority(a, 'for a new session');
+  }
+
+  /**
+   * The proof binds the session id, so it is written once Create has given one (outside the probe: a proof refused
+   * must not read as a priority taken). When it can't be written, even after the call policy's retries, and the
+   * session is not proven meanwhile (a duplicate delivery with the same ClientToken shares it), it is deleted
+   * again, best effort, and the action fails (retried as any write is): a session automirror
+   * can never prove would otherwise stay behind as a claim it may not touch. One left so anyway (the delete failed
+   * too, or the process died between the calls) reads as a claim without proof: reported, never adopted silently.
+   */
+  private async proveNew(sessionId: string, tags: SessionDraft['tags']): Promise<void> {
+    try {
+      await this.vpc.prove(sessionId, tags);
+    } catch (err) {
+      const [s] = await this.vpc.list({ sessionIds: [sessionId] }).catch(() => []);
+      if (s && isOwned(s)) return;
+      await this.deleteSession(sessionId).catch(() => undefined);
+      throw err;
+    }
   }
 
   private async resign(a: ResignAction): Promise<Outcome> {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { ensure } from '../../shared/engine/ensure.js';
+import { PROOF_TAG } from '../../shared/engine/ownership.js';
 import { waitFor } from '../support/localcloud.js';
 import { callCodes, engineDeps, eniId, instanceId, sessionsIn, startCloud, subject, webPolicy, worldSession } from './cloud.js';
 
@@ -98,5 +99,24 @@ describe('apply under faults', () => {
     const r = await ensure(subject(instances(1)), engineDeps(c, webPolicy(), {}, { maxAttempts: 3, baseMs: 10, capMs: 50 }), { runId: 'r' });
     expect(r.outcomes).toMatchObject([{ status: 'failed', code: 'SystemBusy', retryable: true }]);
     expect(callCodes(c, 'CreateTrafficMirrorSession')).toHaveLength(3);
+  });
+
+  it('retries a proof write that fails transiently, as any write: the session it creates ends proven', async () => {
+    const c = await start(1);
+    c.controls.setFaults([{ operation: 'TagResources', code: 'SystemBusy', status: 503, count: 2 }]);
+    const r = await ensure(subject(instances(1)), engineDeps(c), { runId: 'r' });
+    expect(r.outcomes.map((o) => o.status)).toEqual(['done']);
+    expect(callCodes(c, 'TagResources')).toEqual(['TagResources SystemBusy', 'TagResources SystemBusy', 'TagResources OK']);
+    expect(sessionsIn(c).map((s) => s.tags.get(PROOF_TAG)?.startsWith('v1.ktest.'))).toEqual([true]);
+  });
+
+  it('deletes a session again whose proof could not be written, and fails the action as retryable', async () => {
+    const c = await start(1);
+    c.controls.setFaults([{ operation: 'TagResources', code: 'SystemBusy', status: 503 }]);
+    const r = await ensure(subject(instances(1)), engineDeps(c, webPolicy(), {}, { maxAttempts: 3, baseMs: 10, capMs: 50 }), { runId: 'r' });
+    expect(r.outcomes).toMatchObject([{ status: 'failed', code: 'SystemBusy', retryable: true }]);
+    expect(r.result.kind).toBe('retry');
+    await waitFor(() => sessionsIn(c).every((s) => s.status === 'Deleting') || sessionsIn(c).length === 0);
+    expect(callCodes(c, 'DeleteTrafficMirrorSession').at(-1)).toBe('DeleteTrafficMirrorSession OK');
   });
 });

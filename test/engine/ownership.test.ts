@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isOwned, mirrors, ownerTags, ruleOf } from '../../shared/engine/ownership.js';
+import type { Ownership } from '../../shared/domain.js';
+import { awaitsProof, isOwned, isUnprovenClaim, mirrors, needsResigning, ownerTags, ruleOf } from '../../shared/engine/ownership.js';
 import { session } from './fixtures.js';
 
 describe('ownership', () => {
@@ -11,6 +12,24 @@ describe('ownership', () => {
   it('a session without the managed-by tag is not automirror’s, whatever rule tag it has', () => {
     const theirs = session('tms-1', ['eni-a'], { rule: null, tags: { 'automirror:rule': 'web' } });
     expect([isOwned(theirs), ruleOf(theirs)]).toEqual([false, undefined]);
+  });
+
+  it('a session carrying the claim is automirror’s only when the adapter proved it; any other claim is reported, never owned', () => {
+    const claimed = (ownership: Ownership) => session('tms-1', ['eni-a'], { ownership });
+    for (const o of [
+      { verdict: 'forged', why: 'x' },
+      { verdict: 'pending', why: 'x' },
+      { verdict: 'unverifiable', why: 'x' },
+    ] as const) {
+      const s = claimed(o);
+      expect([isOwned(s), ruleOf(s), isUnprovenClaim(s), mirrors(s, 'web', ['eni-a'])], o.verdict).toEqual([false, undefined, true, false]);
+    }
+    expect(awaitsProof(claimed({ verdict: 'pending', why: 'x' }), 'web', ['eni-a'])).toBe(true);
+    expect(awaitsProof(claimed({ verdict: 'pending', why: 'x' }), 'db', ['eni-a'])).toBe(false);
+    expect(awaitsProof(claimed({ verdict: 'forged', why: 'x' }), 'web', ['eni-a'])).toBe(false);
+    expect([isOwned(session('tms-2', [])), isUnprovenClaim(session('tms-2', []))]).toEqual([true, false]);
+    expect(needsResigning(claimed({ verdict: 'proven', kid: 'old', current: false }))).toBe(true);
+    expect(needsResigning(session('tms-3', []))).toBe(false);
   });
 
   it('a session mirrors ENIs for a rule when it is that rule’s, is not being deleted and holds every one of them', () => {
