@@ -7,6 +7,7 @@ import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { REPO_SYAML } from '../../localcloud/platform/serve.js';
 import { DEFAULT_LAUNCH } from '../../localcloud/world/default-launch.js';
 import { buildFunctions } from '../../scripts/build.js';
+import { newOwnershipKey, OWNERSHIP_KEYS_ENV } from '../../shared/cloud/ownership-keys.js';
 import type { DriftReport } from '../../shared/report/model.js';
 import { coverageHeadline } from '../../shared/report/present.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
@@ -100,6 +101,11 @@ async function reconcileAndReport(cloud: LocalCloud): Promise<void> {
 export async function demoCommand(): Promise<number> {
   out('building functions…');
   for (const b of await buildFunctions()) out(`  dist/${b.name}/index.js (${Math.round(b.bytes / 1024)} KiB)`);
+  // The functions prove the sessions they create with this key (s.yaml passes it on from this environment).
+  if (!process.env[OWNERSHIP_KEYS_ENV]) {
+    process.env[OWNERSHIP_KEYS_ENV] = newOwnershipKey();
+    out(`ownership key: a fresh one for this run (${OWNERSHIP_KEYS_ENV} was not set)`);
+  }
   // A documented "second" (MNS delays, retry backoffs) lasts 50 ms here, so deferred work returns quickly.
   const cloud = await startLocalCloud({
     world: join(ROOT, 'worlds/default.json'),

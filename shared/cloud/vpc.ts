@@ -45,13 +45,13 @@ export interface MirrorSessions {
 }
 
 const PAGE = 100;
+const MAX_SESSION_IDS = 100;
 
 /** Milliseconds since the cloud's CreationTime (ISO 8601), or undefined when it gave none it can be read from. */
 const ageOf = (creationTime: string | undefined): number | undefined => {
   const t = creationTime ? Date.parse(creationTime) : Number.NaN;
   return Number.isNaN(t) ? undefined : Date.now() - t;
 };
-const MAX_SESSION_IDS = 100;
 
 export class VpcMirrorApi implements MirrorSessions {
   private readonly pop: PopClient;
@@ -105,7 +105,7 @@ export class VpcMirrorApi implements MirrorSessions {
       virtualNetworkId: d.vni,
       packetLength: d.packetLength,
       enabled: d.enabled,
-      // Tagged at birth, so there is no window in which the session looks unowned (unlike Terraform's tag-after).
+      // Claimed at birth (the proof, which binds the id, follows with prove()): until then it reads as `pending`.
       tag: Object.entries(d.tags).map(([key, value]) => new CreateTrafficMirrorSessionRequestTag({ key, value })),
     });
     const res = await cloudCall(() => this.pop.call('CreateTrafficMirrorSession', req, new CreateTrafficMirrorSessionResponse({})));

@@ -76,7 +76,8 @@ export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Pr
     const snapshot = await scanRegion(opts.regionId, deps.policy, deps);
     const decisions = decideRegion(deps.policy, snapshot);
     const p = planRegion(deps.policy, snapshot, decisions);
-    if (opts.mode === 'report' || p.actions.length === 0) {
+    const proving = snapshot.sessions.some(awaitingProof);
+    if (opts.mode === 'report' || (p.actions.length === 0 && !proving)) {
       passes.push({ snapshot, decisions, plan: p, outcomes: [] });
       return done(false);
     }
@@ -85,13 +86,24 @@ export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Pr
     passes.push({ snapshot, decisions, plan: p, outcomes });
     const late = opts.deadline !== undefined && clock.now() >= opts.deadline;
     if (late && outcomes.some((o) => o.status === 'deferred')) return done(true);
-    if (n >= (opts.maxPasses ?? DEFAULT_PASSES) || !othersAtWork(snapshot.sessions, outcomes)) return done(false);
+    if (n >= (opts.maxPasses ?? DEFAULT_PASSES) || !(proving || othersAtWork(snapshot.sessions, outcomes))) return done(false);
+    // Another writer is between a Create and its proof: give it a moment before scanning again, within the deadline.
+    if (proving && outcomes.length === 0) {
+      if (opts.deadline !== undefined && clock.now() + PROOF_WAIT_MS >= opts.deadline) return done(false);
+      await clock.sleep(PROOF_WAIT_MS);
+    }
   }
 }
+
+/** How long a pass waits for a proof another writer has yet to write (it follows its Create within a second or so). */
+const PROOF_WAIT_MS = 1_000;
 
 /** Signs that another run is changing the region too: its work found done, or owned sessions caught mid-change. */
 const othersAtWork = (sessions: readonly Session[], outcomes: readonly Outcome[]): boolean =>
   outcomes.some((o) => o.status === 'converged') || sessions.some((s) => isOwned(s) && s.status !== 'Created');
+
+/** A claim moments old without its proof: most likely another run's create, between its two writes. */
+const awaitingProof = (s: Session): boolean => s.ownership.verdict === 'pending';
 
 /** plan() over the whole region: every ENI and session, what the scan found gone, the session count for the region limit. */
 function planRegion(policy: Policy, snap: RegionSnapshot, decisions: readonly Decision[]): Plan {

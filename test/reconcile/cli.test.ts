@@ -29,7 +29,8 @@ afterAll(async () => {
 });
 
 /** Runs the CLI without blocking this process, which serves localcloud. */
-const cli = (...args: string[]) => run(...args, '--region', 'cn-hangzhou', '--endpoint', cloud.endpoint, '--policy', join(dir, 'policy.yaml'));
+// --account-id: ownership proofs bind the account, so the CLI verifies them in the one it is told.
+const cli = (...args: string[]) => run(...args, '--region', 'cn-hangzhou', '--account-id', cloud.state.accountId, '--endpoint', cloud.endpoint, '--policy', join(dir, 'policy.yaml'));
 
 function run(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env = { ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_KEY.accessKeySecret };

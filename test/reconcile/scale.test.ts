@@ -44,9 +44,11 @@ describe(`a region of ${ENIS} ENIs and ${SESSIONS} sessions`, () => {
     cloud.controls.calls.clear();
     const { result, report } = await runRegion(cloud, 'enforce', policy, { runId: 'scale-1' });
     const changes = result.passes[0].plan.actions.length;
+    // One call per change, plus each new session's proof; a write refused only for the rate is retried.
+    const creates = result.passes[0].plan.actions.filter((a) => a.kind === 'create').length;
     const writes = Object.entries(calls()).filter(([k]) => !/^(Describe|List)/.test(k));
-    expect(writes.every(([k]) => k.endsWith(' OK'))).toBe(true);
-    expect(writes.reduce((n, [, v]) => n + v, 0)).toBe(changes);
+    expect(writes.filter(([k]) => !k.endsWith(' OK') && !k.endsWith(' Throttling.User'))).toEqual([]);
+    expect(writes.filter(([k]) => k.endsWith(' OK')).reduce((n, [, v]) => n + v, 0)).toBe(changes + creates);
     expect(report.totals).toMatchObject({ coveragePercent: 100, statuses: { applied: report.totals.items } });
     const again = await runRegion(cloud, 'enforce', policy, { runId: 'scale-2' });
     expect(again.result.passes[0].plan.actions).toEqual([]);
