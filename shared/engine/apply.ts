@@ -8,7 +8,7 @@ import { execute, type Task } from './executor.js';
 import { awaitsProof, isOwned, mirrors } from './ownership.js';
 import { priorityCandidates } from './priority.js';
 import { outcomeOfError, refusal, refusedOutcome } from './result.js';
-import { DEFAULT_SETTLE, type SettleOptions, settled } from './settle.js';
+import { DEFAULT_SETTLE, proofSettled, type SettleOptions, settled } from './settle.js';
 
 export interface ApplyOptions {
   /** Names the run in ClientTokens: a retried call within the run is a no-op, a later run is a new request. */
@@ -132,7 +132,7 @@ class Run {
     band: PriorityBand,
     first: number,
     write: (priority: number) => Promise<Outcome>,
-    onHeld: (holders: Session[], priority: number) => Outcome | undefined,
+    onHeld: (holders: Session[], priority: number) => Promise<Outcome | undefined> | Outcome | undefined,
     otherwise: (e: CloudError) => Promise<Outcome>,
   ): Promise<Outcome | undefined> {
     let probes = 0;
@@ -144,7 +144,7 @@ class Run {
         const e = refusal(err);
         const holders = await this.vpc.list({ priority });
         if (holders.length === 0) return otherwise(e);
-        const decided = onHeld(holders, priority);
+        const decided = await onHeld(holders, priority);
         if (decided) return decided;
       }
     }
@@ -160,11 +160,13 @@ class Run {
         const request: SessionDraft = { ...d, priority };
         return { action: a, status: 'done', sessionId: await this.vpc.create(request, this.token('create', request)), priority };
       },
-      (holders, priority) => {
-        const same = holders.find((s) => mirrors(s, a.rule, d.sourceIds));
-        if (same) return { action: a, status: 'converged', sessionId: same.id, detail: `${same.id} (priority ${priority}) already mirrors ${d.sourceIds.join(', ')} under rule ${a.rule}` };
+      async (holders, priority) => {
+        // A holder claiming this very placement, its proof not written yet: another invocation's create, given a moment.
         const pending = holders.find((s) => awaitsProof(s, a.rule, d.sourceIds));
-        return pending && { action: a, status: 'deferred', reason: `${pending.id} (priority ${priority}) claims rule ${a.rule} for ${d.sourceIds.join(', ')} and awaits its proof` };
+        const settled = pending && (await proofSettled(this.vpc, pending, this.clock, this.opts.deadline));
+        const same = [...holders.filter((s) => s !== pending), ...(settled ? [settled] : [])].find((s) => mirrors(s, a.rule, d.sourceIds));
+        if (same) return { action: a, status: 'converged', sessionId: same.id, detail: `${same.id} (priority ${priority}) already mirrors ${d.sourceIds.join(', ')} under rule ${a.rule}` };
+        return settled && awaitsProof(settled, a.rule, d.sourceIds) ? { action: a, status: 'deferred', reason: `${settled.id} (priority ${priority}) claims rule ${a.rule} for ${d.sourceIds.join(', ')} and awaits its proof` } : undefined;
       },
       (e) => this.diagnose(a, a.rule, d.sourceIds, e),
     );
@@ -186,7 +188,10 @@ class Run {
     } catch (err) {
       const [s] = await this.vpc.list({ sessionIds: [sessionId] }).catch(() => []);
       if (s && isOwned(s)) return;
-      await this.deleteSession(sessionId).catch(() => undefined);
+      // A session still Creating can't be deleted yet: wait it out (within the deadline) first.
+      await this.settle(sessionId, this.opts.deadline)
+        .then(() => this.deleteSession(sessionId))
+        .catch(() => undefined);
       throw err;
     }
   }

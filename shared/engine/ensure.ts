@@ -1,15 +1,16 @@
 import type { EcsInventory } from '../cloud/ecs.js';
 import type { LoadBalancers } from '../cloud/slb.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
-import type { MirrorSpec, Subject } from '../domain.js';
+import type { MirrorSpec, Session, Subject } from '../domain.js';
 import { type Decision, evaluate } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
 import type { Action, Deferred, Outcome, Plan, Unmirrored } from './actions.js';
 import { type ApplyOptions, apply } from './apply.js';
-import { deadlineCheck, systemClock } from './clock.js';
+import { type Clock, deadlineCheck, systemClock } from './clock.js';
 import { type Observed, type ReadOptions, readEnis, readGoneTargets, readSessions, readTargets, targetsToRead } from './observe.js';
 import { type PlanOptions, plan } from './plan.js';
 import { deferredReads, outOfTime, type Result, resultOf } from './result.js';
+import { proofSettled } from './settle.js';
 
 export interface EnsureDeps {
   readonly policy: Policy;
@@ -49,7 +50,7 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
   const settled = new Set<string>();
   let read: Awaited<ReturnType<typeof observe>>;
   try {
-    read = await observe(subject, deps, { settled, check: deadlineCheck(opts.deadline, opts.clock) });
+    read = await observe(subject, deps, { settled, check: deadlineCheck(opts.deadline, opts.clock), clock: opts.clock ?? systemClock, deadline: opts.deadline });
   } catch (err) {
     // The deadline came while reading, before any write: the rest is deferred, not the invocation retried.
     if (!outOfTime(err)) throw err;
@@ -73,7 +74,7 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
  * the owned sessions found by a gone instance's tag: one left with no source is seen only so), and the pool targets
  * placement may use, with those the region no longer has.
  */
-async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & { settled: Set<string> }) {
+async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & { settled: Set<string>; clock: Clock; deadline?: number }) {
   const found = await readEnis(subject, deps.ecs, deps.vpc, reads);
   const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined));
   const { tagged, ...foundEnis } = found;
@@ -84,7 +85,10 @@ async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & 
   const toRead = targetsToRead(specs, sessions);
   reads.check?.();
   const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc, reads), readGoneTargets(specs, toRead, deps.ecs, deps.slb)]);
-  const observed: Observed = { ...foundEnis, sessions: [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()] };
+  const all = [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()];
+  // A claim moments old without its proof is most likely another invocation between its two writes: given a moment.
+  const checked = await Promise.all(all.map((s) => (s.ownership.verdict === 'pending' ? proofSettled(deps.vpc, s, reads.clock, reads.deadline) : s)));
+  const observed: Observed = { ...foundEnis, sessions: checked.filter((s): s is Session => s !== undefined) };
   return { found, decisions, observed, goneTargets };
 }
 

@@ -31,3 +31,25 @@ export async function settled(vpc: MirrorSessions, sessionId: string, clock: Clo
     wait = Math.min(opts.maxPollMs, wait * 2);
   }
 }
+
+/** Polls for a proof another writer is about to write (it follows its Create within a second): at most this long. */
+export const PROOF_WAIT: SettleOptions = { timeoutMs: 2_000, firstPollMs: 100, maxPollMs: 800 };
+
+/**
+ * Re-reads a session whose claim is `pending` (moments old, no proof yet: most likely another invocation between
+ * its Create and its proof) until the proof is there or the claim is no longer pending, within PROOF_WAIT and the
+ * deadline; the session as last read (undefined once gone). A claim still pending after that stays pending.
+ */
+export async function proofSettled(vpc: MirrorSessions, s: Session, clock: Clock, deadline = Infinity): Promise<Session | undefined> {
+  const start = clock.now();
+  let wait = PROOF_WAIT.firstPollMs;
+  let current: Session | undefined = s;
+  while (current?.ownership.verdict === 'pending') {
+    const next = clock.now() + wait;
+    if (next >= deadline || next - start > PROOF_WAIT.timeoutMs) break;
+    await clock.sleep(wait);
+    wait = Math.min(PROOF_WAIT.maxPollMs, wait * 2);
+    [current] = await vpc.list({ sessionIds: [s.id] });
+  }
+  return current;
+}

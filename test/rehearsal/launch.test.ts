@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { type BuiltApp, buildApp, ecsOps, eventPathWorld, eventually, ON_EVENT, settledSessionsOn } from '../event-path/support.js';
+import { TEST_OWNERSHIP_KEYS } from '../support/ownership.js';
 import { documentedApi, offending, type Rehearsal, startRehearsal } from './harness.js';
 
 // The production rehearsal, end to end: the deployed functions and the CLI run with nothing localcloud-specific in
@@ -33,7 +34,8 @@ afterAll(async () => {
 const cli = (...args: string[]) =>
   run(process.execPath, [CLI, ...args], {
     cwd: ROOT,
-    env: r.env({ ALIBABA_CLOUD_ACCESS_KEY_ID: r.keys.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: r.keys.accessKeySecret }),
+    // The ownership keys too, as the user exports them for the CLI (README, Ownership and its keys).
+    env: r.env({ ALIBABA_CLOUD_ACCESS_KEY_ID: r.keys.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: r.keys.accessKeySecret, AUTOMIRROR_OWNERSHIP_KEYS: TEST_OWNERSHIP_KEYS }),
   });
 
 describe('production rehearsal: public endpoint names over TLS', () => {
