@@ -166,7 +166,9 @@ class Run {
         const settled = pending && (await proofSettled(this.vpc, pending, this.clock, this.opts.deadline));
         const same = [...holders.filter((s) => s !== pending), ...(settled ? [settled] : [])].find((s) => mirrors(s, a.rule, d.sourceIds));
         if (same) return { action: a, status: 'converged', sessionId: same.id, detail: `${same.id} (priority ${priority}) already mirrors ${d.sourceIds.join(', ')} under rule ${a.rule}` };
-        return settled && awaitsProof(settled, a.rule, d.sourceIds) ? { action: a, status: 'deferred', reason: `${settled.id} (priority ${priority}) claims rule ${a.rule} for ${d.sourceIds.join(', ')} and awaits its proof` } : undefined;
+        return settled && awaitsProof(settled, a.rule, d.sourceIds)
+          ? { action: a, status: 'deferred', reason: `${settled.id} (priority ${priority}) claims rule ${a.rule} for ${d.sourceIds.join(', ')} and awaits its proof` }
+          : undefined;
       },
       (e) => this.diagnose(a, a.rule, d.sourceIds, e),
     );
