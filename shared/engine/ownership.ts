@@ -50,9 +50,6 @@ export function unprovenClaims(sessions: readonly Session[], max = 20): { count:
   return { count: all.length, sessions: all.slice(0, max) };
 }
 
-/** Proven, but under a key other than the signing one: the reconcile re-signs it. */
-export const needsResigning = (s: Session): boolean => s.ownership.verdict === 'proven' && !s.ownership.current;
-
 export const ruleOf = (s: Session): string | undefined => (isOwned(s) ? s.tags[RULE_TAG] : undefined);
 
 /** Whether `s` is automirror's live session of `rule` mirroring every one of `sources`. */

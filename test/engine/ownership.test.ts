@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ownership } from '../../shared/domain.js';
-import { awaitsProof, isOwned, isUnprovenClaim, mirrors, needsResigning, ownerTags, ruleOf } from '../../shared/engine/ownership.js';
+import { awaitsProof, isOwned, isUnprovenClaim, mirrors, ownerTags, ruleOf } from '../../shared/engine/ownership.js';
 import { session } from './fixtures.js';
 
 describe('ownership', () => {
@@ -28,8 +28,6 @@ describe('ownership', () => {
     expect(awaitsProof(claimed({ verdict: 'pending', why: 'x' }), 'db', ['eni-a'])).toBe(false);
     expect(awaitsProof(claimed({ verdict: 'forged', why: 'x' }), 'web', ['eni-a'])).toBe(false);
     expect([isOwned(session('tms-2', [])), isUnprovenClaim(session('tms-2', []))]).toEqual([true, false]);
-    expect(needsResigning(claimed({ verdict: 'proven', kid: 'old', current: false }))).toBe(true);
-    expect(needsResigning(session('tms-3', []))).toBe(false);
   });
 
   it('a session mirrors ENIs for a rule when it is that rule’s, is not being deleted and holds every one of them', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../shared/engine/kinds.js';
 import { plan } from '../../shared/engine/plan.js';
-import { type eni, opted, pooled, session, slb, spec } from './fixtures.js';
+import { type eni, excluded, opted, pooled, session, slb, spec } from './fixtures.js';
 
 /** Decisions made once, inside plan(), for the event path and the region reconcile alike (issue 10, item 2). */
 
@@ -49,6 +49,25 @@ describe('plan(): owned sessions with no source left', () => {
 
   it('leaves an empty session automirror does not own alone', () => {
     expect(plan({ ...base, decisions: [], sessions: [session('tms-theirs', [], { rule: null })] }).actions).toEqual([]);
+  });
+});
+
+describe('sessions proven under an older key', () => {
+  const old = { verdict: 'proven', kid: 'kold', current: false } as const;
+
+  it('are re-signed when they stay, and only then', () => {
+    const kept = session('tms-kept', ['eni-a'], { ownership: old, tags: { ...session('x', []).tags, 'automirror:instance': 'i-a' } });
+    const leaving = session('tms-leaving', ['eni-b'], { ownership: old });
+    const p = plan({ ...base, decisions: [opted('eni-a'), excluded('eni-b')], sessions: [kept, leaving] });
+    expect(p.actions.map((a) => `${a.kind} ${'sessionId' in a ? a.sessionId : ''}`)).toEqual(['delete tms-leaving', 're-sign tms-kept']);
+    expect(p.actions[1]).toMatchObject({ kid: 'kold', tags: { 'automirror:rule': 'web', 'automirror:instance': 'i-a' }, reason: 'tms-kept is proven under key kold, not the signing key: re-signed' });
+  });
+
+  it('a claim that is not proven is neither re-signed nor planned for', () => {
+    const forged = session('tms-forged', ['eni-a'], { ownership: { verdict: 'forged', why: 'x' }, target: { kind: 'SLB', id: 'lb-theirs' } });
+    const p = plan({ ...base, decisions: [opted('eni-a')], sessions: [forged] });
+    expect(p.actions.map((a) => a.kind)).toEqual(['create']);
+    expect(p.unowned.map((u) => u.sessionId)).toEqual(['tms-forged']);
   });
 });
 
