@@ -1,3 +1,5 @@
+import type { TagWrite } from '../domain.js';
+
 /** What one event amounts to: ids to reconcile, or a reason it needs nothing, or a reason it is unusable. */
 export type Verdict =
   | {
@@ -12,16 +14,19 @@ export type Verdict =
       readonly attempt?: number;
       /** Deferred work's deterministic key: two messages with the same key are the same work. */
       readonly workKey?: string;
+      /** Tag writes the event records (who set which keys): the facts an opt-out is judged on. */
+      readonly tagWrites?: readonly TagWrite[];
     }
   | { readonly kind: 'ignored'; readonly why: string }
   | { readonly kind: 'bad'; readonly why: string };
 
-export const reconcile = (why: string, ids: { instanceIds?: string[]; eniIds?: string[]; regionId?: string }): Verdict => ({
+export const reconcile = (why: string, ids: { instanceIds?: string[]; eniIds?: string[]; regionId?: string; tagWrites?: readonly TagWrite[] }): Verdict => ({
   kind: 'reconcile',
   regionId: ids.regionId,
   instanceIds: ids.instanceIds ?? [],
   eniIds: ids.eniIds ?? [],
   why,
+  ...(ids.tagWrites && ids.tagWrites.length > 0 && { tagWrites: ids.tagWrites }),
 });
 export const ignored = (why: string): Verdict => ({ kind: 'ignored', why });
 export const bad = (why: string): Verdict => ({ kind: 'bad', why });

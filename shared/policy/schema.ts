@@ -1,8 +1,9 @@
 import type { PriorityBand } from '../domain.js';
-import { RULE_NAME, TAG_KEY, TAG_VALUE } from './formats.js';
+import { RULE_NAME } from './formats.js';
 import { has, integer, isMapping, list, mapping, type Path, type Problems, show, text } from './problems.js';
 import { parseMatch } from './schema-match.js';
 import { PRIORITY, parseMirror } from './schema-mirror.js';
+import { parseOptOut } from './schema-optout.js';
 import type { Policy, Rule } from './types.js';
 
 // The default quota (VPC "Quotas"); the hard ceiling is what one internal CLB target takes.
@@ -22,14 +23,6 @@ export function toPolicy(p: Problems, doc: unknown): Policy | undefined {
   if (Array.isArray(m.rules)) checkAcrossRules(p, m.rules);
   if (p.list.length > 0 || !rules || !quotas) return undefined;
   return { version: 1, ...(optOut && { optOut }), quotas, rules };
-}
-
-function parseOptOut(p: Problems, v: unknown): Policy['optOut'] {
-  const m = mapping(p, ['optOut'], v, ['tag'], ['value']);
-  if (!m) return undefined;
-  const tag = text(p, ['optOut', 'tag'], m.tag, TAG_KEY);
-  const value = has(m, 'value') ? text(p, ['optOut', 'value'], m.value, TAG_VALUE) : undefined;
-  return tag === undefined ? undefined : { tag, ...(value !== undefined && { value }) };
 }
 
 function parseQuotas(p: Problems, v: unknown): Policy['quotas'] | undefined {
