@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '../events/cloud-event.js';
+import { userIdentity } from '../events/user-identity.js';
 import type { PopContext } from '../pop/protocol.js';
 import type { CloudState, InstanceStatus } from '../state.js';
 
@@ -62,12 +63,7 @@ export function publishApiCall(state: CloudState, regionId: string, ctx: PopCont
       ...(instances.length > 0 ? { 'ACS::ECS::Instance': instances } : {}),
       ...(enis.length > 0 ? { 'ACS::ECS::NetworkInterface': enis } : {}),
     },
-    userIdentity: {
-      type: ctx.accessKeyId.startsWith('STS.') ? 'assumed-role' : 'root-account',
-      accountId: state.accountId,
-      principalId: state.accountId,
-      accessKeyId: ctx.accessKeyId,
-    },
+    userIdentity: userIdentity(state, ctx),
   };
   state.events.publish(envelope(state, regionId, 'ecs:ActionTrail:ApiCall', resource, data));
 }
