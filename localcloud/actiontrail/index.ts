@@ -69,7 +69,7 @@ function lookupEvents(state: CloudState, trail: Trail, ctx: PopContext): Record<
   const tests = [...conditions].map(([k, v]) => (r: TrailRecord) => ATTRIBUTES[k](r, v));
   // The token is bound to the query: "The request parameters must be the same as those of the previous request."
   const query = createHash('sha256')
-    .update(JSON.stringify([from, to, direction, [...conditions]]))
+    .update(JSON.stringify([start, end, direction, [...conditions]]))
     .digest('hex')
     .slice(0, 16);
   const token = ctx.params.str('NextToken');
