@@ -66,7 +66,11 @@ function lookupEvents(state: CloudState, trail: Trail, ctx: PopContext): Record<
     if (!Object.hasOwn(ATTRIBUTES, key)) throw invalidParameter(`LookupAttribute.${n}.Key`, `"${key}" is not one of ${Object.keys(ATTRIBUTES).join(', ')}`);
     conditions.set(key, value);
   }
-  const tests = [...conditions].map(([k, v]) => (r: TrailRecord) => ATTRIBUTES[k](r, v));
+  const tests = [...conditions].map(
+    ([k, v]) =>
+      (r: TrailRecord) =>
+        ATTRIBUTES[k](r, v),
+  );
   // The token is bound to the query: "The request parameters must be the same as those of the previous request."
   const query = createHash('sha256')
     .update(JSON.stringify([start, end, direction, [...conditions]]))
@@ -74,7 +78,13 @@ function lookupEvents(state: CloudState, trail: Trail, ctx: PopContext): Record<
     .slice(0, 16);
   const token = ctx.params.str('NextToken');
   if (token && !Buffer.from(token, 'base64url').toString('utf8').startsWith(`${query}:`)) throw new ApiError('InvalidNextToken', 'The specified NextToken is invalid.', 400);
-  const inner = token ? Buffer.from(Buffer.from(token, 'base64url').toString('utf8').slice(query.length + 1)).toString('base64url') : undefined;
+  const inner = token
+    ? Buffer.from(
+        Buffer.from(token, 'base64url')
+          .toString('utf8')
+          .slice(query.length + 1),
+      ).toString('base64url')
+    : undefined;
   const ordered = direction === 'FORWARD' ? trail.list() : trail.list().reverse();
   const idOf = (r: TrailRecord) => String(direction === 'FORWARD' ? r.seq : 1e12 - r.seq).padStart(13, '0');
   const page = pageByToken(ordered, idOf, (r) => r.timeMs >= from && r.timeMs <= to && tests.every((t) => t(r)), inner, maxResults);

@@ -53,14 +53,18 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
     const excluded = overriding(c);
     if (excluded) return { eniId, excluded };
     const o = optOut.judge(c.eni, c.instance, c.tags, writes);
-    if (o?.status === 'honoured') return { eniId, excluded: o.why, optOut: o };
-    // An overridden opt-out leaves the ENI to the rules, as if the tag were not there.
     const misses: Condition[] = [];
     for (const r of rules) {
       const miss = firstMiss(r, c);
-      if (!miss) return { eniId, spec: r.spec, ...(o && { optOut: o }) };
+      if (!miss) {
+        // An overridden opt-out leaves the ENI to the rules, as if the tag were not there.
+        if (o?.status === 'honoured') return { eniId, excluded: o.why, optOut: { ...o, rule: r.name } };
+        return { eniId, spec: r.spec, ...(o && { optOut: { ...o, rule: r.name } }) };
+      }
       misses.push(miss);
     }
+    // No rule would mirror it anyway: the opt-out tag still says why, but it takes nothing out of coverage.
+    if (o?.status === 'honoured') return { eniId, excluded: o.why };
     return { eniId, excluded: noMatch(rules, misses, c) };
   };
 

@@ -1,4 +1,4 @@
-import { type Principal, principalArn, type TagWrite, type Tags } from '../domain.js';
+import { type Principal, principalArn, type Tags, type TagWrite } from '../domain.js';
 import { compileExpr, q, type TagView } from './selector.js';
 import type { OptOut, PrincipalPattern } from './types.js';
 
@@ -18,6 +18,8 @@ export interface OptOutRecord {
   readonly by?: Principal;
   readonly at?: string;
   readonly status: 'honoured' | 'overridden';
+  /** The rule that would mirror the ENI without the opt-out (for an overridden one: the rule that does). */
+  readonly rule?: string;
   /** The whole reason, for people: which tag, set by whom, and why it is honoured or overridden. */
   readonly why: string;
 }
@@ -76,7 +78,9 @@ export function compileOptOut(o: OptOut | undefined): OptOutJudge {
   return {
     judge(eni, instance, merged, writes) {
       const protectedWhy = protection(eni.id, instance?.id, merged);
-      const found = [one('ENI', eni.id, eni.tags, protectedWhy, writes), instance && one('instance', instance.id, instance.tags, protectedWhy, writes)].filter((r): r is OptOutRecord => r !== undefined);
+      const found = [one('ENI', eni.id, eni.tags, protectedWhy, writes), instance && one('instance', instance.id, instance.tags, protectedWhy, writes)].filter(
+        (r): r is OptOutRecord => r !== undefined,
+      );
       // Either resource's honoured opt-out excludes the ENI (an ENI tag does not override an instance's opt-out).
       return found.find((r) => r.status === 'honoured') ?? found[0];
     },

@@ -13,7 +13,12 @@ let cloud: LocalCloud;
 
 const tag = (key: typeof DEMO_KEY, instanceId: string, tags: Record<string, string>) =>
   ecsClient(cloud, key).tagResources(
-    new $Ecs.TagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: [instanceId], tag: Object.entries(tags).map(([k, v]) => new $Ecs.TagResourcesRequestTag({ key: k, value: v })) }),
+    new $Ecs.TagResourcesRequest({
+      regionId: REGION,
+      resourceType: 'instance',
+      resourceId: [instanceId],
+      tag: Object.entries(tags).map(([k, v]) => new $Ecs.TagResourcesRequestTag({ key: k, value: v })),
+    }),
   );
 
 beforeAll(async () => {
@@ -28,7 +33,11 @@ beforeAll(async () => {
 afterAll(() => cloud.close());
 
 const lookup = async (query: Record<string, unknown>) => (await actiontrailCall(cloud, 'LookupEvents', query)).body;
-const failure = (query: Record<string, unknown>) => lookup(query).then(() => 'no error', (e: { code?: string }) => e.code);
+const failure = (query: Record<string, unknown>) =>
+  lookup(query).then(
+    () => 'no error',
+    (e: { code?: string }) => e.code,
+  );
 
 describe('LookupEvents', () => {
   it('finds a resource’s writes, newest first, with who made them', async () => {
@@ -42,7 +51,12 @@ describe('LookupEvents', () => {
   });
 
   it('ANDs two conditions, and the caller’s role is a condition of its own', async () => {
-    const both = await lookup({ LookupAttribute: [{ Key: 'User', Value: 'alice' }, { Key: 'ResourceName', Value: 'i-db01' }] });
+    const both = await lookup({
+      LookupAttribute: [
+        { Key: 'User', Value: 'alice' },
+        { Key: 'ResourceName', Value: 'i-db01' },
+      ],
+    });
     expect(both.Events).toEqual([]);
     const role = await lookup({ LookupAttribute: [{ Key: 'RoleName', Value: 'netops' }] });
     expect(role.Events.map((e: any) => e.referencedResources['ACS::ECS::Instance'])).toEqual([['i-db01']]);
