@@ -49,7 +49,11 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
     { runId, deadline: context.deadline },
   );
   const units = raw.map((u) => ({ ...u, summary: u.ensured && summarize(u.ensured) }));
-  for (const u of units) log.info('reconciled', { accountId: u.subject.accountId, regionId: u.subject.regionId, result: u.result.kind, summary: u.summary });
+  for (const u of units) {
+    log.info('reconciled', { accountId: u.subject.accountId, regionId: u.subject.regionId, result: u.result.kind, summary: u.summary });
+    // Someone tried to switch mirroring off without the right to: the security team hears of it at once.
+    for (const o of u.summary?.overriddenOptOuts ?? []) log.warn('opt-out overridden', { accountId: u.subject.accountId, regionId: u.subject.regionId, ...o });
+  }
   // The deferral queue is the deployment's own (setup made it in its account and region), whatever the unit's.
   const queue = new MnsQueue({ ...context.cloud, accountId: context.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined }, settings.deferQueue);
   const settled = await settleEventUnits(units, (subject, items) => deferWork(subject, items, queue, settings, runId), log);

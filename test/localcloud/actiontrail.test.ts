@@ -32,7 +32,13 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-const lookup = async (query: Record<string, unknown>) => (await actiontrailCall(cloud, 'LookupEvents', query)).body;
+interface TrailEvent {
+  eventName: string;
+  userIdentity: { type: string; userName?: string };
+  referencedResources: Record<string, string[]>;
+  requestParameters: Record<string, string>;
+}
+const lookup = async (query: Record<string, unknown>) => (await actiontrailCall(cloud, 'LookupEvents', query)).body as { Events: TrailEvent[]; NextToken?: string };
 const failure = (query: Record<string, unknown>) =>
   lookup(query).then(
     () => 'no error',
@@ -42,7 +48,7 @@ const failure = (query: Record<string, unknown>) =>
 describe('LookupEvents', () => {
   it('finds a resource’s writes, newest first, with who made them', async () => {
     const body = await lookup({ LookupAttribute: [{ Key: 'ResourceName', Value: 'i-web01' }] });
-    expect(body.Events.map((e: any) => [e.eventName, e.userIdentity.type, e.userIdentity.userName ?? ''])).toEqual([
+    expect(body.Events.map((e) => [e.eventName, e.userIdentity.type, e.userIdentity.userName ?? ''])).toEqual([
       ['TagResources', 'ram-user', 'alice'],
       ['TagResources', 'root-account', 'root'],
     ]);
@@ -59,15 +65,15 @@ describe('LookupEvents', () => {
     });
     expect(both.Events).toEqual([]);
     const role = await lookup({ LookupAttribute: [{ Key: 'RoleName', Value: 'netops' }] });
-    expect(role.Events.map((e: any) => e.referencedResources['ACS::ECS::Instance'])).toEqual([['i-db01']]);
+    expect(role.Events.map((e) => e.referencedResources['ACS::ECS::Instance'])).toEqual([['i-db01']]);
   });
 
   it('pages with MaxResults and NextToken, oldest first when FORWARD', async () => {
     const q = { LookupAttribute: [{ Key: 'EventName', Value: 'TagResources' }], MaxResults: '2', Direction: 'FORWARD' };
     const first = await lookup(q);
-    expect(first.Events.map((e: any) => e.userIdentity.userName)).toEqual(['root', 'alice']);
+    expect(first.Events.map((e) => e.userIdentity.userName)).toEqual(['root', 'alice']);
     const second = await lookup({ ...q, NextToken: first.NextToken });
-    expect(second.Events.map((e: any) => e.userIdentity.userName)).toEqual(['netops:bob']);
+    expect(second.Events.map((e) => e.userIdentity.userName)).toEqual(['netops:bob']);
     expect(second.NextToken).toBeUndefined();
     // "The request parameters must be the same as those of the previous request."
     expect(await failure({ ...q, Direction: 'BACKWARD', NextToken: first.NextToken })).toBe('InvalidNextToken');
