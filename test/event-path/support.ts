@@ -79,13 +79,15 @@ export interface PathOptions {
   maxInstances?: number;
   /** Function output, besides `cloud.platform.logs`. */
   log?: (line: string) => void;
+  /** A policy file for the functions instead of the repo's policy.yaml. */
+  policyFile?: string;
 }
 
 /** localcloud running the built app, wired by setup's own code, as `automirror setup` leaves a real account. */
 export async function startEventPath(app: BuiltApp, opts: PathOptions = {}): Promise<LocalCloud> {
   const cloud = await startLocalCloud({
     world: opts.world ?? eventPathWorld(),
-    platform: { sYaml: app.sYaml, secondMs: opts.secondMs ?? 50, delivery: opts.delivery, maxInstances: opts.maxInstances, log: opts.log },
+    platform: { sYaml: app.sYaml, secondMs: opts.secondMs ?? 50, delivery: opts.delivery, maxInstances: opts.maxInstances, log: opts.log, policyFile: opts.policyFile },
   });
   try {
     const cfg = { regionId: REGION, accountId: cloud.state.accountId, credentials: DEMO_KEY, endpoint: cloud.endpoint, mnsEndpoint: cloud.endpoints.mns, fcEndpoint: cloud.endpoints.fc3 };
