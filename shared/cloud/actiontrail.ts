@@ -3,7 +3,7 @@ import type { TagWrite } from '../domain.js';
 import { tagWritesOf } from '../events/tag-write.js';
 import type { CloudConfig } from './config.js';
 import { cloudCall } from './errors.js';
-import { ACTIONTRAIL, PopClient } from './pop-client.js';
+import { ACTIONTRAIL, PopClient, RawResponse } from './pop-client.js';
 
 /** Who last set a tag key on a resource, as the cloud's audit trail recorded it. */
 export interface TagHistory {
@@ -45,16 +45,6 @@ interface LookupEventsBody {
   NextToken?: string;
 }
 
-class RawResponse extends $dara.Model {
-  declare body?: LookupEventsBody;
-  static names(): Record<string, string> {
-    return { body: 'body' };
-  }
-  static types(): Record<string, string> {
-    return { body: 'any' };
-  }
-}
-
 /** ActionTrail's own record of a resource's tag writes: it names who wrote them, which a tag cannot forge. */
 export class ActionTrailApi implements TagHistory {
   private readonly pop: PopClient;
@@ -82,7 +72,7 @@ export class ActionTrailApi implements TagHistory {
           ],
           ...(nextToken && { nextToken }),
         });
-        const res = await cloudCall(() => this.pop.call('LookupEvents', req, new RawResponse({})));
+        const res = await cloudCall(() => this.pop.call('LookupEvents', req, new RawResponse<LookupEventsBody>({})));
         const found = latest((res.body?.Events ?? []).flatMap((e) => tagWritesOf(e, [resourceId])).filter((t) => t.keys.includes(tagKey)));
         if (found) return found;
         nextToken = typeof res.body?.NextToken === 'string' && res.body.NextToken !== '' ? res.body.NextToken : undefined;

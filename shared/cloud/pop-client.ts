@@ -54,3 +54,14 @@ export class PopClient {
 export function rpcParams(action: string, version: string): $OpenApiUtil.Params {
   return new $OpenApiUtil.Params({ action, version, protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
 }
+
+/** A response whose body is kept as the JSON it came as: for products without a client package (SLB, ActionTrail). */
+export class RawResponse<B> extends $dara.Model {
+  declare body?: B;
+  static names(): Record<string, string> {
+    return { body: 'body' };
+  }
+  static types(): Record<string, string> {
+    return { body: 'any' };
+  }
+}
