@@ -9,7 +9,7 @@ import * as $FC3 from '@alicloud/fc20230330';
 import * as $Vpc from '@alicloud/vpc20160428';
 import { afterAll, beforeAll } from 'vitest';
 import { parseDocument } from 'yaml';
-import { ensureEcsTrigger } from '../../cli/wiring/ecs-trigger.js';
+import { ensureEcsTrigger } from '../../cli/wiring/event-triggers.js';
 import { ensureMessaging } from '../../cli/wiring/queues.js';
 import type { DeliveryOptions } from '../../localcloud/eventbridge/bus.js';
 import type { InvocationRecord } from '../../localcloud/fc/service.js';
