@@ -12,10 +12,14 @@ export interface CheckDeps {
   readonly clock?: Clock;
 }
 
-/** What one check came to: the session's class, `gone` (deleted since), or `unserved` (another account's). */
+/**
+ * What one check came to: the session's class; `idle` for an unapproved session that is not mirroring (nothing to
+ * alert on now: the report lists it, and the write that enables it raises its own event); `gone` (deleted since);
+ * `unserved` (an account this deployment does not serve).
+ */
 export interface Checked {
   readonly check: SessionCheck;
-  readonly outcome: SessionClass | 'gone' | 'unserved';
+  readonly outcome: SessionClass | 'idle' | 'gone' | 'unserved';
   /** For an unapproved session: what the policy had done about it. */
   readonly finding?: UnapprovedFinding;
 }
@@ -40,8 +44,9 @@ export async function checkSessions(checks: readonly SessionCheck[], deps: Check
       continue;
     }
     const outcome = classifySession(session, approved);
-    if (outcome !== 'unapproved') {
-      out.push({ check, outcome });
+    if (outcome !== 'unapproved' || !session.enabled) {
+      // Disabling one raises its own event (UpdateTrafficMirrorSessionAttribute): it finds the session idle.
+      out.push({ check, outcome: outcome === 'unapproved' ? 'idle' : outcome });
       continue;
     }
     const respond = { regionId: check.regionId, runId: opts.runId, write: true, clock: deps.clock ?? systemClock, deadline: opts.deadline };
