@@ -8,7 +8,23 @@ import { managedRuleName } from '../../localcloud/platform/triggers.js';
 import type { WorldFile } from '../../localcloud/world/types.js';
 import { ALERT_TAG } from '../../shared/report/alert.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
-import { defaultWorld, editRegion, eventPathForFile, eventPathWorld, invokeOnEvent, listSessions, logLines, mnsClient, REGION, receiveOne, runsNaming, settledRuns, vpcClient } from './support.js';
+import {
+  defaultWorld,
+  drain,
+  editRegion,
+  eventPathForFile,
+  eventPathWorld,
+  eventually,
+  invokeOnEvent,
+  listSessions,
+  logLines,
+  mnsClient,
+  REGION,
+  receiveOne,
+  runsNaming,
+  settledRuns,
+  vpcClient,
+} from './support.js';
 
 // Unapproved mirroring on the event path, as production wires it: a session someone else writes publishes its
 // ActionTrail record on the default bus, the VPC trigger setup made sends it to on-event, and that one invocation
@@ -51,6 +67,13 @@ async function subscribeAlerts(cloud: LocalCloud): Promise<void> {
   cloud.mns.subscribe(DEFAULT_SETTINGS.reportTopic, 'alerts', { endpoint: `acs:mns:${REGION}:${cloud.state.accountId}:/queues/${INBOX}`, notifyContentFormat: 'SIMPLIFIED', filterTag: ALERT_TAG });
 }
 
+/** The next alert on the inbox, taken off it (undefined when none comes within a second). */
+async function takeAlert(cloud: LocalCloud): Promise<string | undefined> {
+  const m = await receiveOne(mnsClient(cloud), INBOX, 1);
+  if (m) await mnsClient(cloud).deleteMessage(INBOX, m.ReceiptHandle);
+  return m?.MessageBody;
+}
+
 /** The one on-event run whose event names the session, once the platform is idle. */
 async function runFor(cloud: LocalCloud, sessionId: string, since: number) {
   await settledRuns(cloud, since);
@@ -76,11 +99,11 @@ describe('unapproved: report (the default policy)', () => {
     const id = await theirSession(cloud, ROGUE);
     const run = await runFor(cloud, id, at.runs);
     expect(run.source).toBe(`eventbridge:${managedRuleName(DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.vpcTrigger)}`);
-    const alert = await receiveOne(mnsClient(cloud), INBOX, 1);
-    expect(alert?.MessageBody).toContain('unapproved traffic mirroring');
-    expect(alert?.MessageBody).toContain(`| ${id} (copy-of-db) | ${REGION} | eni-db01p | SLB ${ROGUE} |`);
-    expect(alert?.MessageBody).toContain('AccessKey LTAI-netops');
-    expect(alert?.MessageBody).toMatch(/\| reported \|/);
+    const alert = await takeAlert(cloud);
+    expect(alert).toContain('unapproved traffic mirroring');
+    expect(alert).toContain(`| ${id} (copy-of-db) | ${REGION} | eni-db01p | SLB ${ROGUE} |`);
+    expect(alert).toContain('AccessKey LTAI-netops');
+    expect(alert).toMatch(/\| reported \|/);
     const errors = logLines(cloud, run.requestId).filter((l) => l.level === 'error');
     expect(errors.map((l) => l.msg)).toEqual(['unapproved mirroring']);
     expect(await enabledOf(cloud, id)).toBe(true);
@@ -93,7 +116,7 @@ describe('unapproved: report (the default policy)', () => {
     const id = await theirSession(cloud, 'lb-collector01');
     const run = await runFor(cloud, id, at.runs);
     expect(JSON.parse(run.response).sessions).toEqual([{ sessionId: id, regionId: REGION, outcome: 'approved' }]);
-    expect(await receiveOne(mnsClient(cloud), INBOX, 1)).toBeUndefined();
+    expect(await takeAlert(cloud)).toBeUndefined();
     expect(logLines(cloud, run.requestId).filter((l) => l.level === 'error')).toEqual([]);
   });
 
@@ -113,7 +136,7 @@ describe('unapproved: report (the default policy)', () => {
     expect(lines.map((l) => [l.level, l.msg])).toEqual([['warn', 'events not acted on']]);
     expect(JSON.stringify(lines[0].events)).toContain('must name exactly one traffic mirror session');
     expect(cloud.controls.calls.list({ since: at.calls }).filter((c) => c.accessKeyId !== 'LTAI-localcloud-demo')).toEqual([]);
-    expect(await receiveOne(mnsClient(cloud), INBOX, 1)).toBeUndefined();
+    expect(await takeAlert(cloud)).toBeUndefined();
   });
 });
 
@@ -137,9 +160,26 @@ describe('unapproved: disable', () => {
     const writes = functionWrites(cloud, at.calls);
     expect(writes.map((c) => [c.action, c.params.TrafficMirrorSessionId, c.params.Enabled, c.code])).toEqual([['UpdateTrafficMirrorSessionAttribute', id, 'false', 'OK']]);
     expect(Object.keys(writes[0].params).filter((k) => !/^(RegionId|ClientToken|TrafficMirrorSessionId|Enabled)$/.test(k))).toEqual([]);
-    const alert = await receiveOne(mnsClient(cloud), INBOX, 1);
-    expect(alert?.MessageBody).toContain(id);
-    expect(alert?.MessageBody).toMatch(/\| disabled \|/);
+    const alert = await takeAlert(cloud);
+    expect(alert).toContain(id);
+    expect(alert).toMatch(/\| disabled \|/);
+  });
+
+  it('a disable that fails transiently alerts, throws so FC retries, and the retry disables it', async () => {
+    const { cloud } = ctx;
+    const at = mark(cloud);
+    // One invocation's in-call retries (6 attempts) all fail; FC's retry of the invocation finds the cloud back.
+    cloud.controls.setFaults([{ operation: 'UpdateTrafficMirrorSessionAttribute', code: 'ServiceUnavailable', status: 503, message: 'temporary failure', count: 6 }]);
+    try {
+      const id = await theirSession(cloud, ROGUE);
+      await eventually(async () => (await enabledOf(cloud, id)) === false, 60_000, `${id} disabled`);
+      await cloud.platform.idle();
+      expect(runsNaming(cloud, id, at.runs).map((r) => r.ok)).toEqual([false, true, true]);
+      const alerts = (await drain(mnsClient(cloud), INBOX)).map((b) => b.match(/\| (failed: [^|]*|disabled) \|/)?.[1]);
+      expect(alerts).toEqual([expect.stringMatching(/^failed: ServiceUnavailable: .*temporary failure/), 'disabled']);
+    } finally {
+      cloud.controls.setFaults([]);
+    }
   });
 
   it('leaves a session toward an approvedTargets collector alone, unalerted', async () => {
@@ -150,6 +190,6 @@ describe('unapproved: disable', () => {
     expect(JSON.parse(run.response).sessions).toEqual([{ sessionId: id, regionId: REGION, outcome: 'approved' }]);
     expect(await enabledOf(cloud, id)).toBe(true);
     expect(functionWrites(cloud, at.calls)).toEqual([]);
-    expect(await receiveOne(mnsClient(cloud), INBOX, 1)).toBeUndefined();
+    expect(await takeAlert(cloud)).toBeUndefined();
   });
 });
