@@ -2,6 +2,7 @@ import { ApiError } from '../core/api-error.js';
 import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
 import { newRequestId } from '../core/ids.js';
 import type { Keyring } from '../core/keyring.js';
+import { GATEWAY_FRESHNESS } from '../core/replay-guard.js';
 import { type HeaderSignatureScheme, verifyHeaderSignature } from '../platform/header-signature.js';
 import type { EventBus } from './bus.js';
 import { eb, type RuleRecord, type RuleStore, rulePage, type TargetSpec, testEventPattern } from './rules.js';
@@ -13,6 +14,9 @@ const EB_SIGNATURE: HeaderSignatureScheme = {
   hash: 'sha1',
   tokenHeader: 'x-acs-security-token',
   headerValue: (v) => v.replace(/[\t\n\r\f]/g, ' ').trim(),
+  // The SDK signs a fresh x-acs-signature-nonce into every request, as the gateway's schemes do.
+  freshness: GATEWAY_FRESHNESS,
+  nonceHeader: 'x-acs-signature-nonce',
 };
 
 type Body = Record<string, unknown>;

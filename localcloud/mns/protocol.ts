@@ -14,6 +14,12 @@ const MNS_SIGNATURE: HeaderSignatureScheme = {
   headerPrefix: 'x-mns-',
   hash: 'sha1',
   tokenHeader: 'security-token',
+  // No nonce: @alicloud/mns signs only its 1-second Date (and x-mns-date), so the window is the defence.
+  // InvalidDateHeader is in MNS's error table (https://www.alibabacloud.com/help/en/mns/error-codes).
+  freshness: {
+    malformed: () => new ApiError('InvalidDateHeader', 'The Date header format is invalid.', 400),
+    stale: () => new ApiError('TimeExpired', 'The Http Request you sent is Expired.', 403),
+  },
 };
 
 const XML_TYPE = { 'content-type': 'text/xml;charset=utf-8' };
