@@ -55,7 +55,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   for (const p of platform.popProducts) pop.add(p);
   let server: Awaited<ReturnType<typeof startHttp>>;
   try {
-    server = await startHttp([admin, pop, ...platform.protocols], { port: opts.port ?? 0, tls: opts.tls, onRequest: opts.onRequest });
+    server = await startHttp([admin, pop, ...platform.protocols], { port: opts.port ?? 0, tls: opts.tls, onRequest: opts.onRequest, log: platform.log });
   } catch (err) {
     // Nothing may outlive a failed start (the state's timers, the platform): the caller just exits.
     platform.close();

@@ -1,5 +1,5 @@
 import { ApiError } from '../core/api-error.js';
-import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
+import { type CallHead, DEFAULT_BODY_LIMIT, type IncomingCall, type OutgoingReply, type Protocol } from '../core/http.js';
 import { newRequestId } from '../core/ids.js';
 import type { Keyring } from '../core/keyring.js';
 import { GATEWAY_FRESHNESS } from '../core/replay-guard.js';
@@ -27,6 +27,7 @@ const JSON_TYPE = { 'content-type': 'application/json;charset=utf-8' };
 /** The EventBridge HTTP API that @alicloud/eventbridge calls: `POST /openapi/<op>`, JSON in and out. */
 export class EventBridgeApi implements Protocol {
   readonly name = 'eventbridge';
+  readonly bodyLimit = DEFAULT_BODY_LIMIT;
   private readonly operations: Record<string, Operation>;
 
   constructor(
@@ -84,7 +85,7 @@ export class EventBridgeApi implements Protocol {
     };
   }
 
-  claims(call: IncomingCall): boolean {
+  claims(call: CallHead): boolean {
     return call.method === 'POST' && call.path.startsWith('/openapi/');
   }
 
@@ -104,13 +105,13 @@ export class EventBridgeApi implements Protocol {
       return { status: 200, headers: JSON_TYPE, body: JSON.stringify({ RequestId: requestId, ResourceOwnerAccountId: this.rules.accountId, ...out }) };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      // The SDK reads lower-case keys only (@alicloud/eventbridge dist/client.js).
-      return {
-        status: err.status,
-        headers: JSON_TYPE,
-        body: JSON.stringify({ requestId, code: err.code, message: err.message, statusCode: err.status }),
-      };
+      return this.errorReply(err, call, requestId);
     }
+  }
+
+  errorReply(err: ApiError, _call: CallHead, requestId: string): OutgoingReply {
+    // The SDK reads lower-case keys only (@alicloud/eventbridge dist/client.js).
+    return { status: err.status, headers: JSON_TYPE, body: JSON.stringify({ requestId, code: err.code, message: err.message, statusCode: err.status }) };
   }
 
   private putEvents(body: unknown): Body {
