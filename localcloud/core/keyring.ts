@@ -12,9 +12,11 @@ export interface AccessKey {
 export class Keyring {
   private readonly keys = new Map<string, AccessKey>();
   /** Stale and replayed requests, refused by every scheme once its signature checks out. */
-  readonly replays = new ReplayGuard();
+  readonly replays: ReplayGuard;
 
-  constructor(keys: readonly AccessKey[]) {
+  /** `clock` is what signed times are checked against: the real clock the SDKs sign with, unless a test moves it. */
+  constructor(keys: readonly AccessKey[], clock: () => number = Date.now) {
+    this.replays = new ReplayGuard(clock);
     for (const k of keys) this.keys.set(k.accessKeyId, k);
   }
 

@@ -48,8 +48,8 @@ export class ReplayGuard {
   /** `accessKeyId \n nonce` → when it may be forgotten; insertion order is expiry order. */
   private readonly seen = new Map<string, number>();
 
-  /** `now` is the real clock the SDKs sign with, never a test's virtual clock. */
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `now` is the real clock the SDKs sign with, never the world's or the timers' virtual one. */
+  constructor(private readonly now: () => number) {}
 
   /**
    * `signedAt` is the request's own time (NaN when unreadable). `nonce` is null where the scheme has none (the
