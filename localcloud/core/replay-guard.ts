@@ -45,7 +45,7 @@ export function httpDate(text: string | undefined): number {
  * after: the memory holds at most the requests of the last 30 minutes.
  */
 export class ReplayGuard {
-  /** `accessKeyId \n nonce` → when it may be forgotten; insertion order is expiry order. */
+  /** `accessKeyId \n nonce` → when it may be forgotten; insertion order is expiry order (the clock only moves on). */
   private readonly seen = new Map<string, number>();
 
   /** `now` is the real clock the SDKs sign with, never the world's or the timers' virtual one. */
