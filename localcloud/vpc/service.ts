@@ -1,5 +1,4 @@
 import { ApiError } from '../core/api-error.js';
-
 import type { PopContext } from '../pop/protocol.js';
 import type { CloudState } from '../state.js';
 import { recordedOperation } from './events.js';

@@ -93,8 +93,9 @@ export interface WorkDefaults {
 
 /**
  * A trigger payload (one event, or a batch as a JSON array) → the subjects to reconcile, one per account and
- * region (the units of work), and the sessions to check. Duplicates within a batch count once: by (source, id), since EventBridge delivers
- * at least once, and deferred work by its work key, since a deferral may have been sent twice.
+ * region (the units of work), and the sessions to check. Duplicates within a batch count once: by (source, id),
+ * since EventBridge delivers at least once, and deferred work by its work key, since a deferral may have been sent
+ * twice.
  */
 export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPayload {
   const list = Array.isArray(payload) ? payload : [payload];

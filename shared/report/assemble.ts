@@ -55,8 +55,9 @@ function entry<E extends CoverageEntry>(e: E): Omit<E, 'state'> {
 
 /**
  * The finished document: an item per (region, kind, id, rule), an ENI in one coverage state, an unapproved session
- * per (region, id) and a failed event per message id (the later entry wins: work deferred in one invocation and done in the next, a message received
- * twice), everything sorted so that the same findings always give the same document, and the totals counted.
+ * per (region, id) and a failed event per message id (the later entry wins: work deferred in one invocation and
+ * done in the next, a message received twice), everything sorted so that the same findings always give the same
+ * document, and the totals counted.
  */
 export function assembleReport(head: ReportHeader, contents: ReportContents): DriftReport {
   const items = sortBy(
