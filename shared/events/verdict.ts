@@ -1,6 +1,7 @@
 import type { TagWrite } from '../domain.js';
+import type { Provenance } from '../engine/respond-unapproved.js';
 
-/** What one event amounts to: ids to reconcile, or a reason it needs nothing, or a reason it is unusable. */
+/** What one event amounts to: ids to reconcile, a session to check, or a reason it needs nothing, or a reason it is unusable. */
 export type Verdict =
   | {
       readonly kind: 'reconcile';
@@ -16,6 +17,14 @@ export type Verdict =
       readonly workKey?: string;
       /** Tag writes the event records (who set which keys): the facts an opt-out is judged on. */
       readonly tagWrites?: readonly TagWrite[];
+    }
+  | {
+      /** A traffic mirror session someone wrote: read it and classify it (unapproved mirroring). */
+      readonly kind: 'check-session';
+      readonly regionId?: string;
+      readonly sessionId: string;
+      readonly why: string;
+      readonly provenance: Provenance;
     }
   | { readonly kind: 'ignored'; readonly why: string }
   | { readonly kind: 'bad'; readonly why: string };

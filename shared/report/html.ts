@@ -2,6 +2,7 @@ import { type Html, type HtmlValue, html } from './html-template.js';
 import type { Coverage, DriftItem, DriftReport, FailedEvent } from './model.js';
 import { coverageHeadline, formatPercent, formatTime, formatValue, optOutWho, overriddenOptOuts, plural, rankItems, runState, scopeParts, statusCounts } from './present.js';
 import { coveragePercent } from './totals.js';
+import { UNAPPROVED_HEAD, unapprovedCells, unapprovedSummary } from './unapproved.js';
 
 /** Coverage colours, shared by the chart, its legend and the cards; status colours live in the style sheet. */
 const SHADES = { mirrored: '#1a7f37', optedOut: '#bf8700', excluded: '#8c959f', unmirrored: '#cf222e' } as const;
@@ -149,8 +150,17 @@ const rows = <T>(list: readonly T[], cells: (x: T) => HtmlValue[]) => html`<tbod
 function sections(r: DriftReport): Html {
   const t = r.totals;
   const { mirrored, optedOut, excluded, unmirrored } = r.coverage;
+  const foreign = r.foreignSessions;
   const overridden = overriddenOptOuts(r);
-  return html`${
+  return html`
+<section><h2 id="unapproved">Unapproved mirroring</h2>
+<p class="sub${foreign.unapproved.length ? ' error' : ''}">${unapprovedSummary(foreign)}. Sessions automirror does not own, toward collectors the policy does not approve: each copies its sources' traffic.</p>
+${tableOf(
+  UNAPPROVED_HEAD,
+  rows(foreign.unapproved, (u) => unapprovedCells(u).map((c, i) => (i === 0 || i === 3 ? code(c) : c))),
+  'None.',
+  foreign.unapproved.length > 0,
+)}</section>${
     overridden.length
       ? html`
 <section><h2 id="overridden-opt-outs" class="error">Overridden opt-outs</h2>
@@ -237,6 +247,7 @@ export function renderHtml(report: DriftReport): string {
   const t = r.totals;
   const policy = `${r.policy.source}${r.policy.revision ? ` @ ${r.policy.revision}` : ''}`;
   const cards: Array<[string, string | number, string]> = [
+    ['Unapproved sessions', r.foreignSessions.unapproved.length, r.foreignSessions.unapproved.length ? 'bad' : ''],
     ['Coverage', formatPercent(t.coveragePercent), t.unmirrored ? 'bad' : 'mirrored'],
     ['Mirrored', t.mirrored, 'mirrored'],
     ['Opted out', t.optedOut, t.optedOut ? 'opted-out' : ''],

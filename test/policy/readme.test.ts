@@ -25,6 +25,8 @@ describe("README's Policy section", () => {
       'optOut.allowedPrincipals',
       'optOut.protected',
       'quotas.sourcesPerSession',
+      'approvedTargets',
+      '`unapproved`',
       'rules[].name',
       'rules[].match',
       'exists:',

@@ -11,8 +11,11 @@ describe('the Markdown summary', () => {
   const md = renderMarkdown(sampleReport());
 
   it('leads with coverage and the counts', () => {
-    expect(md.split('\n').slice(0, 3)).toEqual([
+    expect(md.split('\n').slice(0, 6)).toEqual([
       '## automirror drift report',
+      '',
+      '### Unapproved mirroring',
+      "No unapproved mirroring; 0 sessions toward approved collectors, not automirror's",
       '',
       '**92.3% coverage: 24 of 26 opted-in ENIs mirrored** · 24 mirrored of 26 opted in · 0 opted out · 3 not in scope · 2 unmirrored  ',
     ]);
