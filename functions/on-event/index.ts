@@ -49,7 +49,8 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   const checked = await checkSessions(checks, { policy, vpcFor: (a, r) => adaptersFor(a, r)?.vpc, clock }, { runId, deadline: context.deadline });
   const findings = checked.flatMap((c) => (c.finding ? [c.finding] : []));
   const sessions = checked.map((c) => ({ sessionId: c.check.sessionId, regionId: c.check.regionId, outcome: c.outcome, response: c.finding?.response }));
-  if (sessions.length > 0) log.info('sessions checked', { sessions });
+  // Bounded like the batch's own log view: a batch may name up to 1,000 sessions.
+  if (sessions.length > 0) log.info('sessions checked', { sessions: sessions.slice(0, 20), ...(sessions.length > 20 ? { more: sessions.length - 20 } : {}) });
   // The alert goes out before anything else, and even when a disable must be retried (the retry alerts again).
   await alertUnapproved(findings, new MnsTopic(mns, settings.reportTopic), log, { accountId: context.accountId, foundBy: 'event' });
   const again = findings.filter((f) => f.response === 'failed' && f.retryable);
