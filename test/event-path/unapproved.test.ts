@@ -110,6 +110,23 @@ describe('unapproved: report (the default policy)', () => {
     expect(functionWrites(cloud, at.calls)).toEqual([]);
   });
 
+  it('a read that fails transiently throws so FC retries, and the retry reads, classifies and alerts', async () => {
+    const { cloud } = ctx;
+    const at = mark(cloud);
+    // The first invocation's in-call attempts at reading the session all fail; FC's retry finds the cloud back.
+    cloud.controls.setFaults([{ operation: 'ListTrafficMirrorSessions', code: 'ServiceUnavailable', status: 503, message: 'temporary failure', count: 6 }]);
+    try {
+      const id = await theirSession(cloud, ROGUE);
+      await eventually(() => runsNaming(cloud, id, at.runs).some((r) => r.ok), 60_000, `a successful run for ${id}`);
+      await cloud.platform.idle();
+      expect(runsNaming(cloud, id, at.runs).map((r) => r.ok)).toEqual([false, true]);
+      expect(await takeAlert(cloud)).toContain(`| ${id} (copy-of-db) |`);
+      expect(await takeAlert(cloud)).toBeUndefined();
+    } finally {
+      cloud.controls.setFaults([]);
+    }
+  });
+
   it("a session toward the policy's own collector is not alerted", async () => {
     const { cloud } = ctx;
     const at = mark(cloud);
