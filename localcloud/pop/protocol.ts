@@ -1,9 +1,9 @@
 import { verifyAcs3 } from '../core/acs3.js';
 import { ApiError } from '../core/api-error.js';
 import { parseQuery } from '../core/encoding.js';
-import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
+import { type CallHead, DEFAULT_BODY_LIMIT, type IncomingCall, type OutgoingReply, type Protocol } from '../core/http.js';
 import { newRequestId } from '../core/ids.js';
-import type { Keyring } from '../core/keyring.js';
+import type { KeyPrincipal, Keyring } from '../core/keyring.js';
 import { RPC_ENVELOPE, verifyRpcV2 } from '../core/rpc-v2.js';
 import { Params } from './params.js';
 
@@ -16,6 +16,8 @@ export interface PopContext {
   readonly params: Params;
   /** Empty when the signature was not verified. */
   readonly accessKeyId: string;
+  /** Who holds the key (the world's principals), once the signature is verified. */
+  readonly principal?: KeyPrincipal;
   readonly requestId: string;
   readonly signature: 'ACS3' | 'v2';
 }
@@ -64,6 +66,7 @@ function requestPairs(call: IncomingCall): Array<[string, string]> {
  */
 export class PopProtocol implements Protocol {
   readonly name = 'pop';
+  readonly bodyLimit = DEFAULT_BODY_LIMIT;
   private readonly products = new Map<string, PopProduct>();
 
   constructor(
@@ -91,7 +94,7 @@ export class PopProtocol implements Protocol {
     for (const i of this.interceptors) i.close?.();
   }
 
-  claims(call: IncomingCall): boolean {
+  claims(call: CallHead): boolean {
     return call.path === '/' && (call.headers['x-acs-action'] !== undefined || /(^|&)Action=/.test(call.rawQuery));
   }
 
@@ -109,6 +112,7 @@ export class PopProtocol implements Protocol {
       action,
       params: Params.from(v2 ? pairs.filter(([k]) => !RPC_ENVELOPE.has(k)) : pairs),
       accessKeyId: '',
+      principal: undefined as KeyPrincipal | undefined,
       requestId,
       signature: v2 ? 'v2' : 'ACS3',
     } satisfies PopContext;
@@ -116,6 +120,7 @@ export class PopProtocol implements Protocol {
     let outcome: PopOutcome;
     try {
       ctx.accessKeyId = v2 ? verifyRpcV2(call.method, all, this.keyring) : verifyAcs3(call, this.keyring);
+      ctx.principal = this.keyring.principalOf(ctx.accessKeyId);
       if (!product) throw new ApiError('InvalidVersion', `Specified parameter Version "${version}" is not valid.`, 400);
       const op = product.operations[action];
       if (!op) throw new ApiError('InvalidAction.NotFound', 'Specified api is not found, please check your url and method.', 404);
@@ -128,7 +133,7 @@ export class PopProtocol implements Protocol {
         throw err;
       }
       outcome = { code: err.code, status: err.status };
-      reply = err.status === 0 ? { status: 0 } : this.errorReply(err, requestId, product);
+      reply = err.status === 0 ? { status: 0 } : this.render(err, requestId, product);
     }
     this.notify(ctx, outcome);
     return reply;
@@ -138,7 +143,11 @@ export class PopProtocol implements Protocol {
     if (ctx.action) for (const i of this.interceptors) i.after?.(ctx, outcome);
   }
 
-  private errorReply(err: ApiError, requestId: string, product: PopProduct | undefined): OutgoingReply {
+  errorReply(err: ApiError, call: CallHead, requestId: string): OutgoingReply {
+    return this.render(err, requestId, this.products.get(String(call.headers['x-acs-version'] ?? '')));
+  }
+
+  private render(err: ApiError, requestId: string, product: PopProduct | undefined): OutgoingReply {
     return {
       status: err.status,
       headers: { ...JSON_TYPE, ...err.headers },

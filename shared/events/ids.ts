@@ -1,9 +1,11 @@
 /** Resource ids as Alibaba issues them; anything else in an event is hostile or corrupt and is refused. */
 const INSTANCE = /^i-[a-z0-9]{1,48}$/;
 const ENI = /^eni-[a-z0-9]{1,48}$/;
+const SESSION = /^tms-[a-z0-9]{1,48}$/;
 
 export const isInstanceId = (v: unknown): v is string => typeof v === 'string' && INSTANCE.test(v);
 export const isEniId = (v: unknown): v is string => typeof v === 'string' && ENI.test(v);
+export const isSessionId = (v: unknown): v is string => typeof v === 'string' && SESSION.test(v);
 export { isRegionId } from '../domain.js';
 
 export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -92,4 +94,18 @@ export function quote(v: unknown, max = 80): string {
   const s = typeof v === 'string' ? v.slice(0, max + 1) : render(v, max);
   const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/** A request parameter as ActionTrail records it: flat (`ResourceId.1`), or as a list. */
+export function listParam(params: Record<string, unknown>, name: string): unknown[] {
+  const direct = own(params, name);
+  if (Array.isArray(direct)) return direct;
+  if (direct !== undefined) return [direct];
+  const flat = new RegExp(`^${name}\\.(\\d{1,6})$`);
+  const found: Array<[number, unknown]> = [];
+  for (const k of Object.keys(params)) {
+    const m = flat.exec(k);
+    if (m) found.push([Number(m[1]), params[k]]);
+  }
+  return found.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 }

@@ -5,18 +5,24 @@ import {
   type FailedEvent,
   type ForgedClaim,
   type MirroredEni,
+  type OptedOutEni,
   type PolicyInfo,
   REPORT_SCHEMA,
   REPORT_VERSION,
   type ReportError,
   type ReportMode,
   type RunInfo,
+  type UnapprovedSession,
   type UnmirroredEni,
 } from './model.js';
 import { computeTotals } from './totals.js';
 
 /** One ENI's coverage state, as the builder takes it. */
-export type CoverageEntry = ({ readonly state: 'mirrored' } & MirroredEni) | ({ readonly state: 'excluded' } & ExcludedEni) | ({ readonly state: 'unmirrored' } & UnmirroredEni);
+export type CoverageEntry =
+  | ({ readonly state: 'mirrored' } & MirroredEni)
+  | ({ readonly state: 'opted-out' } & OptedOutEni)
+  | ({ readonly state: 'excluded' } & ExcludedEni)
+  | ({ readonly state: 'unmirrored' } & UnmirroredEni);
 
 /** Everything about a report but its contents and what is derived from them. */
 export interface ReportHeader {
@@ -34,6 +40,9 @@ export interface ReportContents {
   readonly coverage: readonly CoverageEntry[];
   readonly failedEvents: readonly FailedEvent[];
   readonly errors: readonly ReportError[];
+  readonly unapproved: readonly UnapprovedSession[];
+  /** Sessions toward approved collectors, per region: a later count for a region replaces an earlier one. */
+  readonly approved: ReadonlyArray<{ readonly regionId: string; readonly count: number }>;
   readonly forgedClaims?: readonly ForgedClaim[];
 }
 
@@ -52,9 +61,10 @@ function entry<E extends CoverageEntry>(e: E): Omit<E, 'state'> {
 }
 
 /**
- * The finished document: an item per (region, kind, id, rule), an ENI in one coverage state and a failed event per
- * message id (the later entry wins: work deferred in one invocation and done in the next, a message received
- * twice), everything sorted so that the same findings always give the same document, and the totals counted.
+ * The finished document: an item per (region, kind, id, rule), an ENI in one coverage state, an unapproved session
+ * per (region, id) and a failed event per message id (the later entry wins: work deferred in one invocation and
+ * done in the next, a message received twice), everything sorted so that the same findings always give the same
+ * document, and the totals counted.
  */
 export function assembleReport(head: ReportHeader, contents: ReportContents): DriftReport {
   const items = sortBy(
@@ -71,6 +81,7 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
   );
   const coverage = {
     mirrored: enis.flatMap((e) => (e.state === 'mirrored' ? [entry(e)] : [])),
+    optedOut: enis.flatMap((e) => (e.state === 'opted-out' ? [entry(e)] : [])),
     excluded: enis.flatMap((e) => (e.state === 'excluded' ? [entry(e)] : [])),
     unmirrored: enis.flatMap((e) => (e.state === 'unmirrored' ? [entry(e)] : [])),
   };
@@ -85,7 +96,14 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
     (c) => c.regionId,
     (c) => c.sessionId,
   );
-  const regions = [...new Set([...head.regions, ...items.map((i) => i.regionId), ...enis.map((e) => e.regionId)])].sort(compare);
+  const unapproved = sortBy(
+    byKey(contents.unapproved, (u) => `${u.regionId}\u0000${u.sessionId}`),
+    (u) => u.regionId,
+    (u) => u.sessionId,
+  );
+  const approvedIn = new Map(contents.approved.map((a) => [a.regionId, a.count]));
+  const foreignSessions = { unapproved, approved: Object.fromEntries([...approvedIn].sort(([a], [b]) => compare(a, b))) };
+  const regions = [...new Set([...head.regions, ...items.map((i) => i.regionId), ...enis.map((e) => e.regionId), ...unapproved.map((u) => u.regionId)])].sort(compare);
   const { run } = head;
   const body = { items, coverage, failedEvents, errors };
   return {
@@ -98,6 +116,7 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
     policy: head.policy,
     run: { ...run, complete: !run.truncated && run.handedOff.length === 0 },
     totals: computeTotals(body),
+    foreignSessions,
     ...body,
     ...(forgedClaims.length > 0 ? { forgedClaims } : {}),
   };

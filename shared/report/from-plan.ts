@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
+import { principalArn } from '../domain.js';
 import type { Action, Outcome } from '../engine/actions.js';
-import { regionCoverage, unownedConflicts } from '../engine/coverage.js';
+import { type EniState, regionCoverage, unownedConflicts } from '../engine/coverage.js';
 import { kindOf, REPORT_STATUS } from '../engine/kinds.js';
 import { RULE_TAG, unprovenClaim } from '../engine/ownership.js';
 import { targetLabel } from '../engine/placement.js';
 import type { RegionResult } from '../engine/reconcile-region.js';
+import type { OptOutRecord } from '../policy/opt-out.js';
 import type { Policy } from '../policy/types.js';
+import type { CoverageEntry } from './assemble.js';
 import { ReportBuilder, type ReportStart } from './builder.js';
-import type { DriftAction, DriftItem, FieldDrift, PolicyInfo } from './model.js';
+import type { DriftAction, DriftItem, FieldDrift, OptOutInfo, PolicyInfo } from './model.js';
+import { unapprovedEntry } from './unapproved.js';
 
 /** Where policyFromEnv() read the policy (shared/policy/source.ts), as a report names it. */
 export const policySource = (env: NodeJS.ProcessEnv = process.env): string => (env.AUTOMIRROR_POLICY ? 'env:AUTOMIRROR_POLICY' : env.AUTOMIRROR_POLICY_FILE || 'policy.yaml');
@@ -60,7 +64,8 @@ const skipped = (reason: string): DriftAction => ({ kind: 'none', reason, status
 /**
  * A region reconcile into the report: an item for every action of every pass (a later pass's item for the same
  * resource replaces an earlier one), the last pass's ENIs that could not be placed, withheld for a gone target or
- * put off, the sessions automirror does not own that stand in the way, and each ENI's coverage at the end.
+ * put off, the sessions automirror does not own that stand in the way, each ENI's coverage at the end, and the
+ * region's unapproved mirroring (with what the policy had done about it) and approved sessions not automirror's.
  */
 function addRegionResult(b: ReportBuilder, r: RegionResult): void {
   const regionId = r.regionId;
@@ -80,7 +85,24 @@ function addRegionResult(b: ReportBuilder, r: RegionResult): void {
     const claim = unprovenClaim(s);
     if (claim) b.addForgedClaim({ sessionId: s.id, regionId, claimedRule: s.tags[RULE_TAG], verdict: claim.verdict, reason: claim.why, sourceIds: s.sourceIds, target: targetLabel(s.target) });
   }
-  for (const c of coverage) b.addCoverage({ ...c, regionId });
+  for (const c of coverage) b.addCoverage(coverageEntry(c, regionId));
+  for (const f of r.foreign.unapproved) b.addUnapproved(unapprovedEntry(f));
+  b.countApproved(regionId, r.foreign.approved);
+}
+
+/** An opt-out in the report's terms: the principal as RAM names it, stripped of everything but what a reader needs. */
+export function optOutInfo(o: OptOutRecord): OptOutInfo {
+  return { on: o.on, resourceId: o.resourceId, tag: o.tag, value: o.value, ...(o.by && { principal: principalArn(o.by), at: o.at }), reason: o.why };
+}
+
+function coverageEntry(c: EniState, regionId: string): CoverageEntry {
+  if (c.state === 'opted-out') {
+    const { optOut, ...rest } = c;
+    return { ...rest, regionId, ...optOutInfo(optOut) };
+  }
+  if (c.state === 'excluded') return { ...c, regionId };
+  const { overridden, ...rest } = c;
+  return { ...rest, regionId, ...(overridden && { optOutOverridden: optOutInfo(overridden) }) };
 }
 
 /** A report builder holding a region reconcile, as reconcile-region's parts and the CLI make it. */

@@ -5,9 +5,10 @@ const policyId = (r: DriftReport) => `${r.policy.source}${r.policy.revision ? `@
 const time = (s: string) => new Date(s).getTime();
 
 function tagged(r: DriftReport): CoverageEntry[] {
-  const { mirrored, excluded, unmirrored } = r.coverage;
+  const { mirrored, optedOut, excluded, unmirrored } = r.coverage;
   return [
     ...mirrored.map((e) => ({ state: 'mirrored' as const, ...e })),
+    ...optedOut.map((e) => ({ state: 'opted-out' as const, ...e })),
     ...excluded.map((e) => ({ state: 'excluded' as const, ...e })),
     ...unmirrored.map((e) => ({ state: 'unmirrored' as const, ...e })),
   ];
@@ -63,6 +64,8 @@ export function mergeReports(parts: readonly DriftReport[], opts: { generatedAt?
       coverage: parts.flatMap(tagged),
       failedEvents: parts.flatMap((p) => p.failedEvents),
       errors: [...parts.flatMap((p) => p.errors), ...policyErrors],
+      unapproved: parts.flatMap((p) => p.foreignSessions.unapproved),
+      approved: parts.flatMap((p) => Object.entries(p.foreignSessions.approved).map(([regionId, count]) => ({ regionId, count }))),
       forgedClaims: parts.flatMap((p) => p.forgedClaims ?? []),
     },
   );

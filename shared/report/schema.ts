@@ -1,4 +1,4 @@
-import { ACTION_KINDS, ACTION_STATUSES, REPORT_MODES, REPORT_SCHEMA, REPORT_VERSION } from './model.js';
+import { ACTION_KINDS, ACTION_STATUSES, REPORT_MODES, REPORT_SCHEMA, REPORT_VERSION, UNAPPROVED_RESPONSES } from './model.js';
 
 const str = { type: 'string' } as const;
 const nonEmpty = { type: 'string', minLength: 1 } as const;
@@ -27,6 +27,8 @@ const driftItem = object(['kind', 'id', 'regionId', 'fields', 'action'], {
 });
 
 const eni = { eniId: nonEmpty, regionId: nonEmpty, instanceId: str };
+const optOutFields = { on: { enum: ['ENI', 'instance'] }, resourceId: nonEmpty, tag: nonEmpty, value: str, principal: str, at: time, reason: str } as const;
+const optOutInfo = object(['on', 'resourceId', 'tag', 'value', 'reason'], optOutFields);
 
 const failedEvent = object(['messageId', 'error', 'excerpt', 'bodyLength'], {
   messageId: nonEmpty,
@@ -40,16 +42,36 @@ const failedEvent = object(['messageId', 'error', 'excerpt', 'bodyLength'], {
   bodyLength: count,
 });
 
+const foreignSessions = object(['unapproved', 'approved'], {
+  unapproved: listOf(
+    object(['sessionId', 'regionId', 'sourceIds', 'target', 'enabled', 'response'], {
+      sessionId: nonEmpty,
+      regionId: nonEmpty,
+      name: str,
+      sourceIds: strings,
+      target: object(['kind', 'id'], { kind: { enum: ['SLB', 'NetworkInterface'] }, id: str }),
+      enabled: { type: 'boolean' },
+      createdAt: str,
+      call: str,
+      by: str,
+      at: str,
+      response: { enum: UNAPPROVED_RESPONSES },
+      error: str,
+    }),
+  ),
+  approved: { type: 'object', additionalProperties: count },
+});
+
 /**
  * JSON Schema (draft-07) of the drift report, for consumers to check a document with any validator. Field meanings
- * are documented on the types in model.ts. Objects are open, so that a reader of version 1 accepts fields a later
- * version 1 adds; the property order here is the order the JSON rendering writes.
+ * are documented on the types in model.ts. Objects are open, so that a reader of a version accepts fields a later
+ * release of that version adds; the property order here is the order the JSON rendering writes.
  */
 export const reportSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: `urn:automirror:drift-report:v${REPORT_VERSION}`,
   title: 'automirror drift report',
-  ...object(['schema', 'version', 'generatedAt', 'regions', 'mode', 'policy', 'run', 'totals', 'items', 'coverage', 'failedEvents', 'errors'], {
+  ...object(['schema', 'version', 'generatedAt', 'regions', 'mode', 'policy', 'run', 'totals', 'foreignSessions', 'items', 'coverage', 'failedEvents', 'errors'], {
     schema: { const: REPORT_SCHEMA },
     version: { const: REPORT_VERSION },
     generatedAt: time,
@@ -67,11 +89,13 @@ export const reportSchema = {
       parts: { type: 'integer', minimum: 1 },
       apiCalls: count,
     }),
-    totals: object(['enis', 'mirrored', 'excluded', 'unmirrored', 'coveragePercent', 'items', 'fields', 'actions', 'statuses', 'failedEvents', 'errors'], {
+    totals: object(['enis', 'mirrored', 'optedOut', 'excluded', 'unmirrored', 'overriddenOptOuts', 'coveragePercent', 'items', 'fields', 'actions', 'statuses', 'failedEvents', 'errors'], {
       enis: count,
       mirrored: count,
+      optedOut: count,
       excluded: count,
       unmirrored: count,
+      overriddenOptOuts: count,
       coveragePercent: { type: ['number', 'null'], minimum: 0, maximum: 100 },
       items: count,
       fields: count,
@@ -80,11 +104,13 @@ export const reportSchema = {
       failedEvents: count,
       errors: count,
     }),
+    foreignSessions,
     items: listOf(driftItem),
-    coverage: object(['mirrored', 'excluded', 'unmirrored'], {
-      mirrored: listOf(object(['eniId', 'regionId', 'rule', 'sessionIds'], { ...eni, rule: str, sessionIds: strings })),
+    coverage: object(['mirrored', 'optedOut', 'excluded', 'unmirrored'], {
+      mirrored: listOf(object(['eniId', 'regionId', 'rule', 'sessionIds'], { ...eni, rule: str, sessionIds: strings, optOutOverridden: optOutInfo })),
+      optedOut: listOf(object(['eniId', 'regionId', 'rule', 'on', 'resourceId', 'tag', 'value', 'reason'], { ...eni, rule: str, ...optOutFields })),
       excluded: listOf(object(['eniId', 'regionId', 'reason'], { ...eni, reason: str })),
-      unmirrored: listOf(object(['eniId', 'regionId', 'reason'], { ...eni, rule: str, reason: str })),
+      unmirrored: listOf(object(['eniId', 'regionId', 'reason'], { ...eni, rule: str, reason: str, optOutOverridden: optOutInfo })),
     }),
     failedEvents: listOf(failedEvent),
     errors: listOf(object(['context', 'message'], { regionId: str, context: str, code: str, message: str })),

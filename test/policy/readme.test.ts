@@ -22,7 +22,11 @@ describe("README's Policy section", () => {
     for (const field of [
       'version',
       'optOut.tag',
+      'optOut.allowedPrincipals',
+      'optOut.protected',
       'quotas.sourcesPerSession',
+      'approvedTargets',
+      '`unapproved`',
       'rules[].name',
       'rules[].match',
       'exists:',
