@@ -81,6 +81,7 @@ function compose(r: DriftReport, top: number): string {
     '',
     ...unapprovedMarkdown(r.foreignSessions, top),
     '',
+    ...forged(r, top),
     `**${coverageHeadline(t)}** · ${scopeParts(r)
       .map((x) => mdText(x, 400))
       .join(' · ')} · ${t.unmirrored} unmirrored  `,
@@ -101,7 +102,6 @@ function compose(r: DriftReport, top: number): string {
     '### Opted out',
     ...bounded('opted-out ENIs', r.coverage.optedOut, top, ['ENI', 'Region', 'Rule', 'Opted out by', 'Tag on'], (o) => [o.eniId, o.regionId, o.rule, optOutWho(o), `${o.on} ${o.resourceId}`]),
     '',
-    ...forged(r, top),
     '### Drift',
     ...(t.items ? [`${plural(t.items, 'item')}: ${statusCounts(t)}`, ''] : []),
     ...bounded('drift items', rankItems(r.items), top, ['Resource', 'Region', 'Rule', 'Differs', 'Action', 'Status'], (i) => [
