@@ -10,7 +10,7 @@ import type { Policy } from '../../shared/policy/types.js';
 import { parseFlags, required, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
 
-export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy FILE [--profile NAME] [--endpoint HOST:PORT]';
+export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy FILE [--account-id ID] [--profile NAME] [--endpoint HOST:PORT]';
 
 /**
  * Why an ENI (or each ENI of an instance) is or isn't mirrored, by which rule, and what the engine would do: the
@@ -18,14 +18,15 @@ export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy 
  * Credentials as every cloud command takes them (cli/cloud-flags.ts).
  */
 export async function explainCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { region: CLOUD_FLAGS.region, endpoint: CLOUD_FLAGS.endpoint, profile: CLOUD_FLAGS.profile, policy: { type: 'string' } });
+  const { values, positionals } = parseFlags(argv, { region: CLOUD_FLAGS.region, endpoint: CLOUD_FLAGS.endpoint, profile: CLOUD_FLAGS.profile, 'account-id': CLOUD_FLAGS['account-id'], policy: { type: 'string' } });
   const id = positionals[0];
   if (!id || !/^(i|eni)-[a-z0-9]+$/.test(id)) throw new UsageError('ENI_OR_INSTANCE_ID is required: eni-… or i-…');
   const cloud = popCloudFromFlags(values);
   const regionId = cloud.regionId;
   const policy = loadPolicyFile(required(values.policy, '--policy'));
   const instance = id.startsWith('i-');
-  const subject = { accountId: process.env.ALIBABA_CLOUD_ACCOUNT_ID || OWN_ACCOUNT, regionId, instanceIds: instance ? [id] : [], eniIds: instance ? [] : [id], cause: `automirror explain ${id}` };
+  // The account ownership proofs are checked in (--account-id or ALIBABA_CLOUD_ACCOUNT_ID) is the subject's too.
+  const subject = { accountId: cloud.ownership?.accountId || OWN_ACCOUNT, regionId, instanceIds: instance ? [id] : [], eniIds: instance ? [] : [id], cause: `automirror explain ${id}` };
   const result = await ensure(subject, { policy, ...engineAdapters(cloud) }, { runId: 'explain', dryRun: true });
   process.stdout.write(render(id, result, policy));
   return 0;

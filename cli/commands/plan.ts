@@ -20,7 +20,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   const lines = [
     `${result.regionId}: ${unapprovedSummary(report.foreignSessions)}`,
     ...describePlan(pass.plan),
-    ...forgedClaimLines(pass.snapshot.sessions).map((l) => `forged claim, left alone: ${l}`),
+    ...forgedClaimLines(pass.snapshot.sessions).map((l) => `unproven claim, left alone: ${l}`),
     `${result.regionId}: ${coverageHeadline(report.totals)} now; ${pass.plan.actions.length} change(s) planned`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

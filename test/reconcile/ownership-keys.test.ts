@@ -107,7 +107,7 @@ describe('without an ownership key', () => {
     const policy = policyFile();
     const plan = await cli(planCommand, cloud, '--policy', policy, '--account-id', ACCOUNT);
     expect(plan.code).toBe(0);
-    expect(plan.out).toContain('forged claim, left alone: tms-a (unverifiable claim of rule web, 1 source(s) → SLB:lb-b): no ownership key is configured (AUTOMIRROR_OWNERSHIP_KEYS)');
+    expect(plan.out).toContain('unproven claim, left alone: tms-a (unverifiable claim of rule web, 1 source(s) → SLB:lb-b): no ownership key is configured (AUTOMIRROR_OWNERSHIP_KEYS)');
     expect(plan.out).not.toMatch(/update tms-a|delete tms-a/);
     const writes = () => cloud?.controls.calls.list().filter((c) => !/^(Describe|List)/.test(c.action)) ?? [];
     await expect(cli(applyCommand, cloud, '--policy', policy, '--account-id', ACCOUNT)).rejects.toMatchObject({ code: 'Automirror.OwnershipKeysMissing' });
