@@ -8,6 +8,7 @@ import { localcloudCommand, usage as localcloudUsage } from './commands/localclo
 import { planCommand, usage as planUsage } from './commands/plan.js';
 import { policyCommand, usage as policyUsage } from './commands/policy.js';
 import { reportCommand, usage as reportUsage } from './commands/report.js';
+import { rolePolicyCommand, usage as rolePolicyUsage } from './commands/role-policy.js';
 import { setupCommand, usage as setupUsage } from './commands/setup.js';
 import { teardownCommand, usage as teardownUsage } from './commands/teardown.js';
 
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   invoke: { run: invokeCommand, usage: invokeUsage },
   setup: { run: setupCommand, usage: setupUsage },
   teardown: { run: teardownCommand, usage: teardownUsage },
+  'role-policy': { run: rolePolicyCommand, usage: rolePolicyUsage },
   demo: { run: demoCommand, usage: 'automirror demo   (what npm start runs)' },
   policy: { run: policyCommand, usage: policyUsage },
   explain: { run: explainCommand, usage: explainUsage },
