@@ -9,6 +9,7 @@ import { loadPolicyFile } from '../../shared/policy/load.js';
 import type { Policy } from '../../shared/policy/types.js';
 import { parseFlags, required, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
+import { writeLines } from '../terminal.js';
 
 export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy FILE [--profile NAME] [--endpoint HOST:PORT]';
 
@@ -27,14 +28,14 @@ export async function explainCommand(argv: string[]): Promise<number> {
   const instance = id.startsWith('i-');
   const subject = { accountId: process.env.ALIBABA_CLOUD_ACCOUNT_ID || OWN_ACCOUNT, regionId, instanceIds: instance ? [id] : [], eniIds: instance ? [] : [id], cause: `automirror explain ${id}` };
   const result = await ensure(subject, { policy, ...engineAdapters(cloud) }, { runId: 'explain', dryRun: true });
-  process.stdout.write(render(id, result, policy));
+  writeLines(render(id, result, policy));
   return 0;
 }
 
 const describeSession = (s: Session): string =>
   `${s.id}  ${isOwned(s) ? `rule ${ruleOf(s)}` : 'not owned by automirror (never modified)'}, priority ${s.priority}, → ${targetLabel(s.target)}, ${s.sourceIds.length} source(s), ${s.enabled ? 'enabled' : 'disabled'}, ${s.status}`;
 
-function render(id: string, r: EnsureResult, policy: Policy): string {
+function render(id: string, r: EnsureResult, policy: Policy): string[] {
   const out: string[] = [];
   const line = (s = '', depth = 0) => out.push(`${'  '.repeat(depth)}${s}`);
   const { enis, instances, goneEnis, goneInstances } = r.observed;
@@ -68,5 +69,5 @@ function render(id: string, r: EnsureResult, policy: Policy): string {
     line('other changes the engine would make:');
     for (const a of others) line(describeAction(a), 1);
   }
-  return `${out.join('\n')}\n`;
+  return out;
 }

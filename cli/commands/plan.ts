@@ -2,6 +2,7 @@ import { describePlan } from '../../shared/engine/describe.js';
 import { renderJson } from '../../shared/report/json.js';
 import { coverageHeadline } from '../../shared/report/present.js';
 import { runRegionCommand, usageOf } from '../region-run.js';
+import { writeLines } from '../terminal.js';
 
 export const usage = usageOf('plan');
 
@@ -15,6 +16,6 @@ export async function planCommand(argv: string[]): Promise<number> {
   const [pass] = result.passes;
   // Withheld ENIs (a rule whose targets are gone) are among the plan's unmirrored, with why.
   const lines = [...describePlan(pass.plan), `${result.regionId}: ${coverageHeadline(report.totals)} now; ${pass.plan.actions.length} change(s) planned`];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeLines(lines);
   return 0;
 }

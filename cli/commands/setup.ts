@@ -1,6 +1,7 @@
 import { settingsFromEnv } from '../../shared/settings.js';
 import { parseFlags } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
+import { writeLines } from '../terminal.js';
 import { ensureEcsTrigger } from '../wiring/ecs-trigger.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
@@ -14,8 +15,8 @@ export async function setupCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, CLOUD_FLAGS);
   const cloud = cloudFromFlags(values);
   const s = settingsFromEnv();
-  for (const made of await ensureMessaging(cloud, s)) process.stdout.write(`ready    ${made}\n`);
+  writeLines((await ensureMessaging(cloud, s)).map((made) => `ready    ${made}`));
   const change = await ensureEcsTrigger(cloud, s.onEventFunction, s.ecsTrigger);
-  process.stdout.write(`${change.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction} (ECS events)\n`);
+  writeLines([`${change.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction} (ECS events)`]);
   return 0;
 }

@@ -5,6 +5,7 @@ import { OWNER_TAG, OWNER_VALUE } from '../../shared/engine/ownership.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 import { parseFlags } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
+import { writeLines } from '../terminal.js';
 import { removeEcsTrigger } from '../wiring/ecs-trigger.js';
 
 export const usage = 'automirror teardown --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--delete-sessions]';
@@ -15,7 +16,7 @@ export async function teardownCommand(argv: string[]): Promise<number> {
   const cloud = cloudFromFlags(values);
   const s = settingsFromEnv();
   const change = await removeEcsTrigger(cloud, s.onEventFunction, s.ecsTrigger);
-  process.stdout.write(`${change.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction}\n`);
+  writeLines([`${change.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction}`]);
   if (values['delete-sessions']) {
     // Under the engine's call policy: a session still Creating or Modifying answers IncorrectStatus, which is retried.
     const { vpc } = engineAdapters(cloud);
@@ -28,9 +29,9 @@ export async function teardownCommand(argv: string[]): Promise<number> {
       } catch (err) {
         if (!(err instanceof CloudError && err.code === 'ResourceNotFound.TrafficMirrorSession')) throw err;
       }
-      process.stdout.write(`deleted  session ${session.id} (priority ${session.priority}, ${session.sourceIds.length} sources)\n`);
+      writeLines([`deleted  session ${session.id} (priority ${session.priority}, ${session.sourceIds.length} sources)`]);
     }
-    process.stdout.write(`${owned.length} owned sessions deleted; sessions without automirror's tags were left alone\n`);
+    writeLines([`${owned.length} owned sessions deleted; sessions without automirror's tags were left alone`]);
   }
   return 0;
 }
