@@ -77,7 +77,7 @@ export class Fc3Invoker implements FunctionInvoker {
     });
     const res = await cloudCall(() => this.client.callApi(params, req, new $dara.RuntimeOptions({})));
     const h = (res.headers ?? {}) as Record<string, string>;
-    if (h['x-fc-error-type']) throw new CloudError(h['x-fc-error-type'], `invoking ${functionName} failed`, false);
+    if (h['x-fc-error-type']) throw serviceError(h['x-fc-error-type'], `invoking ${functionName} failed`, res.statusCode);
     return { requestId: h['x-fc-request-id'] ?? '', started: true };
   }
 }
