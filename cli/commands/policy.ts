@@ -18,7 +18,7 @@ export async function policyCommand(argv: string[]): Promise<number> {
     policy = loadPolicyFile(file);
   } catch (err) {
     if (!(err instanceof PolicyError)) throw err;
-    writeErrorLines([...err.problems, `${file}: refused, ${err.problems.length} problem${err.problems.length > 1 ? 's' : ''}; nothing in it would be applied`]);
+    writeErrorLines([...err.problems, `${file}: refused, ${err.count} problem${err.count > 1 ? 's' : ''}; nothing in it would be applied`]);
     return 1;
   }
   writeLines(summary(file, policy));
