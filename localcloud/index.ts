@@ -43,19 +43,24 @@ export interface LocalCloudOptions {
   tls?: HttpOptions['tls'];
   /** Told of every request: the host it was addressed to, TLS or not, which protocol answered. */
   onRequest?: HttpOptions['onRequest'];
+  /**
+   * The clock signed requests' times are checked against (15 minutes either way). Default: the real clock, which the
+   * SDKs sign with; a test moves it to see a request arrive late. Unrelated to `now` (the world's clock).
+   */
+  signatureClock?: () => number;
 }
 
 /** Starts localcloud: every protocol on one port of 127.0.0.1, state in memory. */
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
   const world = typeof opts.world === 'string' ? readWorldFile(opts.world) : checkWorld(structuredClone(opts.world));
   const state = buildState(world, opts.now);
-  const keyring = new Keyring(world.accessKeys);
+  const keyring = new Keyring(world.accessKeys, opts.signatureClock);
   const { pop, controls, admin } = assemblePop(state, keyring, world);
   const platform = createPlatform(state, keyring, opts.platform);
   for (const p of platform.popProducts) pop.add(p);
   let server: Awaited<ReturnType<typeof startHttp>>;
   try {
-    server = await startHttp([admin, pop, ...platform.protocols], { port: opts.port ?? 0, tls: opts.tls, onRequest: opts.onRequest });
+    server = await startHttp([admin, pop, ...platform.protocols], { port: opts.port ?? 0, tls: opts.tls, onRequest: opts.onRequest, log: platform.log });
   } catch (err) {
     // Nothing may outlive a failed start (the state's timers, the platform): the caller just exits.
     platform.close();

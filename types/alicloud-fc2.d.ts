@@ -19,6 +19,7 @@ declare module '@alicloud/fc2/lib/client.js' {
       headers?: Record<string, string>,
       qualifier?: string,
     ): Promise<{ headers: Record<string, string>; data: unknown }>;
+    getService(serviceName: string, headers?: Record<string, string>, qualifier?: string): Promise<{ headers: Record<string, string>; data: unknown }>;
   }
   export = FC;
 }

@@ -37,6 +37,8 @@ declare module '@alicloud/mns' {
     createTopic(name: string, params?: Record<string, unknown>): Promise<MnsResponse>;
     getTopicAttributes(name: string): Promise<MnsResponse>;
     publishMessage(topic: string, params: Record<string, unknown>): Promise<MnsResponse>;
+    /** The signed request every method makes; `opts.headers` are set before signing. */
+    request(method: string, resource: string, type: string, body: string, attentions?: string[], opts?: { headers?: Record<string, string> }): Promise<MnsResponse>;
   }
   export = MNS;
 }

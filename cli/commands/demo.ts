@@ -13,7 +13,7 @@ import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { describeOnEvent } from '../demo/print-invocation.js';
 import { writeReport } from '../region-run.js';
 import { writeLines } from '../terminal.js';
-import { ensureEcsTrigger } from '../wiring/ecs-trigger.js';
+import { ensureEcsTrigger } from '../wiring/event-triggers.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
 const ROOT = resolve(__dirname, '../..');

@@ -1,6 +1,6 @@
 import { ApiError } from '../core/api-error.js';
 import { parseQuery } from '../core/encoding.js';
-import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
+import { type CallHead, DEFAULT_BODY_LIMIT, type IncomingCall, type OutgoingReply, type Protocol } from '../core/http.js';
 import { WorldError } from '../world/load.js';
 import type { CloudControls } from './controls.js';
 
@@ -22,12 +22,17 @@ function parseBody(call: IncomingCall): unknown {
   }
 }
 
+/** `127.0.0.1` or `localhost`, with or without a port: the names a local caller uses. */
+const LOCAL_HOST = /^(127\.0\.0\.1|localhost)(:\d{1,5})?$/i;
+
 /**
- * A small JSON API under /__admin/ on localcloud's port: the call log, faults, rate limits and a world dump.
- * Unauthenticated on purpose: localcloud binds 127.0.0.1 only.
+ * A small JSON API under /__admin/ on localcloud's port: the call log, faults, rate limits and a world dump (every
+ * secret included). Unauthenticated, since localcloud binds 127.0.0.1 only, so a web page the developer opens must
+ * not reach it through DNS rebinding (its name resolved to 127.0.0.1): only a Host of 127.0.0.1 or localhost is served.
  */
 export class AdminProtocol implements Protocol {
   readonly name = 'admin';
+  readonly bodyLimit = DEFAULT_BODY_LIMIT;
   private readonly routes: Record<string, Route>;
 
   constructor(controls: CloudControls) {
@@ -46,11 +51,14 @@ export class AdminProtocol implements Protocol {
     };
   }
 
-  claims(call: IncomingCall): boolean {
+  claims(call: CallHead): boolean {
     return call.path.startsWith(PREFIX);
   }
 
   async handle(call: IncomingCall): Promise<OutgoingReply> {
+    if (!LOCAL_HOST.test(String(call.headers.host ?? ''))) {
+      return json(403, { error: 'ForbiddenHost', message: 'The admin API answers only requests addressed to 127.0.0.1 or localhost.' });
+    }
     const route = this.routes[`${call.method} ${call.path.slice(PREFIX.length)}`];
     if (!route) return json(404, { error: 'NotFound', message: `no admin route ${call.method} ${call.path}`, routes: Object.keys(this.routes) });
     try {
@@ -60,5 +68,9 @@ export class AdminProtocol implements Protocol {
       if (err instanceof ApiError) return json(err.status, { error: err.code, message: err.message });
       throw err;
     }
+  }
+
+  errorReply(err: ApiError, _call: CallHead, requestId: string): OutgoingReply {
+    return json(err.status, { error: err.code, message: err.message, requestId });
   }
 }

@@ -3,6 +3,7 @@ import { ApiError } from './api-error.js';
 import { parseQuery, rfc3986 } from './encoding.js';
 import type { IncomingCall } from './http.js';
 import type { Keyring } from './keyring.js';
+import { GATEWAY_FRESHNESS, isoTime } from './replay-guard.js';
 
 const sha256hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -19,8 +20,9 @@ export function canonicalQuery(rawQuery: string): string {
 }
 
 /**
- * Verifies an ACS3-HMAC-SHA256 request (POP RPC and ROA alike: the canonical URI is the path as received).
- * Returns the caller's AccessKeyId.
+ * Verifies an ACS3-HMAC-SHA256 request (POP RPC and ROA alike: the canonical URI is the path as received), then
+ * its freshness: `x-acs-date` within the window and `x-acs-signature-nonce` not seen (both signed, as x-acs-*
+ * headers must be). Returns the caller's AccessKeyId.
  */
 export function verifyAcs3(call: IncomingCall, keyring: Keyring): string {
   const auth = header(call, 'authorization');
@@ -49,5 +51,6 @@ export function verifyAcs3(call: IncomingCall, keyring: Keyring): string {
   if (a.length !== b.length || !timingSafeEqual(a, b)) {
     throw new ApiError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.', 400);
   }
+  keyring.replays.check(accessKeyId, isoTime(header(call, 'x-acs-date')), header(call, 'x-acs-signature-nonce'), GATEWAY_FRESHNESS, 'x-acs-signature-nonce');
   return accessKeyId;
 }

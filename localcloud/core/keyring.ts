@@ -1,4 +1,5 @@
 import { ApiError } from './api-error.js';
+import { ReplayGuard } from './replay-guard.js';
 
 export interface AccessKey {
   accessKeyId: string;
@@ -10,8 +11,12 @@ export interface AccessKey {
 /** The access keys a world accepts; every protocol verifies its signatures against this. */
 export class Keyring {
   private readonly keys = new Map<string, AccessKey>();
+  /** Stale and replayed requests, refused by every scheme once its signature checks out. */
+  readonly replays: ReplayGuard;
 
-  constructor(keys: readonly AccessKey[]) {
+  /** `clock` is what signed times are checked against: the real clock the SDKs sign with, unless a test moves it. */
+  constructor(keys: readonly AccessKey[], clock: () => number = Date.now) {
+    this.replays = new ReplayGuard(clock);
     for (const k of keys) this.keys.set(k.accessKeyId, k);
   }
 

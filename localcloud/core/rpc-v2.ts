@@ -2,13 +2,15 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './api-error.js';
 import { rfc3986 } from './encoding.js';
 import type { Keyring } from './keyring.js';
+import { GATEWAY_FRESHNESS, isoTime } from './replay-guard.js';
 
 /** Query keys that belong to the legacy RPC envelope, not to the API call. */
 export const RPC_ENVELOPE = new Set(['Action', 'Version', 'Format', 'Timestamp', 'SignatureNonce', 'SignatureMethod', 'SignatureVersion', 'AccessKeyId', 'Signature', 'SecurityToken']);
 
 /**
  * Verifies a legacy RPC request (the SDK's `signatureAlgorithm: 'v2'`): HMAC-SHA1 keyed with `secret + '&'` over
- * `METHOD&%2F&` + the RFC 3986 encoding of every other parameter, sorted. Returns the caller's AccessKeyId.
+ * `METHOD&%2F&` + the RFC 3986 encoding of every other parameter, sorted; then `Timestamp` within the window and
+ * `SignatureNonce` not seen. Returns the caller's AccessKeyId.
  */
 export function verifyRpcV2(method: string, params: ReadonlyMap<string, string>, keyring: Keyring): string {
   const signature = params.get('Signature');
@@ -31,5 +33,6 @@ export function verifyRpcV2(method: string, params: ReadonlyMap<string, string>,
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     throw new ApiError('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`, 400);
   }
+  keyring.replays.check(accessKeyId, isoTime(params.get('Timestamp')), params.get('SignatureNonce'), GATEWAY_FRESHNESS);
   return accessKeyId;
 }

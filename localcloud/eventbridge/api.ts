@@ -1,7 +1,8 @@
 import { ApiError } from '../core/api-error.js';
-import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
+import { type CallHead, DEFAULT_BODY_LIMIT, type IncomingCall, type OutgoingReply, type Protocol } from '../core/http.js';
 import { newRequestId } from '../core/ids.js';
 import type { Keyring } from '../core/keyring.js';
+import { GATEWAY_FRESHNESS } from '../core/replay-guard.js';
 import { type HeaderSignatureScheme, verifyHeaderSignature } from '../platform/header-signature.js';
 import type { EventBus } from './bus.js';
 import { eb, type RuleRecord, type RuleStore, rulePage, type TargetSpec, testEventPattern } from './rules.js';
@@ -13,6 +14,9 @@ const EB_SIGNATURE: HeaderSignatureScheme = {
   hash: 'sha1',
   tokenHeader: 'x-acs-security-token',
   headerValue: (v) => v.replace(/[\t\n\r\f]/g, ' ').trim(),
+  // The SDK signs a fresh x-acs-signature-nonce into every request, as the gateway's schemes do.
+  freshness: GATEWAY_FRESHNESS,
+  nonceHeader: 'x-acs-signature-nonce',
 };
 
 type Body = Record<string, unknown>;
@@ -23,6 +27,7 @@ const JSON_TYPE = { 'content-type': 'application/json;charset=utf-8' };
 /** The EventBridge HTTP API that @alicloud/eventbridge calls: `POST /openapi/<op>`, JSON in and out. */
 export class EventBridgeApi implements Protocol {
   readonly name = 'eventbridge';
+  readonly bodyLimit = DEFAULT_BODY_LIMIT;
   private readonly operations: Record<string, Operation>;
 
   constructor(
@@ -80,7 +85,7 @@ export class EventBridgeApi implements Protocol {
     };
   }
 
-  claims(call: IncomingCall): boolean {
+  claims(call: CallHead): boolean {
     return call.method === 'POST' && call.path.startsWith('/openapi/');
   }
 
@@ -100,13 +105,13 @@ export class EventBridgeApi implements Protocol {
       return { status: 200, headers: JSON_TYPE, body: JSON.stringify({ RequestId: requestId, ResourceOwnerAccountId: this.rules.accountId, ...out }) };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      // The SDK reads lower-case keys only (@alicloud/eventbridge dist/client.js).
-      return {
-        status: err.status,
-        headers: JSON_TYPE,
-        body: JSON.stringify({ requestId, code: err.code, message: err.message, statusCode: err.status }),
-      };
+      return this.errorReply(err, call, requestId);
     }
+  }
+
+  errorReply(err: ApiError, _call: CallHead, requestId: string): OutgoingReply {
+    // The SDK reads lower-case keys only (@alicloud/eventbridge dist/client.js).
+    return { status: err.status, headers: JSON_TYPE, body: JSON.stringify({ requestId, code: err.code, message: err.message, statusCode: err.status }) };
   }
 
   private putEvents(body: unknown): Body {

@@ -12,6 +12,11 @@ const FC2_SIGNATURE: HeaderSignatureScheme = {
   headerPrefix: 'x-fc-',
   hash: 'sha256',
   tokenHeader: 'x-fc-security-token',
+  // No nonce: @alicloud/fc2 signs only its 1-second Date, so the window is the defence (README, Assumptions).
+  freshness: {
+    malformed: () => new ApiError('InvalidArgument', 'the Date header must be an RFC 1123 GMT date', 400),
+    stale: () => new ApiError('RequestTimeTooSkewed', 'the difference between the request time and the server time is more than 15 minutes', 403),
+  },
 };
 
 /** The FC 2.0 API (2016-08-15) as @alicloud/fc2 calls it, over the FC 3.0 functions (see FunctionCompute.fc2Function). */

@@ -1,8 +1,8 @@
 import { ApiError } from '../core/api-error.js';
-import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
+import type { BodyLimit, CallHead, IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
 import { newRequestId } from '../core/ids.js';
 import type { Keyring } from '../core/keyring.js';
-import type { FunctionCompute, InvokeOutcome } from './service.js';
+import { type FunctionCompute, type InvokeOutcome, MAX_SYNC_PAYLOAD } from './service.js';
 
 export const JSON_TYPE = { 'content-type': 'application/json;charset=utf-8' };
 
@@ -27,13 +27,18 @@ export const header = (headers: Record<string, string | string[] | undefined>, n
 export abstract class FcApiBase implements Protocol {
   abstract readonly name: string;
   protected abstract readonly prefix: string;
+  /** The largest payload FC takes (a synchronous invocation's), refused as the invocation itself would be. */
+  readonly bodyLimit: BodyLimit = {
+    bytes: MAX_SYNC_PAYLOAD,
+    error: (bytes) => new ApiError('PayloadTooLarge', `a request body takes at most ${bytes} bytes`, 400),
+  };
 
   constructor(
     protected readonly keyring: Keyring,
     protected readonly fc: FunctionCompute,
   ) {}
 
-  claims(call: IncomingCall): boolean {
+  claims(call: CallHead): boolean {
     return call.path.startsWith(this.prefix);
   }
 
@@ -44,8 +49,12 @@ export abstract class FcApiBase implements Protocol {
       return { ...reply, headers: { 'x-fc-request-id': requestId, ...reply.headers } };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      return { status: err.status, headers: { ...JSON_TYPE, 'x-fc-request-id': requestId }, body: JSON.stringify(this.errorBody(err, requestId)) };
+      return this.errorReply(err, call, requestId);
     }
+  }
+
+  errorReply(err: ApiError, _call: CallHead, requestId: string): OutgoingReply {
+    return { status: err.status, headers: { ...JSON_TYPE, 'x-fc-request-id': requestId }, body: JSON.stringify(this.errorBody(err, requestId)) };
   }
 
   /** Verifies the signature and answers the call. */

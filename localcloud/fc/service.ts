@@ -69,7 +69,7 @@ const iso = (t: number) => new Date(t).toISOString();
 
 /** FC's documented limits on a request body: 128 KB asynchronous, 32 MB synchronous (FC docs, "Asynchronous invocation"). */
 const MAX_ASYNC_PAYLOAD = 128 * 1024;
-const MAX_SYNC_PAYLOAD = 32 * 1024 * 1024;
+export const MAX_SYNC_PAYLOAD = 32 * 1024 * 1024;
 
 /** Function Compute 3.0: the functions s.yaml declares, their triggers, and sync/async invocation. */
 export class FunctionCompute {

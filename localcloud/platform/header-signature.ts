@@ -2,6 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../core/api-error.js';
 import type { IncomingCall } from '../core/http.js';
 import type { Keyring } from '../core/keyring.js';
+import { type FreshnessErrors, httpDate } from '../core/replay-guard.js';
 
 /**
  * The older Alibaba header-signature family shared by MNS, FC 2.0 and the EventBridge /openapi API:
@@ -17,6 +18,10 @@ export interface HeaderSignatureScheme {
   readonly tokenHeader: string;
   /** How header values are written into the string to sign. */
   readonly headerValue?: (value: string) => string;
+  /** What a request whose signed `Date` is missing, unreadable or outside the window is answered. */
+  readonly freshness: FreshnessErrors;
+  /** The signed header carrying a per-request nonce, where the product's SDK sends one; else only the time counts. */
+  readonly nonceHeader?: string;
 }
 
 const headerOf = (call: IncomingCall, name: string): string | undefined => {
@@ -40,7 +45,7 @@ export function stringToSign(call: IncomingCall, scheme: HeaderSignatureScheme, 
   return `${call.method}\n${md5}\n${type}\n${date}\n${canonical}${resource}`;
 }
 
-/** Verifies the request against the keyring and returns the caller's AccessKeyId. */
+/** Verifies the request against the keyring, then its freshness (the signed `Date`, the nonce header if any); returns the caller's AccessKeyId. */
 export function verifyHeaderSignature(call: IncomingCall, keyring: Keyring, scheme: HeaderSignatureScheme, resource: string): string {
   const auth = headerOf(call, 'authorization');
   if (!auth) throw new ApiError('MissingAuthorization', 'The Authorization header is missing.', 403);
@@ -60,5 +65,7 @@ export function verifyHeaderSignature(call: IncomingCall, keyring: Keyring, sche
   if (a.length !== b.length || !timingSafeEqual(a, b)) {
     throw new ApiError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.', 403);
   }
+  const nonce = scheme.nonceHeader === undefined ? null : headerOf(call, scheme.nonceHeader);
+  keyring.replays.check(accessKeyId, httpDate(headerOf(call, 'date')), nonce, scheme.freshness, scheme.nonceHeader);
   return accessKeyId;
 }

@@ -68,8 +68,9 @@ export interface Platform {
   readonly mns: MnsService;
   readonly bus: EventBus;
   readonly regionId: string;
-  /** The last lines of function output and platform notes. */
+  /** The last lines of function output and platform notes (and localcloud's internal errors). */
   readonly logs: string[];
+  log(line: string): void;
   readonly protocols: Protocol[];
   readonly popProducts: PopProduct[];
   /** Called once the server listens: functions learn their endpoints from it. */
@@ -144,6 +145,7 @@ export function createPlatform(state: CloudState, keyring: Keyring, opts: Platfo
     bus,
     regionId,
     logs,
+    log,
     protocols: [new MnsProtocol(keyring, mns, closing.signal), new Fc3Api(keyring, fc), new Fc2Api(keyring, fc), new EventBridgeApi(keyring, rules, bus)],
     popProducts: [eventBridgePopProduct(rules)],
     listening(ep) {

@@ -1,7 +1,7 @@
 import { verifyAcs3 } from '../core/acs3.js';
 import { ApiError } from '../core/api-error.js';
 import { parseQuery } from '../core/encoding.js';
-import type { IncomingCall, OutgoingReply, Protocol } from '../core/http.js';
+import { type CallHead, DEFAULT_BODY_LIMIT, type IncomingCall, type OutgoingReply, type Protocol } from '../core/http.js';
 import { newRequestId } from '../core/ids.js';
 import type { Keyring } from '../core/keyring.js';
 import { RPC_ENVELOPE, verifyRpcV2 } from '../core/rpc-v2.js';
@@ -64,6 +64,7 @@ function requestPairs(call: IncomingCall): Array<[string, string]> {
  */
 export class PopProtocol implements Protocol {
   readonly name = 'pop';
+  readonly bodyLimit = DEFAULT_BODY_LIMIT;
   private readonly products = new Map<string, PopProduct>();
 
   constructor(
@@ -91,7 +92,7 @@ export class PopProtocol implements Protocol {
     for (const i of this.interceptors) i.close?.();
   }
 
-  claims(call: IncomingCall): boolean {
+  claims(call: CallHead): boolean {
     return call.path === '/' && (call.headers['x-acs-action'] !== undefined || /(^|&)Action=/.test(call.rawQuery));
   }
 
@@ -128,7 +129,7 @@ export class PopProtocol implements Protocol {
         throw err;
       }
       outcome = { code: err.code, status: err.status };
-      reply = err.status === 0 ? { status: 0 } : this.errorReply(err, requestId, product);
+      reply = err.status === 0 ? { status: 0 } : this.render(err, requestId, product);
     }
     this.notify(ctx, outcome);
     return reply;
@@ -138,7 +139,11 @@ export class PopProtocol implements Protocol {
     if (ctx.action) for (const i of this.interceptors) i.after?.(ctx, outcome);
   }
 
-  private errorReply(err: ApiError, requestId: string, product: PopProduct | undefined): OutgoingReply {
+  errorReply(err: ApiError, call: CallHead, requestId: string): OutgoingReply {
+    return this.render(err, requestId, this.products.get(String(call.headers['x-acs-version'] ?? '')));
+  }
+
+  private render(err: ApiError, requestId: string, product: PopProduct | undefined): OutgoingReply {
     return {
       status: err.status,
       headers: { ...JSON_TYPE, ...err.headers },
