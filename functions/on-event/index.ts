@@ -9,7 +9,7 @@ import { deadlineClock } from '../../shared/engine/clock.js';
 import { ensureUnits } from '../../shared/engine/ensure.js';
 import { summarize } from '../../shared/engine/summary.js';
 import { deferWork } from '../../shared/events/deferral.js';
-import { eventsForLog } from '../../shared/events/log-view.js';
+import { eventsForLog, LOGGED } from '../../shared/events/log-view.js';
 import { parsePayload } from '../../shared/events/payload.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
 import { classifyErrors, RetryInvocation, settleEventUnits } from '../../shared/middleware/results.js';
@@ -50,7 +50,8 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   const checked = await checkSessions(checks, { policy, vpcFor: (a, r) => adaptersFor(a, r)?.vpc, clock }, { runId, deadline: context.deadline });
   const findings = checked.flatMap((c) => (c.finding ? [c.finding] : []));
   const sessions = checked.map((c) => ({ sessionId: c.check.sessionId, regionId: c.check.regionId, outcome: c.outcome, response: c.finding?.response }));
-  if (sessions.length > 0) log.info('sessions checked', { sessions });
+  // Bounded like the batch's own log view: a batch may name up to 1,000 sessions.
+  if (sessions.length > 0) log.info('sessions checked', { sessions: sessions.slice(0, LOGGED), ...(sessions.length > LOGGED ? { more: sessions.length - LOGGED } : {}) });
   // The alert goes out before anything else, and even when a disable must be retried (the retry alerts again).
   await alertUnapproved(findings, new MnsTopic(mns, settings.reportTopic), log, { accountId: context.accountId, foundBy: 'event' });
   const again = findings.filter((f) => f.response === 'failed' && f.retryable);
