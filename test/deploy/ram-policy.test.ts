@@ -9,8 +9,8 @@ const policy = JSON.parse(readFileSync(join(ROOT, 'deploy/ram/function-role-poli
 const list = (v: string | readonly string[]) => (typeof v === 'string' ? [v] : [...v]);
 const granted = new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => list(s.Action)));
 
-/** Reads by their RAM names: Describe*, List*, Get*. Everything else can change something. */
-const READ = /^\w+:(Describe|List|Get)[A-Z]/;
+/** Reads by their RAM names: Describe*, List*, Get*, Lookup*. Everything else can change something. */
+const READ = /^\w+:(Describe|List|Get|Lookup)[A-Z]/;
 /** `acs:<service>:<region>:<account>:<resource>`; RAM spells "any region" / "any account" as `*` (or leaves it empty). */
 const ARN = /^acs:([a-z0-9-]+):([^:]*):([^:]*):(.+)$/;
 
@@ -55,7 +55,7 @@ function actionsCalledByCode(): Set<string> {
   const dir = join(ROOT, 'shared/cloud');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const src = readFileSync(join(dir, file), 'utf8');
-    const product = /new PopClient\((ECS|VPC|SLB)\b/.exec(src)?.[1]?.toLowerCase();
+    const product = /new PopClient\((ECS|VPC|SLB|ACTIONTRAIL)\b/.exec(src)?.[1]?.toLowerCase();
     for (const m of src.matchAll(/\.call\('(\w+)'/g)) {
       expect(product, `${file} calls ${m[1]} without naming its product`).toBeDefined();
       found.add(`${product}:${m[1]}`);
