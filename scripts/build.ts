@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
+import { lazyDaraIndex, lodashMerge, SIDE_MODULES, sideModules } from './bundle-trims.js';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -10,35 +11,12 @@ export function functionDirs(): string[] {
   return readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, 'index.ts')));
 }
 
-/**
- * Modules a function reaches only off its default path, by a dynamic import: each is bundled into a file of its
- * own beside index.js, so the default path never reads or parses it while the artifact still carries it.
- */
-const SIDE_MODULES: ReadonlyArray<{ module: string; file: string; loadedWhen: string }> = [
-  // The FC 2.0 invoker's client: @alicloud/fc2 brings ali-oss, urllib, axios and iconv-lite (~870 KiB minified).
-  { module: '@alicloud/fc2/lib/client.js', file: 'fc2-client.cjs', loadedWhen: 'AUTOMIRROR_INVOKER=fc2' },
-];
-
 /** A file of the artifact beside index.js, and when a function loads it. */
 export interface SideFile {
   readonly file: string;
   readonly bytes: number;
   readonly loadedWhen: string;
 }
-
-/** Points each side module's import at its own file (external: required at run time from beside index.js). */
-const sideModules: Plugin = {
-  name: 'side-modules',
-  setup(b) {
-    for (const side of SIDE_MODULES) {
-      b.onResolve({ filter: new RegExp(`^${side.module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }, (args) => {
-        // A static import would load it at start anyway, which is what the separate file is there to avoid.
-        if (args.kind !== 'dynamic-import') return { errors: [{ text: `${side.module} is a side module (${side.file}): import it with import(), not ${args.kind}` }] };
-        return { path: `./${side.file}`, external: true };
-      });
-    }
-  },
-};
 
 /** The same options for every function, side file and benchmark baseline: CommonJS for FC's nodejs20 runtime. */
 const OPTIONS: BuildOptions = {
@@ -56,7 +34,7 @@ const OPTIONS: BuildOptions = {
 
 /** Bundles `entry` to `outfile`, and each side module it imports to its file beside it; returns those files. */
 export async function bundle(entry: string, outfile: string): Promise<SideFile[]> {
-  const { metafile } = await build({ ...OPTIONS, entryPoints: [entry], outfile, metafile: true, plugins: [sideModules] });
+  const { metafile } = await build({ ...OPTIONS, entryPoints: [entry], outfile, metafile: true, plugins: [sideModules, lodashMerge, lazyDaraIndex] });
   const imported = new Set(Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
   const sides: SideFile[] = [];
   for (const side of SIDE_MODULES.filter((s) => imported.has(`./${s.file}`))) {
