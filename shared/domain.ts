@@ -117,6 +117,8 @@ export interface Session {
   readonly target: MirrorTarget;
   readonly sourceIds: readonly string[];
   readonly tags: Tags;
+  /** When the cloud says it was created (ListTrafficMirrorSessions' CreationTime), as the cloud wrote it. */
+  readonly createdAt?: string;
 }
 
 /** A session to create: everything CreateTrafficMirrorSession takes, in domain terms. */

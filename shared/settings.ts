@@ -5,6 +5,8 @@
 export interface Settings {
   readonly onEventFunction: string;
   readonly ecsTrigger: string;
+  /** The VPC ActionTrail trigger: traffic mirror session writes, checked for unapproved mirroring. */
+  readonly vpcTrigger: string;
   /** Work that can't be done yet waits here (with a delay) and comes back through on-event's queue trigger. */
   readonly deferQueue: string;
   /** FC's onFailure destination for events that failed all async retries; the reconcile drains it into its report. */
@@ -36,6 +38,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   onEventFunction: 'automirror-on-event',
   ecsTrigger: 'automirror-ecs-events',
+  vpcTrigger: 'automirror-vpc-events',
   deferQueue: 'automirror-deferred',
   failedQueue: 'automirror-failed',
   reportTopic: 'automirror-reports',
@@ -64,6 +67,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
   return {
     onEventFunction: env.AUTOMIRROR_ON_EVENT_FUNCTION || DEFAULT_SETTINGS.onEventFunction,
     ecsTrigger: env.AUTOMIRROR_ECS_TRIGGER || DEFAULT_SETTINGS.ecsTrigger,
+    vpcTrigger: env.AUTOMIRROR_VPC_TRIGGER || DEFAULT_SETTINGS.vpcTrigger,
     deferQueue: env.AUTOMIRROR_DEFER_QUEUE || DEFAULT_SETTINGS.deferQueue,
     failedQueue: env.AUTOMIRROR_FAILED_QUEUE || DEFAULT_SETTINGS.failedQueue,
     reportTopic: env.AUTOMIRROR_REPORT_TOPIC || DEFAULT_SETTINGS.reportTopic,

@@ -12,7 +12,7 @@ import { coverageHeadline } from '../../shared/report/present.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { describeOnEvent } from '../demo/print-invocation.js';
 import { writeReport } from '../region-run.js';
-import { ensureEcsTrigger } from '../wiring/ecs-trigger.js';
+import { ensureEcsTrigger } from '../wiring/event-triggers.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
 const ROOT = resolve(__dirname, '../..');

@@ -1,21 +1,23 @@
 import { settingsFromEnv } from '../../shared/settings.js';
 import { parseFlags } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
-import { ensureEcsTrigger } from '../wiring/ecs-trigger.js';
+import { ensureTrigger } from '../wiring/event-triggers.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
 export const usage = 'automirror setup --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT]';
 
 /**
- * The wiring `s deploy` can't make: the ECS event trigger on on-event (Serverless Devs cannot create triggers
- * for Alibaba Cloud service events) and the MNS queues and topic. Idempotent: run it after every deploy.
+ * The wiring `s deploy` can't make: the ECS and VPC event triggers on on-event (Serverless Devs cannot create
+ * triggers for Alibaba Cloud service events) and the MNS queues and topic. Idempotent: run it after every deploy.
  */
 export async function setupCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, CLOUD_FLAGS);
   const cloud = cloudFromFlags(values);
   const s = settingsFromEnv();
   for (const made of await ensureMessaging(cloud, s)) process.stdout.write(`ready    ${made}\n`);
-  const change = await ensureEcsTrigger(cloud, s.onEventFunction, s.ecsTrigger);
-  process.stdout.write(`${change.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction} (ECS events)\n`);
+  const ecs = await ensureTrigger(cloud, 'ecs', s.onEventFunction, s.ecsTrigger);
+  process.stdout.write(`${ecs.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction} (ECS events)\n`);
+  const vpc = await ensureTrigger(cloud, 'vpc', s.onEventFunction, s.vpcTrigger);
+  process.stdout.write(`${vpc.padEnd(8)} trigger ${s.vpcTrigger} on ${s.onEventFunction} (VPC traffic mirror session writes)\n`);
   return 0;
 }

@@ -5,17 +5,19 @@ import { OWNER_TAG, OWNER_VALUE } from '../../shared/engine/ownership.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 import { parseFlags } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
-import { removeEcsTrigger } from '../wiring/ecs-trigger.js';
+import { removeTrigger } from '../wiring/event-triggers.js';
 
 export const usage = 'automirror teardown --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--delete-sessions]';
 
-/** Removes the ECS trigger; with --delete-sessions also every session automirror owns in the region, and only those. */
+/** Removes the ECS and VPC triggers; with --delete-sessions also every session automirror owns in the region, and only those. */
 export async function teardownCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { ...CLOUD_FLAGS, 'delete-sessions': { type: 'boolean' } });
   const cloud = cloudFromFlags(values);
   const s = settingsFromEnv();
-  const change = await removeEcsTrigger(cloud, s.onEventFunction, s.ecsTrigger);
-  process.stdout.write(`${change.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction}\n`);
+  for (const trigger of [s.ecsTrigger, s.vpcTrigger]) {
+    const change = await removeTrigger(cloud, s.onEventFunction, trigger);
+    process.stdout.write(`${change.padEnd(8)} trigger ${trigger} on ${s.onEventFunction}\n`);
+  }
   if (values['delete-sessions']) {
     // Under the engine's call policy: a session still Creating or Modifying answers IncorrectStatus, which is retried.
     const { vpc } = engineAdapters(cloud);

@@ -13,7 +13,7 @@ export function describeOnEvent(response: string): string[] {
   }
   const lines: string[] = [];
   if (r.dropped) lines.push(`    dropped: ${r.dropped}`);
-  for (const e of r.events ?? []) if (e.verdict !== 'reconcile') lines.push(`    ${e.type ?? 'event'} ${e.verdict}: ${e.why}`);
+  for (const e of r.events ?? []) if (e.verdict !== 'reconcile' && e.verdict !== 'check-session') lines.push(`    ${e.type ?? 'event'} ${e.verdict}: ${e.why}`);
   for (const s of r.results ?? []) {
     lines.push(`    ${s.cause}`);
     for (const c of s.created) lines.push(`      + session ${c.sessionId} for ${c.eniId} (rule ${c.rule}, priority ${c.priority ?? '?'})`);

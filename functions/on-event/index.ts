@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { cloudForAccount } from '../../shared/cloud/accounts.js';
-import { MnsQueue } from '../../shared/cloud/mns.js';
+import { MnsQueue, MnsTopic } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
+import { checkSessions } from '../../shared/engine/check-sessions.js';
 import { deadlineClock } from '../../shared/engine/clock.js';
 import { ensureUnits } from '../../shared/engine/ensure.js';
 import { summarize } from '../../shared/engine/summary.js';
@@ -10,13 +11,15 @@ import { deferWork } from '../../shared/events/deferral.js';
 import { eventsForLog } from '../../shared/events/log-view.js';
 import { parsePayload } from '../../shared/events/payload.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
-import { classifyErrors, settleEventUnits } from '../../shared/middleware/results.js';
+import { classifyErrors, RetryInvocation, settleEventUnits } from '../../shared/middleware/results.js';
 import { type AutomirrorContext, cloudFromContext, parseBuffer } from '../../shared/middleware/stack.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
+import { alertUnapproved } from '../../shared/report/alert.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 
 /**
  * ECS events from EventBridge, and deferred work from the MNS queue trigger → reconcile the ENIs they concern,
+ * VPC ActionTrail events → check the session they name for unapproved mirroring (alerted at once, first),
  * one unit of work (account, region) at a time; what each came to is the engine's result, which the mapper in
  * shared/middleware/results.ts turns into deferrals, a retry or a drop. The run id behind ClientTokens comes from
  * the events themselves, so FC's retry of the same delivery repeats the same requests (no duplicates), while a new
@@ -25,36 +28,42 @@ import { settingsFromEnv } from '../../shared/settings.js';
 async function onEvent(event: unknown, context: AutomirrorContext) {
   const settings = settingsFromEnv();
   // Only the regions this deployment covers: its own and the scheduled reconcile's (others are out of scope).
-  const { subjects, events } = parsePayload(event, { accountId: context.accountId, regionId: context.cloud.regionId, regions: settings.regions });
+  const { subjects, checks, events } = parsePayload(event, { accountId: context.accountId, regionId: context.cloud.regionId, regions: settings.regions });
   const view = eventsForLog(events);
   const log = context.log.child({ events: view.ids });
   if (view.unused) log[view.unused.level]('events not acted on', { events: view.unused.events, ...(view.unused.more ? { more: view.unused.more } : {}) });
-  if (subjects.length === 0) return { events };
+  if (subjects.length === 0 && checks.length === 0) return { events };
   const policy = policyFromEnv();
   const runId = createHash('sha256')
     .update(events.map((e) => e.id ?? '').join('\u0000'))
     .digest('hex')
     .slice(0, 32);
   const deployment = { accountId: context.accountId, cloud: context.cloud };
-  const raw = await ensureUnits(
-    subjects,
-    {
-      policy,
-      // Cloud calls wait (throttling, retries) only until the deadline; what they could not do comes back deferred.
-      adaptersFor: (accountId, regionId) => {
-        const cloud = cloudForAccount(deployment, accountId, regionId);
-        return cloud && engineAdapters(cloud, { clock: deadlineClock(context.deadline) });
-      },
-    },
-    { runId, deadline: context.deadline },
-  );
+  const mns = { ...context.cloud, accountId: context.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined };
+  // Cloud calls wait (throttling, retries) only until the deadline; what they could not do comes back deferred.
+  const clock = deadlineClock(context.deadline);
+  const adaptersFor = (accountId: string, regionId: string) => {
+    const cloud = cloudForAccount(deployment, accountId, regionId);
+    return cloud && engineAdapters(cloud, { clock });
+  };
+  const checked = await checkSessions(checks, { policy, vpcFor: (a, r) => adaptersFor(a, r)?.vpc, clock }, { runId, deadline: context.deadline });
+  const findings = checked.flatMap((c) => (c.finding ? [c.finding] : []));
+  const sessions = checked.map((c) => ({ sessionId: c.check.sessionId, regionId: c.check.regionId, outcome: c.outcome, response: c.finding?.response }));
+  if (sessions.length > 0) log.info('sessions checked', { sessions });
+  // The alert goes out before anything else, and even when a disable must be retried (the retry alerts again).
+  await alertUnapproved(findings, new MnsTopic(mns, settings.reportTopic), log, { accountId: context.accountId, foundBy: 'event' });
+  const again = findings.filter((f) => f.response === 'failed' && f.retryable);
+  if (again.length > 0) throw new RetryInvocation(again.map((f) => `disable ${f.session.id}: ${f.error}`).join('; '));
+  const checkedPart = sessions.length > 0 ? { sessions } : {};
+  if (subjects.length === 0) return { events, ...checkedPart };
+  const raw = await ensureUnits(subjects, { policy, adaptersFor }, { runId, deadline: context.deadline });
   const units = raw.map((u) => ({ ...u, summary: u.ensured && summarize(u.ensured) }));
   for (const u of units) log.info('reconciled', { accountId: u.subject.accountId, regionId: u.subject.regionId, result: u.result.kind, summary: u.summary });
   // The deferral queue is the deployment's own (setup made it in its account and region), whatever the unit's.
-  const queue = new MnsQueue({ ...context.cloud, accountId: context.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined }, settings.deferQueue);
+  const queue = new MnsQueue(mns, settings.deferQueue);
   const settled = await settleEventUnits(units, (subject, items) => deferWork(subject, items, queue, settings, runId), log);
   const results = units.map((u, i) => ({ accountId: u.subject.accountId, regionId: u.subject.regionId, result: u.result.kind, ...u.summary, ...settled[i] }));
-  return { events, results };
+  return { events, results, ...checkedPart };
 }
 
 export const handler = middy<unknown, unknown, Error, AutomirrorContext>(onEvent).use(parseBuffer()).use(cloudFromContext()).use(deadlineGuard()).use(classifyErrors());

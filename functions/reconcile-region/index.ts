@@ -11,6 +11,7 @@ import { deadlineGuard } from '../../shared/middleware/deadline.js';
 import { classifyErrors, settleRegionPart } from '../../shared/middleware/results.js';
 import { type AutomirrorContext, cloudFromContext, parseBuffer } from '../../shared/middleware/stack.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
+import { alertUnapproved } from '../../shared/report/alert.js';
 import { policyInfo, policySource, regionReport } from '../../shared/report/from-plan.js';
 import { finishReport } from '../../shared/report/publish.js';
 import { settingsFromEnv } from '../../shared/settings.js';
@@ -39,6 +40,15 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
   const result = await reconcileRegion({ policy, ...engineAdapters(cloud, { clock }) }, { regionId: task.regionId, mode: task.mode, runId: `${accountId}-${task.runId}`, deadline, clock });
 
   const b = regionReport(result, { policy: policyInfo(policy, policySource()), accountId, startedAt, continuedFrom: task.checkpoint && checkpointId(task) }, apiCalls);
+  const mns: MnsConfig = { ...context.cloud, accountId: context.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined };
+  const log = context.log.child({ runId: task.runId, accountId, regionId: task.regionId, part: partOf(task) });
+  const topic = new MnsTopic(mns, settings.reportTopic);
+  // Unapproved mirroring is alerted at once, by every part that finds it, not only in the run's final summary.
+  try {
+    await alertUnapproved(result.foreign.unapproved, topic, log, { accountId, foundBy: 'reconcile' });
+  } catch (err) {
+    b.addError({ regionId: task.regionId, context: 'publish the unapproved-mirroring alert', message: err instanceof Error ? err.message : String(err) });
+  }
   // requeue → the next part (FC async, task dedup); a refused hand-off ends the run here, reported.
   const next = nextPart(task, settings.maxParts, startedAt);
   const settled = await settleRegionPart(result.result, next, async (t) => {
@@ -46,9 +56,7 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
   });
   if (settled.refused && next) b.addError({ regionId: task.regionId, context: `hand-off to part ${partOf(next)}`, ...settled.refused });
   const handedOff = settled.handedOff;
-  const mns: MnsConfig = { ...context.cloud, accountId: context.accountId, mnsEndpoint: process.env.AUTOMIRROR_MNS_ENDPOINT || undefined };
-  const outbox = handedOff ? undefined : { queue: new MnsQueue(mns, settings.failedQueue), topic: new MnsTopic(mns, settings.reportTopic), maxFailedEvents: settings.maxFailedEvents };
-  const log = context.log.child({ runId: task.runId, accountId, regionId: task.regionId, part: partOf(task) });
+  const outbox = handedOff ? undefined : { queue: new MnsQueue(mns, settings.failedQueue), topic, maxFailedEvents: settings.maxFailedEvents };
   return finishReport(b, { handedOff: handedOff && checkpointId(handedOff), truncated: settled.truncated }, log, outbox);
 }
 

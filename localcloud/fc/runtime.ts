@@ -62,6 +62,15 @@ class Instance {
         this.finish(msg.ok ? { ok: true, body: Buffer.from(msg.body ?? '', 'base64'), logs: p.logs } : { ok: false, error: msg.error!, logs: p.logs });
       }
     });
+    // A runtime that can't start (its code directory is missing: an app not built) fails the invocation, as FC's
+    // does, rather than escaping as an unhandled error; a broken pipe to a live child is followed by its exit.
+    this.child.on('error', (err) => {
+      this.finish({ ok: false, error: { errorMessage: `The function's runtime failed: ${err.message}`, errorType: 'RuntimeError', stackTrace: [] }, logs: this.current?.logs ?? [] });
+      if (this.child.pid === undefined && !this.dead) {
+        this.dead = true;
+        onExit(this);
+      }
+    });
     this.child.on('exit', (code, signal) => {
       this.dead = true;
       this.finish({

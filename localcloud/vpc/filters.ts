@@ -3,10 +3,11 @@ import { newId } from '../core/ids.js';
 import { pageByToken } from '../core/paging.js';
 import { checkTags, matchesTags, vpcTags } from '../core/tags.js';
 import { where } from '../core/where.js';
-import { dryRunPassed, idempotentOperation } from '../pop/idempotency.js';
+import { dryRunPassed } from '../pop/idempotency.js';
 import { Params } from '../pop/params.js';
 import type { PopContext } from '../pop/protocol.js';
 import type { CloudState, FilterRec, FilterRuleRec } from '../state.js';
+import { recordedOperation } from './events.js';
 import { transitionFilter } from './lifecycle.js';
 import { LIMITS } from './limits.js';
 import { requireServiceOpened } from './rules.js';
@@ -90,7 +91,7 @@ function filterView(f: FilterRec) {
 }
 
 export const createTrafficMirrorFilter = (state: CloudState) =>
-  idempotentOperation(state, (ctx, r) => {
+  recordedOperation(state, 'TrafficMirrorFilter', (ctx, r) => {
     const p = ctx.params;
     requireServiceOpened(r);
     const name = p.text('TrafficMirrorFilterName', 1, 128, 'IllegalParam.TrafficMirrorFilterName');

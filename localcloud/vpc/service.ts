@@ -1,11 +1,11 @@
 import { ApiError } from '../core/api-error.js';
-import { idempotentOperation } from '../pop/idempotency.js';
 import type { PopContext } from '../pop/protocol.js';
 import type { CloudState } from '../state.js';
+import { recordedOperation } from './events.js';
 
 /** Activation is per region; opening it twice answers ORDER.OPEND, which Terraform treats as "already open". */
 export const openTrafficMirrorService = (state: CloudState) =>
-  idempotentOperation(state, (_ctx, r) => {
+  recordedOperation(state, undefined, (_ctx, r) => {
     if (r.trafficMirrorServiceOpened) throw new ApiError('ORDER.OPEND', 'The traffic mirror service has already been opened.', 400);
     r.trafficMirrorServiceOpened = true;
     return { Code: '200', Message: 'successful' };

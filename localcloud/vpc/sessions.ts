@@ -4,10 +4,11 @@ import { newId } from '../core/ids.js';
 import { pageByToken } from '../core/paging.js';
 import { checkTags, matchesTags, vpcTags } from '../core/tags.js';
 import { where } from '../core/where.js';
-import { dryRunPassed, idempotentOperation } from '../pop/idempotency.js';
+import { dryRunPassed } from '../pop/idempotency.js';
 import type { Params } from '../pop/params.js';
 import type { PopContext } from '../pop/protocol.js';
 import type { CloudState, SessionRec } from '../state.js';
+import { recordedOperation } from './events.js';
 import { transitionSession } from './lifecycle.js';
 import { LIMITS } from './limits.js';
 import { checkFilter, checkPriorityFree, checkSources, checkSourcesPerSession, checkTarget, requireCreated, requireServiceOpened, requireSession } from './rules.js';
@@ -48,7 +49,7 @@ function attributes(p: Params) {
 }
 
 export const createTrafficMirrorSession = (state: CloudState) =>
-  idempotentOperation(state, (ctx, r) => {
+  recordedOperation(state, 'TrafficMirrorSession', (ctx, r) => {
     const p = ctx.params;
     requireServiceOpened(r);
     const sources = p.list('TrafficMirrorSourceIds');
@@ -92,7 +93,7 @@ export const createTrafficMirrorSession = (state: CloudState) =>
   });
 
 export const updateTrafficMirrorSessionAttribute = (state: CloudState) =>
-  idempotentOperation(state, (ctx, r) => {
+  recordedOperation(state, 'TrafficMirrorSession', (ctx, r) => {
     const p = ctx.params;
     requireServiceOpened(r);
     const s = requireSession(r, p.str('TrafficMirrorSessionId'));
@@ -122,7 +123,7 @@ export const updateTrafficMirrorSessionAttribute = (state: CloudState) =>
   });
 
 export const deleteTrafficMirrorSession = (state: CloudState) =>
-  idempotentOperation(state, (ctx, r) => {
+  recordedOperation(state, 'TrafficMirrorSession', (ctx, r) => {
     requireServiceOpened(r);
     const s = requireSession(r, ctx.params.str('TrafficMirrorSessionId'));
     requireCreated(s);

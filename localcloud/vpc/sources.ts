@@ -1,13 +1,14 @@
 import { ApiError, missingParameter } from '../core/api-error.js';
-import { dryRunPassed, idempotentOperation } from '../pop/idempotency.js';
+import { dryRunPassed } from '../pop/idempotency.js';
 import type { CloudState, RegionState, SessionRec } from '../state.js';
+import { recordedOperation } from './events.js';
 import { transitionSession } from './lifecycle.js';
 import { LIMITS } from './limits.js';
 import { checkSources, checkSourcesPerSession, checkTarget, requireCreated, requireServiceOpened, requireSession } from './rules.js';
 
 /** The shared frame of Add and Remove: a settled session, a non-empty source list, DryRun, then Modifying. */
 function changeSources(state: CloudState, max: number | undefined, apply: (r: RegionState, s: SessionRec, ids: string[]) => string[]) {
-  return idempotentOperation(state, (ctx, r) => {
+  return recordedOperation(state, 'TrafficMirrorSession', (ctx, r) => {
     requireServiceOpened(r);
     const s = requireSession(r, ctx.params.str('TrafficMirrorSessionId'));
     const ids = ctx.params.list('TrafficMirrorSourceIds', max);

@@ -1,6 +1,9 @@
 import type { PopContext } from '../pop/protocol.js';
 import { listTagResources, type ResourceKind, resourceKind, tagResources, untagResources } from '../pop/tag-resources.js';
 import type { CloudState, RegionState } from '../state.js';
+import { type Mirrored, publishVpcCall } from './events.js';
+
+const RECORDED: Record<string, Mirrored> = { TRAFFICMIRRORSESSION: 'TrafficMirrorSession', TRAFFICMIRRORFILTER: 'TrafficMirrorFilter' };
 
 /** The traffic-mirror resource types VPC tags (other VPC types are outside localcloud). */
 function kinds(r: RegionState): Record<string, ResourceKind> {
@@ -23,17 +26,17 @@ const withKind =
   (ctx: PopContext) =>
     run(ctx, resourceKind(ctx.params, kinds(state.region(ctx.params.str('RegionId')))));
 
-export const vpcTagResources = (state: CloudState) =>
+/** A tag write, then its ActionTrail record naming the resources tagged. */
+const recordedTagWrite = (state: CloudState, write: typeof tagResources) =>
   withKind(state, (ctx, kind) => {
-    tagResources(ctx.params, kind);
+    const ids = write(ctx.params, kind);
+    publishVpcCall(state, state.region(ctx.params.str('RegionId')).regionId, ctx, RECORDED[kind.type], ids, {});
     return {};
   });
 
+export const vpcTagResources = (state: CloudState) => recordedTagWrite(state, tagResources);
+
 /** VPC spells it UnTagResources (capital T). */
-export const vpcUnTagResources = (state: CloudState) =>
-  withKind(state, (ctx, kind) => {
-    untagResources(ctx.params, kind);
-    return {};
-  });
+export const vpcUnTagResources = (state: CloudState) => recordedTagWrite(state, untagResources);
 
 export const vpcListTagResources = (state: CloudState) => withKind(state, (ctx, kind) => listTagResources(ctx.params, kind, ctx.params.int('MaxResults', { min: 1, max: 50 }) ?? 50, false));

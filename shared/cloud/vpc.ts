@@ -139,5 +139,6 @@ function toSession(s: ListTrafficMirrorSessionsResponseBodyTrafficMirrorSessions
     target: { kind: s.trafficMirrorTargetType === 'SLB' ? 'SLB' : 'NetworkInterface', id: s.trafficMirrorTargetId ?? '' },
     sourceIds: s.trafficMirrorSourceIds ?? [],
     tags: Object.fromEntries((s.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
+    ...(s.creationTime ? { createdAt: s.creationTime } : {}),
   };
 }

@@ -7,8 +7,10 @@ import { type Clock, systemClock } from './clock.js';
 import { isOwned } from './ownership.js';
 import { plan } from './plan.js';
 import { decideRegion, type RegionScanDeps, type RegionSnapshot, scanRegion } from './region-scan.js';
+import { respondToUnapproved, type UnapprovedFinding } from './respond-unapproved.js';
 import { type Result, regionResultOf } from './result.js';
 import type { SettleOptions } from './settle.js';
+import { foreignSessions } from './unapproved.js';
 
 export interface RegionDeps extends RegionScanDeps {
   readonly policy: Policy;
@@ -52,6 +54,11 @@ export interface RegionResult {
   readonly unfinished: boolean;
   /** The result contract: `requeue` when unfinished (the next part continues), else `done`. */
   readonly result: Result;
+  /**
+   * Sessions of the first scan automirror does not own: the unapproved ones and what the policy had done about
+   * them, and how many go to an approved collector.
+   */
+  readonly foreign: { readonly unapproved: readonly UnapprovedFinding[]; readonly approved: number };
 }
 
 const DEFAULT_PASSES = 3;
@@ -70,10 +77,18 @@ const DEFAULT_PASSES = 3;
 export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Promise<RegionResult> {
   const clock = opts.clock ?? systemClock;
   const passes: RegionPass[] = [];
-  const done = (unfinished: boolean): RegionResult => ({ regionId: opts.regionId, mode: opts.mode, passes, unfinished, result: regionResultOf(unfinished, passes.at(-1)?.outcomes ?? []) });
+  let foreign: RegionResult['foreign'] = { unapproved: [], approved: 0 };
+  const done = (unfinished: boolean): RegionResult => ({ regionId: opts.regionId, mode: opts.mode, passes, unfinished, result: regionResultOf(unfinished, passes.at(-1)?.outcomes ?? []), foreign });
   for (let n = 1; ; n++) {
     opts.onPhase?.({ phase: 'scan', pass: n });
     const snapshot = await scanRegion(opts.regionId, deps.policy, deps);
+    if (n === 1) {
+      // Unapproved mirroring first: under `unapproved: disable` it is the most urgent write of the run.
+      const found = foreignSessions(deps.policy, snapshot.sessions);
+      const write = opts.mode === 'enforce';
+      const unapproved = await respondToUnapproved(found.unapproved, deps.policy, deps.vpc, { regionId: opts.regionId, runId: opts.runId, write, clock, deadline: opts.deadline, settle: opts.settle });
+      foreign = { unapproved, approved: found.approved };
+    }
     const decisions = decideRegion(deps.policy, snapshot);
     const p = planRegion(deps.policy, snapshot, decisions);
     if (opts.mode === 'report' || p.actions.length === 0) {

@@ -1,5 +1,6 @@
 import { HANDLED_CALLS } from './actiontrail.js';
-import { ECS_SOURCE, eventTypesFrom } from './sources.js';
+import { SESSION_CALLS } from './mirror-session-call.js';
+import { ECS_SOURCE, eventTypesFrom, VPC_SOURCE } from './sources.js';
 
 /** The API names that end in it: one `suffix` expression covers them all. */
 const GROUPED_SUFFIX = 'NetworkInterface';
@@ -19,4 +20,9 @@ export function ecsEventPattern(): Record<string, unknown> {
     type: eventTypesFrom(ECS_SOURCE),
     data: { eventName: [{ exists: false }, ...listed, ...(grouped.length > 0 ? [{ suffix: GROUPED_SUFFIX }] : [])] },
   };
+}
+
+/** The VPC trigger's pattern: the ActionTrail records of the calls that start or widen a traffic mirror session. */
+export function vpcEventPattern(): Record<string, unknown> {
+  return { source: [VPC_SOURCE], type: eventTypesFrom(VPC_SOURCE), data: { eventName: [...SESSION_CALLS] } };
 }

@@ -11,7 +11,7 @@ export function eventsForLog(events: readonly EventNote[]): {
 } {
   const all = events.flatMap((e) => (e.id ? [quote(e.id, 64)] : []));
   const ids = all.length > LOGGED ? [...all.slice(0, LOGGED), `… and ${all.length - LOGGED} more`] : all;
-  const unused = events.filter((e) => e.verdict !== 'reconcile');
+  const unused = events.filter((e) => e.verdict !== 'reconcile' && e.verdict !== 'check-session');
   if (unused.length === 0) return { ids };
   const shown = unused.slice(0, LOGGED).map((e) => ({ ...e, ...(e.id ? { id: quote(e.id, 64) } : {}), why: quote(e.why, 400) }));
   return {

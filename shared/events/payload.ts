@@ -1,4 +1,5 @@
 import { isAccountId, type Subject } from '../domain.js';
+import type { Provenance } from '../engine/respond-unapproved.js';
 import { EVENT_LIMITS, isObj, isRegionId, own, quote, str, tooBig } from './ids.js';
 import { CMS_PREFIX, eventSourceFor } from './sources.js';
 import { bad, ignored, type Verdict } from './verdict.js';
@@ -21,9 +22,19 @@ export interface EventNote {
   readonly why: string;
 }
 
+/** A traffic mirror session an event says was written: read it, classify it, alert on unapproved mirroring. */
+export interface SessionCheck {
+  readonly accountId: string;
+  readonly regionId: string;
+  readonly sessionId: string;
+  readonly provenance: Provenance;
+}
+
 export interface ParsedPayload {
   /** One subject per account and region, merging every event of the batch that concerns it. */
   readonly subjects: Subject[];
+  /** One per session the batch's VPC events name (the first event's provenance when several name it). */
+  readonly checks: SessionCheck[];
   /** What became of each event, in order: for the invocation's log line and result. */
   readonly events: EventNote[];
 }
@@ -82,21 +93,23 @@ export interface WorkDefaults {
 
 /**
  * A trigger payload (one event, or a batch as a JSON array) → the subjects to reconcile, one per account and
- * region (the units of work). Duplicates within a batch count once: by (source, id), since EventBridge delivers
- * at least once, and deferred work by its work key, since a deferral may have been sent twice.
+ * region (the units of work), and the sessions to check. Duplicates within a batch count once: by (source, id),
+ * since EventBridge delivers at least once, and deferred work by its work key, since a deferral may have been sent
+ * twice.
  */
 export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPayload {
   const list = Array.isArray(payload) ? payload : [payload];
   // Said as a bad event, so the invocation still logs why it did nothing.
-  if (list.length === 0) return { subjects: [], events: [{ verdict: 'bad', why: 'an empty batch names no event' }] };
+  if (list.length === 0) return { subjects: [], checks: [], events: [{ verdict: 'bad', why: 'an empty batch names no event' }] };
   if (list.length > MAX_EVENTS_PER_BATCH) {
-    return { subjects: [], events: [{ verdict: 'bad', why: `batch of ${list.length} events exceeds ${MAX_EVENTS_PER_BATCH}` }] };
+    return { subjects: [], checks: [], events: [{ verdict: 'bad', why: `batch of ${list.length} events exceeds ${MAX_EVENTS_PER_BATCH}` }] };
   }
   const covered = defaults.regions && new Set([defaults.regionId, ...defaults.regions]);
   let idsTaken = 0;
   const seen = new Set<string>();
   const events: EventNote[] = [];
   const byUnit = new Map<string, { accountId: string; regionId: string; instanceIds: Set<string>; eniIds: Set<string>; why: string[]; attempt: number }>();
+  const checks = new Map<string, SessionCheck>();
   for (const raw of list) {
     if (!isObj(raw)) {
       events.push({ verdict: 'bad', why: `an event is not a JSON object (${quote(raw)})` });
@@ -113,7 +126,7 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
       if (c.key !== undefined) seen.add(c.key);
       if (workKey !== undefined) seen.add(workKey);
     }
-    if (c.verdict.kind !== 'reconcile') {
+    if (c.verdict.kind !== 'reconcile' && c.verdict.kind !== 'check-session') {
       events.push({ id: c.id, type: c.type, verdict: c.verdict.kind, why: c.verdict.why });
       continue;
     }
@@ -122,13 +135,19 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
       events.push({ id: c.id, type: c.type, verdict: 'ignored', why: `out of scope: region ${regionId} is not one this deployment covers (${[...covered].join(', ')})` });
       continue;
     }
-    const named = c.verdict.instanceIds.length + c.verdict.eniIds.length;
+    const named = c.verdict.kind === 'check-session' ? 1 : c.verdict.instanceIds.length + c.verdict.eniIds.length;
     if (idsTaken + named > MAX_IDS_PER_BATCH) {
       events.push({ id: c.id, type: c.type, verdict: 'bad', why: `names ${named} resources; with the ${idsTaken} before it, the batch would pass the ${MAX_IDS_PER_BATCH} one invocation takes` });
       continue;
     }
     idsTaken += named;
     events.push({ id: c.id, type: c.type, verdict: c.verdict.kind, why: c.verdict.why });
+    if (c.verdict.kind === 'check-session') {
+      const accountId = isAccountId(c.account) ? c.account : defaults.accountId;
+      const key = `${accountId}\u0000${regionId}\u0000${c.verdict.sessionId}`;
+      if (!checks.has(key)) checks.set(key, { accountId, regionId, sessionId: c.verdict.sessionId, provenance: c.verdict.provenance });
+      continue;
+    }
     const accountId = c.verdict.accountId ?? (isAccountId(c.account) ? c.account : defaults.accountId);
     const unit = `${accountId}\u0000${regionId}`;
     const acc = byUnit.get(unit) ?? { accountId, regionId, instanceIds: new Set(), eniIds: new Set(), why: [], attempt: 0 };
@@ -148,5 +167,5 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
       ...(a.attempt > 0 ? { attempt: a.attempt } : {}),
     }),
   );
-  return { subjects, events };
+  return { subjects, checks: [...checks.values()], events };
 }

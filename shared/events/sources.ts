@@ -3,10 +3,16 @@ import { deferredMessage } from './deferred.js';
 import { eniOperationCompleted } from './eni-operation.js';
 import { own } from './ids.js';
 import { instanceStateChange } from './instance-state.js';
+import { mirrorSessionCall } from './mirror-session-call.js';
 import type { Verdict } from './verdict.js';
 
 /** The CloudEvents `source` of ECS's events on the default bus: the one ECS trigger `automirror setup` creates. */
 export const ECS_SOURCE = 'acs.ecs';
+/**
+ * The CloudEvents `source` of VPC's events on the default bus (`acs.<product>`, as for ECS: EventBridge "Event
+ * overview", https://www.alibabacloud.com/help/en/eventbridge/latest/event-overview): the VPC trigger's.
+ */
+export const VPC_SOURCE = 'acs.vpc';
 /** CloudMonitor's own event-notification form has no envelope: its types are registered as `cms:<name>`. */
 export const CMS_PREFIX = 'cms:';
 
@@ -41,7 +47,7 @@ export function eventSourceFor(type: string, source: string | undefined): EventS
   return s && (s.source === undefined || s.source === source) ? s : undefined;
 }
 
-/** The registered types that come from `source` (the ECS trigger's filter pattern lists them). */
+/** The registered types that come from `source` (the ECS and VPC triggers' filter patterns list them). */
 export const eventTypesFrom = (source: string): string[] => [...REGISTRY.values()].filter((s) => s.source === source).map((s) => s.type);
 
 // ECS, through the default bus (EventBridge).
@@ -49,6 +55,9 @@ registerEventSource({ type: 'ecs:Instance:StateChange', source: ECS_SOURCE, pars
 registerEventSource({ type: 'ecs:ActionTrail:ApiCall', source: ECS_SOURCE, parse: actionTrailCall });
 registerEventSource({ type: 'ecs:ActionTrail:ConsoleOperation', source: ECS_SOURCE, parse: actionTrailCall });
 registerEventSource({ type: 'ecs:NetworkInterface:NetworkInterfaceOperateCompleted', source: ECS_SOURCE, parse: eniOperationCompleted });
+// VPC, through the default bus: traffic mirror sessions someone wrote (https://www.alibabacloud.com/help/en/eventbridge/user-guide/vpc-events).
+registerEventSource({ type: 'vpc:ActionTrail:ApiCall', source: VPC_SOURCE, parse: mirrorSessionCall });
+registerEventSource({ type: 'vpc:ActionTrail:ConsoleOperation', source: VPC_SOURCE, parse: mirrorSessionCall });
 // Deferred work, through the deferral queue's MNS trigger.
 registerEventSource({
   type: 'mns:Queue:SendMessage',

@@ -1,4 +1,6 @@
-/** What one event amounts to: ids to reconcile, or a reason it needs nothing, or a reason it is unusable. */
+import type { Provenance } from '../engine/respond-unapproved.js';
+
+/** What one event amounts to: ids to reconcile, a session to check, or a reason it needs nothing, or a reason it is unusable. */
 export type Verdict =
   | {
       readonly kind: 'reconcile';
@@ -12,6 +14,14 @@ export type Verdict =
       readonly attempt?: number;
       /** Deferred work's deterministic key: two messages with the same key are the same work. */
       readonly workKey?: string;
+    }
+  | {
+      /** A traffic mirror session someone wrote: read it and classify it (unapproved mirroring). */
+      readonly kind: 'check-session';
+      readonly regionId?: string;
+      readonly sessionId: string;
+      readonly why: string;
+      readonly provenance: Provenance;
     }
   | { readonly kind: 'ignored'; readonly why: string }
   | { readonly kind: 'bad'; readonly why: string };

@@ -1,9 +1,9 @@
 import type { PriorityBand } from '../domain.js';
-import { RULE_NAME, TAG_KEY, TAG_VALUE } from './formats.js';
+import { ENI_ID, RULE_NAME, SLB_ID, TAG_KEY, TAG_VALUE } from './formats.js';
 import { has, integer, isMapping, list, mapping, type Path, type Problems, show, text } from './problems.js';
 import { parseMatch } from './schema-match.js';
 import { PRIORITY, parseMirror } from './schema-mirror.js';
-import type { Policy, Rule } from './types.js';
+import type { Policy, Rule, UnapprovedPolicy } from './types.js';
 
 // The default quota (VPC "Quotas"); the hard ceiling is what one internal CLB target takes.
 const DEFAULT_SOURCES_PER_SESSION = 10;
@@ -11,7 +11,7 @@ const MAX_SOURCES_PER_SESSION = 500;
 
 /** A parsed document as a Policy, or undefined with every problem recorded in `p`. */
 export function toPolicy(p: Problems, doc: unknown): Policy | undefined {
-  const m = mapping(p, [], doc, ['version', 'rules'], ['optOut', 'quotas']);
+  const m = mapping(p, [], doc, ['version', 'rules'], ['optOut', 'quotas', 'approvedTargets', 'unapproved']);
   if (!m) return undefined;
   if (has(m, 'version') && m.version !== 1) p.add(['version'], `expected 1, got ${JSON.stringify(m.version) ?? 'nothing'}`);
   const optOut = has(m, 'optOut') ? parseOptOut(p, m.optOut) : undefined;
@@ -20,8 +20,25 @@ export function toPolicy(p: Problems, doc: unknown): Policy | undefined {
   const perSession = quotas?.sourcesPerSession ?? MAX_SOURCES_PER_SESSION;
   const rules = has(m, 'rules') ? list(p, ['rules'], m.rules, (path, r) => parseRule(p, path, r, perSession)) : undefined;
   if (Array.isArray(m.rules)) checkAcrossRules(p, m.rules);
+  const approvedTargets = has(m, 'approvedTargets') ? list(p, ['approvedTargets'], m.approvedTargets, (path, t) => parseApprovedTarget(p, path, t)) : undefined;
+  const unapproved = has(m, 'unapproved') ? parseUnapproved(p, m.unapproved) : undefined;
   if (p.list.length > 0 || !rules || !quotas) return undefined;
-  return { version: 1, ...(optOut && { optOut }), quotas, rules };
+  return { version: 1, ...(optOut && { optOut }), quotas, rules, ...(approvedTargets && { approvedTargets }), ...(unapproved && { unapproved }) };
+}
+
+/** An approved collector: an internal CLB (`lb-…`) or an ENI (`eni-…`) id, as a rule's target names them. */
+function parseApprovedTarget(p: Problems, path: Path, v: unknown): string | undefined {
+  if (typeof v === 'string' && v.length <= SLB_ID.max && (SLB_ID.pattern?.test(v) || ENI_ID.pattern?.test(v))) return v;
+  p.add(path, `expected ${SLB_ID.what} or ${ENI_ID.what}, got ${show(v)}`);
+  return undefined;
+}
+
+const UNAPPROVED: readonly UnapprovedPolicy[] = ['report', 'disable'];
+
+function parseUnapproved(p: Problems, v: unknown): UnapprovedPolicy | undefined {
+  if (UNAPPROVED.includes(v as UnapprovedPolicy)) return v as UnapprovedPolicy;
+  p.add(['unapproved'], `expected report or disable, got ${show(v)}`);
+  return undefined;
 }
 
 function parseOptOut(p: Problems, v: unknown): Policy['optOut'] {

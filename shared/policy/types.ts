@@ -8,7 +8,16 @@ export interface Policy {
   readonly optOut?: { readonly tag: string; readonly value?: string };
   readonly quotas: { readonly sourcesPerSession: number };
   readonly rules: readonly Rule[];
+  /**
+   * Collectors (SLB or ENI ids) that sessions automirror does not own may mirror to, besides every target a rule
+   * names: a session toward anything else is unapproved mirroring.
+   */
+  readonly approvedTargets?: readonly string[];
+  /** What is done about an unapproved session: `report` (the default) or `disable` (Enabled=false on it). */
+  readonly unapproved?: UnapprovedPolicy;
 }
+
+export type UnapprovedPolicy = 'report' | 'disable';
 
 export interface Rule {
   readonly name: string;

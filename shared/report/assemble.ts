@@ -10,6 +10,7 @@ import {
   type ReportError,
   type ReportMode,
   type RunInfo,
+  type UnapprovedSession,
   type UnmirroredEni,
 } from './model.js';
 import { computeTotals } from './totals.js';
@@ -33,6 +34,9 @@ export interface ReportContents {
   readonly coverage: readonly CoverageEntry[];
   readonly failedEvents: readonly FailedEvent[];
   readonly errors: readonly ReportError[];
+  readonly unapproved: readonly UnapprovedSession[];
+  /** Sessions toward approved collectors, per region: a later count for a region replaces an earlier one. */
+  readonly approved: ReadonlyArray<{ readonly regionId: string; readonly count: number }>;
 }
 
 const byKey = <T>(list: readonly T[], key: (x: T) => string): T[] => [...new Map(list.map((x) => [key(x), x])).values()];
@@ -50,9 +54,10 @@ function entry<E extends CoverageEntry>(e: E): Omit<E, 'state'> {
 }
 
 /**
- * The finished document: an item per (region, kind, id, rule), an ENI in one coverage state and a failed event per
- * message id (the later entry wins: work deferred in one invocation and done in the next, a message received
- * twice), everything sorted so that the same findings always give the same document, and the totals counted.
+ * The finished document: an item per (region, kind, id, rule), an ENI in one coverage state, an unapproved session
+ * per (region, id) and a failed event per message id (the later entry wins: work deferred in one invocation and
+ * done in the next, a message received twice), everything sorted so that the same findings always give the same
+ * document, and the totals counted.
  */
 export function assembleReport(head: ReportHeader, contents: ReportContents): DriftReport {
   const items = sortBy(
@@ -78,7 +83,14 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
     (f) => f.messageId,
   );
   const errors = sortBy(contents.errors, (e) => e.regionId ?? '');
-  const regions = [...new Set([...head.regions, ...items.map((i) => i.regionId), ...enis.map((e) => e.regionId)])].sort(compare);
+  const unapproved = sortBy(
+    byKey(contents.unapproved, (u) => `${u.regionId}\u0000${u.sessionId}`),
+    (u) => u.regionId,
+    (u) => u.sessionId,
+  );
+  const approvedIn = new Map(contents.approved.map((a) => [a.regionId, a.count]));
+  const foreignSessions = { unapproved, approved: Object.fromEntries([...approvedIn].sort(([a], [b]) => compare(a, b))) };
+  const regions = [...new Set([...head.regions, ...items.map((i) => i.regionId), ...enis.map((e) => e.regionId), ...unapproved.map((u) => u.regionId)])].sort(compare);
   const { run } = head;
   const body = { items, coverage, failedEvents, errors };
   return {
@@ -91,6 +103,7 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
     policy: head.policy,
     run: { ...run, complete: !run.truncated && run.handedOff.length === 0 },
     totals: computeTotals(body),
+    foreignSessions,
     ...body,
   };
 }

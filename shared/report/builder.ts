@@ -1,5 +1,5 @@
 import { assembleReport, type CoverageEntry } from './assemble.js';
-import type { DriftItem, DriftReport, FailedEvent, PolicyInfo, ReportError, ReportMode } from './model.js';
+import type { DriftItem, DriftReport, FailedEvent, PolicyInfo, ReportError, ReportMode, UnapprovedSession } from './model.js';
 
 export interface ReportStart {
   readonly mode: ReportMode;
@@ -34,6 +34,8 @@ export class ReportBuilder {
   private readonly coverage: CoverageEntry[] = [];
   private readonly failedEvents: FailedEvent[] = [];
   private readonly errors: ReportError[] = [];
+  private readonly unapproved: UnapprovedSession[] = [];
+  private readonly approved: Array<{ regionId: string; count: number }> = [];
   private apiCalls?: number;
   private readonly now: () => Date;
   private readonly startedAt: string;
@@ -59,6 +61,21 @@ export class ReportBuilder {
 
   addFailedEvent(event: FailedEvent): this {
     this.failedEvents.push(event);
+    return this;
+  }
+
+  /** Report mode never writes, so it can't have disabled a session (or failed to). */
+  addUnapproved(session: UnapprovedSession): this {
+    if (this.start.mode === 'report' && (session.response === 'disabled' || session.response === 'failed')) {
+      throw new Error(`report mode writes nothing: session ${session.sessionId} can't be ${session.response}`);
+    }
+    this.unapproved.push(session);
+    return this;
+  }
+
+  /** How many sessions automirror does not own go to approved collectors in a region. */
+  countApproved(regionId: string, count: number): this {
+    this.approved.push({ regionId, count });
     return this;
   }
 
@@ -93,7 +110,7 @@ export class ReportBuilder {
           ...(this.apiCalls !== undefined ? { apiCalls: this.apiCalls } : {}),
         },
       },
-      { items: this.items, coverage: this.coverage, failedEvents: this.failedEvents, errors: this.errors },
+      { items: this.items, coverage: this.coverage, failedEvents: this.failedEvents, errors: this.errors, unapproved: this.unapproved, approved: this.approved },
     );
   }
 }

@@ -6,6 +6,7 @@ import type { RegionResult } from '../engine/reconcile-region.js';
 import type { Policy } from '../policy/types.js';
 import { ReportBuilder, type ReportStart } from './builder.js';
 import type { DriftAction, DriftItem, FieldDrift, PolicyInfo } from './model.js';
+import { unapprovedEntry } from './unapproved.js';
 
 /** Where policyFromEnv() read the policy (shared/policy/source.ts), as a report names it. */
 export const policySource = (env: NodeJS.ProcessEnv = process.env): string => (env.AUTOMIRROR_POLICY ? 'env:AUTOMIRROR_POLICY' : env.AUTOMIRROR_POLICY_FILE || 'policy.yaml');
@@ -58,7 +59,8 @@ const skipped = (reason: string): DriftAction => ({ kind: 'none', reason, status
 /**
  * A region reconcile into the report: an item for every action of every pass (a later pass's item for the same
  * resource replaces an earlier one), the last pass's ENIs that could not be placed, withheld for a gone target or
- * put off, the sessions automirror does not own that stand in the way, and each ENI's coverage at the end.
+ * put off, the sessions automirror does not own that stand in the way, each ENI's coverage at the end, and the
+ * region's unapproved mirroring (with what the policy had done about it) and approved sessions not automirror's.
  */
 function addRegionResult(b: ReportBuilder, r: RegionResult): void {
   const regionId = r.regionId;
@@ -75,6 +77,8 @@ function addRegionResult(b: ReportBuilder, r: RegionResult): void {
   }
   for (const c of unownedConflicts(last)) b.addItem({ kind: 'session', id: c.sessionId, regionId, related: c.eniIds, fields: [], action: skipped(c.reason) });
   for (const c of coverage) b.addCoverage({ ...c, regionId });
+  for (const f of r.foreign.unapproved) b.addUnapproved(unapprovedEntry(f));
+  b.countApproved(regionId, r.foreign.approved);
 }
 
 /** A report builder holding a region reconcile, as reconcile-region's parts and the CLI make it. */

@@ -2,6 +2,7 @@ import { type Html, type HtmlValue, html } from './html-template.js';
 import type { Coverage, DriftItem, DriftReport, FailedEvent } from './model.js';
 import { coverageHeadline, formatPercent, formatTime, formatValue, plural, rankItems, runState, statusCounts } from './present.js';
 import { coveragePercent } from './totals.js';
+import { UNAPPROVED_HEAD, unapprovedCells, unapprovedSummary } from './unapproved.js';
 
 /** Coverage colours, shared by the chart, its legend and the cards; status colours live in the style sheet. */
 const SHADES = { mirrored: '#1a7f37', excluded: '#8c959f', unmirrored: '#cf222e' } as const;
@@ -148,7 +149,16 @@ const rows = <T>(list: readonly T[], cells: (x: T) => HtmlValue[]) => html`<tbod
 function sections(r: DriftReport): Html {
   const t = r.totals;
   const { mirrored, excluded, unmirrored } = r.coverage;
+  const foreign = r.foreignSessions;
   return html`
+<section><h2 id="unapproved">Unapproved mirroring</h2>
+<p class="sub${foreign.unapproved.length ? ' error' : ''}">${unapprovedSummary(foreign)}. Sessions automirror does not own, toward collectors the policy does not approve: each copies its sources' traffic.</p>
+${tableOf(
+  UNAPPROVED_HEAD,
+  rows(foreign.unapproved, (u) => unapprovedCells(u).map((c, i) => (i === 0 || i === 3 ? code(c) : c))),
+  'None.',
+  foreign.unapproved.length > 0,
+)}</section>
 <section><h2 id="coverage">Coverage</h2>
 <p class="sub">${coverageHeadline(t)}; ${plural(t.excluded, 'ENI')} excluded by the policy, ${plural(t.enis, 'ENI')} examined.</p>
 ${chart(r)}${legend(r)}
@@ -214,6 +224,7 @@ export function renderHtml(report: DriftReport): string {
   const t = r.totals;
   const policy = `${r.policy.source}${r.policy.revision ? ` @ ${r.policy.revision}` : ''}`;
   const cards: Array<[string, string | number, string]> = [
+    ['Unapproved sessions', r.foreignSessions.unapproved.length, r.foreignSessions.unapproved.length ? 'bad' : ''],
     ['Coverage', formatPercent(t.coveragePercent), t.unmirrored ? 'bad' : 'mirrored'],
     ['Mirrored', t.mirrored, 'mirrored'],
     ['Excluded', t.excluded, 'excluded'],

@@ -1,6 +1,7 @@
-import type { DriftItem, DriftReport } from './model.js';
+import type { DriftItem, DriftReport, ForeignSessions } from './model.js';
 import { coverageHeadline, formatTime, formatValue, plural, rankItems, runState, statusCounts } from './present.js';
 import { clip, defuse } from './text.js';
+import { UNAPPROVED_HEAD, unapprovedCells, unapprovedSummary } from './unapproved.js';
 
 export interface MarkdownOptions {
   /** Most rows per table; fewer when the summary would not fit `maxBytes`. */
@@ -43,6 +44,12 @@ function bounded<T>(what: string, list: readonly T[], top: number, head: readonl
   return [...(top > 0 ? table(head, list.slice(0, top).map(row)) : []), ...(more > 0 ? ['', `_…and ${more} more ${what} in the full report._`] : [])];
 }
 
+/** Unapproved mirroring: the report's first section, and the body of the alert published the moment it is found. */
+export function unapprovedMarkdown(f: ForeignSessions, top: number): string[] {
+  const line = `${f.unapproved.length ? '**' : ''}${mdText(unapprovedSummary(f), 200)}${f.unapproved.length ? '**' : ''}`;
+  return ['### Unapproved mirroring', line, ...(f.unapproved.length ? ['', ...bounded('unapproved sessions', f.unapproved, top, UNAPPROVED_HEAD, unapprovedCells)] : [])];
+}
+
 const differs = (i: DriftItem) => i.fields.map((f) => `${f.field}: wanted ${formatValue(f.wanted)}, actual ${formatValue(f.actual)}`).join('; ') || '—';
 const status = (i: DriftItem) => (i.action.error ? `${i.action.status}: ${i.action.error}` : i.action.status);
 
@@ -51,6 +58,8 @@ function compose(r: DriftReport, top: number): string {
   const { policy, run } = r;
   return [
     '## automirror drift report',
+    '',
+    ...unapprovedMarkdown(r.foreignSessions, top),
     '',
     `**${coverageHeadline(t)}** · ${t.excluded} excluded · ${t.unmirrored} unmirrored  `,
     `Mode: ${r.mode} · Regions: ${names(r.regions)} · Run: ${runState(run)} · Generated ${mdText(formatTime(r.generatedAt), 40)}  `,

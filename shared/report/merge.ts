@@ -63,6 +63,8 @@ export function mergeReports(parts: readonly DriftReport[], opts: { generatedAt?
       coverage: parts.flatMap(tagged),
       failedEvents: parts.flatMap((p) => p.failedEvents),
       errors: [...parts.flatMap((p) => p.errors), ...policyErrors],
+      unapproved: parts.flatMap((p) => p.foreignSessions.unapproved),
+      approved: parts.flatMap((p) => Object.entries(p.foreignSessions.approved).map(([regionId, count]) => ({ regionId, count }))),
     },
   );
 }

@@ -8,7 +8,8 @@
  */
 
 export const REPORT_SCHEMA = 'automirror.drift-report';
-export const REPORT_VERSION = 1;
+/** 2: `foreignSessions` (unapproved mirroring, at the top of every rendering) is required. */
+export const REPORT_VERSION = 2;
 
 /** `report` only proposes changes; `enforce` applies them. */
 export type ReportMode = 'report' | 'enforce';
@@ -155,6 +156,42 @@ export interface ReportError {
   readonly message: string;
 }
 
+/**
+ * What was done about an unapproved session: `reported` only (the policy says report, or it was already off),
+ * `disabled` (automirror set Enabled=false: the one write it makes to a session it does not own, under
+ * `unapproved: disable`), `would-disable` (the policy says disable, but this run writes nothing), `failed`.
+ */
+export type UnapprovedResponse = 'reported' | 'disabled' | 'would-disable' | 'failed';
+
+/** A session automirror does not own mirroring toward a collector the policy does not approve. */
+export interface UnapprovedSession {
+  readonly sessionId: string;
+  readonly regionId: string;
+  readonly name?: string;
+  /** The ENIs whose traffic it copies. */
+  readonly sourceIds: readonly string[];
+  readonly target: { readonly kind: 'SLB' | 'NetworkInterface'; readonly id: string };
+  /** Whether it was mirroring when automirror found it. */
+  readonly enabled: boolean;
+  /** The cloud's CreationTime, as it wrote it. */
+  readonly createdAt?: string;
+  /** The API call whose ActionTrail event raised it, who made it and when (the event path only). */
+  readonly call?: string;
+  readonly by?: string;
+  readonly at?: string;
+  readonly response: UnapprovedResponse;
+  /** Why a disable failed, or a note on it (already off, deleted meanwhile). */
+  readonly error?: string;
+}
+
+/** Sessions in the scanned regions that automirror does not own. */
+export interface ForeignSessions {
+  /** Sorted by region, session id. */
+  readonly unapproved: readonly UnapprovedSession[];
+  /** Sessions toward an approved collector (a rule's target or `approvedTargets`), counted by region. */
+  readonly approved: Readonly<Record<string, number>>;
+}
+
 /** The run (or runs, for a merged report) that produced the report. */
 export interface RunInfo {
   /** ISO 8601; for a merged report, the earliest part's start. */
@@ -216,6 +253,8 @@ export interface DriftReport {
   readonly policy: PolicyInfo;
   readonly run: RunInfo;
   readonly totals: Totals;
+  /** Unapproved mirroring first: what a security team must see before anything else. */
+  readonly foreignSessions: ForeignSessions;
   /** Sorted by region, kind, id. */
   readonly items: readonly DriftItem[];
   /** Each list sorted by region, ENI id; an ENI appears once across the three. */
@@ -227,3 +266,4 @@ export interface DriftReport {
 export const ACTION_KINDS: readonly ActionKind[] = ['create', 'add-source', 'remove-source', 'update', 'replace', 'delete', 'none'];
 export const ACTION_STATUSES: readonly ActionStatus[] = ['proposed', 'applied', 'failed', 'deferred', 'skipped'];
 export const REPORT_MODES: readonly ReportMode[] = ['report', 'enforce'];
+export const UNAPPROVED_RESPONSES: readonly UnapprovedResponse[] = ['reported', 'disabled', 'would-disable', 'failed'];

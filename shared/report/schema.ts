@@ -1,4 +1,4 @@
-import { ACTION_KINDS, ACTION_STATUSES, REPORT_MODES, REPORT_SCHEMA, REPORT_VERSION } from './model.js';
+import { ACTION_KINDS, ACTION_STATUSES, REPORT_MODES, REPORT_SCHEMA, REPORT_VERSION, UNAPPROVED_RESPONSES } from './model.js';
 
 const str = { type: 'string' } as const;
 const nonEmpty = { type: 'string', minLength: 1 } as const;
@@ -40,6 +40,26 @@ const failedEvent = object(['messageId', 'error', 'excerpt', 'bodyLength'], {
   bodyLength: count,
 });
 
+const foreignSessions = object(['unapproved', 'approved'], {
+  unapproved: listOf(
+    object(['sessionId', 'regionId', 'sourceIds', 'target', 'enabled', 'response'], {
+      sessionId: nonEmpty,
+      regionId: nonEmpty,
+      name: str,
+      sourceIds: strings,
+      target: object(['kind', 'id'], { kind: { enum: ['SLB', 'NetworkInterface'] }, id: str }),
+      enabled: { type: 'boolean' },
+      createdAt: str,
+      call: str,
+      by: str,
+      at: str,
+      response: { enum: UNAPPROVED_RESPONSES },
+      error: str,
+    }),
+  ),
+  approved: { type: 'object', additionalProperties: count },
+});
+
 /**
  * JSON Schema (draft-07) of the drift report, for consumers to check a document with any validator. Field meanings
  * are documented on the types in model.ts. Objects are open, so that a reader of version 1 accepts fields a later
@@ -49,7 +69,7 @@ export const reportSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: `urn:automirror:drift-report:v${REPORT_VERSION}`,
   title: 'automirror drift report',
-  ...object(['schema', 'version', 'generatedAt', 'regions', 'mode', 'policy', 'run', 'totals', 'items', 'coverage', 'failedEvents', 'errors'], {
+  ...object(['schema', 'version', 'generatedAt', 'regions', 'mode', 'policy', 'run', 'totals', 'foreignSessions', 'items', 'coverage', 'failedEvents', 'errors'], {
     schema: { const: REPORT_SCHEMA },
     version: { const: REPORT_VERSION },
     generatedAt: time,
@@ -80,6 +100,7 @@ export const reportSchema = {
       failedEvents: count,
       errors: count,
     }),
+    foreignSessions,
     items: listOf(driftItem),
     coverage: object(['mirrored', 'excluded', 'unmirrored'], {
       mirrored: listOf(object(['eniId', 'regionId', 'rule', 'sessionIds'], { ...eni, rule: str, sessionIds: strings })),

@@ -45,7 +45,8 @@ async function cli(cmd: (argv: string[]) => Promise<number>, ...extra: string[])
   }
 }
 
-const trigger = () => cloud.fc.functions.get(DEFAULT_SETTINGS.onEventFunction)?.triggers.get(DEFAULT_SETTINGS.ecsTrigger);
+const trigger = (name = DEFAULT_SETTINGS.ecsTrigger) => cloud.fc.functions.get(DEFAULT_SETTINGS.onEventFunction)?.triggers.get(name);
+const vpcPattern = () => JSON.parse(String(trigger(DEFAULT_SETTINGS.vpcTrigger)?.triggerConfig?.eventRuleFilterPattern));
 const sessions = () => [...cloud.state.region('cn-hangzhou').sessions.values()];
 
 describe('automirror setup and teardown against localcloud', () => {
@@ -54,9 +55,17 @@ describe('automirror setup and teardown against localcloud', () => {
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/created\s+trigger automirror-ecs-events on automirror-on-event/);
     expect(trigger()?.triggerType).toBe('eventbridge');
+    expect(first.out).toMatch(/created\s+trigger automirror-vpc-events on automirror-on-event \(VPC traffic mirror session writes\)/);
+    expect(trigger(DEFAULT_SETTINGS.vpcTrigger)?.triggerType).toBe('eventbridge');
+    expect(vpcPattern()).toEqual({
+      source: ['acs.vpc'],
+      type: ['vpc:ActionTrail:ApiCall', 'vpc:ActionTrail:ConsoleOperation'],
+      data: { eventName: ['CreateTrafficMirrorSession', 'UpdateTrafficMirrorSessionAttribute', 'AddSourcesToTrafficMirrorSession'] },
+    });
     expect(cloud.mns.queues.has(DEFAULT_SETTINGS.deferQueue) && cloud.mns.queues.has(DEFAULT_SETTINGS.failedQueue)).toBe(true);
     const again = await cli(setupCommand);
     expect(again.out).toMatch(/unchanged\s+trigger automirror-ecs-events/);
+    expect(again.out).toMatch(/unchanged\s+trigger automirror-vpc-events/);
   });
 
   it('teardown --delete-sessions removes the trigger and only the sessions automirror owns', async () => {
@@ -67,6 +76,8 @@ describe('automirror setup and teardown against localcloud', () => {
     const r = await cli(teardownCommand, '--delete-sessions');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/deleted\s+trigger automirror-ecs-events/);
+    expect(r.out).toMatch(/deleted\s+trigger automirror-vpc-events/);
+    expect(trigger(DEFAULT_SETTINGS.vpcTrigger)).toBeUndefined();
     expect(r.out).toContain(`${owned.length} owned sessions deleted`);
     expect(trigger()).toBeUndefined();
     const left = sessions().filter((s) => s.status !== 'Deleting');
@@ -76,6 +87,7 @@ describe('automirror setup and teardown against localcloud', () => {
   it('teardown is safe to repeat', async () => {
     const r = await cli(teardownCommand, '--delete-sessions');
     expect(r.out).toMatch(/absent\s+trigger automirror-ecs-events/);
+    expect(r.out).toMatch(/absent\s+trigger automirror-vpc-events/);
     expect(r.out).toContain('0 owned sessions deleted');
   });
 });

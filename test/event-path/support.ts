@@ -9,7 +9,7 @@ import * as $FC3 from '@alicloud/fc20230330';
 import * as $Vpc from '@alicloud/vpc20160428';
 import { afterAll, beforeAll } from 'vitest';
 import { parseDocument } from 'yaml';
-import { ensureEcsTrigger } from '../../cli/wiring/ecs-trigger.js';
+import { ensureEcsTrigger, ensureTrigger } from '../../cli/wiring/event-triggers.js';
 import { ensureMessaging } from '../../cli/wiring/queues.js';
 import type { DeliveryOptions } from '../../localcloud/eventbridge/bus.js';
 import type { InvocationRecord } from '../../localcloud/fc/service.js';
@@ -79,18 +79,23 @@ export interface PathOptions {
   maxInstances?: number;
   /** Function output, besides `cloud.platform.logs`. */
   log?: (line: string) => void;
+  /** The policy the functions run with, instead of the repo's policy.yaml. */
+  policyFile?: string;
+  /** Also wire the VPC trigger (traffic mirror session writes), as `automirror setup` does. */
+  vpcTrigger?: boolean;
 }
 
 /** localcloud running the built app, wired by setup's own code, as `automirror setup` leaves a real account. */
 export async function startEventPath(app: BuiltApp, opts: PathOptions = {}): Promise<LocalCloud> {
   const cloud = await startLocalCloud({
     world: opts.world ?? eventPathWorld(),
-    platform: { sYaml: app.sYaml, secondMs: opts.secondMs ?? 50, delivery: opts.delivery, maxInstances: opts.maxInstances, log: opts.log },
+    platform: { sYaml: app.sYaml, secondMs: opts.secondMs ?? 50, delivery: opts.delivery, maxInstances: opts.maxInstances, log: opts.log, policyFile: opts.policyFile },
   });
   try {
     const cfg = { regionId: REGION, accountId: cloud.state.accountId, credentials: DEMO_KEY, endpoint: cloud.endpoint, mnsEndpoint: cloud.endpoints.mns, fcEndpoint: cloud.endpoints.fc3 };
     await ensureMessaging(cfg, DEFAULT_SETTINGS);
     if ((await ensureEcsTrigger(cfg, DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.ecsTrigger)) !== 'created') throw new Error('setup did not create the ECS trigger');
+    if (opts.vpcTrigger && (await ensureTrigger(cfg, 'vpc', DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.vpcTrigger)) !== 'created') throw new Error('setup did not create the VPC trigger');
   } catch (err) {
     await cloud.close();
     throw err;

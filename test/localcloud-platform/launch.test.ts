@@ -1,6 +1,6 @@
 import * as $Ecs from '@alicloud/ecs20140526';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureEcsTrigger } from '../../cli/wiring/ecs-trigger.js';
+import { ensureEcsTrigger } from '../../cli/wiring/event-triggers.js';
 import { ensureMessaging } from '../../cli/wiring/queues.js';
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { managedRuleName } from '../../localcloud/platform/triggers.js';

@@ -23,6 +23,8 @@ describe("README's Policy section", () => {
       'version',
       'optOut.tag',
       'quotas.sourcesPerSession',
+      'approvedTargets',
+      '`unapproved`',
       'rules[].name',
       'rules[].match',
       'exists:',

@@ -11,7 +11,14 @@ describe('the Markdown summary', () => {
   const md = renderMarkdown(sampleReport());
 
   it('leads with coverage and the counts', () => {
-    expect(md.split('\n').slice(0, 3)).toEqual(['## automirror drift report', '', '**92.3% coverage: 24 of 26 opted-in ENIs mirrored** · 3 excluded · 2 unmirrored  ']);
+    expect(md.split('\n').slice(0, 6)).toEqual([
+      '## automirror drift report',
+      '',
+      '### Unapproved mirroring',
+      "No unapproved mirroring; 0 sessions toward approved collectors, not automirror's",
+      '',
+      '**92.3% coverage: 24 of 26 opted-in ENIs mirrored** · 3 excluded · 2 unmirrored  ',
+    ]);
     expect(md).toContain('| 29 | 24 | 3 | 2 | 5 | 2 | 1 |');
     expect(md).toContain('5 items: applied 2 · failed 1 · deferred 1 · skipped 1');
     expect(md).toContain('2 failed events drained from the failed-events queue');

@@ -3,7 +3,7 @@ import FC, { CreateTriggerInput, CreateTriggerRequest, UpdateTriggerInput, Updat
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { credentialFor } from '../../shared/cloud/config.js';
 import type { FcConfig } from '../../shared/cloud/invoker.js';
-import { ecsEventPattern } from '../../shared/events/filter-pattern.js';
+import { ecsEventPattern, vpcEventPattern } from '../../shared/events/filter-pattern.js';
 
 export type WiringChange = 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent';
 
@@ -25,14 +25,22 @@ function fcClient(cfg: FcConfig): FC {
  * asks for asynchronous invocation, which is what gives FC's retries and the onFailure queue; the FC docs disagree
  * on the flag's meaning (EventBridgeTriggerConfig in the FC 3.0 and FC 2.0 API references), so verify it in the console after the first setup.
  */
-export function ecsTriggerConfig(): Record<string, unknown> {
+export function serviceTriggerConfig(pattern: Record<string, unknown>): Record<string, unknown> {
   return {
     triggerEnable: true,
     asyncInvocationType: true,
-    eventRuleFilterPattern: JSON.stringify(ecsEventPattern()),
+    eventRuleFilterPattern: JSON.stringify(pattern),
     eventSourceConfig: { eventSourceType: 'Default' },
   };
 }
+
+/** The two service-event triggers on on-event, each one default-bus rule (the bus holds 10). */
+export const TRIGGERS = {
+  ecs: { pattern: ecsEventPattern, description: 'automirror: ECS events (instance state, ENI and tag API calls) to on-event' },
+  vpc: { pattern: vpcEventPattern, description: 'automirror: VPC ActionTrail events of traffic mirror session writes (unapproved mirroring) to on-event' },
+} as const;
+
+export type TriggerKind = keyof typeof TRIGGERS;
 
 const notFound = (err: unknown) => (err as { code?: string; statusCode?: number })?.statusCode === 404 || /NotFound/.test(String((err as { code?: string })?.code));
 
@@ -44,10 +52,10 @@ function parseConfig(raw: string | undefined): unknown {
   }
 }
 
-/** Creates the on-event function's ECS event trigger, or brings it in line; a second run changes nothing. */
-export async function ensureEcsTrigger(cfg: FcConfig, functionName: string, triggerName: string): Promise<WiringChange> {
+/** Creates one of the on-event function's service-event triggers, or brings it in line; a second run changes nothing. */
+export async function ensureTrigger(cfg: FcConfig, kind: TriggerKind, functionName: string, triggerName: string): Promise<WiringChange> {
   const fc = fcClient(cfg);
-  const wanted = ecsTriggerConfig();
+  const wanted = serviceTriggerConfig(TRIGGERS[kind].pattern());
   let existing: string | undefined;
   try {
     existing = (await fc.getTrigger(functionName, triggerName)).body?.triggerConfig;
@@ -57,7 +65,7 @@ export async function ensureEcsTrigger(cfg: FcConfig, functionName: string, trig
       triggerName,
       triggerType: 'eventbridge',
       qualifier: 'LATEST',
-      description: 'automirror: ECS events (instance state, ENI and tag API calls) to on-event',
+      description: TRIGGERS[kind].description,
       triggerConfig: JSON.stringify(wanted),
     });
     await fc.createTrigger(functionName, new CreateTriggerRequest({ body: input }));
@@ -68,7 +76,10 @@ export async function ensureEcsTrigger(cfg: FcConfig, functionName: string, trig
   return 'updated';
 }
 
-export async function removeEcsTrigger(cfg: FcConfig, functionName: string, triggerName: string): Promise<WiringChange> {
+/** Creates the ECS trigger (the event path's own), as the demo and the tests wire it. */
+export const ensureEcsTrigger = (cfg: FcConfig, functionName: string, triggerName: string) => ensureTrigger(cfg, 'ecs', functionName, triggerName);
+
+export async function removeTrigger(cfg: FcConfig, functionName: string, triggerName: string): Promise<WiringChange> {
   try {
     await fcClient(cfg).deleteTrigger(functionName, triggerName);
     return 'deleted';
