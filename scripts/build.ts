@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { lazyDaraIndex, lodashMerge, SIDE_MODULES, sideModules } from './bundle-trims.js';
+import { lazyRequires, lodashMerge, SIDE_MODULES, sideModules } from './bundle-trims.js';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -34,7 +34,7 @@ const OPTIONS: BuildOptions = {
 
 /** Bundles `entry` to `outfile`, and each side module it imports to its file beside it; returns those files. */
 export async function bundle(entry: string, outfile: string): Promise<SideFile[]> {
-  const { metafile } = await build({ ...OPTIONS, entryPoints: [entry], outfile, metafile: true, plugins: [sideModules, lodashMerge, lazyDaraIndex] });
+  const { metafile } = await build({ ...OPTIONS, entryPoints: [entry], outfile, metafile: true, plugins: [sideModules, lodashMerge, lazyRequires] });
   const imported = new Set(Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
   const sides: SideFile[] = [];
   for (const side of SIDE_MODULES.filter((s) => imported.has(`./${s.file}`))) {

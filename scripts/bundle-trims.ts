@@ -63,7 +63,7 @@ const BOUND = /var (\w+) = require\("(\.\/[\w-]+)"\);\n/g;
 function lazyBarrel(src: string, keysOf: (m: string) => string[]): string {
   const bound = [...src.matchAll(BOUND)];
   let out = src.replace(BOUND, '').replace(STAR, (_, m: string) => `__lazyStar(exports, function () { return require("${m}"); }, ${JSON.stringify(keysOf(m))});`);
-  // Their only uses are inside the barrel's export getters (checked by the caller): each now requires on read.
+  // Their only uses are inside the barrel's export getters (the check finds any other: it would require at load).
   for (const [, name, m] of bound) out = out.replace(new RegExp(`\\b${name}\\b`, 'g'), `require("${m}")`);
   // As __exportStar: a name an earlier part exports stays the earlier part's.
   const helper =
@@ -72,28 +72,67 @@ function lazyBarrel(src: string, keysOf: (m: string) => string[]): string {
   return out.replace(/^("use strict";\n)?/, (strict) => strict + helper);
 }
 
+const WS_UTILS = '__importStar(require("./websocketUtils"))';
+
+/** openapi-core's client with its WebSocket utilities required where its WebSocket calls use them, not at load. */
+function lazyWebsocketUtils(src: string): string {
+  return src
+    .replace(`const websocketUtils = ${WS_UTILS};\n`, '')
+    .replace(
+      /exports\.(\$?\w+) = __importStar\(require\("\.\/websocketUtils"\)\);/g,
+      (_, name: string) => `Object.defineProperty(exports, "${name}", { enumerable: true, get: function () { return ${WS_UTILS}; } });`,
+    )
+    .replace(/(?<![.\w$])websocketUtils\./g, `${WS_UTILS}.`);
+}
+
 /**
- * @darabonba/typescript's index requires every part at load, among them websocket.js (ws, three proxy agents,
- * socks, ip-address) and date.js (moment), which no API automirror calls uses. Its re-exports become getters that
- * require their part on first read: the same names with the same values, checked here by loading the rewritten
- * index beside the original (it must require nothing at load, and every export must be the original's).
+ * Files that require, at load, parts only calls automirror never makes use; each is rewritten to require them on
+ * first use. @darabonba/typescript's index requires websocket.js (ws, three proxy agents, socks, ip-address),
+ * date.js (moment), file, form, stream and xml; openapi-core's client requires its WebSocket utilities, which
+ * extend that WebSocket handler. The lazy exports keep their names and values.
  */
-export const lazyDaraIndex: Plugin = {
-  name: 'lazy-dara-index',
+const LAZY: ReadonlyArray<{ file: RegExp; rewrite: (src: string, keysOf: (m: string) => string[]) => string; lazy: (m: string) => boolean; exports: 'all' | string[] }> = [
+  { file: /[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]index\.js$/, rewrite: lazyBarrel, lazy: () => true, exports: 'all' },
+  {
+    file: /[\\/]@alicloud[\\/]openapi-core[\\/]dist[\\/]client\.js$/,
+    rewrite: lazyWebsocketUtils,
+    lazy: (m) => m === './websocketUtils',
+    exports: ['websocketUtils', 'WebSocketUtils', '$WebSocketUtils'],
+  },
+];
+
+/**
+ * Loads the rewritten file beside the original (in this process) and says how they differ: parts required at
+ * load that should wait, export names missing or added, and lazy exports whose value is not the original's.
+ */
+function differences(path: string, contents: string, lazy: (m: string) => boolean, same: 'all' | string[]): string[] {
+  const req = createRequire(path);
+  const early = new Set<string>();
+  const rewritten: Record<string, unknown> = {};
+  let loading = true;
+  new Function('exports', 'require', contents)(rewritten, (m: string) => {
+    if (loading && lazy(m)) early.add(`requires ${m} at load`);
+    return req(m);
+  });
+  loading = false;
+  const original = req(path) as Record<string, unknown>;
+  const names = new Set([...Object.keys(original), ...Object.keys(rewritten)]);
+  const named = [...names].filter((k) => !(k in original) || !(k in rewritten)).map((k) => `export ${k} only in one`);
+  const valued = (same === 'all' ? [...names] : same).filter((k) => original[k] !== rewritten[k]).map((k) => `export ${k} differs`);
+  return [...early, ...named, ...valued];
+}
+
+/** Rewrites each LAZY file, checked against the original: the build fails rather than ship a changed module. */
+export const lazyRequires: Plugin = {
+  name: 'lazy-requires',
   setup(b) {
-    b.onLoad({ filter: /[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]index\.js$/ }, (args) => {
-      const req = createRequire(args.path);
-      const keysOf = (m: string) => Object.keys(req(m)).filter((k) => k !== 'default');
-      const contents = lazyBarrel(readFileSync(args.path, 'utf8'), keysOf);
-      const loaded: string[] = [];
-      const lazy: Record<string, unknown> = {};
-      new Function('exports', 'require', contents)(lazy, (m: string) => (loaded.push(m), req(m)));
-      const atLoad = [...loaded];
-      const real = req(args.path) as Record<string, unknown>;
-      const differ = [...new Set([...Object.keys(real), ...Object.keys(lazy)])].filter((k) => real[k] !== lazy[k]);
-      if (atLoad.length > 0 || differ.length > 0)
-        return fail(`lazy-dara-index: the rewritten ${args.path} requires ${atLoad.join(', ') || 'nothing'} at load and differs in ${differ.join(', ') || 'nothing'}: revisit the trim`);
-      return { contents, loader: 'js' };
-    });
+    for (const l of LAZY) {
+      b.onLoad({ filter: l.file }, (args) => {
+        const keysOf = (m: string) => Object.keys(createRequire(args.path)(m)).filter((k) => k !== 'default');
+        const contents = l.rewrite(readFileSync(args.path, 'utf8'), keysOf);
+        const diff = differences(args.path, contents, l.lazy, l.exports);
+        return diff.length > 0 ? fail(`lazy-requires: the rewritten ${args.path} ${diff.join('; ')}: revisit the trim`) : { contents, loader: 'js' };
+      });
+    }
   },
 };
