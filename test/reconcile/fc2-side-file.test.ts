@@ -14,12 +14,11 @@ let dir: string;
 beforeAll(() => {
   dir = scratch();
   buildApp(dir);
+  rmSync(join(dir, 'dist', 'reconcile', 'fc2-client.cjs'));
 }, 60_000);
 afterAll(() => removeScratch(dir));
 
 describe("reconcile's artifact without its fc2-client.cjs", () => {
-  beforeAll(() => rmSync(join(dir, 'dist', 'reconcile', 'fc2-client.cjs')));
-
   it('still fans out through FC 3.0: the default path never loads it', async () => {
     const c = await startApp(dir, { world: appWorld(1) });
     try {
