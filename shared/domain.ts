@@ -155,4 +155,44 @@ export interface Subject {
   readonly cause: string;
   /** Times this work was deferred before; absent for first-hand events. */
   readonly attempt?: number;
+  /** Tag writes the events themselves recorded (ActionTrail's TagResources…): who opted a resource out, and when. */
+  readonly tagWrites?: readonly TagWrite[];
+}
+
+/**
+ * Who made a call, as ActionTrail's `userIdentity` names them (type, accountId, userName): bounded and stripped of
+ * control characters where it is read, and trusted for one thing only, judging an opt-out against the policy.
+ */
+export interface Principal {
+  /** ActionTrail's `type`: `root-account`, `ram-user`, `assumed-role`; anything else is kept as `other`. */
+  readonly type: 'root-account' | 'ram-user' | 'assumed-role' | 'other';
+  readonly accountId: string;
+  /** The RAM user's name, the role's name (for `assumed-role`), empty for the root account. */
+  readonly name: string;
+  /** The role session (`assumed-role` only): who assumed it. */
+  readonly session?: string;
+}
+
+/** One recorded write of tags on one resource: which keys it set, by whom, when. */
+export interface TagWrite {
+  readonly resourceId: string;
+  /** TagResources, RunInstances (tags at launch), CreateNetworkInterface… */
+  readonly eventName: string;
+  /** ISO 8601, as ActionTrail's eventTime. */
+  readonly time: string;
+  readonly by: Principal;
+  /** The tag keys the call set. */
+  readonly keys: readonly string[];
+}
+
+/**
+ * A principal as RAM names it: `acs:ram::<account>:root`, `acs:ram::<account>:user/<name>`,
+ * `acs:ram::<account>:assumed-role/<role>/<session>`; the form the policy's `optOut.allowedPrincipals` uses.
+ */
+export function principalArn(p: Principal): string {
+  const base = `acs:ram::${p.accountId}:`;
+  if (p.type === 'root-account') return `${base}root`;
+  if (p.type === 'ram-user') return `${base}user/${p.name}`;
+  if (p.type === 'assumed-role') return `${base}assumed-role/${p.name}/${p.session ?? ''}`;
+  return `${base}other/${p.name}`;
 }

@@ -45,10 +45,12 @@ function render(id: string, r: EnsureResult, policy: Policy): string {
   if (enis.length === 0 && goneInstances.length + goneEnis.length === 0) line(`${id}: no ENI found in ${r.subject.regionId}`);
   for (const eni of [...enis].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const instance = eni.instanceId ? instances.get(eni.instanceId) : undefined;
-    const x = explainEni(policy, eni, instance, r.subject.regionId);
+    // Judged on the same record of who set any opt-out tag as the dry run's plan was (ActionTrail).
+    const x = explainEni(policy, eni, instance, r.subject.regionId, r.attribution?.writes);
     line();
     line(`${eni.id}  (${eni.primary ? 'primary' : 'secondary'}, ${eni.status}, ${eni.zoneId}${eni.instanceId ? `, instance ${eni.instanceId}` : ', not attached'})`);
     line('spec' in x.decision ? `policy: mirrored by rule ${x.decision.spec.rule}` : `policy: not mirrored: ${x.decision.excluded}`, 1);
+    if ('spec' in x.decision && x.decision.optOut) line(`opt-out: ${x.decision.optOut.why}`, 2);
     line(`tags seen: ${x.tags.map((t) => `${t.key}=${t.value} (${t.from})`).join(', ') || 'none'}`, 2);
     for (const t of x.rules) line(`rule ${t.rule}: ${t.detail}`, 2);
     const on = r.observed.sessions.filter((s) => s.sourceIds.includes(eni.id));

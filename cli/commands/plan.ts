@@ -1,6 +1,7 @@
 import { describePlan } from '../../shared/engine/describe.js';
 import { renderJson } from '../../shared/report/json.js';
 import { coverageHeadline } from '../../shared/report/present.js';
+import { unapprovedSummary } from '../../shared/report/unapproved.js';
 import { runRegionCommand, usageOf } from '../region-run.js';
 
 export const usage = usageOf('plan');
@@ -14,7 +15,12 @@ export async function planCommand(argv: string[]): Promise<number> {
   }
   const [pass] = result.passes;
   // Withheld ENIs (a rule whose targets are gone) are among the plan's unmirrored, with why.
-  const lines = [...describePlan(pass.plan), `${result.regionId}: ${coverageHeadline(report.totals)} now; ${pass.plan.actions.length} change(s) planned`];
+  // Unapproved mirroring first, as counts (the sessions, with their cloud-given names, are in --json).
+  const lines = [
+    `${result.regionId}: ${unapprovedSummary(report.foreignSessions)}`,
+    ...describePlan(pass.plan),
+    `${result.regionId}: ${coverageHeadline(report.totals)} now; ${pass.plan.actions.length} change(s) planned`,
+  ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

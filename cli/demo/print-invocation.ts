@@ -23,6 +23,8 @@ export function describeOnEvent(response: string): string[] {
     for (const d of s.deleted) lines.push(`      - session ${d.sessionId} deleted: ${d.reason}`);
     for (const u of s.unchanged) lines.push(`      = ${u.eniId}: ${u.reason}`);
     for (const k of s.excluded) lines.push(`      · ${k.eniId} not mirrored: ${k.reason}`);
+    for (const k of s.optedOut) lines.push(`      · ${k.eniId} opted out: ${k.reason}`);
+    for (const k of s.overriddenOptOuts) lines.push(`      ! ${k.eniId} opt-out overridden: ${k.reason}`);
     for (const u of s.unmirrored) lines.push(`      ! ${u.eniId} unmirrored: ${u.reason}`);
     for (const d of s.deferred) lines.push(`      … ${d.eniIds.join(', ')} deferred: ${d.reason}`);
     for (const f of s.failed) lines.push(`      ✗ ${f.reason}: ${f.error}`);

@@ -3,12 +3,12 @@ import middy from '@middy/core';
 import { cloudForAccount } from '../../shared/cloud/accounts.js';
 import { MnsQueue, MnsTopic } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
-import { checkSessions } from '../../shared/engine/check-sessions.js';
+import { checkSessions, unfinishedChecks } from '../../shared/engine/check-sessions.js';
 import { deadlineClock } from '../../shared/engine/clock.js';
 import { ensureUnits } from '../../shared/engine/ensure.js';
 import { summarize } from '../../shared/engine/summary.js';
 import { deferWork } from '../../shared/events/deferral.js';
-import { eventsForLog } from '../../shared/events/log-view.js';
+import { eventsForLog, LOGGED } from '../../shared/events/log-view.js';
 import { parsePayload } from '../../shared/events/payload.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
 import { classifyErrors, RetryInvocation, settleEventUnits } from '../../shared/middleware/results.js';
@@ -49,16 +49,23 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   const checked = await checkSessions(checks, { policy, vpcFor: (a, r) => adaptersFor(a, r)?.vpc, clock }, { runId, deadline: context.deadline });
   const findings = checked.flatMap((c) => (c.finding ? [c.finding] : []));
   const sessions = checked.map((c) => ({ sessionId: c.check.sessionId, regionId: c.check.regionId, outcome: c.outcome, response: c.finding?.response }));
-  if (sessions.length > 0) log.info('sessions checked', { sessions });
+  // Bounded like the batch's own log view: a batch may name up to 1,000 sessions.
+  if (sessions.length > 0) log.info('sessions checked', { sessions: sessions.slice(0, LOGGED), ...(sessions.length > LOGGED ? { more: sessions.length - LOGGED } : {}) });
   // The alert goes out before anything else, and even when a disable must be retried (the retry alerts again).
   await alertUnapproved(findings, new MnsTopic(mns, settings.reportTopic), log, { accountId: context.accountId, foundBy: 'event' });
-  const again = findings.filter((f) => f.response === 'failed' && f.retryable);
-  if (again.length > 0) throw new RetryInvocation(again.map((f) => `disable ${f.session.id}: ${f.error}`).join('; '));
+  const left = unfinishedChecks(checked);
+  if (left.refused.length > 0)
+    log.error('sessions that could not be read: left to the scheduled reconcile', { sessions: left.refused.slice(0, LOGGED).map((c) => ({ sessionId: c.check.sessionId, error: c.error })) });
+  if (left.retry.length > 0) throw new RetryInvocation(left.retry.join('; '));
   const checkedPart = sessions.length > 0 ? { sessions } : {};
   if (subjects.length === 0) return { events, ...checkedPart };
   const raw = await ensureUnits(subjects, { policy, adaptersFor }, { runId, deadline: context.deadline });
   const units = raw.map((u) => ({ ...u, summary: u.ensured && summarize(u.ensured) }));
-  for (const u of units) log.info('reconciled', { accountId: u.subject.accountId, regionId: u.subject.regionId, result: u.result.kind, summary: u.summary });
+  for (const u of units) {
+    log.info('reconciled', { accountId: u.subject.accountId, regionId: u.subject.regionId, result: u.result.kind, summary: u.summary });
+    // Someone tried to switch mirroring off without the right to: the security team hears of it at once.
+    for (const o of u.summary?.overriddenOptOuts ?? []) log.warn('opt-out overridden', { accountId: u.subject.accountId, regionId: u.subject.regionId, ...o });
+  }
   // The deferral queue is the deployment's own (setup made it in its account and region), whatever the unit's.
   const queue = new MnsQueue(mns, settings.deferQueue);
   const settled = await settleEventUnits(units, (subject, items) => deferWork(subject, items, queue, settings, runId), log);

@@ -6,6 +6,15 @@ export interface AccessKey {
   accessKeySecret: string;
   /** When set, the key is an STS key: every request must carry this token. */
   securityToken?: string;
+  /** Who the key belongs to, as ActionTrail's userIdentity names them; default: the root account (an STS key: a role). */
+  principal?: KeyPrincipal;
+}
+
+export interface KeyPrincipal {
+  type: 'root-account' | 'ram-user' | 'assumed-role';
+  /** A RAM user's name, or `<role>:<session>` for an assumed role (ActionTrail's userName). */
+  userName?: string;
+  principalId?: string;
 }
 
 /** The access keys a world accepts; every protocol verifies its signatures against this. */
@@ -26,6 +35,13 @@ export class Keyring {
 
   list(): AccessKey[] {
     return [...this.keys.values()].map((k) => ({ ...k }));
+  }
+
+  /** Who holds a key: its declared principal, else the root account, or an unnamed role for an STS key. */
+  principalOf(accessKeyId: string): KeyPrincipal {
+    const declared = this.keys.get(accessKeyId)?.principal;
+    if (declared) return declared;
+    return accessKeyId.startsWith('STS.') ? { type: 'assumed-role' } : { type: 'root-account', userName: 'root' };
   }
 
   /** Resolves an AccessKeyId to its secret, checking the STS token where the key demands one. */

@@ -38,8 +38,24 @@ export function serviceEvent(state: CloudState, svc: ServiceNames, regionId: str
 }
 
 /**
+ * ActionTrail's userIdentity for the caller's key: the principal the world gives the key, else the account itself,
+ * or an unnamed role for an STS key (event structure:
+ * https://www.alibabacloud.com/help/en/actiontrail/user-guide/actiontrail-event-structure).
+ */
+function userIdentity(state: CloudState, ctx: PopContext): Record<string, string> {
+  const p = ctx.principal ?? { type: 'root-account', userName: 'root' };
+  return {
+    type: p.type,
+    accountId: state.accountId,
+    principalId: p.principalId ?? state.accountId,
+    ...(p.userName !== undefined && { userName: p.userName }),
+    accessKeyId: ctx.accessKeyId,
+  };
+}
+
+/**
  * `<prefix>:ActionTrail:ApiCall` for a successful write (EventBridge only delivers write events), naming the
- * caller by the AccessKey that signed the request: STS keys as an assumed role, others as the account itself.
+ * caller by the AccessKey that signed the request (userIdentity above).
  */
 export function publishApiCallRecord(
   state: CloudState,
@@ -67,12 +83,7 @@ export function publishApiCallRecord(
     requestParameters: ctx.params.toObject(),
     ...(responseElements ? { responseElements: { RequestId: ctx.requestId, ...responseElements } } : {}),
     referencedResources,
-    userIdentity: {
-      type: ctx.accessKeyId.startsWith('STS.') ? 'assumed-role' : 'root-account',
-      accountId: state.accountId,
-      principalId: state.accountId,
-      accessKeyId: ctx.accessKeyId,
-    },
+    userIdentity: userIdentity(state, ctx),
   };
   state.events.publish(serviceEvent(state, svc, regionId, `${svc.prefix}:ActionTrail:ApiCall`, resource, data));
 }

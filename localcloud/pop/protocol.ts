@@ -3,7 +3,7 @@ import { ApiError } from '../core/api-error.js';
 import { parseQuery } from '../core/encoding.js';
 import { type CallHead, DEFAULT_BODY_LIMIT, type IncomingCall, type OutgoingReply, type Protocol } from '../core/http.js';
 import { newRequestId } from '../core/ids.js';
-import type { Keyring } from '../core/keyring.js';
+import type { KeyPrincipal, Keyring } from '../core/keyring.js';
 import { RPC_ENVELOPE, verifyRpcV2 } from '../core/rpc-v2.js';
 import { Params } from './params.js';
 
@@ -16,6 +16,8 @@ export interface PopContext {
   readonly params: Params;
   /** Empty when the signature was not verified. */
   readonly accessKeyId: string;
+  /** Who holds the key (the world's principals), once the signature is verified. */
+  readonly principal?: KeyPrincipal;
   readonly requestId: string;
   readonly signature: 'ACS3' | 'v2';
 }
@@ -110,6 +112,7 @@ export class PopProtocol implements Protocol {
       action,
       params: Params.from(v2 ? pairs.filter(([k]) => !RPC_ENVELOPE.has(k)) : pairs),
       accessKeyId: '',
+      principal: undefined as KeyPrincipal | undefined,
       requestId,
       signature: v2 ? 'v2' : 'ACS3',
     } satisfies PopContext;
@@ -117,6 +120,7 @@ export class PopProtocol implements Protocol {
     let outcome: PopOutcome;
     try {
       ctx.accessKeyId = v2 ? verifyRpcV2(call.method, all, this.keyring) : verifyAcs3(call, this.keyring);
+      ctx.principal = this.keyring.principalOf(ctx.accessKeyId);
       if (!product) throw new ApiError('InvalidVersion', `Specified parameter Version "${version}" is not valid.`, 400);
       const op = product.operations[action];
       if (!op) throw new ApiError('InvalidAction.NotFound', 'Specified api is not found, please check your url and method.', 404);

@@ -54,6 +54,8 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   // SLB 2014-05-15
   DescribeLoadBalancers: READ,
   DescribeLoadBalancerAttribute: READ,
+  // ActionTrail 2020-07-06: "at most twice per second" (LookupEvents)
+  LookupEvents: { perSecond: 2 },
   // EventBridge 2020-04-01
   CreateRule: EVENTBRIDGE,
   UpdateRule: EVENTBRIDGE,

@@ -195,6 +195,11 @@ export const worldSchema = closed(['accountId', 'accessKeys', 'regions'], {
       accessKeyId: { type: 'string', minLength: 1 },
       accessKeySecret: { type: 'string', minLength: 1 },
       securityToken: { type: 'string' },
+      principal: closed(['type'], {
+        type: { enum: ['root-account', 'ram-user', 'assumed-role'], description: "ActionTrail's userIdentity.type for this key's calls." },
+        userName: { type: 'string', minLength: 1, maxLength: 129, description: 'A RAM user name, or <role>:<session> for an assumed role.' },
+        principalId: { type: 'string', minLength: 1, maxLength: 129 },
+      }),
     }),
   },
   options,

@@ -1,3 +1,4 @@
+import type { AccessKey } from '../core/keyring.js';
 import type { Fault } from '../pop/faults.js';
 import type { RateLimits } from '../pop/throttle.js';
 import type { CloudOptions, FilterRuleRec, InstanceStatus, LoadBalancerRec, SecurityGroupRuleRec, TransitionalStatus } from '../state.js';
@@ -21,7 +22,7 @@ export interface WorldOptions {
 export interface WorldFile {
   $schema?: string;
   accountId: string;
-  accessKeys: Array<{ accessKeyId: string; accessKeySecret: string; securityToken?: string }>;
+  accessKeys: AccessKey[];
   options?: WorldOptions;
   regions: Record<string, WorldRegion>;
 }

@@ -11,6 +11,8 @@ export interface PopProductInfo {
 export const ECS: PopProductInfo = { version: '2014-05-26', endpoint: (r) => `ecs.${r}.aliyuncs.com` };
 export const VPC: PopProductInfo = { version: '2016-04-28', endpoint: (r) => `vpc.${r}.aliyuncs.com` };
 export const SLB: PopProductInfo = { version: '2014-05-15', endpoint: (r) => `slb.${r}.aliyuncs.com` };
+/** ActionTrail's regional endpoint, as its own records name it (AcsHost actiontrail.cn-hangzhou.aliyuncs.com: https://www.alibabacloud.com/help/doc-detail/286997.htm). */
+export const ACTIONTRAIL: PopProductInfo = { version: '2020-07-06', endpoint: (r) => `actiontrail.${r}.aliyuncs.com` };
 
 /**
  * Calls one POP product through openapi-core's generic client with the official SDK's request and response
@@ -48,7 +50,18 @@ export class PopClient {
   }
 }
 
-/** How every POP RPC operation is called: the Params the product clients generate for VPC, ECS and SLB alike. */
+/** How every POP RPC operation is called: the Params the product clients generate for VPC, ECS, SLB and ActionTrail alike. */
 export function rpcParams(action: string, version: string): $OpenApiUtil.Params {
   return new $OpenApiUtil.Params({ action, version, protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+}
+
+/** A response whose body is kept as the JSON it came as: for products without a client package (SLB, ActionTrail). */
+export class RawResponse<B> extends $dara.Model {
+  declare body?: B;
+  static names(): Record<string, string> {
+    return { body: 'body' };
+  }
+  static types(): Record<string, string> {
+    return { body: 'any' };
+  }
 }

@@ -1,7 +1,7 @@
 import * as $dara from '@darabonba/typescript';
 import type { CloudConfig } from './config.js';
 import { cloudCall } from './errors.js';
-import { PopClient, SLB } from './pop-client.js';
+import { PopClient, RawResponse, SLB } from './pop-client.js';
 
 /** Which mirror-target load balancers (internal CLBs) exist: a policy may still name one that was released. */
 export interface LoadBalancers {
@@ -11,7 +11,7 @@ export interface LoadBalancers {
 /** DescribeLoadBalancers takes at most 10 comma-separated ids (DescribeLoadBalancers, SLB API reference: LoadBalancerId). */
 const IDS_PER_CALL = 10;
 
-/** SLB has no client package on npm (@alicloud/slb20140515 is not published): the request and a raw response as openapi-core models. */
+/** SLB has no client package on npm (@alicloud/slb20140515 is not published): the request as an openapi-core model. */
 class DescribeLoadBalancersRequest extends $dara.Model {
   // `declare`: a field initialiser would reset what the Model constructor assigned from its map.
   declare regionId?: string;
@@ -29,16 +29,6 @@ interface LoadBalancersBody {
   LoadBalancers?: { LoadBalancer?: Array<{ LoadBalancerId?: string }> };
 }
 
-class RawResponse extends $dara.Model {
-  declare body?: LoadBalancersBody;
-  static names(): Record<string, string> {
-    return { body: 'body' };
-  }
-  static types(): Record<string, string> {
-    return { body: 'any' };
-  }
-}
-
 export class SlbApi implements LoadBalancers {
   private readonly pop: PopClient;
 
@@ -51,7 +41,7 @@ export class SlbApi implements LoadBalancers {
     for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
       const batch = ids.slice(i, i + IDS_PER_CALL);
       const req = new DescribeLoadBalancersRequest({ regionId: this.cfg.regionId, loadBalancerId: batch.join(','), pageSize: IDS_PER_CALL });
-      const res = await cloudCall(() => this.pop.call('DescribeLoadBalancers', req, new RawResponse({})));
+      const res = await cloudCall(() => this.pop.call('DescribeLoadBalancers', req, new RawResponse<LoadBalancersBody>({})));
       for (const lb of res.body?.LoadBalancers?.LoadBalancer ?? []) if (lb.LoadBalancerId) found.add(lb.LoadBalancerId);
     }
     return found;

@@ -1,3 +1,4 @@
+import { ActionTrailApi } from '../cloud/actiontrail.js';
 import type { CallWrapper, CloudConfig } from '../cloud/config.js';
 import { EcsApi } from '../cloud/ecs.js';
 import { isThrottling } from '../cloud/errors.js';
@@ -36,13 +37,13 @@ export function callPolicy(opts: CallPolicyOptions = {}): CallWrapper {
 }
 
 /**
- * The ECS, VPC and SLB adapters as the engine uses them: every request under `callPolicy`. A wrapper already in the
+ * The ECS, VPC, SLB and ActionTrail adapters as the engine uses them: every request under `callPolicy`. A wrapper already in the
  * config (e.g. call counting) stays innermost, so it sees each attempt.
  */
-export function engineAdapters(cfg: CloudConfig, opts: CallPolicyOptions = {}): { ecs: EcsApi; vpc: VpcMirrorApi; slb: SlbApi } {
+export function engineAdapters(cfg: CloudConfig, opts: CallPolicyOptions = {}): { ecs: EcsApi; vpc: VpcMirrorApi; slb: SlbApi; trail: ActionTrailApi } {
   const policy = callPolicy(opts);
   const inner = cfg.around;
   const around: CallWrapper = inner ? (action, send) => policy(action, () => inner(action, send)) : policy;
   const c = { ...cfg, around };
-  return { ecs: new EcsApi(c), vpc: new VpcMirrorApi(c), slb: new SlbApi(c) };
+  return { ecs: new EcsApi(c), vpc: new VpcMirrorApi(c), slb: new SlbApi(c), trail: new ActionTrailApi(c) };
 }

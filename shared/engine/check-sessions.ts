@@ -1,8 +1,11 @@
+import { toCloudError } from '../cloud/errors.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
+import type { Session } from '../domain.js';
 import type { SessionCheck } from '../events/payload.js';
 import type { Policy } from '../policy/types.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, deadlineCheck, systemClock } from './clock.js';
 import { respondToUnapproved, type UnapprovedFinding } from './respond-unapproved.js';
+import { transient } from './result.js';
 import { approvedTargets, classifySession, type SessionClass } from './unapproved.js';
 
 export interface CheckDeps {
@@ -15,22 +18,28 @@ export interface CheckDeps {
 /**
  * What one check came to: the session's class; `idle` for an unapproved session that is not mirroring (nothing to
  * alert on now: the report lists it, and the write that enables it raises its own event); `gone` (deleted since);
- * `unserved` (an account this deployment does not serve).
+ * `unserved` (an account this deployment does not serve); `unread` (the read failed or the deadline came first).
  */
 export interface Checked {
   readonly check: SessionCheck;
-  readonly outcome: SessionClass | 'idle' | 'gone' | 'unserved';
+  readonly outcome: SessionClass | 'idle' | 'gone' | 'unserved' | 'unread';
   /** For an unapproved session: what the policy had done about it. */
   readonly finding?: UnapprovedFinding;
+  /** Why it is unread, and whether another invocation may read it (throttled, out of time). */
+  readonly error?: string;
+  readonly retryable?: boolean;
 }
 
 /**
  * The event path's side of unapproved mirroring: each session a VPC event names is read (one call), classified
- * with the scheduled path's function, and answered as the policy says (respondToUnapproved). A failed read throws,
- * so the invocation is retried like any transient failure.
+ * with the scheduled path's function, and answered as the policy says (respondToUnapproved). A read that fails, or
+ * that the deadline has passed (deadlineCheck), leaves that session `unread` and the others are still checked, so
+ * what was found (and disabled) is alerted before the invocation is retried for the rest.
  */
 export async function checkSessions(checks: readonly SessionCheck[], deps: CheckDeps, opts: { runId: string; deadline?: number }): Promise<Checked[]> {
   const approved = approvedTargets(deps.policy);
+  const clock = deps.clock ?? systemClock;
+  const inTime = deadlineCheck(opts.deadline, clock);
   const out: Checked[] = [];
   for (const check of checks) {
     const vpc = deps.vpcFor(check.accountId, check.regionId);
@@ -38,7 +47,15 @@ export async function checkSessions(checks: readonly SessionCheck[], deps: Check
       out.push({ check, outcome: 'unserved' });
       continue;
     }
-    const [session] = await vpc.list({ sessionIds: [check.sessionId] });
+    let session: Session | undefined;
+    try {
+      inTime();
+      [session] = await vpc.list({ sessionIds: [check.sessionId] });
+    } catch (err) {
+      const e = toCloudError(err);
+      out.push({ check, outcome: 'unread', error: `${e.code}: ${e.message}`, retryable: transient(err) });
+      continue;
+    }
     if (!session) {
       out.push({ check, outcome: 'gone' });
       continue;
@@ -49,9 +66,22 @@ export async function checkSessions(checks: readonly SessionCheck[], deps: Check
       out.push({ check, outcome: outcome === 'unapproved' ? 'idle' : outcome });
       continue;
     }
-    const respond = { regionId: check.regionId, runId: opts.runId, write: true, clock: deps.clock ?? systemClock, deadline: opts.deadline };
+    const respond = { regionId: check.regionId, runId: opts.runId, write: true, clock, deadline: opts.deadline };
     const [finding] = await respondToUnapproved([session], deps.policy, vpc, respond, check.provenance);
     out.push({ check, outcome, finding });
   }
   return out;
+}
+
+/**
+ * What an invocation could not finish: a disable or a read another invocation may still make (the reasons, for a
+ * retry), and reads refused for good (left to the scheduled reconcile, which lists every session of the region).
+ */
+export function unfinishedChecks(checked: readonly Checked[]): { readonly retry: string[]; readonly refused: Checked[] } {
+  const retry = checked.flatMap((c) => {
+    if (c.outcome === 'unread' && c.retryable) return [`read ${c.check.sessionId}: ${c.error}`];
+    if (c.finding?.response === 'failed' && c.finding.retryable) return [`disable ${c.check.sessionId}: ${c.finding.error}`];
+    return [];
+  });
+  return { retry, refused: checked.filter((c) => c.outcome === 'unread' && !c.retryable) };
 }

@@ -1,15 +1,17 @@
 import type { Session } from '../domain.js';
+import type { OptOutRecord } from '../policy/opt-out.js';
 import type { Action, Outcome } from './actions.js';
 import { KINDS } from './kinds.js';
 import { isOwned, ruleOf } from './ownership.js';
 import { targetLabel } from './placement.js';
 import type { RegionPass } from './reconcile-region.js';
 
-/** Where one ENI stands at the end of a region reconcile. */
+/** Where one ENI stands at the end of a region reconcile; `overridden` flags an opt-out the policy did not honour. */
 export type EniState =
-  | { readonly state: 'mirrored'; readonly eniId: string; readonly instanceId?: string; readonly rule: string; readonly sessionIds: readonly string[] }
+  | { readonly state: 'mirrored'; readonly eniId: string; readonly instanceId?: string; readonly rule: string; readonly sessionIds: readonly string[]; readonly overridden?: OptOutRecord }
+  | { readonly state: 'opted-out'; readonly eniId: string; readonly instanceId?: string; readonly rule: string; readonly optOut: OptOutRecord }
   | { readonly state: 'excluded'; readonly eniId: string; readonly instanceId?: string; readonly reason: string }
-  | { readonly state: 'unmirrored'; readonly eniId: string; readonly instanceId?: string; readonly rule?: string; readonly reason: string };
+  | { readonly state: 'unmirrored'; readonly eniId: string; readonly instanceId?: string; readonly rule?: string; readonly reason: string; readonly overridden?: OptOutRecord };
 
 /** A session automirror does not own that stands in the way of the policy: reported, never touched. */
 export interface UnownedConflict {
@@ -73,14 +75,18 @@ export function regionCoverage(pass: RegionPass): EniState[] {
   for (const d of decisions) {
     const eniId = d.eniId;
     if ('excluded' in d) {
-      out.push({ state: 'excluded', eniId, ...instanceOf(eniId), reason: d.excluded });
+      const o = d.optOut;
+      out.push(o?.rule !== undefined ? { state: 'opted-out', eniId, ...instanceOf(eniId), rule: o.rule, optOut: o } : { state: 'excluded', eniId, ...instanceOf(eniId), reason: d.excluded });
       continue;
     }
+    const overridden = d.optOut && { overridden: d.optOut };
     const rule = d.spec.rule;
     const kept = (holders.get(eniId) ?? []).filter((s) => ruleOf(s) === rule && !left.has(`${s.id}\u0000${eniId}`)).map((s) => s.id);
     const sessionIds = [...new Set([...kept, ...(gained.get(eniId) ?? [])])].sort();
     const why = pending.get(eniId) ?? (sessionIds.length === 0 ? (deferred.get(eniId) ?? `no session of rule ${rule} mirrors it`) : undefined);
-    out.push(why === undefined ? { state: 'mirrored', eniId, ...instanceOf(eniId), rule, sessionIds } : { state: 'unmirrored', eniId, ...instanceOf(eniId), rule, reason: why });
+    out.push(
+      why === undefined ? { state: 'mirrored', eniId, ...instanceOf(eniId), rule, sessionIds, ...overridden } : { state: 'unmirrored', eniId, ...instanceOf(eniId), rule, reason: why, ...overridden },
+    );
   }
   return out;
 }

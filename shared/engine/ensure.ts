@@ -1,3 +1,4 @@
+import type { TagHistory } from '../cloud/actiontrail.js';
 import type { EcsInventory } from '../cloud/ecs.js';
 import type { LoadBalancers } from '../cloud/slb.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
@@ -6,6 +7,7 @@ import { type Decision, evaluate } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
 import type { Action, Deferred, Outcome, Plan, Unmirrored } from './actions.js';
 import { type ApplyOptions, apply } from './apply.js';
+import { type Attribution, attributeOptOuts, LOOKUPS_PER_EVENT } from './attribution.js';
 import { deadlineCheck, systemClock } from './clock.js';
 import { type Observed, type ReadOptions, readEnis, readGoneTargets, readSessions, readTargets, targetsToRead } from './observe.js';
 import { type PlanOptions, plan } from './plan.js';
@@ -16,6 +18,8 @@ export interface EnsureDeps {
   readonly ecs: EcsInventory;
   readonly vpc: MirrorSessions;
   readonly slb: LoadBalancers;
+  /** Who wrote an opt-out tag no event explained (ActionTrail); without it such writers stay unknown. */
+  readonly trail?: TagHistory;
 }
 
 export interface EnsureOptions extends Omit<ApplyOptions, 'observed'>, PlanOptions {
@@ -36,6 +40,8 @@ export interface EnsureResult {
   readonly unmirrored: readonly Unmirrored[];
   /** The result contract for this unit of work (shared/engine/result.ts). */
   readonly result: Result;
+  /** Who set the opt-out tags judged, and which writers stayed unknown. */
+  readonly attribution?: Attribution;
 }
 
 /**
@@ -57,7 +63,7 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
     const observed: Observed = { enis: [], instances: new Map(), sessions: [], goneEnis: [], goneInstances: [] };
     return { subject, observed, decisions: [], plan: { actions: [], unmirrored: [], deferred, unowned: [] }, actions: [], outcomes: [], deferred, unmirrored: [], result: resultOf([], deferred) };
   }
-  const { found, decisions, observed, goneTargets } = read;
+  const { found, decisions, observed, goneTargets, attribution } = read;
   const p = plan(
     { decisions, enis: found.enis, sessions: observed.sessions, rules: deps.policy.rules.map((r) => r.name), gone: found.goneEnis, goneTargets },
     { sourcesPerSession: opts.sourcesPerSession ?? deps.policy.quotas.sourcesPerSession },
@@ -65,7 +71,7 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
   const outcomes = opts.dryRun ? [] : await apply(p.actions, deps.vpc, { ...opts, observed: observed.sessions });
   const deferred = [...p.deferred, ...outcomes.flatMap((o): Deferred[] => (o.status === 'deferred' ? [{ eniIds: o.action.eniIds, reason: o.reason, action: o.action }] : []))];
   const blocked = outcomes.flatMap((o) => (o.status === 'blocked' ? o.action.eniIds.map((eniId) => ({ eniId, rule: o.action.rule ?? '', reason: o.reason })) : []));
-  return { subject, observed, decisions, plan: p, actions: p.actions, outcomes, deferred, unmirrored: [...p.unmirrored, ...blocked], result: resultOf(outcomes, deferred) };
+  return { subject, observed, decisions, plan: p, actions: p.actions, outcomes, deferred, unmirrored: [...p.unmirrored, ...blocked], result: resultOf(outcomes, deferred), attribution };
 }
 
 /**
@@ -75,7 +81,9 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
  */
 async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & { settled: Set<string> }) {
   const found = await readEnis(subject, deps.ecs, deps.vpc, reads);
-  const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined));
+  const resources = [...found.enis, ...found.instances.values()];
+  const attribution = await attributeOptOuts(deps.policy, resources, subject.tagWrites ?? [], { history: deps.trail, maxLookups: LOOKUPS_PER_EVENT, check: reads.check });
+  const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined, undefined, attribution.writes));
   const { tagged, ...foundEnis } = found;
   const gone = new Set(found.goneEnis);
   const bySource = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc, reads, (id) => gone.has(id) && reads.settled.add(id));
@@ -85,7 +93,7 @@ async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & 
   reads.check?.();
   const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc, reads), readGoneTargets(specs, toRead, deps.ecs, deps.slb)]);
   const observed: Observed = { ...foundEnis, sessions: [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()] };
-  return { found, decisions, observed, goneTargets };
+  return { found, decisions, observed, goneTargets, attribution };
 }
 
 /** Reaching one unit's account and region: the engine's adapters there, or undefined when the account is out of reach. */

@@ -9,10 +9,12 @@ export interface Rate {
 /**
  * CreateTrafficMirrorSession's published limit is 600 a minute (its flow-control note in the VPC API reference,
  * api.aliyun.com/document/Vpc/2016-04-28/CreateTrafficMirrorSession); the others are unpublished, so they start at
- * a moderate default and adapt to throttling.
+ * a moderate default and adapt to throttling. ActionTrail's LookupEvents publishes two a second.
  */
 export const DEFAULT_RATES: Readonly<Record<string, Rate>> = {
   CreateTrafficMirrorSession: { perSecond: 10, burst: 10 },
+  // "You can query the event details at most twice per second" (ActionTrail LookupEvents: https://www.alibabacloud.com/help/doc-detail/185722.html).
+  LookupEvents: { perSecond: 2, burst: 2 },
   '*': { perSecond: 20, burst: 20 },
 };
 

@@ -1,8 +1,9 @@
-import type { ReconcileMode, Session } from '../domain.js';
+import type { ReconcileMode, Session, TagWrite } from '../domain.js';
 import type { Decision } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
 import type { Outcome, Plan } from './actions.js';
 import { apply } from './apply.js';
+import { type Attribution, attributeOptOuts, LOOKUPS_PER_REGION_RUN } from './attribution.js';
 import { type Clock, systemClock } from './clock.js';
 import { isOwned } from './ownership.js';
 import { plan } from './plan.js';
@@ -43,6 +44,8 @@ export interface RegionPass {
   readonly plan: Plan;
   /** One per plan action once applied; empty in report mode and when there was nothing to do. */
   readonly outcomes: readonly Outcome[];
+  /** Who set the opt-out tags judged (ActionTrail lookups), and which writers stayed unknown. */
+  readonly attribution?: Attribution;
 }
 
 export interface RegionResult {
@@ -77,6 +80,8 @@ const DEFAULT_PASSES = 3;
 export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Promise<RegionResult> {
   const clock = opts.clock ?? systemClock;
   const passes: RegionPass[] = [];
+  // ActionTrail's answers hold for the whole run: later passes look up only what is new.
+  const lookedUp = new Map<string, TagWrite | null>();
   let foreign: RegionResult['foreign'] = { unapproved: [], approved: 0 };
   const done = (unfinished: boolean): RegionResult => ({ regionId: opts.regionId, mode: opts.mode, passes, unfinished, result: regionResultOf(unfinished, passes.at(-1)?.outcomes ?? []), foreign });
   for (let n = 1; ; n++) {
@@ -89,15 +94,17 @@ export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Pr
       const unapproved = await respondToUnapproved(found.unapproved, deps.policy, deps.vpc, { regionId: opts.regionId, runId: opts.runId, write, clock, deadline: opts.deadline, settle: opts.settle });
       foreign = { unapproved, approved: found.approved };
     }
-    const decisions = decideRegion(deps.policy, snapshot);
+    const resources = [...snapshot.enis, ...snapshot.instances.values()];
+    const attribution = await attributeOptOuts(deps.policy, resources, [], { history: deps.trail, maxLookups: LOOKUPS_PER_REGION_RUN - lookedUp.size, cache: lookedUp });
+    const decisions = decideRegion(deps.policy, snapshot, attribution.writes);
     const p = planRegion(deps.policy, snapshot, decisions);
     if (opts.mode === 'report' || p.actions.length === 0) {
-      passes.push({ snapshot, decisions, plan: p, outcomes: [] });
+      passes.push({ snapshot, decisions, plan: p, outcomes: [], attribution });
       return done(false);
     }
     opts.onPhase?.({ phase: 'apply', pass: n, actions: p.actions.length });
     const outcomes = await apply(p.actions, deps.vpc, { runId: opts.runId, clock, concurrency: opts.concurrency, deadline: opts.deadline, settle: opts.settle, observed: snapshot.sessions });
-    passes.push({ snapshot, decisions, plan: p, outcomes });
+    passes.push({ snapshot, decisions, plan: p, outcomes, attribution });
     const late = opts.deadline !== undefined && clock.now() >= opts.deadline;
     if (late && outcomes.some((o) => o.status === 'deferred')) return done(true);
     if (n >= (opts.maxPasses ?? DEFAULT_PASSES) || !othersAtWork(snapshot.sessions, outcomes)) return done(false);

@@ -1,8 +1,10 @@
+import type { TagHistory } from '../cloud/actiontrail.js';
 import type { EcsInventory, RegionInventory } from '../cloud/ecs.js';
 import type { LoadBalancers } from '../cloud/slb.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
 import type { Eni, Instance, Session } from '../domain.js';
 import { type Decision, evaluate } from '../policy/evaluate.js';
+import type { OptOutWrites } from '../policy/opt-out.js';
 import type { Policy } from '../policy/types.js';
 import { goneTargets } from './placement.js';
 import { absentSources } from './plan.js';
@@ -11,6 +13,8 @@ export interface RegionScanDeps {
   readonly ecs: RegionInventory & EcsInventory;
   readonly vpc: MirrorSessions;
   readonly slb: LoadBalancers;
+  /** Who wrote the opt-out tags (ActionTrail), looked up for a bounded number of opted-out resources per run. */
+  readonly trail?: TagHistory;
 }
 
 /** A whole region as read: every ENI, instance and session (owned or not), and the policy's targets that are gone. */
@@ -48,6 +52,6 @@ export async function scanRegion(regionId: string, policy: Policy, deps: RegionS
 }
 
 /** The policy's decision for every ENI of the snapshot; what is gone is plan()'s to weigh (PlanInput.goneTargets). */
-export function decideRegion(policy: Policy, snap: RegionSnapshot): Decision[] {
-  return snap.enis.map((eni) => evaluate(policy, eni, eni.instanceId ? snap.instances.get(eni.instanceId) : undefined, snap.regionId));
+export function decideRegion(policy: Policy, snap: RegionSnapshot, writes?: OptOutWrites): Decision[] {
+  return snap.enis.map((eni) => evaluate(policy, eni, eni.instanceId ? snap.instances.get(eni.instanceId) : undefined, snap.regionId, writes));
 }

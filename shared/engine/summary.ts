@@ -1,3 +1,4 @@
+import { principalArn } from '../domain.js';
 import type { FieldChange } from './actions.js';
 import type { EnsureResult } from './ensure.js';
 import { kindOf } from './kinds.js';
@@ -11,8 +12,12 @@ export interface EnsureSummary {
   readonly removed: Array<{ eniId: string; sessionId: string; reason: string }>;
   readonly deleted: Array<{ sessionId: string; reason: string }>;
   readonly unchanged: Array<{ eniId: string; reason: string }>;
-  /** ENIs the policy does not mirror (opted out, no rule matches…), with why: `excluded`, as in the report's coverage. */
+  /** ENIs no rule would mirror (no rule matches, service-managed…), with why: `excluded`, as in the report's coverage. */
   readonly excluded: Array<{ eniId: string; reason: string }>;
+  /** ENIs a rule would mirror that an honoured opt-out takes out: who set the tag (RAM's name) and when, if known. */
+  readonly optedOut: Array<{ eniId: string; rule: string; by?: string; at?: string; reason: string }>;
+  /** Opt-outs the policy overrode: the ENI stays mirrored by its rule. */
+  readonly overriddenOptOuts: Array<{ eniId: string; rule: string; by?: string; at?: string; reason: string }>;
   readonly unmirrored: Array<{ eniId: string; rule: string; reason: string }>;
   readonly deferred: Array<{ eniIds: readonly string[]; instanceIds?: readonly string[]; reason: string }>;
   readonly failed: Array<{ reason: string; error: string; retryable: boolean }>;
@@ -28,14 +33,20 @@ export function summarize(r: EnsureResult): EnsureSummary {
     deleted: [],
     unchanged: [],
     excluded: [],
+    optedOut: [],
+    overriddenOptOuts: [],
     unmirrored: [...r.unmirrored],
     deferred: [],
     failed: [],
   };
   const touched = new Set([...r.actions.flatMap((a) => a.eniIds), ...r.unmirrored.map((u) => u.eniId), ...r.deferred.flatMap((d) => d.eniIds)]);
   for (const d of r.decisions) {
-    if ('excluded' in d) s.excluded.push({ eniId: d.eniId, reason: d.excluded });
-    else if (!touched.has(d.eniId)) s.unchanged.push({ eniId: d.eniId, reason: `already mirrored by rule ${d.spec.rule}` });
+    const o = d.optOut;
+    const who = o?.by && { by: principalArn(o.by), at: o.at };
+    if (o?.rule !== undefined) (o.status === 'honoured' ? s.optedOut : s.overriddenOptOuts).push({ eniId: d.eniId, rule: o.rule, ...who, reason: o.why });
+    if ('excluded' in d) {
+      if (o?.status !== 'honoured' || o.rule === undefined) s.excluded.push({ eniId: d.eniId, reason: d.excluded });
+    } else if (!touched.has(d.eniId)) s.unchanged.push({ eniId: d.eniId, reason: `already mirrored by rule ${d.spec.rule}` });
   }
   for (const d of r.deferred) s.deferred.push({ eniIds: d.eniIds, ...(d.instanceIds ? { instanceIds: d.instanceIds } : {}), reason: d.reason });
   for (const o of r.outcomes) {

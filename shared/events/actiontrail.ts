@@ -1,4 +1,5 @@
-import { isEniId, isInstanceId, isObj, isRegionId, own, quote, str } from './ids.js';
+import { isEniId, isInstanceId, isObj, isRegionId, listParam, own, quote, str } from './ids.js';
+import { tagWritesOf } from './tag-write.js';
 import { bad, ignored, reconcile, type Verdict } from './verdict.js';
 
 /**
@@ -15,20 +16,6 @@ export const MAX_IDS: Readonly<Record<string, number>> = {
   DetachNetworkInterface: 1,
   DeleteNetworkInterface: 1,
 };
-
-/** A request parameter as ActionTrail records it: flat (`ResourceId.1`), or as a list. */
-function listParam(params: Record<string, unknown>, name: string): unknown[] {
-  const direct = own(params, name);
-  if (Array.isArray(direct)) return direct;
-  if (direct !== undefined) return [direct];
-  const flat = new RegExp(`^${name}\\.(\\d{1,6})$`);
-  const found: Array<[number, unknown]> = [];
-  for (const k of Object.keys(params)) {
-    const m = flat.exec(k);
-    if (m) found.push([Number(m[1]), params[k]]);
-  }
-  return found.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
-}
 
 /** Ids the record names: referencedResources first (the documented field), then the call's own parameters. */
 function referenced(data: Record<string, unknown>, kind: 'instance' | 'eni'): unknown[] {
@@ -85,12 +72,12 @@ export function actionTrailCall(data: unknown, label: string): Verdict {
     if (type === 'instance') {
       const r = ids(resources, isInstanceId);
       if (r.badOne !== undefined || r.ok.length === 0) return bad(`${label}: ${name} with invalid instance ids (${quote(resources)})`);
-      return reconcile(`${why} on ${r.ok.join(', ')}`, { instanceIds: r.ok, regionId });
+      return reconcile(`${why} on ${r.ok.join(', ')}`, { instanceIds: r.ok, regionId, tagWrites: tagWritesOf(data, r.ok) });
     }
     if (type === 'eni') {
       const r = ids(resources, isEniId);
       if (r.badOne !== undefined || r.ok.length === 0) return bad(`${label}: ${name} with invalid ENI ids (${quote(resources)})`);
-      return reconcile(`${why} on ${r.ok.join(', ')}`, { eniIds: r.ok, regionId });
+      return reconcile(`${why} on ${r.ok.join(', ')}`, { eniIds: r.ok, regionId, tagWrites: tagWritesOf(data, r.ok) });
     }
     return ignored(`${name} on resource type ${quote(type, 40)} does not affect mirroring`);
   }
@@ -107,8 +94,8 @@ export function actionTrailCall(data: unknown, label: string): Verdict {
   // RunInstances concerns whole instances; the ENI calls concern the ENI (its instance's tags come with it).
   if (name === 'RunInstances') {
     if (instances.ok.length === 0) return bad(`${label}: RunInstances names no instance`);
-    return reconcile(`${why} launched ${instances.ok.join(', ')}`, { instanceIds: instances.ok, regionId });
+    return reconcile(`${why} launched ${instances.ok.join(', ')}`, { instanceIds: instances.ok, regionId, tagWrites: tagWritesOf(data, instances.ok) });
   }
   if (enis.ok.length === 0) return bad(`${label}: ${name} names no network interface`);
-  return reconcile(`${why} on ${enis.ok.join(', ')}`, { eniIds: enis.ok, regionId });
+  return reconcile(`${why} on ${enis.ok.join(', ')}`, { eniIds: enis.ok, regionId, tagWrites: tagWritesOf(data, enis.ok) });
 }

@@ -95,3 +95,17 @@ export function quote(v: unknown, max = 80): string {
   const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
+
+/** A request parameter as ActionTrail records it: flat (`ResourceId.1`), or as a list. */
+export function listParam(params: Record<string, unknown>, name: string): unknown[] {
+  const direct = own(params, name);
+  if (Array.isArray(direct)) return direct;
+  if (direct !== undefined) return [direct];
+  const flat = new RegExp(`^${name}\\.(\\d{1,6})$`);
+  const found: Array<[number, unknown]> = [];
+  for (const k of Object.keys(params)) {
+    const m = flat.exec(k);
+    if (m) found.push([Number(m[1]), params[k]]);
+  }
+  return found.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+}

@@ -1,8 +1,8 @@
 import { quote } from './ids.js';
 import type { EventNote } from './payload.js';
 
-/** Events a log line lists; a batch holds up to 1,000. */
-const LOGGED = 20;
+/** Events (or sessions checked) a log line lists; a batch holds up to 1,000. */
+export const LOGGED = 20;
 
 /** What an invocation logs of its batch, bounded whatever the batch: the first ids and notes (each clipped), and how many more. */
 export function eventsForLog(events: readonly EventNote[]): {

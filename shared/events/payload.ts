@@ -1,4 +1,4 @@
-import { isAccountId, type Subject } from '../domain.js';
+import { isAccountId, type Subject, type TagWrite } from '../domain.js';
 import type { Provenance } from '../engine/respond-unapproved.js';
 import { EVENT_LIMITS, isObj, isRegionId, own, quote, str, tooBig } from './ids.js';
 import { CMS_PREFIX, eventSourceFor } from './sources.js';
@@ -108,7 +108,7 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
   let idsTaken = 0;
   const seen = new Set<string>();
   const events: EventNote[] = [];
-  const byUnit = new Map<string, { accountId: string; regionId: string; instanceIds: Set<string>; eniIds: Set<string>; why: string[]; attempt: number }>();
+  const byUnit = new Map<string, { accountId: string; regionId: string; instanceIds: Set<string>; eniIds: Set<string>; why: string[]; attempt: number; tagWrites: TagWrite[] }>();
   const checks = new Map<string, SessionCheck>();
   for (const raw of list) {
     if (!isObj(raw)) {
@@ -150,10 +150,11 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
     }
     const accountId = c.verdict.accountId ?? (isAccountId(c.account) ? c.account : defaults.accountId);
     const unit = `${accountId}\u0000${regionId}`;
-    const acc = byUnit.get(unit) ?? { accountId, regionId, instanceIds: new Set(), eniIds: new Set(), why: [], attempt: 0 };
+    const acc = byUnit.get(unit) ?? { accountId, regionId, instanceIds: new Set(), eniIds: new Set(), why: [], attempt: 0, tagWrites: [] };
     c.verdict.instanceIds.forEach((i) => acc.instanceIds.add(i));
     c.verdict.eniIds.forEach((i) => acc.eniIds.add(i));
     acc.why.push(c.verdict.why);
+    acc.tagWrites.push(...(c.verdict.tagWrites ?? []));
     acc.attempt = Math.max(acc.attempt, c.verdict.attempt ?? 0);
     byUnit.set(unit, acc);
   }
@@ -165,6 +166,7 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
       eniIds: [...a.eniIds],
       cause: a.why.length <= 3 ? a.why.join('; ') : `${a.why.slice(0, 3).join('; ')}; and ${a.why.length - 3} more`,
       ...(a.attempt > 0 ? { attempt: a.attempt } : {}),
+      ...(a.tagWrites.length > 0 ? { tagWrites: a.tagWrites } : {}),
     }),
   );
   return { subjects, checks: [...checks.values()], events };

@@ -1,3 +1,4 @@
+import type { TagWrite } from '../domain.js';
 import type { Provenance } from '../engine/respond-unapproved.js';
 
 /** What one event amounts to: ids to reconcile, a session to check, or a reason it needs nothing, or a reason it is unusable. */
@@ -14,6 +15,8 @@ export type Verdict =
       readonly attempt?: number;
       /** Deferred work's deterministic key: two messages with the same key are the same work. */
       readonly workKey?: string;
+      /** Tag writes the event records (who set which keys): the facts an opt-out is judged on. */
+      readonly tagWrites?: readonly TagWrite[];
     }
   | {
       /** A traffic mirror session someone wrote: read it and classify it (unapproved mirroring). */
@@ -26,12 +29,13 @@ export type Verdict =
   | { readonly kind: 'ignored'; readonly why: string }
   | { readonly kind: 'bad'; readonly why: string };
 
-export const reconcile = (why: string, ids: { instanceIds?: string[]; eniIds?: string[]; regionId?: string }): Verdict => ({
+export const reconcile = (why: string, ids: { instanceIds?: string[]; eniIds?: string[]; regionId?: string; tagWrites?: readonly TagWrite[] }): Verdict => ({
   kind: 'reconcile',
   regionId: ids.regionId,
   instanceIds: ids.instanceIds ?? [],
   eniIds: ids.eniIds ?? [],
   why,
+  ...(ids.tagWrites && ids.tagWrites.length > 0 && { tagWrites: ids.tagWrites }),
 });
 export const ignored = (why: string): Verdict => ({ kind: 'ignored', why });
 export const bad = (why: string): Verdict => ({ kind: 'bad', why });

@@ -1,9 +1,10 @@
-import type { Eni, Instance, MirrorSpec, Tags } from '../domain.js';
+import type { Eni, Instance, MirrorSpec } from '../domain.js';
 import { type Candidate, type CompiledRule, type Condition, compileRule, firstMiss } from './conditions.js';
-import { q } from './selector.js';
+import { compileOptOut, type OptOutRecord, type OptOutWrites } from './opt-out.js';
 import type { Policy } from './types.js';
 
-export type Decision = { readonly eniId: string; readonly spec: MirrorSpec } | { readonly eniId: string; readonly excluded: string };
+/** A rule's spec, or why not mirrored; `optOut` says what became of an opt-out tag found (honoured or overridden). */
+export type Decision = { readonly eniId: string; readonly spec: MirrorSpec; readonly optOut?: OptOutRecord } | { readonly eniId: string; readonly excluded: string; readonly optOut?: OptOutRecord };
 
 /** One rule's verdict on one ENI, for `automirror explain`. */
 export interface RuleTrace {
@@ -22,9 +23,12 @@ export interface Explanation {
 }
 
 export interface PolicyEvaluator {
-  /** The mirror spec of the first matching rule, or why the ENI is not mirrored. Pure and synchronous. */
-  evaluate(eni: Eni, instance: Instance | undefined, regionId?: string): Decision;
-  explain(eni: Eni, instance: Instance | undefined, regionId?: string): Explanation;
+  /**
+   * The mirror spec of the first matching rule, or why the ENI is not mirrored. Pure and synchronous. `writes`
+   * (who last set the opt-out tag on which resource) is what a governed opt-out is judged on.
+   */
+  evaluate(eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites): Decision;
+  explain(eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites): Explanation;
 }
 
 // How many rules a "no rule matches" reason names before it only counts the rest.
@@ -34,42 +38,41 @@ const REASON_RULES = 3;
 export function compilePolicy(policy: Policy): PolicyEvaluator {
   const rules = policy.rules.map(compileRule);
   const targetOf = new Map(policy.rules.flatMap((r) => r.spec.targets.flatMap((t) => (t.target.kind === 'NetworkInterface' ? [[t.target.id, r.name] as const] : []))));
-  const optedOut = (tags: Tags): string | undefined => {
-    const o = policy.optOut;
-    if (!o || !Object.hasOwn(tags, o.tag) || (o.value !== undefined && tags[o.tag] !== o.value)) return undefined;
-    return `opt-out tag ${q(o.tag)}=${q(tags[o.tag])}`;
-  };
+  const optOut = compileOptOut(policy.optOut);
 
   /** Exclusions that no rule can override. */
-  const overriding = ({ eni, instance }: Candidate): string | undefined => {
+  const overriding = ({ eni }: Candidate): string | undefined => {
     if (eni.serviceManaged) return 'service-managed ENI: the cloud does not allow it as a mirror source';
     const targetRule = targetOf.get(eni.id);
     if (targetRule !== undefined) return `${eni.id} is a mirror target of rule ${targetRule}; an ENI cannot be both source and target`;
-    // The opt-out wins on either resource: an ENI tag does not override an instance's opt-out.
-    const onEni = optedOut(eni.tags);
-    if (onEni) return `${onEni} on the ENI`;
-    const onInstance = instance && optedOut(instance.tags);
-    return onInstance && `${onInstance} on the instance`;
+    return undefined;
   };
 
-  const decide = (c: Candidate): Decision => {
+  const decide = (c: Candidate, writes: OptOutWrites | undefined): Decision => {
     const eniId = c.eni.id;
     const excluded = overriding(c);
     if (excluded) return { eniId, excluded };
+    const o = optOut.judge(c.eni, c.instance, c.tags, writes);
     const misses: Condition[] = [];
     for (const r of rules) {
       const miss = firstMiss(r, c);
-      if (!miss) return { eniId, spec: r.spec };
+      if (!miss) {
+        // An overridden opt-out leaves the ENI to the rules, as if the tag were not there.
+        if (o?.status === 'honoured') return { eniId, excluded: o.why, optOut: { ...o, rule: r.name } };
+        return { eniId, spec: r.spec, ...(o && { optOut: { ...o, rule: r.name } }) };
+      }
       misses.push(miss);
     }
+    // No rule would mirror it anyway: the opt-out tag still says why, but it takes nothing out of coverage.
+    if (o?.status === 'honoured') return { eniId, excluded: o.why };
     return { eniId, excluded: noMatch(rules, misses, c) };
   };
 
   return {
-    evaluate: (eni, instance, regionId) => decide(candidate(eni, instance, regionId)),
-    explain(eni, instance, regionId) {
+    evaluate: (eni, instance, regionId, writes) => decide(candidate(eni, instance, regionId), writes),
+    explain(eni, instance, regionId, writes) {
       const c = candidate(eni, instance, regionId);
-      const decision = decide(c);
+      const decision = decide(c, writes);
       const trace = rules.map((r): RuleTrace => {
         const miss = firstMiss(r, c);
         if (miss) return { rule: r.name, matched: false, detail: miss.why(c) };
@@ -116,7 +119,9 @@ function evaluatorFor(policy: Policy): PolicyEvaluator {
 }
 
 /** Decides one ENI under the policy; `regionId` defaults to the ENI's. */
-export const evaluate = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string): Decision => evaluatorFor(policy).evaluate(eni, instance, regionId);
+export const evaluate = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites): Decision =>
+  evaluatorFor(policy).evaluate(eni, instance, regionId, writes);
 
 /** The per-rule trace behind `evaluate`'s decision, for `automirror explain`. */
-export const explainEni = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string): Explanation => evaluatorFor(policy).explain(eni, instance, regionId);
+export const explainEni = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites): Explanation =>
+  evaluatorFor(policy).explain(eni, instance, regionId, writes);

@@ -22,6 +22,7 @@ export const INSTANCE_TYPE_FAMILY: TextFormat = { what: 'an instance type family
 
 export const SLB_ID: TextFormat = { what: 'an internal CLB id like lb-…', max: 64, pattern: /^lb-[a-z0-9]+$/ };
 export const ENI_ID: TextFormat = { what: 'an ENI id like eni-…', max: 64, pattern: /^eni-[a-z0-9]+$/ };
+export const INSTANCE_ID: TextFormat = { what: 'an ECS instance id like i-…', max: 64, pattern: /^i-[a-z0-9]+$/ };
 export const FILTER_ID: TextFormat = { what: 'a traffic mirror filter id like tmf-…', max: 64, pattern: /^tmf-[a-z0-9]+$/ };
 
 export const SESSION_NAME: TextFormat = { what: 'a session name template', max: 128 };

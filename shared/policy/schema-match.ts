@@ -34,6 +34,9 @@ export function parseMatch(p: Problems, path: Path, v: unknown): Match | undefin
   return { tags, scope, enis };
 }
 
+/** A standalone tag expression (the opt-out's `protected.match`), under the same rules as a rule's. */
+export const parseTagExpr = (p: Problems, path: Path, v: unknown): TagExpr | undefined => parseExpr(p, path, v, 0);
+
 function parseEnis(p: Problems, path: Path, v: unknown): Match['enis'] | undefined {
   if (v === 'primary' || v === 'all') return v;
   p.add(path, `expected primary or all, got ${show(v)}`);

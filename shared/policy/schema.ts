@@ -1,8 +1,9 @@
 import type { PriorityBand } from '../domain.js';
-import { ENI_ID, RULE_NAME, SLB_ID, TAG_KEY, TAG_VALUE } from './formats.js';
+import { ENI_ID, RULE_NAME, SLB_ID } from './formats.js';
 import { has, integer, isMapping, list, mapping, type Path, type Problems, show, text } from './problems.js';
 import { parseMatch } from './schema-match.js';
 import { PRIORITY, parseMirror } from './schema-mirror.js';
+import { parseOptOut } from './schema-optout.js';
 import type { Policy, Rule, UnapprovedPolicy } from './types.js';
 
 // The default quota (VPC "Quotas"); the hard ceiling is what one internal CLB target takes.
@@ -39,14 +40,6 @@ function parseUnapproved(p: Problems, v: unknown): UnapprovedPolicy | undefined 
   if (UNAPPROVED.includes(v as UnapprovedPolicy)) return v as UnapprovedPolicy;
   p.add(['unapproved'], `expected report or disable, got ${show(v)}`);
   return undefined;
-}
-
-function parseOptOut(p: Problems, v: unknown): Policy['optOut'] {
-  const m = mapping(p, ['optOut'], v, ['tag'], ['value']);
-  if (!m) return undefined;
-  const tag = text(p, ['optOut', 'tag'], m.tag, TAG_KEY);
-  const value = has(m, 'value') ? text(p, ['optOut', 'value'], m.value, TAG_VALUE) : undefined;
-  return tag === undefined ? undefined : { tag, ...(value !== undefined && { value }) };
 }
 
 function parseQuotas(p: Problems, v: unknown): Policy['quotas'] | undefined {

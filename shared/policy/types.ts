@@ -4,8 +4,8 @@ import type { TagCondition } from './operators.js';
 /** A validated tag policy: which ENIs are mirrored, and how. Rules are evaluated in order; the first match wins. */
 export interface Policy {
   readonly version: 1;
-  /** A tag that, on the ENI or its instance, always excludes it; without `value`, any value opts out. */
-  readonly optOut?: { readonly tag: string; readonly value?: string };
+  /** A tag that, on the ENI or its instance, excludes it; without `value`, any value opts out. */
+  readonly optOut?: OptOut;
   readonly quotas: { readonly sourcesPerSession: number };
   readonly rules: readonly Rule[];
   /**
@@ -44,3 +44,29 @@ export interface Scope {
 }
 
 export type TagExpr = { readonly all: readonly TagExpr[] } | { readonly any: readonly TagExpr[] } | { readonly not: TagExpr } | TagCondition;
+
+/** The opt-out tag and who may use it. With neither `allowedPrincipals` nor `protected`, every opt-out is honoured. */
+export interface OptOut {
+  readonly tag: string;
+  readonly value?: string;
+  /** Only these principals' opt-outs are honoured; others (and opt-outs whose writer is unknown) are overridden. */
+  readonly allowedPrincipals?: readonly PrincipalPattern[];
+  /** Resources that never opt out, whoever tags them. */
+  readonly protected?: Protected;
+}
+
+/** An allow-list entry, as written: `acs:ram::<account>:root`, `…:user/<name>`, `…:role/<name>` (any session of it). */
+export interface PrincipalPattern {
+  readonly kind: 'root' | 'user' | 'role';
+  readonly accountId: string;
+  /** The user or role name; empty for `root`. */
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface Protected {
+  readonly instances?: readonly string[];
+  readonly enis?: readonly string[];
+  /** Over the same merged tags as a rule's expression. */
+  readonly match?: TagExpr;
+}

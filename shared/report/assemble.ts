@@ -4,6 +4,7 @@ import {
   type ExcludedEni,
   type FailedEvent,
   type MirroredEni,
+  type OptedOutEni,
   type PolicyInfo,
   REPORT_SCHEMA,
   REPORT_VERSION,
@@ -16,7 +17,11 @@ import {
 import { computeTotals } from './totals.js';
 
 /** One ENI's coverage state, as the builder takes it. */
-export type CoverageEntry = ({ readonly state: 'mirrored' } & MirroredEni) | ({ readonly state: 'excluded' } & ExcludedEni) | ({ readonly state: 'unmirrored' } & UnmirroredEni);
+export type CoverageEntry =
+  | ({ readonly state: 'mirrored' } & MirroredEni)
+  | ({ readonly state: 'opted-out' } & OptedOutEni)
+  | ({ readonly state: 'excluded' } & ExcludedEni)
+  | ({ readonly state: 'unmirrored' } & UnmirroredEni);
 
 /** Everything about a report but its contents and what is derived from them. */
 export interface ReportHeader {
@@ -74,6 +79,7 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
   );
   const coverage = {
     mirrored: enis.flatMap((e) => (e.state === 'mirrored' ? [entry(e)] : [])),
+    optedOut: enis.flatMap((e) => (e.state === 'opted-out' ? [entry(e)] : [])),
     excluded: enis.flatMap((e) => (e.state === 'excluded' ? [entry(e)] : [])),
     unmirrored: enis.flatMap((e) => (e.state === 'unmirrored' ? [entry(e)] : [])),
   };

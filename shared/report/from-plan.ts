@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
+import { principalArn } from '../domain.js';
 import type { Action, Outcome } from '../engine/actions.js';
-import { regionCoverage, unownedConflicts } from '../engine/coverage.js';
+import { type EniState, regionCoverage, unownedConflicts } from '../engine/coverage.js';
 import { kindOf, REPORT_STATUS } from '../engine/kinds.js';
 import type { RegionResult } from '../engine/reconcile-region.js';
+import type { OptOutRecord } from '../policy/opt-out.js';
 import type { Policy } from '../policy/types.js';
+import type { CoverageEntry } from './assemble.js';
 import { ReportBuilder, type ReportStart } from './builder.js';
-import type { DriftAction, DriftItem, FieldDrift, PolicyInfo } from './model.js';
+import type { DriftAction, DriftItem, FieldDrift, OptOutInfo, PolicyInfo } from './model.js';
 import { unapprovedEntry } from './unapproved.js';
 
 /** Where policyFromEnv() read the policy (shared/policy/source.ts), as a report names it. */
@@ -76,9 +79,24 @@ function addRegionResult(b: ReportBuilder, r: RegionResult): void {
     for (const id of d.eniIds.filter((e) => unmirrored.has(e) && !d.action)) b.addItem({ kind: 'eni', id, regionId, fields: [], action: { kind: 'none', reason: d.reason, status: 'deferred' } });
   }
   for (const c of unownedConflicts(last)) b.addItem({ kind: 'session', id: c.sessionId, regionId, related: c.eniIds, fields: [], action: skipped(c.reason) });
-  for (const c of coverage) b.addCoverage({ ...c, regionId });
+  for (const c of coverage) b.addCoverage(coverageEntry(c, regionId));
   for (const f of r.foreign.unapproved) b.addUnapproved(unapprovedEntry(f));
   b.countApproved(regionId, r.foreign.approved);
+}
+
+/** An opt-out in the report's terms: the principal as RAM names it, stripped of everything but what a reader needs. */
+export function optOutInfo(o: OptOutRecord): OptOutInfo {
+  return { on: o.on, resourceId: o.resourceId, tag: o.tag, value: o.value, ...(o.by && { principal: principalArn(o.by), at: o.at }), reason: o.why };
+}
+
+function coverageEntry(c: EniState, regionId: string): CoverageEntry {
+  if (c.state === 'opted-out') {
+    const { optOut, ...rest } = c;
+    return { ...rest, regionId, ...optOutInfo(optOut) };
+  }
+  if (c.state === 'excluded') return { ...c, regionId };
+  const { overridden, ...rest } = c;
+  return { ...rest, regionId, ...(overridden && { optOutOverridden: optOutInfo(overridden) }) };
 }
 
 /** A report builder holding a region reconcile, as reconcile-region's parts and the CLI make it. */

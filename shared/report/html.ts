@@ -1,13 +1,14 @@
 import { type Html, type HtmlValue, html } from './html-template.js';
 import type { Coverage, DriftItem, DriftReport, FailedEvent } from './model.js';
-import { coverageHeadline, formatPercent, formatTime, formatValue, plural, rankItems, runState, statusCounts } from './present.js';
+import { coverageHeadline, formatPercent, formatTime, formatValue, optOutWho, overriddenOptOuts, plural, rankItems, runState, scopeParts, statusCounts } from './present.js';
 import { coveragePercent } from './totals.js';
 import { UNAPPROVED_HEAD, unapprovedCells, unapprovedSummary } from './unapproved.js';
 
 /** Coverage colours, shared by the chart, its legend and the cards; status colours live in the style sheet. */
-const SHADES = { mirrored: '#1a7f37', excluded: '#8c959f', unmirrored: '#cf222e' } as const;
+const SHADES = { mirrored: '#1a7f37', optedOut: '#bf8700', excluded: '#8c959f', unmirrored: '#cf222e' } as const;
 type State = keyof typeof SHADES;
-const STATES: readonly State[] = ['mirrored', 'excluded', 'unmirrored'];
+const STATES: readonly State[] = ['mirrored', 'optedOut', 'excluded', 'unmirrored'];
+const LABELS: Readonly<Record<State, string>> = { mirrored: 'Mirrored', optedOut: 'Opted out', excluded: 'Not in scope', unmirrored: 'Unmirrored' };
 
 const STYLE = `
 :root { --ink:#1f2328; --muted:#59636e; --line:#d1d9e0; --soft:#f6f8fa; --ok:${SHADES.mirrored}; --bad:${SHADES.unmirrored};
@@ -28,7 +29,7 @@ h2 { font-size: 20px; margin: 40px 0 8px; padding-bottom: 6px; border-bottom: 1p
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; border-top: 4px solid var(--line); }
 .card .n { display: block; font-size: 26px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .card .l { color: var(--muted); font-size: 13px; }
-.card.mirrored { border-top-color: var(--ok); } .card.excluded { border-top-color: var(--grey); }
+.card.mirrored { border-top-color: var(--ok); } .card.excluded { border-top-color: var(--grey); } .card.opted-out { border-top-color: ${SHADES.optedOut}; }
 .card.unmirrored, .card.bad { border-top-color: var(--bad); }
 .sub { color: var(--muted); margin: 0 0 12px; }
 .chart { display: block; width: 100%; max-width: 1000px; height: auto; }
@@ -76,7 +77,7 @@ function rowsOf(r: DriftReport): Row[] {
   return r.regions.length > 1 ? [all, ...r.regions.map((region) => ({ label: region, counts: count(r.coverage, region) }))] : [all];
 }
 
-/** Stacked bars of mirrored / excluded / unmirrored ENIs: all regions, then each region when there are several. */
+/** Stacked bars of mirrored / opted-out / not-in-scope / unmirrored ENIs: all regions, then each region when there are several. */
 function chart(r: DriftReport): Html {
   const rows = rowsOf(r);
   const [labelW, barX, barW, rowH, gap] = [190, 200, 640, 28, 14];
@@ -89,26 +90,26 @@ function chart(r: DriftReport): Html {
       const w = total ? (barW * row.counts[s]) / total : 0;
       const seg =
         w > 0
-          ? html`<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH}" fill="${SHADES[s]}"><title>${s}: ${row.counts[s]}</title></rect>${
+          ? html`<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH}" fill="${SHADES[s]}"><title>${LABELS[s]}: ${row.counts[s]}</title></rect>${
               w >= 36 ? html`<text x="${(x + w / 2).toFixed(1)}" y="${y + rowH / 2}" class="in">${row.counts[s]}</text>` : ''
             }`
           : '';
       x += w;
       return seg;
     });
-    const pct = coveragePercent(row.counts.mirrored, row.counts.unmirrored);
+    const pct = coveragePercent(row.counts.mirrored, row.counts.unmirrored, row.counts.optedOut);
     return html`<g><text x="${labelW}" y="${y + rowH / 2}" class="label">${row.label}</text>${
       total ? segments : html`<rect x="${barX}" y="${y}" width="${barW}" height="${rowH}" fill="none" stroke="${SHADES.excluded}" stroke-dasharray="4 3"/>`
     }<text x="${barX + barW + 12}" y="${y + rowH / 2}" class="pct">${total ? `${formatPercent(pct)} covered` : 'no ENIs examined'}</text></g>`;
   });
   return html`<svg class="chart" viewBox="0 0 1000 ${height}" width="1000" height="${height}" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
-<title id="chart-title">ENIs by coverage state: ${STATES.map((s) => `${rows[0].counts[s]} ${s}`).join(', ')}</title>
+<title id="chart-title">ENIs by coverage state: ${STATES.map((s) => `${rows[0].counts[s]} ${LABELS[s].toLowerCase()}`).join(', ')}</title>
 <style>text { font: 14px system-ui, sans-serif; dominant-baseline: central; } .label { text-anchor: end; fill: #1f2328; }
 .in { text-anchor: middle; fill: #fff; font-weight: 600; } .pct { fill: #59636e; }</style>
 ${bars}</svg>`;
 }
 
-const legend = (r: DriftReport) => html`<ul class="legend">${STATES.map((s) => html`<li><i style="background:${SHADES[s]}"></i>${s[0].toUpperCase() + s.slice(1)}: ${r.totals[s]}</li>`)}</ul>`;
+const legend = (r: DriftReport) => html`<ul class="legend">${STATES.map((s) => html`<li><i style="background:${SHADES[s]}"></i>${LABELS[s]}: ${r.totals[s]}</li>`)}</ul>`;
 
 function tableOf(head: readonly string[], body: HtmlValue, empty: string, present: boolean, cls = ''): Html {
   if (!present) return html`<p class="empty">${empty}</p>`;
@@ -148,8 +149,9 @@ const rows = <T>(list: readonly T[], cells: (x: T) => HtmlValue[]) => html`<tbod
 
 function sections(r: DriftReport): Html {
   const t = r.totals;
-  const { mirrored, excluded, unmirrored } = r.coverage;
+  const { mirrored, optedOut, excluded, unmirrored } = r.coverage;
   const foreign = r.foreignSessions;
+  const overridden = overriddenOptOuts(r);
   return html`
 <section><h2 id="unapproved">Unapproved mirroring</h2>
 <p class="sub${foreign.unapproved.length ? ' error' : ''}">${unapprovedSummary(foreign)}. Sessions automirror does not own, toward collectors the policy does not approve: each copies its sources' traffic.</p>
@@ -158,9 +160,22 @@ ${tableOf(
   rows(foreign.unapproved, (u) => unapprovedCells(u).map((c, i) => (i === 0 || i === 3 ? code(c) : c))),
   'None.',
   foreign.unapproved.length > 0,
-)}</section>
+)}</section>${
+    overridden.length
+      ? html`
+<section><h2 id="overridden-opt-outs" class="error">Overridden opt-outs</h2>
+<p class="sub">Opt-out tags the policy did not honour: set by a principal outside optOut.allowedPrincipals, by an unknown one, or on a protected resource. These ENIs stay mirrored.</p>
+${tableOf(
+  ['ENI', 'Instance', 'Region', 'Opted out by', 'Reason'],
+  rows(overridden, (o) => [code(o.eniId), code(o.instanceId), o.regionId, optOutWho(o.optOut), o.optOut.reason]),
+  '',
+  true,
+  'failed',
+)}</section>`
+      : ''
+  }
 <section><h2 id="coverage">Coverage</h2>
-<p class="sub">${coverageHeadline(t)}; ${plural(t.excluded, 'ENI')} excluded by the policy, ${plural(t.enis, 'ENI')} examined.</p>
+<p class="sub">${coverageHeadline(t)}; ${scopeParts(r).join('; ')}; ${plural(t.enis, 'ENI')} examined.</p>
 ${chart(r)}${legend(r)}
 ${
   mirrored.length
@@ -183,8 +198,16 @@ ${tableOf(
   'None: every opted-in ENI is mirrored.',
   unmirrored.length > 0,
 )}</section>
-<section><h2 id="excluded">Excluded ENIs</h2>
-<p class="sub">ENIs the policy deliberately leaves unmirrored.</p>
+<section><h2 id="opted-out">Opted out</h2>
+<p class="sub">ENIs a rule would mirror that an honoured opt-out tag takes out: who set it, and when.</p>
+${tableOf(
+  ['ENI', 'Instance', 'Region', 'Rule', 'Opted out by', 'Tag on'],
+  rows(optedOut, (o) => [code(o.eniId), code(o.instanceId), o.regionId, o.rule, optOutWho(o), html`${o.on} ${code(o.resourceId)}${small(`${o.tag}=${o.value}`)}`]),
+  'None.',
+  optedOut.length > 0,
+)}</section>
+<section><h2 id="excluded">Not in scope</h2>
+<p class="sub">ENIs no rule would mirror.</p>
 ${tableOf(
   ['ENI', 'Instance', 'Region', 'Reason'],
   rows(excluded, (e) => [code(e.eniId), code(e.instanceId), e.regionId, e.reason]),
@@ -227,7 +250,9 @@ export function renderHtml(report: DriftReport): string {
     ['Unapproved sessions', r.foreignSessions.unapproved.length, r.foreignSessions.unapproved.length ? 'bad' : ''],
     ['Coverage', formatPercent(t.coveragePercent), t.unmirrored ? 'bad' : 'mirrored'],
     ['Mirrored', t.mirrored, 'mirrored'],
-    ['Excluded', t.excluded, 'excluded'],
+    ['Opted out', t.optedOut, t.optedOut ? 'opted-out' : ''],
+    ['Not in scope', t.excluded, 'excluded'],
+    ...(t.overriddenOptOuts ? [['Overridden opt-outs', t.overriddenOptOuts, 'bad'] as [string, number, string]] : []),
     ['Unmirrored', t.unmirrored, 'unmirrored'],
     ['Drift items', t.items, ''],
     ['Failed events', t.failedEvents, t.failedEvents ? 'bad' : ''],

@@ -1,5 +1,5 @@
 import type { DriftItem, DriftReport, ForeignSessions } from './model.js';
-import { coverageHeadline, formatTime, formatValue, plural, rankItems, runState, statusCounts } from './present.js';
+import { coverageHeadline, formatTime, formatValue, optOutWho, overriddenOptOuts, plural, rankItems, runState, scopeParts, statusCounts } from './present.js';
 import { clip, defuse } from './text.js';
 import { UNAPPROVED_HEAD, unapprovedCells, unapprovedSummary } from './unapproved.js';
 
@@ -61,13 +61,25 @@ function compose(r: DriftReport, top: number): string {
     '',
     ...unapprovedMarkdown(r.foreignSessions, top),
     '',
-    `**${coverageHeadline(t)}** · ${t.excluded} excluded · ${t.unmirrored} unmirrored  `,
+    `**${coverageHeadline(t)}** · ${scopeParts(r)
+      .map((x) => mdText(x, 400))
+      .join(' · ')} · ${t.unmirrored} unmirrored  `,
     `Mode: ${r.mode} · Regions: ${names(r.regions)} · Run: ${runState(run)} · Generated ${mdText(formatTime(r.generatedAt), 40)}  `,
     `Policy: ${mdText(policy.source, 120)}${policy.revision ? ` @ ${mdText(policy.revision, 40)}` : ''} (rules: ${names(policy.rules)})`,
     '',
-    '| ENIs | Mirrored | Excluded | Unmirrored | Drift items | Failed events | Errors |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${t.enis} | ${t.mirrored} | ${t.excluded} | ${t.unmirrored} | ${t.items} | ${t.failedEvents} | ${t.errors} |`,
+    '| ENIs | Mirrored | Opted out | Not in scope | Unmirrored | Drift items | Failed events | Errors |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${t.enis} | ${t.mirrored} | ${t.optedOut} | ${t.excluded} | ${t.unmirrored} | ${t.items} | ${t.failedEvents} | ${t.errors} |`,
+    '',
+    ...(t.overriddenOptOuts
+      ? [
+          '### ⚠ Overridden opt-outs',
+          ...bounded('overridden opt-outs', overriddenOptOuts(r), top, ['ENI', 'Region', 'Opted out by', 'Reason'], (o) => [o.eniId, o.regionId, optOutWho(o.optOut), o.optOut.reason]),
+          '',
+        ]
+      : []),
+    '### Opted out',
+    ...bounded('opted-out ENIs', r.coverage.optedOut, top, ['ENI', 'Region', 'Rule', 'Opted out by', 'Tag on'], (o) => [o.eniId, o.regionId, o.rule, optOutWho(o), `${o.on} ${o.resourceId}`]),
     '',
     '### Drift',
     ...(t.items ? [`${plural(t.items, 'item')}: ${statusCounts(t)}`, ''] : []),

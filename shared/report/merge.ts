@@ -5,9 +5,10 @@ const policyId = (r: DriftReport) => `${r.policy.source}${r.policy.revision ? `@
 const time = (s: string) => new Date(s).getTime();
 
 function tagged(r: DriftReport): CoverageEntry[] {
-  const { mirrored, excluded, unmirrored } = r.coverage;
+  const { mirrored, optedOut, excluded, unmirrored } = r.coverage;
   return [
     ...mirrored.map((e) => ({ state: 'mirrored' as const, ...e })),
+    ...optedOut.map((e) => ({ state: 'opted-out' as const, ...e })),
     ...excluded.map((e) => ({ state: 'excluded' as const, ...e })),
     ...unmirrored.map((e) => ({ state: 'unmirrored' as const, ...e })),
   ];

@@ -8,8 +8,13 @@
  */
 
 export const REPORT_SCHEMA = 'automirror.drift-report';
-/** 2: `foreignSessions` (unapproved mirroring, at the top of every rendering) is required. */
-export const REPORT_VERSION = 2;
+/**
+ * 2: `foreignSessions` (unapproved mirroring, at the top of every rendering) is required.
+ * 3: opted-out ENIs are a coverage state of their own (`coverage.optedOut`, with who opted out and when) and count
+ * against coverage; an overridden opt-out is flagged on the ENI it concerns (`optOutOverridden`); totals gain
+ * `optedOut` and `overriddenOptOuts`. `excluded` now holds only what no rule would mirror ("not in scope").
+ */
+export const REPORT_VERSION = 3;
 
 /** `report` only proposes changes; `enforce` applies them. */
 export type ReportMode = 'report' | 'enforce';
@@ -70,6 +75,22 @@ export interface DriftItem {
   readonly action: DriftAction;
 }
 
+/** An opt-out tag, who set it and when, and what became of it. */
+export interface OptOutInfo {
+  /** Where the tag is: on the ENI itself or on its instance. */
+  readonly on: 'ENI' | 'instance';
+  /** The ENI or instance id carrying the tag. */
+  readonly resourceId: string;
+  readonly tag: string;
+  readonly value: string;
+  /** Who set it, as RAM names them (`acs:ram::<account>:user/<name>`…); absent when no record of the write was found. */
+  readonly principal?: string;
+  /** When it was set (ISO 8601), with `principal`. */
+  readonly at?: string;
+  /** The policy's reason, in full. */
+  readonly reason: string;
+}
+
 /** An ENI mirrored as the policy wants at the end of the run. */
 export interface MirroredEni {
   readonly eniId: string;
@@ -79,14 +100,25 @@ export interface MirroredEni {
   readonly rule: string;
   /** The sessions that mirror it (at most 3 per source ENI). */
   readonly sessionIds: readonly string[];
+  /** An opt-out the policy overrode (its writer is not allowed, unknown, or the resource is protected). */
+  readonly optOutOverridden?: OptOutInfo;
 }
 
-/** An ENI the policy deliberately does not mirror. */
+/** An ENI a rule would mirror that an honoured opt-out takes out: outside coverage by someone's decision. */
+export interface OptedOutEni extends OptOutInfo {
+  readonly eniId: string;
+  readonly regionId: string;
+  readonly instanceId?: string;
+  /** The rule that would mirror it without the opt-out. */
+  readonly rule: string;
+}
+
+/** An ENI no rule would mirror: not in scope. */
 export interface ExcludedEni {
   readonly eniId: string;
   readonly regionId: string;
   readonly instanceId?: string;
-  /** Why, as the policy evaluation says: opt-out tag, no rule matches, out of scope, secondary ENI… */
+  /** Why, as the policy evaluation says: no rule matches, out of scope, secondary ENI, service-managed… */
   readonly reason: string;
 }
 
@@ -99,14 +131,17 @@ export interface UnmirroredEni {
   readonly rule?: string;
   /** Why it is not: report mode, the create failed (with the error), deferred, quota exhausted… */
   readonly reason: string;
+  /** An opt-out the policy overrode, as on MirroredEni. */
+  readonly optOutOverridden?: OptOutInfo;
 }
 
 /**
- * Every ENI examined, in exactly one state. Coverage is mirrored / (mirrored + unmirrored): excluded ENIs are
- * outside what the policy promises.
+ * Every ENI examined, in exactly one state. Coverage is mirrored / (mirrored + unmirrored + opted out): an opt-out
+ * is a gap someone chose, never full coverage; excluded ENIs (not in scope) are outside what the policy promises.
  */
 export interface Coverage {
   readonly mirrored: readonly MirroredEni[];
+  readonly optedOut: readonly OptedOutEni[];
   readonly excluded: readonly ExcludedEni[];
   readonly unmirrored: readonly UnmirroredEni[];
 }
@@ -223,12 +258,15 @@ export interface PolicyInfo {
 
 /** Counts derived from the rest of the document (the builder and merge compute them; the validator checks them). */
 export interface Totals {
-  /** ENIs examined: mirrored + excluded + unmirrored. */
+  /** ENIs examined: mirrored + optedOut + excluded + unmirrored. */
   readonly enis: number;
   readonly mirrored: number;
+  readonly optedOut: number;
   readonly excluded: number;
   readonly unmirrored: number;
-  /** 100 × mirrored / (mirrored + unmirrored), to one decimal; `null` when the policy opts no ENI in. */
+  /** ENIs whose opt-out the policy overrode (mirrored or unmirrored). */
+  readonly overriddenOptOuts: number;
+  /** 100 × mirrored / (mirrored + unmirrored + optedOut), to one decimal; `null` when no rule wants any ENI. */
   readonly coveragePercent: number | null;
   /** Drift items, and the differing fields across them. */
   readonly items: number;
@@ -257,7 +295,7 @@ export interface DriftReport {
   readonly foreignSessions: ForeignSessions;
   /** Sorted by region, kind, id. */
   readonly items: readonly DriftItem[];
-  /** Each list sorted by region, ENI id; an ENI appears once across the three. */
+  /** Each list sorted by region, ENI id; an ENI appears once across the four. */
   readonly coverage: Coverage;
   readonly failedEvents: readonly FailedEvent[];
   readonly errors: readonly ReportError[];

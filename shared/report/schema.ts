@@ -27,6 +27,8 @@ const driftItem = object(['kind', 'id', 'regionId', 'fields', 'action'], {
 });
 
 const eni = { eniId: nonEmpty, regionId: nonEmpty, instanceId: str };
+const optOutFields = { on: { enum: ['ENI', 'instance'] }, resourceId: nonEmpty, tag: nonEmpty, value: str, principal: str, at: time, reason: str } as const;
+const optOutInfo = object(['on', 'resourceId', 'tag', 'value', 'reason'], optOutFields);
 
 const failedEvent = object(['messageId', 'error', 'excerpt', 'bodyLength'], {
   messageId: nonEmpty,
@@ -62,8 +64,8 @@ const foreignSessions = object(['unapproved', 'approved'], {
 
 /**
  * JSON Schema (draft-07) of the drift report, for consumers to check a document with any validator. Field meanings
- * are documented on the types in model.ts. Objects are open, so that a reader of version 1 accepts fields a later
- * version 1 adds; the property order here is the order the JSON rendering writes.
+ * are documented on the types in model.ts. Objects are open, so that a reader of a version accepts fields a later
+ * release of that version adds; the property order here is the order the JSON rendering writes.
  */
 export const reportSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -87,11 +89,13 @@ export const reportSchema = {
       parts: { type: 'integer', minimum: 1 },
       apiCalls: count,
     }),
-    totals: object(['enis', 'mirrored', 'excluded', 'unmirrored', 'coveragePercent', 'items', 'fields', 'actions', 'statuses', 'failedEvents', 'errors'], {
+    totals: object(['enis', 'mirrored', 'optedOut', 'excluded', 'unmirrored', 'overriddenOptOuts', 'coveragePercent', 'items', 'fields', 'actions', 'statuses', 'failedEvents', 'errors'], {
       enis: count,
       mirrored: count,
+      optedOut: count,
       excluded: count,
       unmirrored: count,
+      overriddenOptOuts: count,
       coveragePercent: { type: ['number', 'null'], minimum: 0, maximum: 100 },
       items: count,
       fields: count,
@@ -102,10 +106,11 @@ export const reportSchema = {
     }),
     foreignSessions,
     items: listOf(driftItem),
-    coverage: object(['mirrored', 'excluded', 'unmirrored'], {
-      mirrored: listOf(object(['eniId', 'regionId', 'rule', 'sessionIds'], { ...eni, rule: str, sessionIds: strings })),
+    coverage: object(['mirrored', 'optedOut', 'excluded', 'unmirrored'], {
+      mirrored: listOf(object(['eniId', 'regionId', 'rule', 'sessionIds'], { ...eni, rule: str, sessionIds: strings, optOutOverridden: optOutInfo })),
+      optedOut: listOf(object(['eniId', 'regionId', 'rule', 'on', 'resourceId', 'tag', 'value', 'reason'], { ...eni, rule: str, ...optOutFields })),
       excluded: listOf(object(['eniId', 'regionId', 'reason'], { ...eni, reason: str })),
-      unmirrored: listOf(object(['eniId', 'regionId', 'reason'], { ...eni, rule: str, reason: str })),
+      unmirrored: listOf(object(['eniId', 'regionId', 'reason'], { ...eni, rule: str, reason: str, optOutOverridden: optOutInfo })),
     }),
     failedEvents: listOf(failedEvent),
     errors: listOf(object(['context', 'message'], { regionId: str, context: str, code: str, message: str })),

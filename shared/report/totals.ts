@@ -9,8 +9,8 @@ const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys
  * Coverage is rounded down to one decimal, so that 100 means every opted-in ENI is mirrored: 9,999 of 10,000 reads
  * 99.9, never 100.
  */
-export function coveragePercent(mirrored: number, unmirrored: number): number | null {
-  const inScope = mirrored + unmirrored;
+export function coveragePercent(mirrored: number, unmirrored: number, optedOut = 0): number | null {
+  const inScope = mirrored + unmirrored + optedOut;
   return inScope === 0 ? null : Math.floor((1000 * mirrored) / inScope) / 10;
 }
 
@@ -23,13 +23,15 @@ export function computeTotals(r: Countable): Totals {
     statuses[item.action.status] += 1;
     fields += item.fields.length;
   }
-  const { mirrored, excluded, unmirrored } = r.coverage;
+  const { mirrored, optedOut, excluded, unmirrored } = r.coverage;
   return {
-    enis: mirrored.length + excluded.length + unmirrored.length,
+    enis: mirrored.length + optedOut.length + excluded.length + unmirrored.length,
     mirrored: mirrored.length,
+    optedOut: optedOut.length,
     excluded: excluded.length,
     unmirrored: unmirrored.length,
-    coveragePercent: coveragePercent(mirrored.length, unmirrored.length),
+    overriddenOptOuts: [...mirrored, ...unmirrored].filter((e) => e.optOutOverridden).length,
+    coveragePercent: coveragePercent(mirrored.length, unmirrored.length, optedOut.length),
     items: r.items.length,
     fields,
     actions,

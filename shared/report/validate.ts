@@ -24,7 +24,7 @@ function consistencyProblems(r: DriftReport): string[] {
     }
   }
   const seen = new Set<string>();
-  for (const e of [...r.coverage.mirrored, ...r.coverage.excluded, ...r.coverage.unmirrored]) {
+  for (const e of [...r.coverage.mirrored, ...r.coverage.optedOut, ...r.coverage.excluded, ...r.coverage.unmirrored]) {
     const key = `${e.regionId}/${e.eniId}`;
     if (seen.has(key)) problems.push(`/coverage: ${key} is in more than one coverage list`);
     seen.add(key);

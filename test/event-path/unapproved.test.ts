@@ -86,6 +86,22 @@ async function runFor(cloud: LocalCloud, sessionId: string, since: number) {
 const functionWrites = (cloud: LocalCloud, since: number) =>
   cloud.controls.calls.list({ since }).filter((c) => c.accessKeyId !== NETOPS.accessKeyId && c.accessKeyId !== 'LTAI-localcloud-demo' && !/^(Describe|List|Get)/.test(c.action));
 
+/**
+ * A session of theirs toward ROGUE made while `operation` fails with a 503 for its first 6 calls: one invocation's
+ * in-call attempts (DEFAULT_RETRY) all fail, FC's retry of the invocation finds the cloud back. Faults cleared after.
+ */
+async function theirSessionWhileFailing(cloud: LocalCloud, operation: string, settled: (id: string) => Promise<boolean> | boolean): Promise<string> {
+  cloud.controls.setFaults([{ operation, code: 'ServiceUnavailable', status: 503, message: 'temporary failure', count: 6 }]);
+  try {
+    const id = await theirSession(cloud, ROGUE);
+    await eventually(() => settled(id), 60_000, `${id} handled after a retry`);
+    await cloud.platform.idle();
+    return id;
+  } finally {
+    cloud.controls.setFaults([]);
+  }
+}
+
 const enabledOf = async (cloud: LocalCloud, id: string) => (await listSessions(cloud, { trafficMirrorSessionIds: [id] }))[0]?.enabled;
 const mark = (cloud: LocalCloud) => ({ runs: cloud.fc.invocations.length, calls: cloud.controls.calls.list().at(-1)?.seq ?? 0 });
 
@@ -108,6 +124,15 @@ describe('unapproved: report (the default policy)', () => {
     expect(errors.map((l) => l.msg)).toEqual(['unapproved mirroring']);
     expect(await enabledOf(cloud, id)).toBe(true);
     expect(functionWrites(cloud, at.calls)).toEqual([]);
+  });
+
+  it('a read that fails transiently throws so FC retries, and the retry reads, classifies and alerts', async () => {
+    const { cloud } = ctx;
+    const at = mark(cloud);
+    const id = await theirSessionWhileFailing(cloud, 'ListTrafficMirrorSessions', (s) => runsNaming(cloud, s, at.runs).some((r) => r.ok));
+    expect(runsNaming(cloud, id, at.runs).map((r) => r.ok)).toEqual([false, true]);
+    expect(await takeAlert(cloud)).toContain(`| ${id} (copy-of-db) |`);
+    expect(await takeAlert(cloud)).toBeUndefined();
   });
 
   it("a session toward the policy's own collector is not alerted", async () => {
@@ -168,18 +193,10 @@ describe('unapproved: disable', () => {
   it('a disable that fails transiently alerts, throws so FC retries, and the retry disables it', async () => {
     const { cloud } = ctx;
     const at = mark(cloud);
-    // One invocation's in-call retries (6 attempts) all fail; FC's retry of the invocation finds the cloud back.
-    cloud.controls.setFaults([{ operation: 'UpdateTrafficMirrorSessionAttribute', code: 'ServiceUnavailable', status: 503, message: 'temporary failure', count: 6 }]);
-    try {
-      const id = await theirSession(cloud, ROGUE);
-      await eventually(async () => (await enabledOf(cloud, id)) === false, 60_000, `${id} disabled`);
-      await cloud.platform.idle();
-      expect(runsNaming(cloud, id, at.runs).map((r) => r.ok)).toEqual([false, true, true]);
-      const alerts = (await drain(mnsClient(cloud), INBOX)).map((b) => b.match(/\| (failed: [^|]*|disabled) \|/)?.[1]);
-      expect(alerts).toEqual([expect.stringMatching(/^failed: ServiceUnavailable: .*temporary failure/), 'disabled']);
-    } finally {
-      cloud.controls.setFaults([]);
-    }
+    const id = await theirSessionWhileFailing(cloud, 'UpdateTrafficMirrorSessionAttribute', async (s) => (await enabledOf(cloud, s)) === false);
+    expect(runsNaming(cloud, id, at.runs).map((r) => r.ok)).toEqual([false, true, true]);
+    const alerts = (await drain(mnsClient(cloud), INBOX)).map((b) => b.match(/\| (failed: [^|]*|disabled) \|/)?.[1]);
+    expect(alerts).toEqual([expect.stringMatching(/^failed: ServiceUnavailable: .*temporary failure/), 'disabled']);
   });
 
   it('leaves a session toward an approvedTargets collector alone, unalerted', async () => {

@@ -225,7 +225,7 @@ describe('explainEni', () => {
 
   it('says that a matching rule lost to an exclusion', () => {
     const x = explainEni(p, eni({ tags: { mirror: 'on', automirror: 'off' } }), instance());
-    expect(x.decision).toEqual({ eniId: 'eni-a', excluded: 'opt-out tag automirror=off on the ENI' });
+    expect(x.decision).toMatchObject({ eniId: 'eni-a', excluded: 'opt-out tag automirror=off on the ENI', optOut: { on: 'ENI', resourceId: 'eni-a', status: 'honoured' } });
     expect(x.rules[2]).toEqual({ rule: 'tagged', matched: true, detail: 'matches, but opt-out tag automirror=off on the ENI' });
   });
 

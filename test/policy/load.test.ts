@@ -88,7 +88,7 @@ describe('every validation error names file, line, column, field, what was expec
       'opt-out tag missing',
       '{ tag: automirror, value: "off" }',
       '{ key: automirror }',
-      ['p.yaml:2:1 optOut.tag: required field is missing', 'p.yaml:2:11 optOut.key: unknown field; expected one of tag, value'],
+      ['p.yaml:2:1 optOut.tag: required field is missing', 'p.yaml:2:11 optOut.key: unknown field; expected one of tag, value, allowedPrincipals, protected'],
     ],
     ['opt-out value not text', 'value: "off"', 'value: 0', 'p.yaml:2:28 optOut.value: expected a tag value, got 0 (quote it, "0", if it is meant as text)'],
     ['quota too small', 'sourcesPerSession: 10', 'sourcesPerSession: 0', 'p.yaml:3:11 quotas.sourcesPerSession: expected an integer 1–500, got 0'],

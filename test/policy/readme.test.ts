@@ -22,6 +22,8 @@ describe("README's Policy section", () => {
     for (const field of [
       'version',
       'optOut.tag',
+      'optOut.allowedPrincipals',
+      'optOut.protected',
       'quotas.sourcesPerSession',
       'approvedTargets',
       '`unapproved`',

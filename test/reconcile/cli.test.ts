@@ -46,6 +46,7 @@ describe('automirror plan, report and apply', () => {
     const r = await cli('plan');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
+      "cn-hangzhou: No unapproved mirroring; 0 sessions toward approved collectors, not automirror's",
       'update tms-w0: tms-w0 differs from rule web: enabled false → true',
       `create (SLB:lb-a, priority ${r.stdout.match(/create \(SLB:lb-a, priority (\d+)/)?.[1]} or the next free one in 1000–1999): rule web opts ${eniId(1)} in and no session of that rule mirrors it`,
       expect.stringMatching(new RegExp(`^create \\(SLB:lb-a, .*: rule web opts ${eniId(2)} in`)),
@@ -59,7 +60,9 @@ describe('automirror plan, report and apply', () => {
   it('report writes the JSON document, the Markdown summary and the HTML page into --out', async () => {
     const r = await cli('report', '--out', join(dir, 'out'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`0.0% coverage: 0 of 3 opted-in ENIs mirrored; 3 drift item(s)\nwrote ${join(dir, 'out')}/report.json, report.md, report.html\n`);
+    expect(r.stdout).toBe(
+      `No unapproved mirroring; 0 sessions toward approved collectors, not automirror's\n0.0% coverage: 0 of 3 opted-in ENIs mirrored; 3 drift item(s)\nwrote ${join(dir, 'out')}/report.json, report.md, report.html\n`,
+    );
     const report = parseReport(readFileSync(join(dir, 'out/report.json'), 'utf8'));
     expect([report.mode, report.totals.statuses.proposed, report.policy.source, report.run.apiCalls]).toEqual(['report', 3, join(dir, 'policy.yaml'), expect.any(Number)]);
     expect(readFileSync(join(dir, 'out/report.md'), 'utf8')).toMatch(/^## automirror drift report/);

@@ -11,6 +11,7 @@ const DOCUMENTED_HOSTS: ReadonlyArray<[api: string, pattern: RegExp]> = [
   ['ECS', /^ecs\.[a-z0-9-]+\.aliyuncs\.com$/],
   ['VPC', /^vpc\.[a-z0-9-]+\.aliyuncs\.com$/],
   ['SLB', /^slb\.[a-z0-9-]+\.aliyuncs\.com$/],
+  ['ActionTrail', /^actiontrail\.[a-z0-9-]+\.aliyuncs\.com$/],
   ['MNS', /^\d+\.mns\.[a-z0-9-]+\.aliyuncs\.com$/],
   ['FC', /^\d+\.[a-z0-9-]+\.fc\.aliyuncs\.com$/],
   ['STS', /^sts(\.[a-z0-9-]+)?\.aliyuncs\.com$/],

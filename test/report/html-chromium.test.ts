@@ -8,7 +8,7 @@ import { renderHtml } from '../../shared/report/html.js';
 import { SCRIPT, sampleReport } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const HEADINGS = ['Coverage', 'Drift', 'Unmirrored ENIs', 'Excluded ENIs', 'Failed events', 'Errors'];
+const HEADINGS = ['Coverage', 'Drift', 'Unmirrored ENIs', 'Opted out', 'Not in scope', 'Failed events', 'Errors'];
 /** Where the page and its screenshot are left for a person to look at. */
 const OUT = join(tmpdir(), 'automirror-report');
 

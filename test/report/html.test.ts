@@ -15,7 +15,7 @@ describe('the HTML report', () => {
 
   it('has the expected section headings, an inline SVG chart and the drift table', () => {
     const headings = [...page.matchAll(/<h2[^>]*>([^<]*)<\/h2>/g)].map((m) => m[1]);
-    expect(headings).toEqual(['Unapproved mirroring', 'Coverage', 'Drift', 'Unmirrored ENIs', 'Excluded ENIs', 'Failed events', 'Errors']);
+    expect(headings).toEqual(['Unapproved mirroring', 'Coverage', 'Drift', 'Unmirrored ENIs', 'Opted out', 'Not in scope', 'Failed events', 'Errors']);
     expect(page).toMatch(/<svg class="chart"[^>]*role="img"/);
     for (const th of ['Field', 'Wanted', 'Actual', 'Action', 'Status']) expect(page).toContain(`<th scope="col">${th}</th>`);
     expect(page).toContain('<span class="badge failed">failed</span>');

@@ -20,7 +20,7 @@ function shuffled<T>(v: T): T {
 describe('the JSON rendering', () => {
   it('writes schema and version first, pretty, with a final newline', () => {
     const text = renderJson(sampleReport());
-    expect(text.startsWith('{\n  "schema": "automirror.drift-report",\n  "version": 2,\n  "generatedAt"')).toBe(true);
+    expect(text.startsWith('{\n  "schema": "automirror.drift-report",\n  "version": 3,\n  "generatedAt"')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
   });
 

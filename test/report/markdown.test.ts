@@ -17,9 +17,9 @@ describe('the Markdown summary', () => {
       '### Unapproved mirroring',
       "No unapproved mirroring; 0 sessions toward approved collectors, not automirror's",
       '',
-      '**92.3% coverage: 24 of 26 opted-in ENIs mirrored** · 3 excluded · 2 unmirrored  ',
+      '**92.3% coverage: 24 of 26 opted-in ENIs mirrored** · 24 mirrored of 26 opted in · 0 opted out · 3 not in scope · 2 unmirrored  ',
     ]);
-    expect(md).toContain('| 29 | 24 | 3 | 2 | 5 | 2 | 1 |');
+    expect(md).toContain('| 29 | 24 | 0 | 3 | 2 | 5 | 2 | 1 |');
     expect(md).toContain('5 items: applied 2 · failed 1 · deferred 1 · skipped 1');
     expect(md).toContain('2 failed events drained from the failed-events queue');
     expect(md).toContain('Mode: enforce · Regions: cn-hangzhou, cn-shanghai · Run: complete · Generated 2025-06-01 03:01:35 UTC');
@@ -54,7 +54,7 @@ describe('the Markdown summary', () => {
     expect(empty).toContain('No drift items.');
     expect(empty).toContain('No unmirrored ENIs.');
     expect(empty).toContain('No failed events.');
-    expect(empty).toContain('**No ENI is opted in by the policy (0 excluded)**');
+    expect(empty).toContain('**No ENI is opted in by the policy (0 not in scope)**');
   });
 
   it('says when the run is incomplete', () => {

@@ -21,7 +21,7 @@ describe('the drift report document', () => {
   it('names its schema and version, and keeps the run, policy and account', () => {
     const r = sampleReport();
     expect(r.schema).toBe('automirror.drift-report');
-    expect(r.version).toBe(2);
+    expect(r.version).toBe(3);
     expect(r).toMatchObject({ mode: 'enforce', accountId: '1234567890', policy: POLICY, regions: ['cn-hangzhou', 'cn-shanghai'] });
     expect(r.run).toEqual({
       startedAt: T0.toISOString(),
@@ -41,8 +41,10 @@ describe('the drift report document', () => {
     expect(t).toEqual({
       enis: 29,
       mirrored: 24,
+      optedOut: 0,
       excluded: 3,
       unmirrored: 2,
+      overriddenOptOuts: 0,
       coveragePercent: 92.3,
       items: 5,
       fields: 6,
@@ -188,7 +190,7 @@ describe('the report schema and validator', () => {
       patch(r);
       return reportProblems(r);
     };
-    expect(bad((r) => (r.version = 1))).toContain('/version: must be equal to constant');
+    expect(bad((r) => (r.version = 2))).toContain('/version: must be equal to constant');
     expect(bad((r) => delete r.foreignSessions)).toContain("/: must have required property 'foreignSessions'");
     expect(bad((r) => (r.items[0].action.status = 'done'))).toContain('/items/0/action/status: must be equal to one of the allowed values');
     expect(bad((r) => (r.generatedAt = 'yesterday'))[0]).toMatch(/^\/generatedAt: must match pattern/);
@@ -199,7 +201,7 @@ describe('the report schema and validator', () => {
     expect(() => assertReport({ ...good, mode: 'yolo' })).toThrow(InvalidReportError);
   });
 
-  it('accepts fields a later version 1 adds', () => {
+  it('accepts fields a later release of its version adds', () => {
     expect(reportProblems({ ...sampleReport(), signature: 'ed25519:…' })).toEqual([]);
   });
 });

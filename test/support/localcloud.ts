@@ -5,7 +5,7 @@ import Vpc from '@alicloud/vpc20160428';
 import * as $dara from '@darabonba/typescript';
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import type { WorldFile } from '../../localcloud/world/types.js';
-import { rpcParams, SLB } from '../../shared/cloud/pop-client.js';
+import { ACTIONTRAIL, type PopProductInfo, rpcParams, SLB } from '../../shared/cloud/pop-client.js';
 
 export const DEMO_KEY = { accessKeyId: 'LTAI-localcloud-demo', accessKeySecret: 'localcloud-demo-secret' };
 
@@ -54,9 +54,13 @@ export function testWorld(options: WorldFile['options'] = {}, world: WorldFile =
 export const v2Config = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => Object.assign(popConfig(cloud, key), { signatureAlgorithm: 'v2' });
 
 /** SLB has no client package: the generic openapi-core client, as callers use it (@alicloud/slb20140515 is not published). */
-export async function slbCall(cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) {
+export const slbCall = (cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) => genericCall(SLB, cloud, action, query, key);
+/** ActionTrail 2020-07-06 through the generic client, as shared/cloud/actiontrail.ts calls it. */
+export const actiontrailCall = (cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) => genericCall(ACTIONTRAIL, cloud, action, query, key);
+
+async function genericCall(product: PopProductInfo, cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey) {
   const client = new OpenApi(retryThrottled(popConfig(cloud, key)));
-  const params = rpcParams(action, SLB.version);
+  const params = rpcParams(action, product.version);
   const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
   return (await client.callApi(params, request, new $dara.RuntimeOptions({}))) as { statusCode: number; headers: Record<string, string>; body: any };
 }
