@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startLocalCloud } from '../localcloud/index.js';
@@ -8,8 +8,11 @@ import { buildFunctions, bundle } from '../scripts/build.js';
 import type { Bench, Row } from './bench.js';
 
 const ROOT = resolve(__dirname, '..');
-const RUNS = 5;
+const RUNS = 9;
 const STS = { accessKeyId: 'STS.localcloud-fc', accessKeySecret: 'localcloud-fc-secret', securityToken: 'localcloud-fc-token' };
+/** Issue 13's targets: what the default path loads ≤ 1.2 MB (10⁶ bytes), and cold start ≤ bare + 100 ms on an idle machine. */
+const BUDGET_MB = 1.2;
+const OVER_BARE_MS = 100;
 
 /** A first event each function is meant to get; a function without one here is measured on an empty event. */
 const FIRST_EVENT: Record<string, unknown> = {
@@ -20,10 +23,13 @@ const FIRST_EVENT: Record<string, unknown> = {
 
 const run = promisify(execFile);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const verdict = (ok: boolean) => (ok ? 'meets' : 'misses');
 
 /**
  * Cold start of each function bundle (load it in a fresh process and handle a first event against localcloud)
- * and its size, beside a bare middy handler bundled the same way and measured in the same run.
+ * beside a bare middy handler bundled the same way, in rounds that run each once (so a busy machine slows all
+ * alike); and the size of what each function's default path loads against the budget, with the files beside it
+ * that only another path loads.
  */
 const bench: Bench = {
   name: 'cold-start',
@@ -34,34 +40,62 @@ const bench: Bench = {
       const built = await buildFunctions(join(dir, 'dist'));
       await bundle(join(__dirname, 'bare-handler.ts'), join(dir, 'bare/index.js'));
       const env = { ...process.env, AUTOMIRROR_ENDPOINT: cloud.endpoint, AUTOMIRROR_MNS_ENDPOINT: `http://${cloud.endpoint}`, AUTOMIRROR_FC_ENDPOINT: cloud.endpoint, AUTOMIRROR_LOG_LEVEL: 'silent' };
-      // Asynchronously: localcloud answers the child from this very process.
-      const time = async (bundlePath: string, name: string, event: unknown) => {
-        const context = { requestId: 'bench', region: 'cn-hangzhou', accountId: cloud.state.accountId, credentials: STS, function: { name, timeout: 60 } };
-        const totals: Array<{ totalMs: number; loadMs: number }> = [];
-        for (let i = 0; i < RUNS; i++) {
-          const { stdout } = await run(process.execPath, [join(__dirname, 'cold-runner.cjs'), bundlePath, JSON.stringify(event), JSON.stringify(context)], {
-            env: { ...env, AUTOMIRROR_POLICY_FILE: join(dir, 'dist', name, 'policy.yaml') },
+      const subjects = [
+        { name: 'bare', bundlePath: join(dir, 'bare/index.js'), event: {} },
+        ...built.map((b) => ({ name: b.name, bundlePath: join(dir, 'dist', b.name, 'index.js'), event: FIRST_EVENT[b.name] ?? {} })),
+      ];
+      const times = new Map(subjects.map((s) => [s.name, [] as Array<{ totalMs: number; loadMs: number; cpuMs: number }>]));
+      const loadBefore = loadavg()[0];
+      for (let i = 0; i < RUNS; i++) {
+        for (const s of subjects) {
+          const context = { requestId: 'bench', region: 'cn-hangzhou', accountId: cloud.state.accountId, credentials: STS, function: { name: s.name, timeout: 60 } };
+          // Asynchronously: localcloud answers the child from this very process.
+          const { stdout } = await run(process.execPath, [join(__dirname, 'cold-runner.cjs'), s.bundlePath, JSON.stringify(s.event), JSON.stringify(context)], {
+            env: { ...env, AUTOMIRROR_POLICY_FILE: join(dir, 'dist', s.name, 'policy.yaml') },
             encoding: 'utf8',
           });
-          totals.push(JSON.parse(stdout) as { totalMs: number; loadMs: number });
+          times.get(s.name)?.push(JSON.parse(stdout) as { totalMs: number; loadMs: number; cpuMs: number });
         }
-        return { total: median(totals.map((t) => t.totalMs)), load: median(totals.map((t) => t.loadMs)) };
+      }
+      const at = (name: string) => {
+        const t = times.get(name) ?? [];
+        return { total: median(t.map((x) => x.totalMs)), load: median(t.map((x) => x.loadMs)), cpu: median(t.map((x) => x.cpuMs)) };
       };
-      const bareBytes = statSync(join(dir, 'bare/index.js')).size;
-      const bare = await time(join(dir, 'bare/index.js'), 'bare', {});
+      const bare = at('bare');
+      // The target is for an idle machine: the load the figures were taken under goes with them.
+      const busy = `load avg ${loadBefore.toFixed(1)}–${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs`;
       const rows: Row[] = [];
       for (const b of built) {
-        const t = await time(join(dir, 'dist', b.name, 'index.js'), b.name, FIRST_EVENT[b.name] ?? {});
+        const t = at(b.name);
+        const mb = b.bytes / 1e6;
+        const over = t.total - bare.total;
+        const overCpu = t.cpu - bare.cpu;
         rows.push(
           {
             case: b.name,
-            measure: `cold start: load ${t.load.toFixed(0)} ms + first event (median of ${RUNS})`,
+            measure: 'bundle the default path loads (index.js, minified CJS)',
+            value: mb,
+            unit: 'MB',
+            baseline: BUDGET_MB,
+            target: `≤ ${BUDGET_MB} MB budget: ${verdict(mb <= BUDGET_MB)}`,
+          },
+          ...b.sides.map((s) => ({ case: b.name, measure: `beside it: ${s.file}, loaded only when ${s.loadedWhen}`, value: s.bytes / 1e6, unit: 'MB', target: 'off the default path' })),
+          {
+            case: b.name,
+            measure: `cold start: load ${t.load.toFixed(0)} ms + first event (median of ${RUNS}, ${busy})`,
             value: t.total,
             unit: 'ms',
             baseline: bare.total,
-            target: `≤ ${(bare.total + 150).toFixed(0)} ms (bare + 150)`,
+            target: `≤ bare + ${OVER_BARE_MS} ms: +${over.toFixed(0)} ms, ${verdict(over <= OVER_BARE_MS)}`,
           },
-          { case: b.name, measure: 'bundle size (minified CJS)', value: b.bytes / 1024, unit: 'KiB', baseline: bareBytes / 1024, target: '≤ 2048 KiB' },
+          {
+            case: b.name,
+            measure: `its CPU time (idle-machine proxy: waits for localcloud not counted)`,
+            value: t.cpu,
+            unit: 'ms',
+            baseline: bare.cpu,
+            target: `≤ bare + ${OVER_BARE_MS} ms: +${overCpu.toFixed(0)} ms, ${verdict(overCpu <= OVER_BARE_MS)}`,
+          },
         );
       }
       return rows;

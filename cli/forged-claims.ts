@@ -3,8 +3,8 @@ import { RULE_TAG, unprovenClaim } from '../shared/engine/ownership.js';
 import { targetLabel } from '../shared/engine/placement.js';
 import { clip, defuse } from '../shared/report/text.js';
 
-/** A tag value from the cloud on one terminal line: controls blanked, bidi overrides defused, bounded. */
-export const shown = (s: string, max = 64): string => clip(defuse(s).replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, ' '), max);
+/** A value from the cloud on one terminal line: controls and bidi marks defused (shared/report/text.ts), bounded. */
+export const shown = (s: string, max = 64): string => clip(defuse(s), max);
 
 /** A line for each session that claims automirror's ownership without a valid proof (the CLI's listings). */
 export function forgedClaimLines(sessions: readonly Session[]): string[] {

@@ -5,6 +5,7 @@ import { renderServerlessDoc } from '../localcloud/fc/syaml.js';
 import { functionDirs } from '../scripts/build.js';
 import type { StsCredentials } from '../shared/cloud/config.js';
 import type { FcContext } from '../shared/middleware/fc-context.js';
+import { writeErrorLines } from './terminal.js';
 
 type Handler = (event: Buffer, context: FcContext) => Promise<unknown>;
 
@@ -52,7 +53,7 @@ export async function invokeLocally(inv: LocalInvocation): Promise<unknown> {
     region: inv.region,
     accountId: inv.accountId,
   });
-  const context = fcContext(data, (line) => process.stderr.write(`${line}\n`));
+  const context = fcContext(data, (line) => writeErrorLines([line]));
   try {
     return await handler(inv.event, context);
   } finally {

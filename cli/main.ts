@@ -10,14 +10,17 @@ import { localcloudCommand, usage as localcloudUsage } from './commands/localclo
 import { planCommand, usage as planUsage } from './commands/plan.js';
 import { policyCommand, usage as policyUsage } from './commands/policy.js';
 import { reportCommand, usage as reportUsage } from './commands/report.js';
+import { rolePolicyCommand, usage as rolePolicyUsage } from './commands/role-policy.js';
 import { setupCommand, usage as setupUsage } from './commands/setup.js';
 import { teardownCommand, usage as teardownUsage } from './commands/teardown.js';
+import { writeErrorLines } from './terminal.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   localcloud: { run: localcloudCommand, usage: localcloudUsage },
   invoke: { run: invokeCommand, usage: invokeUsage },
   setup: { run: setupCommand, usage: setupUsage },
   teardown: { run: teardownCommand, usage: teardownUsage },
+  'role-policy': { run: rolePolicyCommand, usage: rolePolicyUsage },
   demo: { run: demoCommand, usage: 'automirror demo   (what npm start runs)' },
   policy: { run: policyCommand, usage: policyUsage },
   explain: { run: explainCommand, usage: explainUsage },
@@ -40,17 +43,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[name];
   if (!cmd) {
-    process.stderr.write(`automirror: unknown command "${name}"\n${help()}\n`);
+    writeErrorLines([`automirror: unknown command "${name}"`, ...help().split('\n')]);
     return 2;
   }
   try {
     return await cmd.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`automirror ${name}: ${err.message}\nusage: ${cmd.usage}\n`);
+      writeErrorLines([`automirror ${name}: ${err.message}`, `usage: ${cmd.usage}`]);
       return 2;
     }
-    process.stderr.write(`automirror ${name}: ${(err as Error).message}\n`);
+    // A cloud error's message is the cloud's text: one defused line.
+    writeErrorLines([`automirror ${name}: ${(err as Error).message}`]);
     return 1;
   }
 }

@@ -7,10 +7,11 @@ import { policyFromEnv } from '../../shared/policy/source.js';
 import { parseFlags, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from '../cloud-flags.js';
 import { shown } from '../forged-claims.js';
+import { writeLines } from '../terminal.js';
 
 export const usage = 'automirror adopt --legacy --region R --account-id ID [--session tms-…] [--policy FILE] [--yes] [--profile NAME] [--endpoint HOST:PORT]';
 
-const out = (s: string) => process.stdout.write(`${s}\n`);
+const out = (s: string) => writeLines([s]);
 
 async function confirmed(count: number): Promise<boolean> {
   if (!process.stdin.isTTY) {

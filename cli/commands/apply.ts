@@ -1,6 +1,7 @@
 import { renderJson } from '../../shared/report/json.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
 import { runRegionCommand, usageOf } from '../region-run.js';
+import { writeLines } from '../terminal.js';
 
 export const usage = usageOf('apply');
 
@@ -10,6 +11,7 @@ export const usage = usageOf('apply');
  */
 export async function applyCommand(argv: string[]): Promise<number> {
   const { report, json } = await runRegionCommand(argv, 'enforce');
-  process.stdout.write(json ? renderJson(report) : `${renderMarkdown(report)}\n`);
+  if (json) process.stdout.write(renderJson(report));
+  else writeLines(renderMarkdown(report).split('\n'));
   return report.totals.statuses.failed > 0 || !report.run.complete ? 1 : 0;
 }

@@ -13,12 +13,13 @@ import { coverageHeadline } from '../../shared/report/present.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { describeOnEvent } from '../demo/print-invocation.js';
 import { writeReport } from '../region-run.js';
+import { writeLines } from '../terminal.js';
 import { ensureEcsTrigger } from '../wiring/event-triggers.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
 const ROOT = resolve(__dirname, '../..');
 const REGION = 'cn-hangzhou';
-const out = (s = '') => process.stdout.write(`${s}\n`);
+const out = (s = '') => writeLines([s]);
 
 const TRANSITIONAL = new Set(['Pending', 'Starting', 'Attaching', 'Detaching', 'Creating', 'Modifying', 'Deleting']);
 

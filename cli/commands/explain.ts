@@ -9,6 +9,7 @@ import { loadPolicyFile } from '../../shared/policy/load.js';
 import type { Policy } from '../../shared/policy/types.js';
 import { parseFlags, required, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
+import { writeLines } from '../terminal.js';
 
 export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy FILE [--account-id ID] [--profile NAME] [--endpoint HOST:PORT]';
 
@@ -18,7 +19,13 @@ export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy 
  * Credentials as every cloud command takes them (cli/cloud-flags.ts).
  */
 export async function explainCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { region: CLOUD_FLAGS.region, endpoint: CLOUD_FLAGS.endpoint, profile: CLOUD_FLAGS.profile, 'account-id': CLOUD_FLAGS['account-id'], policy: { type: 'string' } });
+  const { values, positionals } = parseFlags(argv, {
+    region: CLOUD_FLAGS.region,
+    endpoint: CLOUD_FLAGS.endpoint,
+    profile: CLOUD_FLAGS.profile,
+    'account-id': CLOUD_FLAGS['account-id'],
+    policy: { type: 'string' },
+  });
   const id = positionals[0];
   if (!id || !/^(i|eni)-[a-z0-9]+$/.test(id)) throw new UsageError('ENI_OR_INSTANCE_ID is required: eni-… or i-…');
   const cloud = popCloudFromFlags(values);
@@ -28,7 +35,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
   // The account ownership proofs are checked in (--account-id or ALIBABA_CLOUD_ACCOUNT_ID) is the subject's too.
   const subject = { accountId: cloud.ownership?.accountId || OWN_ACCOUNT, regionId, instanceIds: instance ? [id] : [], eniIds: instance ? [] : [id], cause: `automirror explain ${id}` };
   const result = await ensure(subject, { policy, ...engineAdapters(cloud) }, { runId: 'explain', dryRun: true });
-  process.stdout.write(render(id, result, policy));
+  writeLines(render(id, result, policy));
   return 0;
 }
 
@@ -41,7 +48,7 @@ function whose(s: Session): string {
 const describeSession = (s: Session): string =>
   `${s.id}  ${whose(s)}, priority ${s.priority}, → ${targetLabel(s.target)}, ${s.sourceIds.length} source(s), ${s.enabled ? 'enabled' : 'disabled'}, ${s.status}`;
 
-function render(id: string, r: EnsureResult, policy: Policy): string {
+function render(id: string, r: EnsureResult, policy: Policy): string[] {
   const out: string[] = [];
   const line = (s = '', depth = 0) => out.push(`${'  '.repeat(depth)}${s}`);
   const { enis, instances, goneEnis, goneInstances } = r.observed;
@@ -77,5 +84,5 @@ function render(id: string, r: EnsureResult, policy: Policy): string {
     line('other changes the engine would make:');
     for (const a of others) line(describeAction(a), 1);
   }
-  return `${out.join('\n')}\n`;
+  return out;
 }

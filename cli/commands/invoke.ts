@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveKeys } from '../../shared/cloud/config.js';
+import { defuseJson } from '../../shared/report/text.js';
 import { parseFlags, required, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
 import { invokeLocally } from '../local-invoke.js';
@@ -39,6 +40,6 @@ export async function invokeCommand(argv: string[]): Promise<number> {
       AUTOMIRROR_POLICY_FILE: resolve(values.policy ?? 'policy.yaml'),
     },
   });
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${defuseJson(JSON.stringify(result, null, 2))}\n`);
   return 0;
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { serveLocalCloud } from '../../localcloud/platform/serve.js';
 import { parseFlags, required } from '../args.js';
+import { writeErrorLines, writeLines } from '../terminal.js';
 
 export const usage = 'automirror localcloud --world FILE [--port N] [--policy FILE]';
 
@@ -16,9 +17,9 @@ export async function localcloudCommand(argv: string[]): Promise<number> {
     world: required(values.world, '--world'),
     port,
     policyFile: values.policy ? resolve(values.policy) : undefined,
-    log: (line) => process.stderr.write(`${line}\n`),
+    log: (line) => writeErrorLines([line]),
   });
-  process.stdout.write(`${banner.join('\n')}\n`);
+  writeLines(banner);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

@@ -4,6 +4,7 @@ import { coverageHeadline } from '../../shared/report/present.js';
 import { unapprovedSummary } from '../../shared/report/unapproved.js';
 import { forgedClaimLines } from '../forged-claims.js';
 import { runRegionCommand, usageOf } from '../region-run.js';
+import { writeLines } from '../terminal.js';
 
 export const usage = usageOf('plan');
 
@@ -23,6 +24,6 @@ export async function planCommand(argv: string[]): Promise<number> {
     ...forgedClaimLines(pass.snapshot.sessions).map((l) => `unproven claim, left alone: ${l}`),
     `${result.regionId}: ${coverageHeadline(report.totals)} now; ${pass.plan.actions.length} change(s) planned`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeLines(lines);
   return 0;
 }

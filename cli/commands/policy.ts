@@ -3,6 +3,7 @@ import { loadPolicyFile, PolicyError } from '../../shared/policy/load.js';
 import { describe, q } from '../../shared/policy/selector.js';
 import type { Policy, Rule } from '../../shared/policy/types.js';
 import { parseFlags, UsageError } from '../args.js';
+import { writeErrorLines, writeLines } from '../terminal.js';
 
 export const usage = 'automirror policy check FILE';
 
@@ -17,22 +18,21 @@ export async function policyCommand(argv: string[]): Promise<number> {
     policy = loadPolicyFile(file);
   } catch (err) {
     if (!(err instanceof PolicyError)) throw err;
-    process.stderr.write(`${err.problems.join('\n')}\n${file}: refused, ${err.problems.length} problem${err.problems.length > 1 ? 's' : ''}; nothing in it would be applied\n`);
+    writeErrorLines([...err.problems, `${file}: refused, ${err.count} problem${err.count > 1 ? 's' : ''}; nothing in it would be applied`]);
     return 1;
   }
-  process.stdout.write(summary(file, policy));
+  writeLines(summary(file, policy));
   return 0;
 }
 
-function summary(file: string, policy: Policy): string {
+function summary(file: string, policy: Policy): string[] {
   const o = policy.optOut;
-  const lines = [
+  return [
     `${file}: OK, ${policy.rules.length} rule${policy.rules.length > 1 ? 's' : ''}, evaluated in order (the first match wins)`,
     `  opt-out: ${o ? `tag ${q(o.tag)}${o.value === undefined ? ' (any value)' : `=${q(o.value)}`}, on the ENI or its instance, always wins` : 'none'}`,
     `  sources per session: ${policy.quotas.sourcesPerSession}`,
     ...policy.rules.flatMap((r, i) => [`  ${i + 1}. ${r.name}: ${selects(r)}`, `     priority ${r.spec.priorityBand.min}–${r.spec.priorityBand.max} → ${mirrors(r.spec)}`]),
   ];
-  return `${lines.join('\n')}\n`;
 }
 
 function selects(r: Rule): string {

@@ -1,6 +1,7 @@
 import { settingsFromEnv } from '../../shared/settings.js';
 import { parseFlags } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
+import { writeLines } from '../terminal.js';
 import { ensureTrigger } from '../wiring/event-triggers.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
@@ -14,10 +15,10 @@ export async function setupCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, CLOUD_FLAGS);
   const cloud = cloudFromFlags(values);
   const s = settingsFromEnv();
-  for (const made of await ensureMessaging(cloud, s)) process.stdout.write(`ready    ${made}\n`);
+  writeLines((await ensureMessaging(cloud, s)).map((made) => `ready    ${made}`));
   const ecs = await ensureTrigger(cloud, 'ecs', s.onEventFunction, s.ecsTrigger);
-  process.stdout.write(`${ecs.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction} (ECS events)\n`);
+  writeLines([`${ecs.padEnd(8)} trigger ${s.ecsTrigger} on ${s.onEventFunction} (ECS events)`]);
   const vpc = await ensureTrigger(cloud, 'vpc', s.onEventFunction, s.vpcTrigger);
-  process.stdout.write(`${vpc.padEnd(8)} trigger ${s.vpcTrigger} on ${s.onEventFunction} (VPC traffic mirror session writes)\n`);
+  writeLines([`${vpc.padEnd(8)} trigger ${s.vpcTrigger} on ${s.onEventFunction} (VPC traffic mirror session writes)`]);
   return 0;
 }

@@ -6,6 +6,7 @@ import { settingsFromEnv } from '../../shared/settings.js';
 import { parseFlags } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags, provingCloud } from '../cloud-flags.js';
 import { forgedClaimLines } from '../forged-claims.js';
+import { writeLines } from '../terminal.js';
 import { removeTrigger } from '../wiring/event-triggers.js';
 
 export const usage = 'automirror teardown --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--delete-sessions]';
@@ -22,7 +23,7 @@ export async function teardownCommand(argv: string[]): Promise<number> {
   const s = settingsFromEnv();
   for (const trigger of [s.ecsTrigger, s.vpcTrigger]) {
     const change = await removeTrigger(cloud, s.onEventFunction, trigger);
-    process.stdout.write(`${change.padEnd(8)} trigger ${trigger} on ${s.onEventFunction}\n`);
+    writeLines([`${change.padEnd(8)} trigger ${trigger} on ${s.onEventFunction}`]);
   }
   if (values['delete-sessions']) {
     // Under the engine's call policy: a session still Creating or Modifying answers IncorrectStatus, which is retried.
@@ -30,7 +31,7 @@ export async function teardownCommand(argv: string[]): Promise<number> {
     const runId = `teardown/${Date.now()}`;
     // A session already Deleting is on its way out; one gone meanwhile is done (as aliyun/terraform-provider-alicloud treats NotFound on delete).
     const claimed = await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE } });
-    for (const line of forgedClaimLines(claimed)) process.stdout.write(`left     ${line}\n`);
+    writeLines(forgedClaimLines(claimed).map((line) => `left     ${line}`));
     const owned = claimed.filter((s) => isOwned(s) && s.status !== 'Deleting');
     for (const session of owned) {
       try {
@@ -38,10 +39,10 @@ export async function teardownCommand(argv: string[]): Promise<number> {
       } catch (err) {
         if (!(err instanceof CloudError && err.code === 'ResourceNotFound.TrafficMirrorSession')) throw err;
       }
-      process.stdout.write(`deleted  session ${session.id} (priority ${session.priority}, ${session.sourceIds.length} sources)\n`);
+      writeLines([`deleted  session ${session.id} (priority ${session.priority}, ${session.sourceIds.length} sources)`]);
     }
     const forged = claimed.filter(isUnprovenClaim).length;
-    process.stdout.write(`${owned.length} owned sessions deleted; sessions without automirror's tags were left alone${forged ? `, and ${forged} claiming them without a valid proof too` : ''}\n`);
+    writeLines([`${owned.length} owned sessions deleted; sessions without automirror's tags were left alone${forged ? `, and ${forged} claiming them without a valid proof too` : ''}`]);
   }
   return 0;
 }

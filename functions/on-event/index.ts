@@ -1,3 +1,4 @@
+import '../../shared/middleware/clear-debug.js';
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { cloudForAccount } from '../../shared/cloud/accounts.js';

@@ -1,3 +1,4 @@
+import '../../shared/middleware/clear-debug.js';
 import middy from '@middy/core';
 import { cloudForAccount } from '../../shared/cloud/accounts.js';
 import { functionInvoker } from '../../shared/cloud/invoker.js';

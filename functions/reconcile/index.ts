@@ -1,3 +1,4 @@
+import '../../shared/middleware/clear-debug.js';
 import middy from '@middy/core';
 import { functionInvoker } from '../../shared/cloud/invoker.js';
 import { type RegionTask, scheduledRun, taskIdOf } from '../../shared/events/region-task.js';

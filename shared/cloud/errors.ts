@@ -32,14 +32,17 @@ const RETRYABLE = [
   /^InternalServerError$/,
   /^ResourceExhausted$/,
 ];
-const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+/** Socket and resolver errors Node reports (a reset, a refused or timed-out connection, a DNS lookup to try again). */
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+/** The SDKs' own timeouts (httpx's RequestTimeoutError, ReadTimeout, ConnectTimeout), whatever carries the name. */
+const TIMEOUT = /Timeout(Error)?$/;
 
 /**
  * Whether a failure with this code (and HTTP status) can succeed when tried again: the one classification every
  * adapter's errors go through. A 5xx, a 429, a dropped connection or a retryable code is transient.
  */
 export function isTransient(code: string, status?: number): boolean {
-  return RETRYABLE.some((r) => r.test(code)) || NETWORK.has(code) || (status !== undefined && (status >= 500 || status === 429));
+  return RETRYABLE.some((r) => r.test(code)) || NETWORK.has(code) || TIMEOUT.test(code) || (status !== undefined && (status >= 500 || status === 429));
 }
 
 interface SdkErrorShape {

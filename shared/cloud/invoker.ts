@@ -77,7 +77,7 @@ export class Fc3Invoker implements FunctionInvoker {
     });
     const res = await cloudCall(() => this.client.callApi(params, req, new $dara.RuntimeOptions({})));
     const h = (res.headers ?? {}) as Record<string, string>;
-    if (h['x-fc-error-type']) throw new CloudError(h['x-fc-error-type'], `invoking ${functionName} failed`, false);
+    if (h['x-fc-error-type']) throw serviceError(h['x-fc-error-type'], `invoking ${functionName} failed`, res.statusCode);
     return { requestId: h['x-fc-request-id'] ?? '', started: true };
   }
 }
@@ -97,7 +97,8 @@ export class Fc2Invoker implements FunctionInvoker {
     // fc2 signs with static keys only: the profile or default chain is resolved to keys for each call.
     const k = await resolveKeys(this.cfg);
     const endpoint = this.cfg.fcEndpoint;
-    // Loaded on first use: fc2 brings ali-oss and axios, which the FC 3.0 path should not pay for at cold start.
+    // Loaded on first use, from a file of its own in the built artifact (scripts/bundle-trims.ts, SIDE_MODULES): fc2 brings
+    // ali-oss, axios and iconv-lite, which the FC 3.0 path should neither load nor parse at cold start.
     const { default: FC2 } = await import('@alicloud/fc2/lib/client.js');
     const client = new FC2(this.cfg.accountId, {
       // fc2 spells it accessKeyID, and sends the token only for STS keys (@alicloud/fc2 lib/client.js).

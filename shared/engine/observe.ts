@@ -46,27 +46,29 @@ export interface FoundEnis extends Pick<Observed, 'enis' | 'instances' | 'goneEn
 }
 
 /**
- * The subject's ENIs and instances: one DescribeNetworkInterfaces per instance (plus one per 100 ENIs named
- * directly) and one DescribeInstances, in parallel. A released instance's ENIs can't be listed by instance any
- * more: its per-ENI sessions name them (automirror:instance tag, one List per such instance), and those that
- * still exist are read by id. Those sessions are returned too (`tagged`): one left with no source is seen only so.
- * A gone instance no owned session names is settled (nothing left to do for it): added to `opts.settled`.
+ * The subject's ENIs and instances: one DescribeInstances per 100 instances, one DescribeNetworkInterfaces per
+ * instance that exists (plus one per 100 ENIs named directly). A few instances have their ENIs read beside
+ * DescribeInstances, in one round trip; a larger subject (a batch, or one naming forged ids) reads ENIs only for the
+ * instances found, so an id naming nothing costs no read of its own. A released instance's ENIs can't be listed by
+ * instance any more: its per-ENI sessions name them (automirror:instance tag: one List per such instance, or one
+ * List of every owned session when more than a few are gone), and those that still exist are read by id. Those
+ * sessions are returned too (`tagged`): one left with no source is seen only so. A gone instance no owned session
+ * names is settled (nothing left to do for it): added to `opts.settled`.
  */
 export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorSessions, opts: ReadOptions = {}): Promise<FoundEnis> {
   opts.check?.();
-  const [instances, named, perInstance] = await Promise.all([
-    subject.instanceIds.length > 0 ? ecs.instances(subject.instanceIds) : [],
+  const ids = subject.instanceIds;
+  const enisOf = (of: readonly string[]) => each(of, opts, (instanceId) => ecs.enis({ instanceId }));
+  const [instances, named, early] = await Promise.all([
+    ids.length > 0 ? ecs.instances(ids) : [],
     subject.eniIds.length > 0 ? ecs.enis({ eniIds: subject.eniIds }) : [],
-    each(subject.instanceIds, opts, (instanceId) => ecs.enis({ instanceId })),
+    ids.length <= READS ? enisOf(ids) : undefined,
   ]);
-  const enis = new Map([...perInstance.flat(), ...named].map((e) => [e.id, e]));
   const byId = new Map(instances.map((i) => [i.id, i]));
-  const goneInstances = subject.instanceIds.filter((id) => !byId.has(id));
-  const left = await each(goneInstances, opts, async (id) => {
-    const tagged = await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE, [INSTANCE_TAG]: id } });
-    if (tagged.length === 0) opts.settled?.add(id);
-    return tagged;
-  });
+  const perInstance = early ?? (await enisOf(ids.filter((id) => byId.has(id))));
+  const enis = new Map([...perInstance.flat(), ...named].map((e) => [e.id, e]));
+  const goneInstances = ids.filter((id) => !byId.has(id));
+  const left = await taggedWith(goneInstances, vpc, opts);
   opts.check?.();
   const orphans = [...new Set(left.flat().flatMap((s) => s.sourceIds))].filter((id) => !enis.has(id));
   if (orphans.length > 0) for (const e of await ecs.enis({ eniIds: orphans })) enis.set(e.id, e);
@@ -80,6 +82,23 @@ export async function readEnis(subject: Subject, ecs: EcsInventory, vpc: MirrorS
     goneInstances,
     tagged: left.flat(),
   };
+}
+
+/** The owned sessions tagged with each gone instance; those no session names are settled. */
+async function taggedWith(gone: readonly string[], vpc: MirrorSessions, opts: ReadOptions): Promise<Session[][]> {
+  const settle = (id: string, tagged: Session[]) => {
+    if (tagged.length === 0) opts.settled?.add(id);
+    return tagged;
+  };
+  if (gone.length <= READS) return each(gone, opts, async (id) => settle(id, await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE, [INSTANCE_TAG]: id } })));
+  opts.check?.();
+  const owned = await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE } });
+  return gone.map((id) =>
+    settle(
+      id,
+      owned.filter((s) => s.tags[INSTANCE_TAG] === id),
+    ),
+  );
 }
 
 /**

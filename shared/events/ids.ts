@@ -1,3 +1,5 @@
+import { defuse } from '../report/text.js';
+
 /** Resource ids as Alibaba issues them; anything else in an event is hostile or corrupt and is refused. */
 const INSTANCE = /^i-[a-z0-9]{1,48}$/;
 const ENI = /^eni-[a-z0-9]{1,48}$/;
@@ -92,7 +94,7 @@ function render(v: unknown, max: number): string {
 /** Short, printable, bounded: event text quoted back in logs and reasons can't forge lines or flood them. */
 export function quote(v: unknown, max = 80): string {
   const s = typeof v === 'string' ? v.slice(0, max + 1) : render(v, max);
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  const clean = defuse(s);
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 

@@ -1,4 +1,9 @@
-/** Structured JSON log lines; credentials never pass through here (callers log ids and reasons, not configs). */
+import { defuseJson } from '../report/text.js';
+
+/**
+ * Structured JSON log lines; credentials never pass through here (callers log ids and reasons, not configs). Each
+ * line is defused JSON: a hostile value in it stays inert in a terminal (`automirror invoke`, `s logs`).
+ */
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -15,7 +20,7 @@ export function jsonLogger(base: Record<string, unknown> = {}, write: (line: str
   const emit =
     (level: Exclude<Level, 'silent'>) =>
     (msg: string, fields: Record<string, unknown> = {}) => {
-      if (LEVELS[level] >= threshold) write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
+      if (LEVELS[level] >= threshold) write(defuseJson(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields })));
     };
   return { info: emit('info'), warn: emit('warn'), error: emit('error'), child: (f) => jsonLogger({ ...base, ...f }, write) };
 }

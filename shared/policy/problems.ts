@@ -7,11 +7,20 @@ export interface Problem {
   readonly message: string;
 }
 
+/**
+ * The problems of one document: the first `limit` kept, the rest only counted, so a hostile document with
+ * thousands of mistakes costs no more to report (each kept problem is located in the text later) than to read.
+ */
 export class Problems {
   readonly list: Problem[] = [];
+  /** Problems found beyond the `limit` kept. */
+  more = 0;
+
+  constructor(private readonly limit = Number.POSITIVE_INFINITY) {}
 
   add(path: Path, message: string): void {
-    this.list.push({ path, message });
+    if (this.list.length < this.limit) this.list.push({ path, message });
+    else this.more++;
   }
 }
 

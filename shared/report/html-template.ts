@@ -1,4 +1,4 @@
-import { defuse } from './text.js';
+import { defuseKeepingLines } from './text.js';
 
 /** Markup that is already safe: only `html` makes it, so every other value is escaped on its way in. */
 export class Html {
@@ -7,9 +7,12 @@ export class Html {
 
 export type HtmlValue = Html | string | number | null | undefined | false | readonly HtmlValue[];
 
-/** Text safe in element content and in double- or single-quoted attributes. */
+/**
+ * Text safe in element content and in double- or single-quoted attributes: markup escaped, controls and bidi
+ * characters defused (line feeds and tabs kept: in HTML they are whitespace, in a `<pre>` the excerpt's own lines).
+ */
 export function escapeHtml(s: string): string {
-  return defuse(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return defuseKeepingLines(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function piece(v: HtmlValue): string {

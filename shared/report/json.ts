@@ -1,5 +1,6 @@
 import type { DriftReport } from './model.js';
 import { reportSchema } from './schema.js';
+import { defuseJson } from './text.js';
 import { assertReport } from './validate.js';
 
 interface Shape {
@@ -24,10 +25,11 @@ function ordered(value: unknown, shape: Shape | undefined): unknown {
 
 /**
  * The full report as pretty JSON, byte-for-byte the same for the same report however it was built: keys in the
- * schema's order (`schema` and `version` first), two-space indent, a final newline.
+ * schema's order (`schema` and `version` first), two-space indent, a final newline. Control and bidi characters in
+ * values are `\uXXXX` escapes, so printing or `cat`-ing it is safe.
  */
 export function renderJson(report: DriftReport): string {
-  return `${JSON.stringify(ordered(report, reportSchema as Shape), null, 2)}\n`;
+  return `${defuseJson(JSON.stringify(ordered(report, reportSchema as Shape), null, 2))}\n`;
 }
 
 /** A drift report read back from JSON, checked against the schema and its own totals. */

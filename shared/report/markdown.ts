@@ -18,11 +18,11 @@ const CELL_CHARS = 160;
 const LIST_NAMES = 8;
 
 /**
- * One hostile string made inert in Markdown: one line, bounded, with table pipes, code, emphasis, link brackets and
- * HTML escaped, and URLs broken (a zero-width space after the scheme) so no chat client turns them into links.
+ * One hostile string made inert in Markdown: one line (line breaks become spaces, other controls and bidi
+ * characters U+FFFD), bounded, with table pipes, code, emphasis, link brackets and HTML escaped, and URLs broken (a zero-width space after the scheme) so no chat client turns them into links.
  */
 export function mdText(s: string, max = CELL_CHARS): string {
-  return clip(defuse(s).replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, ' '), max)
+  return clip(defuse(s.replace(/[\t\n\v\f\r\u2028\u2029]+/g, ' ')), max)
     .replace(/[\\`*_~[\]<>|]/g, '\\$&')
     .replace(/\b(https?|ftp)(?=:)|\b(www)(?=\.)/gi, '$&\u200B');
 }

@@ -1,8 +1,11 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { EcsApi } from '../../shared/cloud/ecs.js';
 import { CloudError, isTransient, serviceError, toCloudError, transportError } from '../../shared/cloud/errors.js';
-import { Fc2Invoker } from '../../shared/cloud/invoker.js';
+import { Fc2Invoker, Fc3Invoker } from '../../shared/cloud/invoker.js';
 import { MnsQueue } from '../../shared/cloud/mns.js';
+import { SlbApi } from '../../shared/cloud/slb.js';
+import { VpcMirrorApi } from '../../shared/cloud/vpc.js';
 
 // One classification of failures for every adapter: what can succeed when tried again is transient, the rest is not.
 
@@ -27,6 +30,10 @@ describe('isTransient: the one rule for trying again', () => {
     ['ResourceExhausted', undefined],
     ['ECONNREFUSED', undefined],
     ['ECONNRESET', undefined],
+    ['ETIMEDOUT', undefined],
+    ['EAI_AGAIN', undefined],
+    ['EHOSTUNREACH', undefined],
+    ['RequestTimeoutError', undefined],
     ['AnythingAtAll', 503],
     ['TooManyRequests', 429],
   ])('%s (HTTP %s) is transient', (code, status) => expect(isTransient(code, status)).toBe(true));
@@ -65,4 +72,62 @@ describe('adapters classify a refused connection as transient, through the real 
     expect(err).toBeInstanceOf(CloudError);
     expect((err as CloudError).retryable).toBe(true);
   });
+});
+
+/** A server that takes each connection and then fails it the way `fail` says; its port. */
+async function failingServer(fail: (s: Socket) => void): Promise<{ port: number; close: () => void }> {
+  const sockets = new Set<Socket>();
+  const s = createServer((c) => {
+    sockets.add(c);
+    fail(c);
+  });
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (s.address() as { port: number }).port,
+    close: () => {
+      for (const c of sockets) c.destroy();
+      s.close();
+    },
+  };
+}
+
+const FAILURES: Record<string, ((s: Socket) => void) | 'closed port'> = {
+  'ECONNREFUSED (nothing listens)': 'closed port',
+  'ECONNRESET (reset after the request)': (c) => c.once('data', () => c.resetAndDestroy()),
+  'socket hang up (closed without an answer)': (c) => c.once('data', () => c.end()),
+  'a timeout (never answers)': () => undefined,
+};
+
+/** Every adapter, through its real SDK, at `host:port`; MNS waits 40 s for a long poll, so it sits out the timeout. */
+function adapters(ep: string, timeout: boolean): Record<string, () => Promise<unknown>> {
+  const cfg = { regionId: 'cn-hangzhou', accountId: '1234567890123456', credentials: KEYS, endpoint: ep, fcEndpoint: ep, mnsEndpoint: `http://${ep}`, timeoutMs: 300 };
+  return {
+    'VPC (openapi-core)': () => new VpcMirrorApi(cfg).list({}),
+    'ECS (openapi-core)': () => new EcsApi(cfg).enis({ instanceId: 'i-x' }),
+    'SLB (openapi-core)': () => new SlbApi(cfg).existing(['lb-x']),
+    'FC 3.0 invoker': () => new Fc3Invoker(cfg).invokeAsync('automirror-reconcile-region', {}),
+    'FC 2.0 invoker (@alicloud/fc2)': () => new Fc2Invoker(cfg, 'automirror').invokeAsync('automirror-reconcile-region', {}),
+    ...(timeout ? {} : { 'MNS (@alicloud/mns)': () => new MnsQueue(cfg, 'automirror-deferred').send('{}') }),
+  };
+}
+
+describe('a network failure is transient for every adapter, through the real SDKs', () => {
+  for (const [failure, how] of Object.entries(FAILURES)) {
+    it(`${failure}: each adapter throws a retryable CloudError`, async () => {
+      const server = how === 'closed port' ? { port: await closedPort(), close: () => undefined } : await failingServer(how);
+      try {
+        const got: Record<string, string> = {};
+        for (const [name, call] of Object.entries(adapters(`127.0.0.1:${server.port}`, failure.startsWith('a timeout')))) {
+          const err = await call().then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          got[name] = err instanceof CloudError ? `${err.retryable ? 'retryable' : 'PERMANENT'} (${err.code})` : `not a CloudError: ${String(err)}`;
+        }
+        for (const [name, verdict] of Object.entries(got)) expect(`${name}: ${verdict}`).toMatch(/: retryable \(/);
+      } finally {
+        server.close();
+      }
+    }, 30_000);
+  }
 });

@@ -2,11 +2,38 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type RolePolicy, renderRolePolicy } from '../../cli/wiring/role-policy.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-type Statement = { Effect: string; Action: string[]; Resource: string | string[] };
-const policy = JSON.parse(readFileSync(join(ROOT, 'deploy/ram/function-role-policy.json'), 'utf8')) as { Statement: Statement[] };
-const granted = new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action));
+const policy = JSON.parse(readFileSync(join(ROOT, 'deploy/ram/function-role-policy.json'), 'utf8')) as RolePolicy;
+const list = (v: string | readonly string[]) => (typeof v === 'string' ? [v] : [...v]);
+const granted = new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => list(s.Action)));
+
+/** Reads by their RAM names: Describe*, List*, Get*, Lookup*. Everything else can change something. */
+const READ = /^\w+:(Describe|List|Get|Lookup)[A-Z]/;
+/** `acs:<service>:<region>:<account>:<resource>`; RAM spells "any region" / "any account" as `*` (or leaves it empty). */
+const ARN = /^acs:([a-z0-9-]+):([^:]*):([^:]*):(.+)$/;
+
+/**
+ * What is too broad in a policy: a write granted on `*`, and any ARN whose region or account is a wildcard or
+ * empty (RAM ARNs for the services used here all have both; none in this policy is global).
+ */
+function tooBroad(doc: RolePolicy): string[] {
+  const found: string[] = [];
+  for (const s of doc.Statement.filter((x) => x.Effect === 'Allow')) {
+    const writes = list(s.Action).filter((a) => !READ.test(a));
+    for (const r of list(s.Resource)) {
+      if (r === '*' || r === 'acs:*') {
+        if (writes.length) found.push(`${writes.join(', ')} on ${r}`);
+        continue;
+      }
+      const m = ARN.exec(r);
+      if (!m) found.push(`not an ARN: ${r}`);
+      else if (!m[2] || !m[3] || m[2].includes('*') || m[3].includes('*')) found.push(`${list(s.Action).join(', ')} on ${r}: region and account must be pinned`);
+    }
+  }
+  return found;
+}
 
 /** The @alicloud/mns methods the adapters call, by the RAM action each needs. */
 const MNS_METHODS: Record<string, string> = {
@@ -53,6 +80,38 @@ describe("the functions' RAM role", () => {
   it('grants nothing the code does not call (least privilege)', () => {
     // vpc:TagResources is called directly (the ownership proof after Create), and Create's Tag.N needs it too.
     expect([...granted].filter((a) => !called.has(a)).sort()).toEqual([]);
+  });
+
+  it('grants no write on "*" and pins region and account in every ARN (placeholders the deployment fills)', () => {
+    expect(tooBroad(policy)).toEqual([]);
+    for (const s of policy.Statement) for (const r of list(s.Resource)) if (r !== '*') expect(r).toMatch(/^acs:[a-z]+:\{(vpcRegion|region)\}:\{account\}:/);
+  });
+
+  it('the check fails on a planted write on "*", a wildcard region and a wildcard account', () => {
+    const plant = (Resource: string) => ({ Version: '1', Statement: [...policy.Statement, { Effect: 'Allow', Action: ['vpc:DeleteTrafficMirrorSession'], Resource }] });
+    expect(tooBroad(plant('*'))).toEqual(['vpc:DeleteTrafficMirrorSession on *']);
+    expect(tooBroad(plant('acs:vpc:*:1234567890123456:trafficmirrorsession/*'))).toHaveLength(1);
+    expect(tooBroad(plant('acs:vpc:cn-hangzhou:*:trafficmirrorsession/*'))).toHaveLength(1);
+    expect(tooBroad(plant('acs:vpc:cn-hangzhou::trafficmirrorsession/*'))).toHaveLength(1);
+    // A read on "*" is allowed: ListTrafficMirrorSessions and the ECS/SLB Describe calls have no resource-level grant.
+    expect(tooBroad({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['vpc:ListTrafficMirrorSessions'], Resource: '*' }] })).toEqual([]);
+  });
+
+  it('renders for a deployment: every placeholder filled, the session ARNs once per managed region', () => {
+    const rendered = renderRolePolicy({ region: 'cn-hangzhou', regions: ['cn-hangzhou', 'cn-shanghai'], account: '1234567890123456' });
+    expect(tooBroad(rendered)).toEqual([]);
+    const arns = rendered.Statement.flatMap((s) => list(s.Resource)).filter((r) => r !== '*');
+    expect(arns.filter((r) => r.includes('{'))).toEqual([]);
+    expect(arns.every((r) => /^acs:\w+:cn-(hangzhou|shanghai):1234567890123456:/.test(r))).toBe(true);
+    const deleteOn = rendered.Statement.filter((s) => list(s.Action).includes('vpc:DeleteTrafficMirrorSession')).flatMap((s) => list(s.Resource));
+    expect(deleteOn).toEqual(['acs:vpc:cn-hangzhou:1234567890123456:trafficmirrorsession/*', 'acs:vpc:cn-shanghai:1234567890123456:trafficmirrorsession/*']);
+    // FC and MNS live only in the deployment's region.
+    expect(arns.filter((r) => /^acs:(mns|fc):/.test(r)).every((r) => r.includes(':cn-hangzhou:'))).toBe(true);
+  });
+
+  it('refuses a region or account that is not an id (no wildcard can be templated in)', () => {
+    expect(() => renderRolePolicy({ region: 'cn-hangzhou', regions: ['*'], account: '1234567890123456' })).toThrow(/not a region id/);
+    expect(() => renderRolePolicy({ region: 'cn-hangzhou', regions: ['cn-hangzhou'], account: '*' })).toThrow(/not an account id/);
   });
 
   it('lets only FC assume the role', () => {

@@ -111,6 +111,13 @@ const CASES: Array<{ name: string; event: () => Buffer | object; verdict: string
     level: 'warn',
   },
   {
+    name: 'an event whose id is 200 KB',
+    event: () => running({ id: 'x'.repeat(200_000) }),
+    verdict: 'bad',
+    why: /is too large or deep to read: a string of 200000 characters/,
+    level: 'warn',
+  },
+  {
     name: 'an event for a region that does not exist',
     event: () => running({ aliyunregionid: 'xx-nowhere-9' }),
     verdict: 'ignored',
@@ -160,6 +167,22 @@ describe('hostile input reaches on-event once: no throw (so no FC retry), no clo
     expect(shown).toHaveLength(20);
     expect(shown.every((e) => e.id.length <= 65 && e.id.endsWith('…'))).toBe(true);
     expect(JSON.stringify(lines[0]).length).toBeLessThan(20_000);
+  });
+
+  it('a batch naming 1,000 well-formed instances that do not exist: reads per 100 ids, not per id; no retry; one log line', async () => {
+    const base = running();
+    const batch = Array.from({ length: 1000 }, (_, i) => ({
+      id: `gone-${i}`,
+      source: base.source,
+      type: base.type,
+      aliyunregionid: base.aliyunregionid,
+      data: { resourceId: `i-gone${i}`, state: 'Running' },
+    }));
+    const { out, lines, calls } = await once(Buffer.from(JSON.stringify(batch)));
+    expect(out.events.filter((e) => e.verdict === 'reconcile')).toHaveLength(1000);
+    // 10 DescribeInstances (100 ids each) find none; one list of the owned sessions finds none tagged with them.
+    expect(calls.map((c) => c.action).sort()).toEqual([...Array(10).fill('DescribeInstances'), 'ListTrafficMirrorSessions']);
+    expect(lines).toHaveLength(1);
   });
 
   it('a policy with a zero-width space in a tag value is refused before any cloud call, naming U+200B', async () => {

@@ -78,7 +78,7 @@ describe('bounded reading', () => {
     expect(quote(deep)).toBe(`${'['.repeat(80)}…`);
     expect(quote({ toString: null, valueOf: null, toJSON: null })).toBe('{"toString":null,"valueOf":null,"toJSON":null}');
     expect(quote(JSON.parse('{"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1}}');
-    expect(quote('a\nb'.repeat(1000), 10)).toBe('a?ba?ba?ba…');
+    expect(quote('a\nb'.repeat(1000), 10)).toBe('a\uFFFDba\uFFFDba\uFFFDba…');
     expect(quote(undefined)).toBe('undefined');
   });
 });

@@ -90,6 +90,20 @@ rules:
     );
   });
 
+  it('a policy with thousands of problems: 200 listed, the total counted, hostile text defused', () => {
+    // Keys holding an escape sequence, a bidi override and a C1 CSI: YAML double-quoted escapes, so the file is text.
+    const fields = Array.from({ length: 5_000 }, (_, i) => `    "k${i}\\e[2J\\u202e\\x9b": 1`).join('\n');
+    const path = file('many.yaml', `version: 1\nrules:\n  - name: web\n${fields}\n`);
+    const r = check('check', path);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n');
+    expect(lines).toHaveLength(203);
+    expect(lines[200]).toBe('… and 4802 more problems');
+    expect(lines[201]).toBe(`${path}: refused, 5002 problems; nothing in it would be applied`);
+    expect(r.stderr).not.toMatch(/[\u001b\u009b\u202e]/);
+    expect(lines[0]).toContain('\uFFFD');
+  });
+
   it('says when the file cannot be read, and exits 1', () => {
     const r = check('check', join(dir, 'missing.yaml'));
     expect(r.code).toBe(1);

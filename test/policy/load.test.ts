@@ -17,6 +17,16 @@ rules:
       priority: { min: 1000, max: 1999 }
 `;
 
+function refusalOf(text: string): PolicyError {
+  try {
+    parsePolicy(text, 'p.yaml');
+  } catch (err) {
+    if (err instanceof PolicyError) return err;
+    throw err;
+  }
+  throw new Error('the policy was accepted');
+}
+
 /** BASE with one piece of text replaced; the replacement must apply. */
 function mutate(from: string, to: string): string {
   expect(BASE).toContain(from);
@@ -420,6 +430,23 @@ rules:
     expect(problems).toHaveLength(201);
     expect(problems[0]).toMatch(/^p\.yaml:3:7 rules\[0\]\.name: expected a rule name/);
     expect(problems[200]).toBe('… and 100 more problems');
+  });
+
+  it('a 200 KB policy with 18,000 mistakes: the first 200 listed, the rest counted', () => {
+    const fields = Array.from({ length: 18_000 }, (_, i) => `    k${i}: 1`).join('\n');
+    const err = refusalOf(`version: 1\nrules:\n  - name: web\n${fields}\n`);
+    expect(err.problems).toHaveLength(201);
+    expect(err.problems[0]).toBe('p.yaml:4:5 rules[0].k0: unknown field; expected one of name, match, mirror');
+    // 18,000 unknown fields and the two required ones missing.
+    expect(err.count).toBe(18_002);
+    expect(err.problems[200]).toBe(`… and ${18_002 - 200} more problems`);
+  });
+
+  it('a mapping of 18,000 repeated keys (quadratic in the YAML parser itself) is refused with the first 200 listed', () => {
+    const err = refusalOf(`version: 1\nrules:\n  - name: web\n${'    k: 1\n'.repeat(18_000)}`);
+    expect(err.problems.slice(0, 2)).toEqual(['p.yaml:5:5 Map keys must be unique', 'p.yaml:6:5 Map keys must be unique']);
+    expect(err.count).toBe(17_999);
+    expect(err.problems[200]).toBe('… and 17799 more problems');
   });
 
   it('bounds how deep expressions nest', () => {
