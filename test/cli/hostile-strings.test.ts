@@ -7,7 +7,7 @@ import { explainCommand } from '../../cli/commands/explain.js';
 import { planCommand } from '../../cli/commands/plan.js';
 import { reportCommand } from '../../cli/commands/report.js';
 import type { LocalCloud } from '../../localcloud/index.js';
-import { eniId, instanceId, REGION, startCloud, worldSession } from '../engine/cloud.js';
+import { ACCOUNT, eniId, instanceId, REGION, startCloud, worldSession } from '../engine/cloud.js';
 import { DEMO_KEY, ecsClient } from '../support/localcloud.js';
 
 // Tag values are the cloud's, so anyone who may tag an instance writes them. Set through the ECS SDK, read back by
@@ -49,6 +49,8 @@ beforeAll(async () => {
   }
   vi.stubEnv('ALIBABA_CLOUD_ACCESS_KEY_ID', DEMO_KEY.accessKeyId);
   vi.stubEnv('ALIBABA_CLOUD_ACCESS_KEY_SECRET', DEMO_KEY.accessKeySecret);
+  // The account the sessions' ownership proofs are checked in.
+  vi.stubEnv('ALIBABA_CLOUD_ACCOUNT_ID', ACCOUNT);
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
