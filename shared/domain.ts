@@ -194,14 +194,19 @@ export interface Principal {
 /** One recorded write of tags on one resource: which keys it set, by whom, when. */
 export interface TagWrite {
   readonly resourceId: string;
-  /** TagResources, RunInstances (tags at launch), CreateNetworkInterface… */
+  /** TagResources, UntagResources, RunInstances (tags at launch), CreateNetworkInterface… */
   readonly eventName: string;
   /** ISO 8601, as ActionTrail's eventTime. */
   readonly time: string;
   readonly by: Principal;
-  /** The tag keys the call set. */
+  /** The tag keys the call set or removed. */
   readonly keys: readonly string[];
+  /** UntagResources with All=true: every key was removed. */
+  readonly allKeys?: boolean;
 }
+
+/** Whether the write set or removed `key`. */
+export const writesKey = (w: TagWrite, key: string): boolean => w.allKeys === true || w.keys.includes(key);
 
 /**
  * A principal as RAM names it: `acs:ram::<account>:root`, `acs:ram::<account>:user/<name>`,

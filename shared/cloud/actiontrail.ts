@@ -1,5 +1,5 @@
 import * as $dara from '@darabonba/typescript';
-import type { TagWrite } from '../domain.js';
+import { type TagWrite, writesKey } from '../domain.js';
 import { tagWritesOf } from '../events/tag-write.js';
 import type { CloudConfig } from './config.js';
 import { cloudCall } from './errors.js';
@@ -9,6 +9,17 @@ import { ACTIONTRAIL, PopClient, RawResponse } from './pop-client.js';
 export interface TagHistory {
   /** The latest recorded write of `tagKey` on `resourceId` within the trail's retention, or undefined. */
   lastTagWrite(resourceId: string, tagKey: string): Promise<TagWrite | undefined>;
+  /**
+   * The latest recorded write (set or removal) of any of `tagKeys` on `resourceId` since `since` (ISO 8601), and
+   * whether the search was complete: every page read back to `since`, and `since` within the trail's retention.
+   * Only a complete search that found nothing shows there was no such write.
+   */
+  lastWriteSince(resourceId: string, tagKeys: readonly string[], since: string | undefined): Promise<TagSearch>;
+}
+
+export interface TagSearch {
+  readonly write?: TagWrite;
+  readonly complete: boolean;
 }
 
 /**
@@ -57,11 +68,26 @@ export class ActionTrailApi implements TagHistory {
   }
 
   async lastTagWrite(resourceId: string, tagKey: string): Promise<TagWrite | undefined> {
+    return (await this.lastWriteSince(resourceId, [tagKey], undefined)).write;
+  }
+
+  async lastWriteSince(resourceId: string, tagKeys: readonly string[], since: string | undefined): Promise<TagSearch> {
     const end = this.now();
+    const retention = end - WINDOWS * WINDOW_DAYS * DAY_MS;
+    const sinceMs = since === undefined ? Number.NaN : Date.parse(since);
+    // A `since` unknown or older than the retention: whatever is found, the search can't show there was no write.
+    const from = Number.isNaN(sinceMs) || sinceMs < retention ? retention : sinceMs;
+    let complete = from > retention;
     for (let w = 0; w < WINDOWS; w++) {
-      const window = { endTime: iso(end - w * WINDOW_DAYS * DAY_MS), startTime: iso(end - (w + 1) * WINDOW_DAYS * DAY_MS) };
+      const windowEnd = end - w * WINDOW_DAYS * DAY_MS;
+      if (windowEnd <= from) break;
+      const window = { endTime: iso(windowEnd), startTime: iso(Math.max(from, windowEnd - WINDOW_DAYS * DAY_MS)) };
       let nextToken: string | undefined;
-      for (let page = 0; page < PAGES_PER_WINDOW; page++) {
+      for (let page = 0; ; page++) {
+        if (page === PAGES_PER_WINDOW) {
+          complete = false;
+          break;
+        }
         const req = new LookupEventsRequest({
           ...window,
           maxResults: String(PAGE),
@@ -73,13 +99,13 @@ export class ActionTrailApi implements TagHistory {
           ...(nextToken && { nextToken }),
         });
         const res = await cloudCall(() => this.pop.call('LookupEvents', req, new RawResponse<LookupEventsBody>({})));
-        const found = latest((res.body?.Events ?? []).flatMap((e) => tagWritesOf(e, [resourceId])).filter((t) => t.keys.includes(tagKey)));
-        if (found) return found;
+        const found = latest((res.body?.Events ?? []).flatMap((e) => tagWritesOf(e, [resourceId])).filter((t) => tagKeys.some((k) => writesKey(t, k)) && Date.parse(t.time) >= from));
+        if (found) return { write: found, complete: true };
         nextToken = typeof res.body?.NextToken === 'string' && res.body.NextToken !== '' ? res.body.NextToken : undefined;
         if (!nextToken) break;
       }
     }
-    return undefined;
+    return { complete };
   }
 }
 

@@ -2,13 +2,14 @@ import type { TagHistory } from '../cloud/actiontrail.js';
 import type { EcsInventory } from '../cloud/ecs.js';
 import type { LoadBalancers } from '../cloud/slb.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
-import type { MirrorSpec, Session, Subject } from '../domain.js';
+import type { Eni, MirrorSpec, Session, Subject } from '../domain.js';
 import { type Decision, evaluate } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
 import type { Action, Deferred, Outcome, Plan, Unmirrored } from './actions.js';
 import { type ApplyOptions, apply } from './apply.js';
 import { type Attribution, attributeOptOuts, LOOKUPS_PER_EVENT } from './attribution.js';
 import { type Clock, deadlineCheck, systemClock } from './clock.js';
+import { judgeRemovals } from './opt-in-removal.js';
 import { type Observed, type ReadOptions, readEnis, readGoneTargets, readSessions, readTargets, targetsToRead } from './observe.js';
 import { type PlanOptions, plan } from './plan.js';
 import { deferredReads, outOfTime, type Result, resultOf } from './result.js';
@@ -84,11 +85,21 @@ async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & 
   const found = await readEnis(subject, deps.ecs, deps.vpc, reads);
   const resources = [...found.enis, ...found.instances.values()];
   const attribution = await attributeOptOuts(deps.policy, resources, subject.tagWrites ?? [], { history: deps.trail, maxLookups: LOOKUPS_PER_EVENT, check: reads.check });
-  const decisions = found.enis.map((e) => evaluate(deps.policy, e, e.instanceId ? found.instances.get(e.instanceId) : undefined, undefined, attribution.writes));
+  const instanceOf = (e: Eni) => (e.instanceId ? found.instances.get(e.instanceId) : undefined);
+  const judged = found.enis.map((e) => evaluate(deps.policy, e, instanceOf(e), undefined, attribution.writes));
   const { tagged, ...foundEnis } = found;
   const gone = new Set(found.goneEnis);
   const bySource = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc, reads, (id) => gone.has(id) && reads.settled.add(id));
   const sessions = [...new Map([...tagged, ...bySource].map((s) => [s.id, s])).values()];
+  const { decisions } = await judgeRemovals(
+    deps.policy,
+    found.enis,
+    instanceOf,
+    sessions,
+    judged,
+    { tagWrites: subject.tagWrites ?? [], optOutWrites: attribution.writes },
+    { history: deps.trail, maxLookups: LOOKUPS_PER_EVENT - attribution.lookups, check: reads.check },
+  );
   const specs = new Map(decisions.flatMap((d): Array<[string, MirrorSpec]> => ('spec' in d ? [[d.eniId, d.spec]] : [])));
   const toRead = targetsToRead(specs, sessions);
   reads.check?.();

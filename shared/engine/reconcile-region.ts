@@ -1,3 +1,4 @@
+import type { TagSearch } from '../cloud/actiontrail.js';
 import type { ReconcileMode, Session, TagWrite } from '../domain.js';
 import type { Decision } from '../policy/evaluate.js';
 import type { Policy } from '../policy/types.js';
@@ -5,6 +6,7 @@ import type { Outcome, Plan } from './actions.js';
 import { apply } from './apply.js';
 import { type Attribution, attributeOptOuts, LOOKUPS_PER_REGION_RUN } from './attribution.js';
 import { type Clock, systemClock } from './clock.js';
+import { judgeRemovals } from './opt-in-removal.js';
 import { isOwned } from './ownership.js';
 import { plan } from './plan.js';
 import { decideRegion, type RegionScanDeps, type RegionSnapshot, scanRegion } from './region-scan.js';
@@ -82,6 +84,7 @@ export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Pr
   const passes: RegionPass[] = [];
   // ActionTrail's answers hold for the whole run: later passes look up only what is new.
   const lookedUp = new Map<string, TagWrite | null>();
+  const searched = new Map<string, TagSearch>();
   let foreign: RegionResult['foreign'] = { unapproved: [], approved: 0 };
   const done = (unfinished: boolean): RegionResult => ({ regionId: opts.regionId, mode: opts.mode, passes, unfinished, result: regionResultOf(unfinished, passes.at(-1)?.outcomes ?? []), foreign });
   for (let n = 1; ; n++) {
@@ -95,8 +98,16 @@ export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Pr
       foreign = { unapproved, approved: found.approved };
     }
     const resources = [...snapshot.enis, ...snapshot.instances.values()];
-    const attribution = await attributeOptOuts(deps.policy, resources, [], { history: deps.trail, maxLookups: LOOKUPS_PER_REGION_RUN - lookedUp.size, cache: lookedUp });
-    const decisions = decideRegion(deps.policy, snapshot, attribution.writes);
+    const attribution = await attributeOptOuts(deps.policy, resources, [], { history: deps.trail, maxLookups: LOOKUPS_PER_REGION_RUN - lookedUp.size - searched.size, cache: lookedUp });
+    const { decisions } = await judgeRemovals(
+      deps.policy,
+      snapshot.enis,
+      (e) => (e.instanceId ? snapshot.instances.get(e.instanceId) : undefined),
+      snapshot.sessions,
+      decideRegion(deps.policy, snapshot, attribution.writes),
+      { tagWrites: [], optOutWrites: attribution.writes, regionId: snapshot.regionId },
+      { history: deps.trail, maxLookups: LOOKUPS_PER_REGION_RUN - lookedUp.size - searched.size, cache: searched },
+    );
     const p = planRegion(deps.policy, snapshot, decisions);
     const proving = snapshot.sessions.some(awaitingProof);
     if (opts.mode === 'report' || (p.actions.length === 0 && !proving)) {

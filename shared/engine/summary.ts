@@ -1,4 +1,5 @@
 import { principalArn } from '../domain.js';
+import type { OptOutRecord } from '../policy/opt-out.js';
 import type { FieldChange } from './actions.js';
 import type { EnsureResult } from './ensure.js';
 import { kindOf } from './kinds.js';
@@ -15,9 +16,9 @@ export interface EnsureSummary {
   /** ENIs no rule would mirror (no rule matches, service-managed…), with why: `excluded`, as in the report's coverage. */
   readonly excluded: Array<{ eniId: string; reason: string }>;
   /** ENIs a rule would mirror that an honoured opt-out takes out: who set the tag (RAM's name) and when, if known. */
-  readonly optedOut: Array<{ eniId: string; rule: string; by?: string; at?: string; reason: string }>;
-  /** Opt-outs the policy overrode: the ENI stays mirrored by its rule. */
-  readonly overriddenOptOuts: Array<{ eniId: string; rule: string; by?: string; at?: string; reason: string }>;
+  readonly optedOut: Array<{ eniId: string; rule: string; by?: string; at?: string; via: OptOutRecord['via']; reason: string }>;
+  /** Opt-outs the policy overrode (an opt-out tag set, or the opt-in tag removed): the ENI stays mirrored by its rule. */
+  readonly overriddenOptOuts: Array<{ eniId: string; rule: string; by?: string; at?: string; via: OptOutRecord['via']; reason: string }>;
   readonly unmirrored: Array<{ eniId: string; rule: string; reason: string }>;
   readonly deferred: Array<{ eniIds: readonly string[]; instanceIds?: readonly string[]; reason: string }>;
   readonly failed: Array<{ reason: string; error: string; retryable: boolean }>;
@@ -43,7 +44,7 @@ export function summarize(r: EnsureResult): EnsureSummary {
   for (const d of r.decisions) {
     const o = d.optOut;
     const who = o?.by && { by: principalArn(o.by), at: o.at };
-    if (o?.rule !== undefined) (o.status === 'honoured' ? s.optedOut : s.overriddenOptOuts).push({ eniId: d.eniId, rule: o.rule, ...who, reason: o.why });
+    if (o?.rule !== undefined) (o.status === 'honoured' ? s.optedOut : s.overriddenOptOuts).push({ eniId: d.eniId, rule: o.rule, ...who, via: o.via, reason: o.why });
     if ('excluded' in d) {
       if (o?.status !== 'honoured' || o.rule === undefined) s.excluded.push({ eniId: d.eniId, reason: d.excluded });
     } else if (!touched.has(d.eniId)) s.unchanged.push({ eniId: d.eniId, reason: `already mirrored by rule ${d.spec.rule}` });

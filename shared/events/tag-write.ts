@@ -14,8 +14,12 @@ const NAME_MAX = 64;
 /** Tag keys are at most 128 characters; a call sets at most 20 tags (ECS TagResources: Tag.N, N 1–20). */
 const KEY_MAX = 128;
 const KEYS_MAX = 20;
-/** Calls that set tags: TagResources, and the launches that take tags (Tag.N of RunInstances, CreateNetworkInterface). */
-export const TAG_SETTING_CALLS: ReadonlySet<string> = new Set(['TagResources', 'RunInstances', 'CreateNetworkInterface']);
+/**
+ * Calls that write tags: TagResources, the launches that take tags (Tag.N of RunInstances, CreateNetworkInterface),
+ * and UntagResources (TagKey.N, or All=true for every tag: ECS UntagResources,
+ * https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-untagresources).
+ */
+export const TAG_WRITING_CALLS: ReadonlySet<string> = new Set(['TagResources', 'RunInstances', 'CreateNetworkInterface', 'UntagResources']);
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u2028\u2029\p{Cf}]/gu;
 
@@ -46,34 +50,43 @@ export function principalOf(identity: unknown): Principal | undefined {
   return { type: 'other', accountId, name: userName.slice(0, NAME_MAX) };
 }
 
-/** The tag keys a call set: `Tag.N.Key` flat, or `Tag` as a list of `{Key}`. */
-function keysSet(params: Record<string, unknown>): string[] {
+/** The tag keys a call wrote: `Tag.N.Key` flat or `Tag` as a list of `{Key}`; for UntagResources, `TagKey.N` or `TagKey`. */
+function keysWritten(eventName: string, params: Record<string, unknown>): string[] {
   const keys = new Set<string>();
-  for (const t of listParam(params, 'Tag').slice(0, KEYS_MAX)) {
-    const k = clean(own(t, 'Key'), KEY_MAX + 1);
+  const add = (v: unknown) => {
+    const k = clean(v, KEY_MAX + 1);
     if (k !== undefined && k.length <= KEY_MAX) keys.add(k);
-  }
+  };
+  const untag = eventName === 'UntagResources';
+  for (const t of listParam(params, untag ? 'TagKey' : 'Tag').slice(0, KEYS_MAX)) add(untag ? t : own(t, 'Key'));
+  const flat = untag ? /^TagKey\.(\d{1,2})$/ : /^Tag\.(\d{1,2})\.Key$/;
   for (const name of Object.keys(params)) {
-    const m = /^Tag\.(\d{1,2})\.Key$/.exec(name);
-    const k = m && Number(m[1]) <= KEYS_MAX ? clean(params[name], KEY_MAX + 1) : undefined;
-    if (k !== undefined && k.length <= KEY_MAX) keys.add(k);
+    const m = flat.exec(name);
+    if (m && Number(m[1]) <= KEYS_MAX) add(params[name]);
   }
   return [...keys].sort();
 }
 
-/** The writes a successful tag-setting record proves on `resourceIds` (ids the caller has already validated). */
+/** UntagResources with All=true removes every tag of the resources (the record carries it as a boolean or its text). */
+function removesAll(eventName: string, params: Record<string, unknown>): boolean {
+  const all = own(params, 'All');
+  return eventName === 'UntagResources' && (all === true || all === 'true');
+}
+
+/** The writes a successful tag-writing record proves on `resourceIds` (ids the caller has already validated). */
 export function tagWritesOf(record: unknown, resourceIds: readonly string[]): TagWrite[] {
   if (!isObj(record) || resourceIds.length === 0) return [];
   const eventName = own(record, 'eventName');
-  if (typeof eventName !== 'string' || !TAG_SETTING_CALLS.has(eventName)) return [];
+  if (typeof eventName !== 'string' || !TAG_WRITING_CALLS.has(eventName)) return [];
   const errorCode = own(record, 'errorCode');
   if (errorCode !== undefined && errorCode !== null && errorCode !== '') return [];
   const rawTime = own(record, 'eventTime');
   const ms = typeof rawTime === 'string' && rawTime.length <= 40 ? Date.parse(rawTime) : Number.NaN;
   const by = principalOf(own(record, 'userIdentity'));
   const params = own(record, 'requestParameters');
-  const keys = isObj(params) ? keysSet(params) : [];
-  if (!by || Number.isNaN(ms) || keys.length === 0) return [];
+  const all = isObj(params) && removesAll(eventName, params);
+  const keys = isObj(params) ? keysWritten(eventName, params) : [];
+  if (!by || Number.isNaN(ms) || (keys.length === 0 && !all)) return [];
   const time = new Date(ms).toISOString();
-  return resourceIds.map((resourceId) => ({ resourceId, eventName, time, by, keys }));
+  return resourceIds.map((resourceId) => ({ resourceId, eventName, time, by, keys, ...(all && { allKeys: true }) }));
 }

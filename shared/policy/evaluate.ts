@@ -1,6 +1,7 @@
 import type { Eni, Instance, MirrorSpec } from '../domain.js';
 import { type Candidate, type CompiledRule, type Condition, compileRule, firstMiss } from './conditions.js';
-import { compileOptOut, type OptOutRecord, type OptOutWrites } from './opt-out.js';
+import { compileOptOut, type OptInRemoval, type OptOutRecord, type OptOutWrites } from './opt-out.js';
+import { keysOf } from './selector.js';
 import type { Policy } from './types.js';
 
 /** A rule's spec, or why not mirrored; `optOut` says what became of an opt-out tag found (honoured or overridden). */
@@ -22,13 +23,27 @@ export interface Explanation {
   readonly rules: readonly RuleTrace[];
 }
 
+/** A proven automirror session mirrors the ENI: its rule, and the instance it names (per-ENI sessions). */
+export interface Held {
+  readonly rule: string;
+  readonly instanceId?: string;
+}
+
 export interface PolicyEvaluator {
   /**
    * The mirror spec of the first matching rule, or why the ENI is not mirrored. Pure and synchronous. `writes`
-   * (who last set the opt-out tag on which resource) is what a governed opt-out is judged on.
+   * (who last set the opt-out tag on which resource) is what a governed opt-out is judged on; `removal`, what is
+   * known of the tag write that took a held ENI out of its rule (see `removalKeys`).
    */
-  evaluate(eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites): Decision;
-  explain(eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites): Explanation;
+  evaluate(eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites, removal?: OptInRemoval): Decision;
+  explain(eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites, removal?: OptInRemoval): Explanation;
+  /**
+   * For an ENI a proven session of `held.rule` mirrors that `decision` leaves unmirrored: the tag keys whose last
+   * write decides whether that was a governed opt-out, or undefined when it can't be one. It can't when the policy
+   * has no governance, the rule is gone (a policy edit is authoritative), another reason excludes the ENI, the rule
+   * fails on more than its tags (scope, which ENIs), or the ENI left the session's instance (detached, moved).
+   */
+  removalKeys(eni: Eni, instance: Instance | undefined, held: Held, decision: Decision, regionId?: string): readonly string[] | undefined;
 }
 
 // How many rules a "no rule matches" reason names before it only counts the rest.
@@ -39,6 +54,15 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
   const rules = policy.rules.map(compileRule);
   const targetOf = new Map(policy.rules.flatMap((r) => r.spec.targets.flatMap((t) => (t.target.kind === 'NetworkInterface' ? [[t.target.id, r.name] as const] : []))));
   const optOut = compileOptOut(policy.optOut);
+  const governed = policy.optOut?.allowedPrincipals !== undefined || policy.optOut?.protected !== undefined;
+  const byName = new Map(policy.rules.map((r, i) => [r.name, { compiled: rules[i], keys: r.match.tags ? [...new Set(keysOf(r.match.tags))].sort() : [] }]));
+
+  /** The rule's tag keys when only its tags keep it from selecting the ENI, which is still on the session's instance. */
+  const onlyTagsMiss = (c: Candidate, held: Held): readonly string[] | undefined => {
+    const r = byName.get(held.rule);
+    if (!r || r.keys.length === 0 || c.instance === undefined || (held.instanceId !== undefined && held.instanceId !== c.instance.id)) return undefined;
+    return r.compiled.conditions.every((cond) => cond.stage === 'tags' || cond.test(c)) && firstMiss(r.compiled, c)?.stage === 'tags' ? r.keys : undefined;
+  };
 
   /** Exclusions that no rule can override. */
   const overriding = ({ eni }: Candidate): string | undefined => {
@@ -48,7 +72,7 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
     return undefined;
   };
 
-  const decide = (c: Candidate, writes: OptOutWrites | undefined): Decision => {
+  const decide = (c: Candidate, writes: OptOutWrites | undefined, removal: OptInRemoval | undefined): Decision => {
     const eniId = c.eni.id;
     const excluded = overriding(c);
     if (excluded) return { eniId, excluded };
@@ -65,14 +89,24 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
     }
     // No rule would mirror it anyway: the opt-out tag still says why, but it takes nothing out of coverage.
     if (o?.status === 'honoured') return { eniId, excluded: o.why };
+    // Removing the tag a rule selects on is an opt-out too: overridden, the ENI stays mirrored under that rule.
+    const held = removal && governed && onlyTagsMiss(c, removal) ? byName.get(removal.rule) : undefined;
+    const r = held && removal && optOut.judgeRemoval(eniId, c.instance?.id, c.tags, removal, held.keys);
+    if (held && r?.status === 'overridden') return { eniId, spec: held.compiled.spec, optOut: r };
+    if (r) return { eniId, excluded: r.why, optOut: r };
     return { eniId, excluded: noMatch(rules, misses, c) };
   };
 
   return {
-    evaluate: (eni, instance, regionId, writes) => decide(candidate(eni, instance, regionId), writes),
-    explain(eni, instance, regionId, writes) {
+    evaluate: (eni, instance, regionId, writes, removal) => decide(candidate(eni, instance, regionId), writes, removal),
+    removalKeys(eni, instance, held, decision, regionId) {
+      if (!governed || !('excluded' in decision) || decision.optOut?.status === 'honoured') return undefined;
       const c = candidate(eni, instance, regionId);
-      const decision = decide(c, writes);
+      return overriding(c) || rules.some((r) => !firstMiss(r, c)) ? undefined : onlyTagsMiss(c, held);
+    },
+    explain(eni, instance, regionId, writes, removal) {
+      const c = candidate(eni, instance, regionId);
+      const decision = decide(c, writes, removal);
       const trace = rules.map((r): RuleTrace => {
         const miss = firstMiss(r, c);
         if (miss) return { rule: r.name, matched: false, detail: miss.why(c) };
@@ -119,8 +153,12 @@ function evaluatorFor(policy: Policy): PolicyEvaluator {
 }
 
 /** Decides one ENI under the policy; `regionId` defaults to the ENI's. */
-export const evaluate = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites): Decision =>
-  evaluatorFor(policy).evaluate(eni, instance, regionId, writes);
+export const evaluate = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites, removal?: OptInRemoval): Decision =>
+  evaluatorFor(policy).evaluate(eni, instance, regionId, writes, removal);
+
+/** The tag keys whose last write decides a held ENI's removal from its rule (PolicyEvaluator.removalKeys). */
+export const removalKeys = (policy: Policy, eni: Eni, instance: Instance | undefined, held: Held, decision: Decision, regionId?: string): readonly string[] | undefined =>
+  evaluatorFor(policy).removalKeys(eni, instance, held, decision, regionId);
 
 /** The per-rule trace behind `evaluate`'s decision, for `automirror explain`. */
 export const explainEni = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites): Explanation =>

@@ -1,11 +1,12 @@
-import { type Principal, principalArn, type Tags, type TagWrite } from '../domain.js';
+import { type Principal, principalArn, type Tags, type TagWrite, writesKey } from '../domain.js';
 import { compileExpr, q, type TagView } from './selector.js';
 import type { OptOut, PrincipalPattern } from './types.js';
 
 /**
  * Governed opt-outs: whether an opt-out tag found on an ENI or its instance is honoured, judged on who wrote it
  * (the latest recorded write of the opt-out tag's key) and on the policy's `optOut.allowedPrincipals` and
- * `optOut.protected`. Pure; the writes come from events or ActionTrail lookups, gathered by the caller.
+ * `optOut.protected`; and the same judgement of the other way out, removing or changing the tag a rule selects on
+ * (judgeRemoval). Pure; the writes come from events or ActionTrail lookups, gathered by the caller.
  */
 
 /** One opt-out tag found, and what became of it. */
@@ -18,6 +19,8 @@ export interface OptOutRecord {
   readonly by?: Principal;
   readonly at?: string;
   readonly status: 'honoured' | 'overridden';
+  /** How the ENI was taken out: the opt-out tag set, or the tag its rule selects on removed or changed. */
+  readonly via: 'opt-out tag' | 'opt-in tag removed';
   /** The rule that would mirror the ENI without the opt-out (for an overridden one: the rule that does). */
   readonly rule?: string;
   /** The whole reason, for people: which tag, set by whom, and why it is honoured or overridden. */
@@ -32,7 +35,7 @@ export function optOutWrites(optOut: OptOut | undefined, writes: readonly TagWri
   const out = new Map<string, TagWrite>();
   if (!optOut) return out;
   for (const w of writes) {
-    if (!w.keys.includes(optOut.tag)) continue;
+    if (!writesKey(w, optOut.tag)) continue;
     const seen = out.get(w.resourceId);
     if (!seen || seen.time < w.time) out.set(w.resourceId, w);
   }
@@ -47,13 +50,30 @@ export function allows(patterns: readonly PrincipalPattern[], p: Principal): boo
   );
 }
 
+/**
+ * An ENI automirror mirrors under `rule` (a proven session says so) that the rule's tags no longer select: the
+ * latest write of one of the rule's tag keys on the ENI or its instance since the session was created, and whether
+ * the search for it was complete (every record read back to the session's creation, within the trail's retention).
+ */
+export interface OptInRemoval {
+  readonly rule: string;
+  readonly write?: TagWrite;
+  readonly complete: boolean;
+}
+
 export interface OptOutJudge {
   /** The opt-out on the ENI or its instance that decides, or undefined when neither carries the tag. */
   judge(eni: { id: string; tags: Tags }, instance: { id: string; tags: Tags } | undefined, merged: TagView, writes: OptOutWrites | undefined): OptOutRecord | undefined;
+  /**
+   * Whether taking the ENI out of `removal.rule` by a tag write is an opt-out the policy governs, and its fate;
+   * undefined when it is none: no governance (`allowedPrincipals`/`protected`), or a complete search found no tag
+   * write since the session was created (so the rule itself changed: a policy edit is authoritative).
+   */
+  judgeRemoval(eniId: string, instanceId: string | undefined, merged: TagView, removal: OptInRemoval, keys: readonly string[]): OptOutRecord | undefined;
 }
 
 export function compileOptOut(o: OptOut | undefined): OptOutJudge {
-  if (!o) return { judge: () => undefined };
+  if (!o) return { judge: () => undefined, judgeRemoval: () => undefined };
   const protectedInstances = new Set(o.protected?.instances ?? []);
   const protectedEnis = new Set(o.protected?.enis ?? []);
   const protectedMatch = o.protected?.match && compileExpr(o.protected.match);
@@ -68,7 +88,7 @@ export function compileOptOut(o: OptOut | undefined): OptOutJudge {
     const w = writes?.get(id);
     const who = w && { by: w.by, at: w.time };
     const base = `opt-out tag ${q(o.tag)}=${q(value)} on the ${on}${w ? `, set by ${principalArn(w.by)} at ${w.time}` : ''}`;
-    const record = (status: OptOutRecord['status'], why: string): OptOutRecord => ({ on, resourceId: id, tag: o.tag, value, ...who, status, why });
+    const record = (status: OptOutRecord['status'], why: string): OptOutRecord => ({ on, resourceId: id, tag: o.tag, value, ...who, status, via: 'opt-out tag', why });
     if (protectedWhy) return record('overridden', `${base}, overridden: ${protectedWhy}`);
     if (!o.allowedPrincipals) return record('honoured', base);
     if (!w) return record('overridden', `${base}, overridden: who set it is unknown (no ActionTrail record of the tag write found), and only optOut.allowedPrincipals may opt out`);
@@ -83,6 +103,32 @@ export function compileOptOut(o: OptOut | undefined): OptOutJudge {
       );
       // Either resource's honoured opt-out excludes the ENI (an ENI tag does not override an instance's opt-out).
       return found.find((r) => r.status === 'honoured') ?? found[0];
+    },
+    judgeRemoval(eniId, instanceId, merged, removal, keys) {
+      if (!o.allowedPrincipals && !o.protected) return undefined;
+      const w = removal.write;
+      const protectedWhy = protection(eniId, instanceId, merged);
+      // Without a write found, only an incomplete search leaves the question open: with no allow-list, everyone may opt out.
+      if (!w && (removal.complete || (!protectedWhy && !o.allowedPrincipals))) return undefined;
+      const written = w ? keys.filter((k) => writesKey(w, k)) : keys;
+      const on: OptOutRecord['on'] = w && w.resourceId !== eniId ? 'instance' : 'ENI';
+      const removed = written.map((k) => (merged[k] === undefined ? `${q(k)} removed` : `${q(k)} changed to ${q(merged[k] as string)}`)).join(', ');
+      const base = `opt-in tag removed: rule ${removal.rule} no longer selects it (${removed}${w ? ` on the ${on}, by ${w.eventName} of ${principalArn(w.by)} at ${w.time}` : ''})`;
+      const record = (status: OptOutRecord['status'], why: string): OptOutRecord => ({
+        on,
+        resourceId: w?.resourceId ?? eniId,
+        tag: written.join(','),
+        value: written.map((k) => merged[k] ?? '').join(','),
+        ...(w && { by: w.by, at: w.time }),
+        status,
+        via: 'opt-in tag removed',
+        rule: removal.rule,
+        why,
+      });
+      if (protectedWhy) return record('overridden', `${base}, overridden: ${protectedWhy}`);
+      if (!w) return record('overridden', `${base}, overridden: who removed it is not known yet (the ActionTrail search was not complete), and only optOut.allowedPrincipals may opt out`);
+      if (o.allowedPrincipals && !allows(o.allowedPrincipals, w.by)) return record('overridden', `${base}, overridden: ${principalArn(w.by)} is not in optOut.allowedPrincipals`);
+      return record('honoured', base);
     },
   };
 }

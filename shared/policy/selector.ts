@@ -64,7 +64,7 @@ export function describe(e: TagExpr): string {
   return op.describe(e.tag, operand, q);
 }
 
-function keysOf(e: TagExpr): string[] {
+export function keysOf(e: TagExpr): string[] {
   if ('all' in e) return e.all.flatMap(keysOf);
   if ('any' in e) return e.any.flatMap(keysOf);
   if ('not' in e) return keysOf(e.not);

@@ -92,7 +92,7 @@ function addRegionResult(b: ReportBuilder, r: RegionResult): void {
 
 /** An opt-out in the report's terms: the principal as RAM names it, stripped of everything but what a reader needs. */
 export function optOutInfo(o: OptOutRecord): OptOutInfo {
-  return { on: o.on, resourceId: o.resourceId, tag: o.tag, value: o.value, ...(o.by && { principal: principalArn(o.by), at: o.at }), reason: o.why };
+  return { on: o.on, resourceId: o.resourceId, tag: o.tag, value: o.value, ...(o.by && { principal: principalArn(o.by), at: o.at }), via: o.via, reason: o.why };
 }
 
 function coverageEntry(c: EniState, regionId: string): CoverageEntry {

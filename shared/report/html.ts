@@ -178,7 +178,7 @@ ${tableOf(
     overridden.length
       ? html`
 <section><h2 id="overridden-opt-outs" class="error">Overridden opt-outs</h2>
-<p class="sub">Opt-out tags the policy did not honour: set by a principal outside optOut.allowedPrincipals, by an unknown one, or on a protected resource. These ENIs stay mirrored.</p>
+<p class="sub">Opt-outs the policy did not honour (an opt-out tag set, or the tag a rule selects on removed or changed): by a principal outside optOut.allowedPrincipals, by an unknown one, or on a protected resource. These ENIs stay mirrored.</p>
 ${tableOf(
   ['ENI', 'Instance', 'Region', 'Opted out by', 'Reason'],
   rows(overridden, (o) => [code(o.eniId), code(o.instanceId), o.regionId, optOutWho(o.optOut), o.optOut.reason]),

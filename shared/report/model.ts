@@ -87,6 +87,8 @@ export interface OptOutInfo {
   readonly principal?: string;
   /** When it was set (ISO 8601), with `principal`. */
   readonly at?: string;
+  /** How it was done: the opt-out tag set, or the tag the rule selects on removed or changed (absent in older reports). */
+  readonly via?: 'opt-out tag' | 'opt-in tag removed';
   /** The policy's reason, in full. */
   readonly reason: string;
 }

@@ -57,3 +57,21 @@ describe('TagResources events carry who set the tags into the subject', () => {
     expect(subjects[0].tagWrites).toBeUndefined();
   });
 });
+
+describe('UntagResources events carry who removed which tags', () => {
+  const untag = (params: Record<string, unknown>) =>
+    record({ type: 'ram-user', accountId: '123', userName: 'mallory' }, { eventName: 'UntagResources', requestParameters: { ResourceType: 'instance', 'ResourceId.1': 'i-a1', ...params } });
+
+  it('as the keys of TagKey.N', () => {
+    const { subjects } = parsePayload(event(untag({ 'TagKey.1': 'mirror', 'TagKey.2': 'team' })), AT);
+    expect(subjects[0].tagWrites).toEqual([
+      { resourceId: 'i-a1', eventName: 'UntagResources', time: '2026-12-01T10:00:00.000Z', by: { type: 'ram-user', accountId: '123', name: 'mallory' }, keys: ['mirror', 'team'] },
+    ]);
+  });
+
+  it('and All=true as a write of every key, so removing them all at once is no way around the governance', () => {
+    const [w] = tagWritesOf(untag({ All: 'true' }), ['i-a1']);
+    expect(w).toMatchObject({ eventName: 'UntagResources', keys: [], allKeys: true });
+    expect(tagWritesOf(untag({ All: 'false' }), ['i-a1'])).toEqual([]);
+  });
+});
