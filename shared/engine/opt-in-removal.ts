@@ -64,7 +64,14 @@ export async function judgeRemovals(
 }
 
 /** The last write of `keys` on one resource since `since`: from the events, the run's cache, or one lookup if the budget allows. */
-async function search(resourceId: string, keys: readonly string[], since: string | undefined, known: readonly TagWrite[], opts: RemovalOptions, budget: number): Promise<{ search: TagSearch; looked: boolean }> {
+async function search(
+  resourceId: string,
+  keys: readonly string[],
+  since: string | undefined,
+  known: readonly TagWrite[],
+  opts: RemovalOptions,
+  budget: number,
+): Promise<{ search: TagSearch; looked: boolean }> {
   const from = since === undefined ? Number.NaN : Date.parse(since);
   const fromEvents = known
     .filter((w) => w.resourceId === resourceId && keys.some((k) => writesKey(w, k)) && !(Date.parse(w.time) < from))

@@ -87,8 +87,8 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
       }
       misses.push(miss);
     }
-    // No rule would mirror it anyway: the opt-out tag still says why, but it takes nothing out of coverage.
-    if (o?.status === 'honoured') return { eniId, excluded: o.why };
+    // No rule would mirror it anyway: the opt-out tag still says why, but it takes nothing out of coverage (no rule).
+    if (o?.status === 'honoured') return { eniId, excluded: o.why, optOut: o };
     // Removing the tag a rule selects on is an opt-out too: overridden, the ENI stays mirrored under that rule.
     const held = removal && governed && onlyTagsMiss(c, removal) ? byName.get(removal.rule) : undefined;
     const r = held && removal && optOut.judgeRemoval(eniId, c.instance?.id, c.tags, removal, held.keys);

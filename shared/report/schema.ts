@@ -27,7 +27,16 @@ const driftItem = object(['kind', 'id', 'regionId', 'fields', 'action'], {
 });
 
 const eni = { eniId: nonEmpty, regionId: nonEmpty, instanceId: str };
-const optOutFields = { on: { enum: ['ENI', 'instance'] }, resourceId: nonEmpty, tag: nonEmpty, value: str, principal: str, at: time, via: { enum: ['opt-out tag', 'opt-in tag removed'] }, reason: str } as const;
+const optOutFields = {
+  on: { enum: ['ENI', 'instance'] },
+  resourceId: nonEmpty,
+  tag: nonEmpty,
+  value: str,
+  principal: str,
+  at: time,
+  via: { enum: ['opt-out tag', 'opt-in tag removed'] },
+  reason: str,
+} as const;
 const optOutInfo = object(['on', 'resourceId', 'tag', 'value', 'reason'], optOutFields);
 
 const failedEvent = object(['messageId', 'error', 'excerpt', 'bodyLength'], {

@@ -42,6 +42,22 @@ const optOut = (key: typeof ALICE, instanceId: string) =>
     new $Ecs.TagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: [instanceId], tag: tags({ automirror: 'off' }).map((t) => new $Ecs.TagResourcesRequestTag(t)) }),
   );
 
+const untag = (key: typeof ALICE, resourceType: 'instance' | 'eni', resourceId: string) =>
+  ecsClient(path.cloud, key).untagResources(new $Ecs.UntagResourcesRequest({ regionId: REGION, resourceType, resourceId: [resourceId], tagKey: ['mirror'] }));
+
+/**
+ * `key` removes mirror=on from the ENI (the launch tagged it too; the instance's tag still selects it), then from the
+ * instance: the run that handled the second removal.
+ */
+async function removeOptIn(key: typeof ALICE, launched: { instanceId: string; eniIds: string[] }) {
+  const first = path.cloud.fc.invocations.length;
+  await untag(key, 'eni', launched.eniIds[0]);
+  await settledRuns(path.cloud, first);
+  const since = path.cloud.fc.invocations.length;
+  await untag(key, 'instance', launched.instanceId);
+  return runOf(key, since);
+}
+
 /** The on-event run that handled `key`'s tag write, once settled: its summary and its log lines. */
 async function runOf(key: typeof ALICE, since: number) {
   await settledRuns(path.cloud, since);
@@ -81,5 +97,28 @@ describe('opt-outs on the event path', () => {
     const run = await runOf(ALICE, before);
     expect(run.summary.overriddenOptOuts.map((o) => o.reason)).toEqual([expect.stringContaining('overridden: its tags match optOut.protected.match')]);
     expect(await settledSessionsOn(cloud, enis, (s) => s.length === 1, 'still mirrored')).toHaveLength(1);
+  });
+
+  it('governs removing the opt-in tag the same way: outside the allow-list or protected it stays mirrored, an allowed removal is honoured', async () => {
+    const cloud = path.cloud;
+    const ops = ecsOps(cloud);
+    const [kept, left, guarded] = [await ops.launch({ mirror: 'on' }), await ops.launch({ mirror: 'on' }), await ops.launch({ mirror: 'on', tier: 'critical' })];
+    for (const l of [kept, left, guarded]) await settledSessionsOn(cloud, l.eniIds, (s) => s.length === 1, 'mirrored');
+
+    const mallory = await removeOptIn(MALLORY, kept);
+    expect(mallory.summary.overriddenOptOuts.map((o) => [o.eniId, o.by, o.via])).toEqual([[kept.eniIds[0], `acs:ram::${ACCOUNT}:user/mallory`, 'opt-in tag removed']]);
+    expect(mallory.summary.overriddenOptOuts[0].reason).toMatch(
+      /^opt-in tag removed: rule mirror-tagged no longer selects it \(mirror removed on the (ENI|instance), by UntagResources of .*, overridden: .* is not in optOut\.allowedPrincipals$/,
+    );
+    expect(mallory.logs.filter((l) => l.msg === 'opt-out overridden').map((l) => [l.level, l.eniId])).toEqual([['warn', kept.eniIds[0]]]);
+    expect(await settledSessionsOn(cloud, kept.eniIds, (s) => s.length === 1, 'still mirrored')).toHaveLength(1);
+
+    const protectedRun = await removeOptIn(ALICE, guarded);
+    expect(protectedRun.summary.overriddenOptOuts.map((o) => o.reason)).toEqual([expect.stringContaining('overridden: its tags match optOut.protected.match')]);
+    expect(await settledSessionsOn(cloud, guarded.eniIds, (s) => s.length === 1, 'still mirrored')).toHaveLength(1);
+
+    const alice = await removeOptIn(ALICE, left);
+    expect(alice.summary.optedOut.map((o) => [o.eniId, o.by, o.rule, o.via])).toEqual([[left.eniIds[0], `acs:ram::${ACCOUNT}:user/alice`, 'mirror-tagged', 'opt-in tag removed']]);
+    await settledSessionsOn(cloud, left.eniIds, (s) => s.length === 0, 'session gone after the allowed removal');
   });
 });

@@ -89,7 +89,8 @@ describe('removing the opt-in tag under a governed policy', () => {
       write: untag(MALLORY),
       complete: true,
     });
-    expect(d).toEqual({ eniId: 'eni-a', excluded: 'opt-out tag automirror=off on the instance, set by acs:ram::123:user/alice at 2026-12-01T10:00:00.000Z' });
+    expect(d).toMatchObject({ excluded: 'opt-out tag automirror=off on the instance, set by acs:ram::123:user/alice at 2026-12-01T10:00:00.000Z', optOut: { status: 'honoured', via: 'opt-out tag' } });
+    expect(d.optOut?.rule).toBeUndefined();
     expect(removalKeys(GOVERNED, eni(), instance({ tags: { automirror: 'off' } }), { rule: 'web' }, d)).toBeUndefined();
   });
 });

@@ -15,7 +15,7 @@ const ALICE = { accessKeyId: 'LTAI-alice', accessKeySecret: 'alice-secret', prin
 const MALLORY = { accessKeyId: 'LTAI-mallory', accessKeySecret: 'mallory-secret', principal: { type: 'ram-user' as const, userName: 'mallory' } };
 const NETOPS = { accessKeyId: 'STS.netops', accessKeySecret: 'netops-secret', securityToken: 'tok', principal: { type: 'assumed-role' as const, userName: 'netops:bob' } };
 
-const policy = (governance: string) =>
+const policy = (governance: string, rule = { name: 'web', match: '{ tag: mirror, equals: "on" }' }) =>
   parsePolicy(
     [
       'version: 1',
@@ -24,8 +24,8 @@ const policy = (governance: string) =>
       '  value: "off"',
       ...governance.split('\n').filter(Boolean),
       'rules:',
-      '  - name: web',
-      '    match: { tag: mirror, equals: "on" }',
+      `  - name: ${rule.name}`,
+      `    match: ${rule.match}`,
       '    mirror: { target: { slb: lb-a }, filter: tmf-allipv4, priority: { min: 1000, max: 1999 } }',
     ].join('\n'),
     'test-policy',
@@ -53,6 +53,9 @@ async function optedOutWorld(): Promise<LocalCloud> {
 }
 
 const mirroredEnis = () => sessionsIn(cloud).flatMap((s) => s.trafficMirrorSourceIds);
+
+const untag = (key: typeof ALICE, i: number, tagKey = 'mirror') =>
+  ecsClient(cloud, key).untagResources(new $Ecs.UntagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: [instanceId(i)], tagKey: [tagKey] }));
 
 describe('the reconcile under optOut.allowedPrincipals', () => {
   it('honours allowed opt-outs with who and when, and overrides the rest (not allowed, unknown, protected), reported', async () => {
@@ -98,5 +101,63 @@ describe('the reconcile under optOut.allowedPrincipals', () => {
       [eniId(4), `acs:ram::${ACCOUNT}:assumed-role/netops/bob`],
     ]);
     expect(report.totals).toMatchObject({ mirrored: 0, optedOut: 5, coveragePercent: 0 });
+  });
+});
+
+describe('the reconcile when the opt-in tag is removed', () => {
+  /** Four instances tagged mirror=on, mirrored by a first run before anyone removes the tag. */
+  async function mirroredWorld(): Promise<LocalCloud> {
+    const world = engineWorld({ instances: 4 });
+    world.accessKeys.push(ALICE, MALLORY);
+    cloud = await startLocalCloud({ world });
+    await runRegion(cloud, 'enforce', GOVERNED);
+    await quiet(cloud);
+    expect(mirroredEnis()).toHaveLength(4);
+    return cloud;
+  }
+
+  it('asks ActionTrail who removed it: outside the allow-list or protected stays mirrored and reported, an allowed removal is honoured and listed', async () => {
+    await mirroredWorld();
+    await untag(ALICE, 0);
+    await untag(MALLORY, 1);
+    await untag(ALICE, 3);
+    const { report } = await runRegion(cloud, 'enforce', GOVERNED);
+    await quiet(cloud);
+    // Alice's removal is honoured; Mallory's is not hers to make; instance 3 is protected.
+    expect(mirroredEnis().sort()).toEqual([eniId(1), eniId(2), eniId(3)]);
+    expect(report.coverage.optedOut.map((o) => [o.eniId, o.principal, o.via, o.rule])).toEqual([[eniId(0), `acs:ram::${ACCOUNT}:user/alice`, 'opt-in tag removed', 'web']]);
+    const overridden = Object.fromEntries(report.coverage.mirrored.flatMap((m) => (m.optOutOverridden ? [[m.eniId, [m.optOutOverridden.via, m.optOutOverridden.reason]]] : [])));
+    expect(overridden).toEqual({
+      [eniId(1)]: [
+        'opt-in tag removed',
+        expect.stringMatching(
+          new RegExp(
+            `^opt-in tag removed: rule web no longer selects it \\(mirror removed on the instance, by UntagResources of acs:ram::${ACCOUNT}:user/mallory at .*\\), overridden: acs:ram::${ACCOUNT}:user/mallory is not in optOut.allowedPrincipals$`,
+          ),
+        ),
+      ],
+      [eniId(3)]: ['opt-in tag removed', expect.stringContaining(`overridden: ${instanceId(3)} is protected (optOut.protected.instances)`)],
+    });
+    expect(report.totals).toMatchObject({ mirrored: 3, optedOut: 1, overriddenOptOuts: 2 });
+    expect(renderMarkdown(report)).toContain('### ⚠ Overridden opt-outs');
+  });
+
+  it('follows a policy edit that removes or narrows the rule: no tag write, so no opt-out, and the sessions go', async () => {
+    await mirroredWorld();
+    const narrowed = policy(`  allowedPrincipals: ["acs:ram::${ACCOUNT}:user/alice"]`, { name: 'web', match: '{ all: [{ tag: mirror, equals: "on" }, { tag: env, equals: prod }] }' });
+    const { report } = await runRegion(cloud, 'enforce', narrowed);
+    await quiet(cloud);
+    expect(mirroredEnis()).toEqual([]);
+    expect(report.totals).toMatchObject({ mirrored: 0, optedOut: 0, overriddenOptOuts: 0 });
+  });
+
+  it('and one that removes it, even after someone outside the allow-list removed the tag', async () => {
+    await mirroredWorld();
+    await untag(MALLORY, 1);
+    const removed = policy(`  allowedPrincipals: ["acs:ram::${ACCOUNT}:user/alice"]`, { name: 'db', match: '{ tag: role, equals: db }' });
+    const { report } = await runRegion(cloud, 'enforce', removed);
+    await quiet(cloud);
+    expect(mirroredEnis()).toEqual([]);
+    expect(report.totals).toMatchObject({ overriddenOptOuts: 0 });
   });
 });
