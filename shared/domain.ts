@@ -205,6 +205,10 @@ export interface TagWrite {
   readonly allKeys?: boolean;
 }
 
+/** The latest of some writes (the first of equal times), or undefined for none. */
+export const latestWrite = (ws: ReadonlyArray<TagWrite | undefined>): TagWrite | undefined =>
+  ws.reduce<TagWrite | undefined>((a, b) => (b !== undefined && (a === undefined || a.time < b.time) ? b : a), undefined);
+
 /** Whether the write set or removed `key`. */
 export const writesKey = (w: TagWrite, key: string): boolean => w.allKeys === true || w.keys.includes(key);
 

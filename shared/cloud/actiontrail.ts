@@ -1,5 +1,5 @@
 import * as $dara from '@darabonba/typescript';
-import { type TagWrite, writesKey } from '../domain.js';
+import { latestWrite, type TagWrite, writesKey } from '../domain.js';
 import { tagWritesOf } from '../events/tag-write.js';
 import type { CloudConfig } from './config.js';
 import { cloudCall } from './errors.js';
@@ -99,7 +99,7 @@ export class ActionTrailApi implements TagHistory {
           ...(nextToken && { nextToken }),
         });
         const res = await cloudCall(() => this.pop.call('LookupEvents', req, new RawResponse<LookupEventsBody>({})));
-        const found = latest((res.body?.Events ?? []).flatMap((e) => tagWritesOf(e, [resourceId])).filter((t) => tagKeys.some((k) => writesKey(t, k)) && Date.parse(t.time) >= from));
+        const found = latestWrite((res.body?.Events ?? []).flatMap((e) => tagWritesOf(e, [resourceId])).filter((t) => tagKeys.some((k) => writesKey(t, k)) && Date.parse(t.time) >= from));
         if (found) return { write: found, complete: true };
         nextToken = typeof res.body?.NextToken === 'string' && res.body.NextToken !== '' ? res.body.NextToken : undefined;
         if (!nextToken) break;
@@ -110,4 +110,3 @@ export class ActionTrailApi implements TagHistory {
 }
 
 const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
-const latest = (ws: TagWrite[]): TagWrite | undefined => ws.reduce<TagWrite | undefined>((a, b) => (a === undefined || a.time < b.time ? b : a), undefined);

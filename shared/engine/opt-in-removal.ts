@@ -1,5 +1,5 @@
 import type { TagHistory, TagSearch } from '../cloud/actiontrail.js';
-import { type Eni, type Instance, type Session, type TagWrite, writesKey } from '../domain.js';
+import { type Eni, type Instance, latestWrite, type Session, type TagWrite, writesKey } from '../domain.js';
 import { type Decision, evaluate, removalKeys } from '../policy/evaluate.js';
 import type { OptInRemoval, OptOutWrites } from '../policy/opt-out.js';
 import type { Policy } from '../policy/types.js';
@@ -56,7 +56,7 @@ export async function judgeRemovals(
       lookups += r.looked ? 1 : 0;
       searches.push(r.search);
     }
-    const write = searches.map((x) => x.write).reduce<TagWrite | undefined>((a, b) => (b && (!a || a.time < b.time) ? b : a), undefined);
+    const write = latestWrite(searches.map((x) => x.write));
     const removal: OptInRemoval = { rule: held.rule, ...(write && { write }), complete: searches.every((x) => x.complete) };
     out[i] = evaluate(policy, eni, instance, known.regionId, known.optOutWrites, removal);
   }
@@ -73,9 +73,7 @@ async function search(
   budget: number,
 ): Promise<{ search: TagSearch; looked: boolean }> {
   const from = since === undefined ? Number.NaN : Date.parse(since);
-  const fromEvents = known
-    .filter((w) => w.resourceId === resourceId && keys.some((k) => writesKey(w, k)) && !(Date.parse(w.time) < from))
-    .reduce<TagWrite | undefined>((a, b) => (!a || a.time < b.time ? b : a), undefined);
+  const fromEvents = latestWrite(known.filter((w) => w.resourceId === resourceId && keys.some((k) => writesKey(w, k)) && !(Date.parse(w.time) < from)));
   if (fromEvents) return { search: { write: fromEvents, complete: true }, looked: false };
   const cacheKey = `${resourceId}\n${keys.join('\n')}\n${since ?? ''}`;
   const cached = opts.cache?.get(cacheKey);
