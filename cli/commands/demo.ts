@@ -14,12 +14,13 @@ import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import { describeOnEvent } from '../demo/print-invocation.js';
 import { writeReport } from '../region-run.js';
 import { writeLines } from '../terminal.js';
-import { ensureEcsTrigger } from '../wiring/event-triggers.js';
+import { ensureTrigger } from '../wiring/event-triggers.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
 const ROOT = resolve(__dirname, '../..');
 const REGION = 'cn-hangzhou';
-const out = (s = '') => writeLines([s]);
+/** Lines of the demo's own text; a blank line is ''. Each line is defused, so none may hold a line break. */
+const out = (...lines: string[]) => writeLines(lines.length > 0 ? lines : ['']);
 
 const TRANSITIONAL = new Set(['Pending', 'Starting', 'Attaching', 'Detaching', 'Creating', 'Modifying', 'Deleting']);
 
@@ -37,7 +38,7 @@ async function quiet(cloud: LocalCloud): Promise<void> {
 
 /** Runs one step of the scenario, waits until the cloud is quiet, and prints what on-event did. */
 async function step(cloud: LocalCloud, title: string, act: () => unknown): Promise<void> {
-  out(`\n${title}`);
+  out('', title);
   const before = cloud.fc.invocations.length;
   await act();
   await quiet(cloud);
@@ -54,7 +55,7 @@ async function step(cloud: LocalCloud, title: string, act: () => unknown): Promi
  * how often localcloud's rate limits answered Throttling, by operation, before the engine's retries got through.
  */
 async function burstStep(cloud: LocalCloud, title: string, act: () => unknown): Promise<void> {
-  out(`\n${title}`);
+  out('', title);
   const before = cloud.fc.invocations.length;
   const since = cloud.controls.calls.list().at(-1)?.seq ?? 0;
   await act();
@@ -73,8 +74,8 @@ async function burstStep(cloud: LocalCloud, title: string, act: () => unknown): 
  * The scheduled backstop, as the platform runs it: the hourly timer fires reconcile, which fans out one
  * reconcile-region per region; its drift report is written beside the repo and summarised here.
  */
-async function reconcileAndReport(cloud: LocalCloud): Promise<void> {
-  out(`\nscheduled reconcile ← timer "hourly" fires ${DEFAULT_SETTINGS.reconcileFunction} (payload {"mode":"enforce"})`);
+async function reconcileAndReport(cloud: LocalCloud): Promise<DriftReport | undefined> {
+  out('', `scheduled reconcile ← timer "hourly" fires ${DEFAULT_SETTINGS.reconcileFunction} (payload {"mode":"enforce"})`);
   const before = cloud.fc.invocations.length;
   cloud.fc.timers.fire(DEFAULT_SETTINGS.reconcileFunction, 'hourly');
   await quiet(cloud);
@@ -82,14 +83,50 @@ async function reconcileAndReport(cloud: LocalCloud): Promise<void> {
   const last = runs[runs.length - 1];
   if (!last) {
     out('  reconcile-region did not complete: see the function log above');
-    return;
+    return undefined;
   }
   const { report } = JSON.parse(last.response) as { report: DriftReport };
+  for (const u of report.foreignSessions.unapproved)
+    out(`  ! unapproved mirroring: ${u.sessionId} copies ${u.sourceIds.join(', ')} to ${u.target.kind} ${u.target.id}${u.enabled ? '' : ' (disabled)'}`);
+  for (const f of report.forgedClaims ?? []) out(`  ! forged ownership claim, left alone: ${f.sessionId} (${f.verdict}: ${f.reason})`);
   for (const item of report.items) out(`  ${item.action.status.padEnd(8)} ${item.action.kind} ${item.id}: ${item.action.reason}`);
   out(`  ${coverageHeadline(report.totals)}`);
   const dir = join(process.cwd(), 'automirror-report');
   writeReport(dir, report);
   out(`  drift report: ${join(dir, 'report.html')} (also report.json, report.md)`);
+  return report;
+}
+
+/**
+ * What someone bending automirror would try: mirror db01 to a box of their own (unapproved: alerted by on-event at
+ * once), then dress that session up as automirror's by copying a real session's tags, proof included (a forged
+ * claim: the proof is bound to the session id, so automirror leaves it alone and reports it).
+ */
+async function attackSteps(cloud: LocalCloud, vpc: Vpc): Promise<void> {
+  const sessions = () => [...cloud.state.region(REGION).sessions.values()];
+  const theirs = [...cloud.state.region(REGION).enis.values()].find((e) => e.status === 'InUse' && !sessions().some((s) => s.trafficMirrorSourceIds.includes(e.networkInterfaceId)));
+  const ours = sessions().find((s) => s.trafficMirrorSourceIds.includes('eni-db01p'));
+  if (!theirs || !ours) return;
+  let made = '';
+  await step(cloud, `VPC API ← CreateTrafficMirrorSession eni-db01p → ${theirs.networkInterfaceId} (someone copies db01's traffic to a box of their own)`, async () => {
+    const r = await vpc.createTrafficMirrorSession(
+      new $Vpc.CreateTrafficMirrorSessionRequest({
+        regionId: REGION,
+        trafficMirrorSourceIds: ['eni-db01p'],
+        trafficMirrorTargetId: theirs.networkInterfaceId,
+        trafficMirrorTargetType: 'NetworkInterface',
+        trafficMirrorFilterId: ours.trafficMirrorFilterId,
+        priority: 7,
+        enabled: true,
+      }),
+    );
+    made = r.body?.trafficMirrorSessionId ?? '';
+  });
+  if (!made) return;
+  const copied = [...ours.tags].filter(([k]) => k.startsWith('automirror:')).map(([key, value]) => new $Vpc.TagResourcesRequestTag({ key, value }));
+  await step(cloud, `VPC API ← TagResources ${made} with ${ours.trafficMirrorSessionId}'s automirror:* tags, proof included (claiming it is automirror's)`, () =>
+    vpc.tagResources(new $Vpc.TagResourcesRequest({ regionId: REGION, resourceType: 'TRAFFICMIRRORSESSION', resourceId: [made], tag: copied })),
+  );
 }
 
 /**
@@ -117,7 +154,9 @@ export async function demoCommand(): Promise<number> {
     out(`localcloud serving worlds/default.json at ${cloud.endpoint}`);
     const cfg = { regionId: REGION, accountId: cloud.state.accountId, credentials: key, endpoint: cloud.endpoint, mnsEndpoint: cloud.endpoints.mns, fcEndpoint: cloud.endpoints.fc3 };
     await ensureMessaging(cfg, DEFAULT_SETTINGS);
-    out(`setup: ECS event trigger ${await ensureEcsTrigger(cfg, DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.ecsTrigger)}, MNS queues ready`);
+    const ecsTrigger = await ensureTrigger(cfg, 'ecs', DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.ecsTrigger);
+    const vpcTrigger = await ensureTrigger(cfg, 'vpc', DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.vpcTrigger);
+    out(`setup: ECS event trigger ${ecsTrigger}, VPC event trigger ${vpcTrigger}, MNS queues ready`);
 
     const samples = readdirSync(join(ROOT, 'events'))
       .filter((f) => f.endsWith('.json'))
@@ -166,19 +205,23 @@ export async function demoCommand(): Promise<number> {
       ecs.tagResources(new $Ecs.TagResourcesRequest({ regionId: REGION, resourceType: 'instance', resourceId: fleet, tag: [new $Ecs.TagResourcesRequestTag({ key: 'automirror', value: 'off' })] })),
     );
 
-    const mine = [...cloud.state.region(REGION).sessions.values()].find((x) => x.trafficMirrorSourceIds.includes('eni-db01p'));
+    const vpc = new Vpc(new $OpenApiUtil.Config({ ...key, endpoint: cloud.endpoint, protocol: 'http', regionId: REGION }));
+    await attackSteps(cloud, vpc);
+    const mine = [...cloud.state.region(REGION).sessions.values()].find(
+      (x) => x.trafficMirrorSourceIds.includes('eni-db01p') && x.tags.get('automirror:rule') && x.trafficMirrorTargetId === 'lb-collector01',
+    );
     if (mine) {
-      const vpc = new Vpc(new $OpenApiUtil.Config({ ...key, endpoint: cloud.endpoint, protocol: 'http', regionId: REGION }));
       await step(cloud, `VPC API ← DeleteTrafficMirrorSession ${mine.trafficMirrorSessionId} (someone deletes it by hand: no ECS event follows)`, () =>
         vpc.deleteTrafficMirrorSession(new $Vpc.DeleteTrafficMirrorSessionRequest({ regionId: REGION, trafficMirrorSessionId: mine.trafficMirrorSessionId })),
       );
     }
-    await reconcileAndReport(cloud);
+    const report = await reconcileAndReport(cloud);
+    const forged = new Set((report?.forgedClaims ?? []).map((f) => f.sessionId));
 
-    out('\nsessions in cn-hangzhou now:');
+    out('', 'sessions in cn-hangzhou now:');
     for (const s of cloud.state.region(REGION).sessions.values()) {
       out(
-        `  ${s.trafficMirrorSessionId} ${s.status.padEnd(8)} priority ${s.priority}  ${s.trafficMirrorSourceIds.join(',')} → ${s.trafficMirrorTargetType} ${s.trafficMirrorTargetId}  rule ${s.tags.get('automirror:rule') ?? '(not ours)'}`,
+        `  ${s.trafficMirrorSessionId} ${s.status.padEnd(8)} priority ${s.priority}  ${s.trafficMirrorSourceIds.join(',')} → ${s.trafficMirrorTargetType} ${s.trafficMirrorTargetId}  ${forged.has(s.trafficMirrorSessionId) ? 'forged claim (not ours)' : `rule ${s.tags.get('automirror:rule') ?? '(not ours)'}`}`,
       );
     }
   } finally {

@@ -1,7 +1,8 @@
 import type { EnsureSummary } from '../../shared/engine/summary.js';
 import type { EventNote } from '../../shared/events/payload.js';
 
-type OnEventResult = { events?: EventNote[]; results?: Array<EnsureSummary & { regionId: string }>; dropped?: string };
+type Checked = { sessionId: string; outcome: string; response?: string };
+type OnEventResult = { events?: EventNote[]; results?: Array<EnsureSummary & { regionId: string }>; sessions?: Checked[]; dropped?: string };
 
 /** What one on-event invocation did, one line per ENI or session, in the words the engine gave. */
 export function describeOnEvent(response: string): string[] {
@@ -14,6 +15,11 @@ export function describeOnEvent(response: string): string[] {
   const lines: string[] = [];
   if (r.dropped) lines.push(`    dropped: ${r.dropped}`);
   for (const e of r.events ?? []) if (e.verdict !== 'reconcile' && e.verdict !== 'check-session') lines.push(`    ${e.type ?? 'event'} ${e.verdict}: ${e.why}`);
+  // Sessions a VPC ActionTrail event named: automirror's own writes come back as `owned`.
+  for (const c of r.sessions ?? [])
+    lines.push(
+      c.outcome === 'unapproved' ? `    ! session ${c.sessionId}: UNAPPROVED mirroring, alerted on the report topic (${c.response ?? 'reported'})` : `    session ${c.sessionId} checked: ${c.outcome}`,
+    );
   for (const s of r.results ?? []) {
     lines.push(`    ${s.cause}`);
     for (const c of s.created) lines.push(`      + session ${c.sessionId} for ${c.eniId} (rule ${c.rule}, priority ${c.priority ?? '?'})`);
