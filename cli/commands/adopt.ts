@@ -1,15 +1,19 @@
 import { createInterface } from 'node:readline/promises';
+import { PROOF_GRACE_MS } from '../../shared/cloud/ownership-proof.js';
+import type { Eni, Instance, Session } from '../../shared/domain.js';
 import { legacyAdoption } from '../../shared/engine/adopt.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { OWNER_TAG, OWNER_VALUE } from '../../shared/engine/ownership.js';
+import { type Decision, evaluate } from '../../shared/policy/evaluate.js';
 import { loadPolicyFile } from '../../shared/policy/load.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
+import type { Policy } from '../../shared/policy/types.js';
 import { parseFlags, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from '../cloud-flags.js';
 import { shown } from '../forged-claims.js';
 import { writeLines } from '../terminal.js';
 
-export const usage = 'automirror adopt --legacy --region R --account-id ID [--session tms-…] [--policy FILE] [--yes] [--profile NAME] [--endpoint HOST:PORT]';
+export const usage = 'automirror adopt --legacy --region R --account-id ID [--session tms-…] [--created-before ISO] [--policy FILE] [--yes] [--profile NAME] [--endpoint HOST:PORT]';
 
 const out = (s: string) => writeLines([s]);
 
@@ -26,23 +30,53 @@ async function confirmed(count: number): Promise<boolean> {
   }
 }
 
+/** The cutoff: --created-before when given, never later than the proof grace ago (a claim that fresh may be anyone's). */
+function cutoffOf(createdBefore: string | undefined): number {
+  const graceAgo = Date.now() - PROOF_GRACE_MS;
+  if (createdBefore === undefined) return graceAgo;
+  const t = /^\d{4}-\d{2}-\d{2}T/.test(createdBefore) ? Date.parse(createdBefore) : Number.NaN;
+  if (Number.isNaN(t)) throw new UsageError(`--created-before: "${shown(createdBefore, 40)}" is not an ISO 8601 time (e.g. 2026-01-01T00:00:00Z)`);
+  return Math.min(t, graceAgo);
+}
+
+/** The policy's decision for every source of `sessions` it could read (an unread one has none: not adopted). */
+async function sourceDecisions(policy: Policy, sessions: readonly Session[], ecs: ReturnType<typeof engineAdapters>['ecs'], regionId: string): Promise<Map<string, Decision>> {
+  const ids = [...new Set(sessions.flatMap((s) => s.sourceIds))].sort();
+  if (ids.length === 0) return new Map();
+  const enis: Eni[] = await ecs.enis({ eniIds: ids }).catch(() => []);
+  const instanceIds = [...new Set(enis.flatMap((e) => (e.instanceId ? [e.instanceId] : [])))];
+  const instances = new Map((instanceIds.length > 0 ? await ecs.instances(instanceIds).catch((): Instance[] => []) : []).map((i) => [i.id, i]));
+  return new Map(enis.map((e) => [e.id, evaluate(policy, e, e.instanceId ? instances.get(e.instanceId) : undefined, regionId)]));
+}
+
 /**
  * The migration for sessions made before ownership proofs: they carry automirror's claim tags only, so they read as
  * forged claims and are left alone. This lists the claimed sessions of the region (or the one --session names),
- * says for each whether it would be proven (it has no proof and is what its rule would make) and why not, and
+ * says for each whether it would be proven (no proof, older than the cutoff, what its rule would make, every source
+ * opted in under that rule) and why not, and
  * with --yes (or a confirmation at a terminal) writes their proof tags, one TagResources each.
  */
 export async function adoptCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { ...CLOUD_FLAGS, legacy: { type: 'boolean' }, session: { type: 'string', multiple: true }, policy: { type: 'string' }, yes: { type: 'boolean' } });
+  const { values, positionals } = parseFlags(argv, {
+    ...CLOUD_FLAGS,
+    legacy: { type: 'boolean' },
+    session: { type: 'string', multiple: true },
+    policy: { type: 'string' },
+    'created-before': { type: 'string' },
+    yes: { type: 'boolean' },
+  });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!values.legacy) throw new UsageError('--legacy is required: adopt proves sessions made before ownership proofs, and nothing else');
+  const cutoff = cutoffOf(values['created-before']);
   const cloud = provingCloud(popCloudFromFlags(values));
   const policy = values.policy ? loadPolicyFile(values.policy) : policyFromEnv();
   const specs = new Map(policy.rules.map((r) => [r.name, r.spec]));
-  const { vpc } = engineAdapters(cloud);
+  const { vpc, ecs } = engineAdapters(cloud);
   const sessions = values.session ? await vpc.list({ sessionIds: values.session }) : await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE } });
   for (const id of values.session ?? []) if (!sessions.some((s) => s.id === id)) out(`not found ${shown(id)}`);
-  const chosen = sessions.filter((s) => s.status !== 'Deleting').map((s) => ({ s, a: legacyAdoption(s, specs) }));
+  const live = sessions.filter((s) => s.status !== 'Deleting');
+  const decisions = await sourceDecisions(policy, live, ecs, cloud.regionId);
+  const chosen = live.map((s) => ({ s, a: legacyAdoption(s, specs, { cutoff, decisions }) }));
   for (const { s, a } of chosen) out(`${a.adopt ? 'prove   ' : 'skip    '} ${shown(s.id)}: ${shown(a.reason, 200)}`);
   const toProve = chosen.filter((c) => c.a.adopt);
   out(`${toProve.length} of ${chosen.length} claimed session(s) would be proven`);

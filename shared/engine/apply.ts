@@ -5,7 +5,8 @@ import { LIMITS, type PriorityBand, type Session, type SessionDraft } from '../d
 import type { Action, AddSourcesAction, CreateAction, DeleteAction, Outcome, RemoveSourcesAction, ReplaceAction, ResignAction, UpdateAction } from './actions.js';
 import { type Clock, systemClock } from './clock.js';
 import { execute, type Task } from './executor.js';
-import { awaitsProof, isOwned, mirrors } from './ownership.js';
+import { isOwned, mirrors } from './ownership.js';
+import { awaitsProof, expectedOfDraft } from './pending-claim.js';
 import { priorityCandidates } from './priority.js';
 import { outcomeOfError, refusal, refusedOutcome } from './result.js';
 import { DEFAULT_SETTLE, proofSettled, type SettleOptions, settled } from './settle.js';
@@ -162,11 +163,12 @@ class Run {
       },
       async (holders, priority) => {
         // A holder claiming this very placement, its proof not written yet: another invocation's create, given a moment.
-        const pending = holders.find((s) => awaitsProof(s, a.rule, d.sourceIds));
+        const expected = expectedOfDraft(a.rule, d, a.band);
+        const pending = holders.find((s) => awaitsProof(s, expected));
         const settled = pending && (await proofSettled(this.vpc, pending, this.clock, this.opts.deadline));
         const same = [...holders.filter((s) => s !== pending), ...(settled ? [settled] : [])].find((s) => mirrors(s, a.rule, d.sourceIds));
         if (same) return { action: a, status: 'converged', sessionId: same.id, detail: `${same.id} (priority ${priority}) already mirrors ${d.sourceIds.join(', ')} under rule ${a.rule}` };
-        return settled && awaitsProof(settled, a.rule, d.sourceIds)
+        return settled && awaitsProof(settled, expected)
           ? { action: a, status: 'deferred', reason: `${settled.id} (priority ${priority}) claims rule ${a.rule} for ${d.sourceIds.join(', ')} and awaits its proof` }
           : undefined;
       },

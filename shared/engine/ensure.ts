@@ -11,6 +11,7 @@ import { type Attribution, attributeOptOuts, LOOKUPS_PER_EVENT } from './attribu
 import { type Clock, deadlineCheck, systemClock } from './clock.js';
 import { type Observed, type ReadOptions, readEnis, readGoneTargets, readSessions, readTargets, targetsToRead } from './observe.js';
 import { judgeRemovals } from './opt-in-removal.js';
+import { judgePending } from './pending-claim.js';
 import { type PlanOptions, plan } from './plan.js';
 import { deferredReads, outOfTime, type Result, resultOf } from './result.js';
 import { proofSettled } from './settle.js';
@@ -104,8 +105,9 @@ async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & 
   const toRead = targetsToRead(specs, sessions);
   reads.check?.();
   const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc, reads), readGoneTargets(specs, toRead, deps.ecs, deps.slb)]);
-  const all = [...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()];
-  // A claim moments old without its proof is most likely another invocation between its two writes: given a moment.
+  // A claim moments old without its proof, exactly what automirror would make, is most likely another invocation
+  // between its two writes: given a moment (any other claim is forged at once).
+  const all = judgePending([...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()], deps.policy, found.enis);
   const checked = await Promise.all(all.map((s) => (s.ownership.verdict === 'pending' ? proofSettled(deps.vpc, s, reads.clock, reads.deadline) : s)));
   const observed: Observed = { ...foundEnis, sessions: checked.filter((s): s is Session => s !== undefined) };
   return { found, decisions, observed, goneTargets, attribution };

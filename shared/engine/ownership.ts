@@ -35,10 +35,6 @@ export type UnprovenClaim = Exclude<Ownership, { verdict: 'proven' | 'none' }>;
 /** The session's claim when it is not proven: reported, never touched; undefined for one owned or claiming nothing. */
 export const unprovenClaim = (s: Session): UnprovenClaim | undefined => (s.ownership.verdict === 'proven' || s.ownership.verdict === 'none' ? undefined : s.ownership);
 
-/** A claim of `rule` on all of `sources` still awaiting its proof (another automirror write, moments old): waited for, not duplicated. */
-export const awaitsProof = (s: Session, rule: string, sources: readonly string[]): boolean =>
-  s.ownership.verdict === 'pending' && s.tags[RULE_TAG] === rule && s.status !== 'Deleting' && sources.every((x) => s.sourceIds.includes(x));
-
 export const isUnprovenClaim = (s: Session): boolean => unprovenClaim(s) !== undefined;
 
 /** The unproven claims among `sessions`, for a log line: id, verdict and why (at most `max`, and how many in all). */

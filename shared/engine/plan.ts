@@ -3,7 +3,8 @@ import type { Decision } from '../policy/evaluate.js';
 import type { Action, Deferred, EniReason, Plan, Unmirrored, UnownedSession } from './actions.js';
 import { attributeDrift, type Drift, draftFor, inBand, inPool, priorityDrift, sessionName, targetDrift } from './desired.js';
 import { KINDS } from './kinds.js';
-import { awaitsProof, isOwned, provenTags, ruleOf } from './ownership.js';
+import { isOwned, provenTags, ruleOf } from './ownership.js';
+import { awaitsProof, expectedOf } from './pending-claim.js';
 import { goneReason, TargetBook, targetLabel } from './placement.js';
 import { eniPriorityKey, PriorityBook, poolPriorityKey } from './priority.js';
 
@@ -313,7 +314,9 @@ class Planner {
 
   /** Finds room for an ENI no session of its rule mirrors: a session slot on the ENI, a pool target, a priority. */
   private place(eniId: string, spec: MirrorSpec): void {
-    const pending = (this.bySource.get(eniId) ?? []).find((s) => awaitsProof(s, spec.rule, [eniId]));
+    // Only a claim that is exactly this placement is waited for: any other is forged and can't hold the ENI off.
+    const expected = expectedOf(spec, eniId, this.enis.get(eniId)?.instanceId);
+    const pending = (this.bySource.get(eniId) ?? []).find((s) => awaitsProof(s, expected));
     if (pending) {
       this.deferred.push({ eniIds: [eniId], reason: `${pending.id} claims rule ${spec.rule} for it and awaits its proof (another invocation's create, moments old)` });
       return;

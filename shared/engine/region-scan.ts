@@ -6,6 +6,7 @@ import type { Eni, Instance, Session } from '../domain.js';
 import { type Decision, evaluate } from '../policy/evaluate.js';
 import type { OptOutWrites } from '../policy/opt-out.js';
 import type { Policy } from '../policy/types.js';
+import { judgePending } from './pending-claim.js';
 import { goneTargets } from './placement.js';
 import { absentSources } from './plan.js';
 
@@ -48,7 +49,7 @@ export async function scanRegion(regionId: string, policy: Policy, deps: RegionS
   const unseen = [...new Set(enis.flatMap((e) => (e.instanceId && !byId.has(e.instanceId) ? [e.instanceId] : [])))];
   if (unseen.length > 0) for (const i of await deps.ecs.instances(unseen)) byId.set(i.id, i);
   const gone = goneTargets(targets, { slbs: liveSlbs, enis: new Set(enis.map((e) => e.id)) });
-  return { regionId, enis, instances: byId, sessions, goneTargets: gone, goneEnis: absent.filter((id) => !found.has(id)) };
+  return { regionId, enis, instances: byId, sessions: judgePending(sessions, policy, enis), goneTargets: gone, goneEnis: absent.filter((id) => !found.has(id)) };
 }
 
 /** The policy's decision for every ENI of the snapshot; what is gone is plan()'s to weigh (PlanInput.goneTargets). */

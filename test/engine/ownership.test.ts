@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ownership } from '../../shared/domain.js';
-import { awaitsProof, isOwned, isUnprovenClaim, mirrors, ownerTags, ruleOf } from '../../shared/engine/ownership.js';
+import { isOwned, isUnprovenClaim, mirrors, ownerTags, ruleOf } from '../../shared/engine/ownership.js';
 import { session } from './fixtures.js';
 
 describe('ownership', () => {
@@ -24,9 +24,6 @@ describe('ownership', () => {
       const s = claimed(o);
       expect([isOwned(s), ruleOf(s), isUnprovenClaim(s), mirrors(s, 'web', ['eni-a'])], o.verdict).toEqual([false, undefined, true, false]);
     }
-    expect(awaitsProof(claimed({ verdict: 'pending', why: 'x' }), 'web', ['eni-a'])).toBe(true);
-    expect(awaitsProof(claimed({ verdict: 'pending', why: 'x' }), 'db', ['eni-a'])).toBe(false);
-    expect(awaitsProof(claimed({ verdict: 'forged', why: 'x' }), 'web', ['eni-a'])).toBe(false);
     expect([isOwned(session('tms-2', [])), isUnprovenClaim(session('tms-2', []))]).toEqual([true, false]);
   });
 

@@ -95,13 +95,14 @@ describe('sessions claiming automirror’s ownership without a valid proof', () 
     expect(Object.fromEntries((report.forgedClaims ?? []).map((c) => [c.sessionId, c.verdict]))).toEqual({
       [forged.otherKey]: 'forged',
       [forged.copiedProof]: 'forged',
-      // Moments old and without a proof, it may be an automirror create between its two calls: waited for, still reported.
-      [forged.claimOnly]: 'pending',
+      // Moments old and without a proof, but toward a target automirror would not pick: forged at once, never waited for.
+      [forged.claimOnly]: 'forged',
       [EDITED]: 'forged',
       [LEGACY]: 'forged',
     });
     const byId = new Map((report.forgedClaims ?? []).map((c) => [c.sessionId, c]));
     expect(byId.get(forged.otherKey)?.reason).toContain('kother');
+    expect(byId.get(forged.claimOnly)?.reason).toContain('is not what automirror would have made: its target SLB:lb-netops is not in rule');
     expect(byId.get(forged.copiedProof)?.reason).toContain('does not match this session');
     expect(byId.get(EDITED)).toMatchObject({ claimedRule: 'retired', reason: expect.stringContaining('does not match') });
     // eni-web01s is mirrored by a session automirror made and proved itself, not by the forged ones on it.

@@ -148,6 +148,31 @@ describe('automirror adopt --legacy', () => {
     expect(report.coverage.mirrored.find((m) => m.eniId === eniId(0))).toMatchObject({ sessionIds: ['tms-old'] });
   });
 
+  it('skips a claim inside the proof grace or after --created-before, and one whose ENI the rule does not opt in', async () => {
+    const claim = (id: string, eni: string, priority: number, creationTime: string) => worldSession(id, [eni], priority, null, { tags: ownerTags('web'), creationTime });
+    cloud = await startLocalCloud({
+      world: regionWorld({
+        instances: 4,
+        instance: (i) => (i === 3 ? { tags: { mirror: 'off-limits' } } : {}),
+        sessions: [
+          claim('tms-fresh', eniId(0), 1001, new Date().toISOString()),
+          claim('tms-later', eniId(1), 1002, '2025-06-01T00:00:00Z'),
+          claim('tms-old', eniId(2), 1003, LONG_AGO),
+          claim('tms-notopted', eniId(3), 1004, LONG_AGO),
+        ],
+      }),
+    });
+    const policy = policyFile();
+    const r = await cli(adoptCommand, cloud, '--legacy', '--policy', policy, '--account-id', ACCOUNT, '--created-before', '2025-03-01T00:00:00Z', '--yes');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/skip {5}tms-fresh: it is still inside the proof grace/);
+    expect(r.out).toContain('skip     tms-later: it was created at 2025-06-01T00:00:00Z, not before 2025-03-01T00:00:00.000Z');
+    expect(r.out).toContain(`skip     tms-notopted: its source ${eniId(3)} is not opted in`);
+    expect(r.out).toContain('1 of 4 claimed session(s) would be proven');
+    expect(proofs(cloud)).toEqual({ 'tms-fresh': null, 'tms-later': null, 'tms-old': 'ktest', 'tms-notopted': null });
+    await expect(cli(adoptCommand, cloud, '--legacy', '--account-id', ACCOUNT, '--created-before', 'yesterday')).rejects.toThrow(/--created-before: "yesterday" is not an ISO 8601 time/);
+  });
+
   it('refuses without --legacy, and adopts nothing it can not prove for the account', async () => {
     cloud = await startLocalCloud({ world: regionWorld({ instances: 1 }) });
     await expect(cli(adoptCommand, cloud, '--account-id', ACCOUNT)).rejects.toThrow(/--legacy is required/);
