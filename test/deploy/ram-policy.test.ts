@@ -15,8 +15,9 @@ const READ = /^\w+:(Describe|List|Get|Lookup)[A-Z]/;
 const ARN = /^acs:([a-z0-9-]+):([^:]*):([^:]*):(.+)$/;
 
 /**
- * What is too broad in a policy: a write granted on `*`, and any ARN whose region or account is a wildcard or
- * empty (RAM ARNs for the services used here all have both; none in this policy is global).
+ * What is too broad in a policy: a write granted on `*` or on every resource of a service (`acs:vpc:R:A:*`), and
+ * any ARN whose region or account is a wildcard or empty (RAM ARNs for the services used here all have both; none in
+ * this policy is global).
  */
 function tooBroad(doc: RolePolicy): string[] {
   const found: string[] = [];
@@ -30,6 +31,7 @@ function tooBroad(doc: RolePolicy): string[] {
       const m = ARN.exec(r);
       if (!m) found.push(`not an ARN: ${r}`);
       else if (!m[2] || !m[3] || m[2].includes('*') || m[3].includes('*')) found.push(`${list(s.Action).join(', ')} on ${r}: region and account must be pinned`);
+      else if (writes.length && m[4].startsWith('*')) found.push(`${writes.join(', ')} on ${r}: every resource of the service`);
     }
   }
   return found;
@@ -87,12 +89,13 @@ describe("the functions' RAM role", () => {
     for (const s of policy.Statement) for (const r of list(s.Resource)) if (r !== '*') expect(r).toMatch(/^acs:[a-z]+:\{(vpcRegion|region)\}:\{account\}:/);
   });
 
-  it('the check fails on a planted write on "*", a wildcard region and a wildcard account', () => {
+  it('the check fails on a planted write on "*", on every resource of a service, a wildcard region and a wildcard account', () => {
     const plant = (Resource: string) => ({ Version: '1', Statement: [...policy.Statement, { Effect: 'Allow', Action: ['vpc:DeleteTrafficMirrorSession'], Resource }] });
     expect(tooBroad(plant('*'))).toEqual(['vpc:DeleteTrafficMirrorSession on *']);
     expect(tooBroad(plant('acs:vpc:*:1234567890123456:trafficmirrorsession/*'))).toHaveLength(1);
     expect(tooBroad(plant('acs:vpc:cn-hangzhou:*:trafficmirrorsession/*'))).toHaveLength(1);
     expect(tooBroad(plant('acs:vpc:cn-hangzhou::trafficmirrorsession/*'))).toHaveLength(1);
+    expect(tooBroad(plant('acs:vpc:{region}:{account}:*'))).toEqual(['vpc:DeleteTrafficMirrorSession on acs:vpc:{region}:{account}:*: every resource of the service']);
     // A read on "*" is allowed: ListTrafficMirrorSessions and the ECS/SLB Describe calls have no resource-level grant.
     expect(tooBroad({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['vpc:ListTrafficMirrorSessions'], Resource: '*' }] })).toEqual([]);
   });
