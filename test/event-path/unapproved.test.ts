@@ -122,11 +122,11 @@ async function expectRedirectRepaired(cloud: LocalCloud, id: string) {
   const at = mark(cloud);
   await redirect(cloud, id);
   await settledRuns(cloud, at.runs, 2);
+  // The second run starts while the first is still at work: either may be recorded first.
   const runs = runsNaming(cloud, id, at.runs);
-  expect(runs.map((r) => [r.ok, JSON.parse(r.response).sessions[0].outcome])).toEqual([
-    [true, 'tampered'],
-    [true, 'owned'],
-  ]);
+  const outcomes = new Map(runs.map((r) => [JSON.parse(r.response).sessions[0].outcome, r]));
+  expect(runs.map((r) => r.ok)).toEqual([true, true]);
+  expect([...outcomes.keys()].sort()).toEqual(['owned', 'tampered']);
   const alert = await takeAlert(cloud);
   expect(alert).toContain(`| ${id} |`);
   expect(alert).toContain(`SLB ${ROGUE}`);
@@ -188,13 +188,13 @@ describe('unapproved: report (the default policy)', () => {
     const at = mark(cloud);
     await netopsUpdate(cloud, OURS_2, { enabled: false });
     await settledRuns(cloud, at.runs, 2);
-    const [run] = runsNaming(cloud, OURS_2, at.runs);
-    expect(JSON.parse(run.response).sessions).toEqual([{ sessionId: OURS_2, regionId: REGION, outcome: 'owned' }]);
-    expect(
-      logLines(cloud, run.requestId)
-        .filter((l) => l.level === 'warn' || l.level === 'error')
-        .map((l) => l.msg),
-    ).toEqual(['automirror’s session disabled by someone else: repairing']);
+    // Netops' event and automirror's own (either may be recorded first): both find it owned, the first repairs it.
+    const runs = runsNaming(cloud, OURS_2, at.runs);
+    expect(runs.map((r) => JSON.parse(r.response).sessions)).toEqual([0, 1].map(() => [{ sessionId: OURS_2, regionId: REGION, outcome: 'owned' }]));
+    const warned = runs.map((r) => logLines(cloud, r.requestId).flatMap((l) => (l.level === 'warn' || l.level === 'error' ? [l.msg] : [])));
+    expect(warned.flat()).toEqual(['automirror’s session disabled by someone else: repairing']);
+    const repairing = runs[warned.findIndex((w) => w.length > 0)];
+    expect(JSON.parse(repairing.response).results).toEqual([expect.objectContaining({ result: 'done' })]);
     expect(functionWrites(cloud, at.calls).map((c) => [c.action, c.params.TrafficMirrorSessionId, c.params.Enabled])).toEqual([['UpdateTrafficMirrorSessionAttribute', OURS_2, 'true']]);
     expect(await enabledOf(cloud, OURS_2)).toBe(true);
     expect(await takeAlert(cloud)).toBeUndefined();
