@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import { cloudForAccount } from '../../shared/cloud/accounts.js';
 import { MnsQueue, MnsTopic } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
-import { checkSessions, unfinishedChecks } from '../../shared/engine/check-sessions.js';
+import { checkSessions, repairSubjects, unfinishedChecks } from '../../shared/engine/check-sessions.js';
 import { deadlineClock } from '../../shared/engine/clock.js';
 import { ensureUnits } from '../../shared/engine/ensure.js';
 import { unprovenClaims } from '../../shared/engine/ownership.js';
@@ -30,11 +30,11 @@ import { settingsFromEnv } from '../../shared/settings.js';
 async function onEvent(event: unknown, context: AutomirrorContext) {
   const settings = settingsFromEnv();
   // Only the regions this deployment covers: its own and the scheduled reconcile's (others are out of scope).
-  const { subjects, checks, events } = parsePayload(event, { accountId: context.accountId, regionId: context.cloud.regionId, regions: settings.regions });
+  const { subjects: fromEvents, checks, events } = parsePayload(event, { accountId: context.accountId, regionId: context.cloud.regionId, regions: settings.regions });
   const view = eventsForLog(events);
   const log = context.log.child({ events: view.ids });
   if (view.unused) log[view.unused.level]('events not acted on', { events: view.unused.events, ...(view.unused.more ? { more: view.unused.more } : {}) });
-  if (subjects.length === 0 && checks.length === 0) return { events };
+  if (fromEvents.length === 0 && checks.length === 0) return { events };
   const policy = policyFromEnv();
   const runId = createHash('sha256')
     .update(events.map((e) => e.id ?? '').join('\u0000'))
@@ -60,6 +60,9 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
     log.error('sessions that could not be read: left to the scheduled reconcile', { sessions: left.refused.slice(0, LOGGED).map((c) => ({ sessionId: c.check.sessionId, error: c.error })) });
   if (left.retry.length > 0) throw new RetryInvocation(left.retry.join('; '));
   const checkedPart = sessions.length > 0 ? { sessions } : {};
+  // automirror's own session changed by someone else: its sources are ensured now, the plan putting it back.
+  for (const c of checked) if (c.repair && c.outcome === 'owned') log.warn('automirror’s session disabled by someone else: repairing', { sessionId: c.check.sessionId, why: c.repair.why });
+  const subjects = repairSubjects(fromEvents, checked);
   if (subjects.length === 0) return { events, ...checkedPart };
   const raw = await ensureUnits(subjects, { policy, adaptersFor }, { runId, deadline: context.deadline });
   const units = raw.map((u) => ({ ...u, summary: u.ensured && summarize(u.ensured) }));

@@ -1,9 +1,10 @@
 import { toCloudError } from '../cloud/errors.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
-import type { Session } from '../domain.js';
+import type { Session, Subject } from '../domain.js';
 import type { SessionCheck } from '../events/payload.js';
 import type { Policy } from '../policy/types.js';
 import { type Clock, deadlineCheck, systemClock } from './clock.js';
+import { ruleOf } from './ownership.js';
 import { respondToUnapproved, type UnapprovedFinding } from './respond-unapproved.js';
 import { transient } from './result.js';
 import { approvedTargets, classifySession, type SessionClass } from './unapproved.js';
@@ -23,8 +24,13 @@ export interface CheckDeps {
 export interface Checked {
   readonly check: SessionCheck;
   readonly outcome: SessionClass | 'idle' | 'gone' | 'unserved' | 'unread';
-  /** For an unapproved session: what the policy had done about it. */
+  /** For an unapproved (or tampered) session: what the policy had done about it. */
   readonly finding?: UnapprovedFinding;
+  /**
+   * automirror's own session someone else changed (redirected, or disabled while its rule says enabled): why its
+   * sources are to be ensured in this invocation, the engine's plan putting it back (repairSubjects).
+   */
+  readonly repair?: { readonly session: Session; readonly why: string };
   /** Why it is unread, and whether another invocation may read it (throttled, out of time). */
   readonly error?: string;
   readonly retryable?: boolean;
@@ -61,16 +67,43 @@ export async function checkSessions(checks: readonly SessionCheck[], deps: Check
       continue;
     }
     const outcome = classifySession(session, approved);
-    if (outcome !== 'unapproved' || !session.enabled) {
+    const repair = repairOf(session, outcome, deps.policy, check);
+    if (outcome === 'owned' || outcome === 'approved' || !session.enabled) {
       // Disabling one raises its own event (UpdateTrafficMirrorSessionAttribute): it finds the session idle.
-      out.push({ check, outcome: outcome === 'unapproved' ? 'idle' : outcome });
+      out.push({ check, outcome: outcome === 'owned' || outcome === 'approved' ? outcome : 'idle', ...(repair ? { repair } : {}) });
       continue;
     }
+    // A tampered session is reported, never disabled (shouldDisable): the repair puts its target back.
     const respond = { regionId: check.regionId, runId: opts.runId, write: true, clock, deadline: opts.deadline };
     const [finding] = await respondToUnapproved([session], deps.policy, vpc, respond, check.provenance);
-    out.push({ check, outcome, finding });
+    out.push({ check, outcome, finding, ...(repair ? { repair } : {}) });
   }
   return out;
+}
+
+/** Whether someone else changed automirror's own session so that its plan would change it back, and how. */
+function repairOf(session: Session, outcome: SessionClass, policy: Policy, check: SessionCheck): Checked['repair'] {
+  const by = check.provenance.by ? ` by ${check.provenance.by}` : '';
+  if (outcome === 'tampered') return { session, why: `${check.provenance.call}${by} redirected automirror's session ${session.id} to ${session.target.id}` };
+  const rule = policy.rules.find((r) => r.name === ruleOf(session));
+  if (outcome === 'owned' && !session.enabled && rule?.spec.enabled === true) return { session, why: `${check.provenance.call}${by} disabled automirror's session ${session.id}` };
+  return undefined;
+}
+
+/**
+ * The subjects to ensure for the repairs `checked` asks: each repaired session's sources, in its account and region,
+ * merged into `subjects` (one per account and region), the same engine path an ECS event for those ENIs takes.
+ */
+export function repairSubjects(subjects: readonly Subject[], checked: readonly Checked[]): Subject[] {
+  const byUnit = new Map(subjects.map((s) => [`${s.accountId}\u0000${s.regionId}`, s]));
+  for (const c of checked) {
+    if (!c.repair) continue;
+    const key = `${c.check.accountId}\u0000${c.check.regionId}`;
+    const was = byUnit.get(key) ?? { accountId: c.check.accountId, regionId: c.check.regionId, instanceIds: [], eniIds: [], cause: '' };
+    const eniIds = [...new Set([...was.eniIds, ...c.repair.session.sourceIds])];
+    byUnit.set(key, { ...was, eniIds, cause: was.cause ? `${was.cause}; ${c.repair.why}` : c.repair.why });
+  }
+  return [...byUnit.values()];
 }
 
 /**

@@ -217,6 +217,8 @@ export interface UnapprovedSession {
   readonly by?: string;
   readonly at?: string;
   readonly response: UnapprovedResponse;
+  /** automirror's own (proven) session, pointed by someone else at an unapproved collector: never disabled, repaired. */
+  readonly tampered?: boolean;
   /** Why a disable failed, or a note on it (already off, deleted meanwhile). */
   readonly error?: string;
 }

@@ -65,6 +65,7 @@ const foreignSessions = object(['unapproved', 'approved'], {
       by: str,
       at: str,
       response: { enum: UNAPPROVED_RESPONSES },
+      tampered: { type: 'boolean' },
       error: str,
     }),
   ),

@@ -1,3 +1,4 @@
+import { isOwned } from '../engine/ownership.js';
 import type { UnapprovedFinding } from '../engine/respond-unapproved.js';
 import type { ForeignSessions, UnapprovedSession } from './model.js';
 import { plural } from './present.js';
@@ -23,6 +24,7 @@ export function unapprovedEntry(f: UnapprovedFinding): UnapprovedSession {
     ...(s.createdAt ? { createdAt: s.createdAt } : {}),
     ...(p ? { call: p.call, ...(p.by ? { by: p.by.slice(0, BY_CHARS) } : {}), ...(p.at ? { at: p.at } : {}) } : {}),
     response: f.response,
+    ...(isOwned(s) ? { tampered: true } : {}),
     ...(f.error ? { error: f.error } : {}),
   };
 }
@@ -32,7 +34,8 @@ export const UNAPPROVED_HEAD = ['Session', 'Region', 'Sources', 'Target', 'Who /
 /** One row of plain text per session, in UNAPPROVED_HEAD's order. */
 export function unapprovedCells(u: UnapprovedSession): string[] {
   const who = [u.by, u.call, u.at ?? u.createdAt].filter(Boolean).join(' · ') || 'unknown';
-  const response = u.error ? `${u.response}: ${u.error}` : u.response;
+  const said = u.error ? `${u.response}: ${u.error}` : u.response;
+  const response = u.tampered ? `automirror's own session, redirected: ${said} (the engine puts its target back)` : said;
   return [u.name ? `${u.sessionId} (${u.name})` : u.sessionId, u.regionId, u.sourceIds.join(', '), `${u.target.kind} ${u.target.id}`, who, response];
 }
 

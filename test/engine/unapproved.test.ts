@@ -28,8 +28,10 @@ describe('unapproved mirroring: one classification of every session', () => {
     expect([...approved].sort()).toEqual(['eni-tap01', 'eni-zeek02', 'lb-collector01', 'lb-netops01', 'lb-zeek01h']);
   });
 
-  it('owned sessions are owned whatever their target; others are approved or unapproved by their target', () => {
-    expect(classifySession(session('tms-ours', ['eni-a'], { target: { kind: 'SLB', id: 'lb-rogue' } }), approved)).toBe('owned');
+  it("every session is judged by its target: owned or tampered (automirror's, redirected), approved or unapproved", () => {
+    expect(classifySession(session('tms-ours', ['eni-a'], { target: { kind: 'SLB', id: 'lb-collector01' } }), approved)).toBe('owned');
+    // The proof does not cover the target: automirror's session pointed elsewhere is mirroring to an unapproved collector.
+    expect(classifySession(session('tms-ours', ['eni-a'], { target: { kind: 'SLB', id: 'lb-rogue' } }), approved)).toBe('tampered');
     expect(classifySession(theirs('tms-1', 'lb-collector01'), approved)).toBe('approved');
     expect(classifySession(theirs('tms-2', 'eni-zeek02'), approved)).toBe('approved');
     expect(classifySession(theirs('tms-3', 'lb-netops01'), approved)).toBe('approved');
@@ -39,10 +41,17 @@ describe('unapproved mirroring: one classification of every session', () => {
     expect(classifySession(theirs('tms-6', 'lb-rogue', { tags: { [OWNER_TAG]: 'someone' } }), approved)).toBe('unapproved');
   });
 
-  it('splits a region: unapproved sessions in id order, approved ones counted, owned ones left out', () => {
-    const sessions = [theirs('tms-b', 'lb-rogue'), session('tms-ours', ['eni-x']), theirs('tms-a', 'eni-attacker'), theirs('tms-c', 'lb-netops01')];
+  it('splits a region: unapproved and tampered sessions in id order, approved ones counted, owned ones left out', () => {
+    const toward = (id: string) => ({ target: { kind: 'SLB' as const, id } });
+    const sessions = [
+      theirs('tms-b', 'lb-rogue'),
+      session('tms-ours', ['eni-x'], toward('lb-collector01')),
+      session('tms-bent', ['eni-y'], toward('lb-rogue')),
+      theirs('tms-a', 'eni-attacker'),
+      theirs('tms-c', 'lb-netops01'),
+    ];
     const found = foreignSessions(policy, sessions);
-    expect(found.unapproved.map((s) => s.id)).toEqual(['tms-a', 'tms-b']);
+    expect(found.unapproved.map((s) => s.id)).toEqual(['tms-a', 'tms-b', 'tms-bent']);
     expect(found.approved).toBe(1);
   });
 
@@ -55,6 +64,8 @@ describe('unapproved mirroring: one classification of every session', () => {
     expect(shouldDisable(disabling, live)).toBe(true);
     expect(shouldDisable(disabling, { ...live, enabled: false })).toBe(false);
     expect(shouldDisable(disabling, { ...live, status: 'Deleting' })).toBe(false);
+    // automirror's own session, redirected: repaired by the engine, never disabled.
+    expect(shouldDisable(disabling, session('tms-bent', ['eni-y'], { target: { kind: 'SLB', id: 'lb-rogue' } }))).toBe(false);
   });
 });
 

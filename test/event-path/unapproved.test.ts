@@ -19,6 +19,7 @@ import {
   listSessions,
   logLines,
   mnsClient,
+  ownedSession,
   REGION,
   receiveOne,
   runsNaming,
@@ -34,28 +35,32 @@ const NETOPS = { accessKeyId: 'LTAI-netops', accessKeySecret: 'netops-secret' };
 const INBOX = 'alerts-inbox';
 const ROGUE = 'lb-rogue01';
 const NETOPS_LB = 'lb-netops01';
+const OURS = 'tms-web01p';
+const OURS_2 = 'tms-web01s';
 
 function world(): WorldFile {
   const w = editRegion(eventPathWorld({}, defaultWorld()), (r) => {
     const lb = r.loadBalancers?.[0];
     r.loadBalancers = [...(r.loadBalancers ?? []), { ...lb, loadBalancerId: ROGUE, loadBalancerName: 'not-a-collector' }, { ...lb, loadBalancerId: NETOPS_LB, loadBalancerName: 'netops-tap' }];
+    // automirror's own (proven) sessions, for someone else to bend.
+    r.trafficMirrorSessions = [...(r.trafficMirrorSessions ?? []), ownedSession(OURS, 'eni-web01p', 1029, 'i-web01'), ownedSession(OURS_2, 'eni-web01s', 1172, 'i-web01')];
   });
   return { ...w, accessKeys: [...w.accessKeys, NETOPS] };
 }
 
 let priority = 100;
-/** CreateTrafficMirrorSession as the netops key: eni-db01p (not opted in) copied to `targetId`. */
-async function theirSession(cloud: LocalCloud, targetId: string): Promise<string> {
+/** CreateTrafficMirrorSession as the netops key: `source` (eni-db01p is not opted in) copied to `targetId`. */
+async function theirSession(cloud: LocalCloud, targetId: string, enabled = true, source = 'eni-db01p'): Promise<string> {
   const r = await vpcClient(cloud, NETOPS).createTrafficMirrorSession(
     new $Vpc.CreateTrafficMirrorSessionRequest({
       regionId: REGION,
       trafficMirrorSessionName: 'copy-of-db',
-      trafficMirrorSourceIds: ['eni-db01p'],
+      trafficMirrorSourceIds: [source],
       trafficMirrorTargetId: targetId,
       trafficMirrorTargetType: 'SLB',
       trafficMirrorFilterId: 'tmf-allipv4',
       priority: priority++,
-      enabled: true,
+      enabled,
     }),
   );
   return r.body?.trafficMirrorSessionId as string;
@@ -102,6 +107,45 @@ async function theirSessionWhileFailing(cloud: LocalCloud, operation: string, se
   }
 }
 
+/** UpdateTrafficMirrorSessionAttribute as the netops key. */
+const netopsUpdate = (cloud: LocalCloud, id: string, fields: Partial<$Vpc.UpdateTrafficMirrorSessionAttributeRequest>) =>
+  vpcClient(cloud, NETOPS).updateTrafficMirrorSessionAttribute(new $Vpc.UpdateTrafficMirrorSessionAttributeRequest({ regionId: REGION, trafficMirrorSessionId: id, ...fields }));
+const redirect = (cloud: LocalCloud, id: string) => netopsUpdate(cloud, id, { trafficMirrorTargetId: ROGUE, trafficMirrorTargetType: 'SLB' });
+const sessionOf = async (cloud: LocalCloud, id: string) => (await listSessions(cloud, { trafficMirrorSessionIds: [id] }))[0];
+
+/**
+ * Someone else redirects automirror's session: the one invocation of that call's event alerts it as automirror's
+ * session redirected, and ensures its ENI, whose plan points it back at the policy's collector (a second event, of
+ * automirror's own update, finds it owned). Nothing disables it, whatever the policy says.
+ */
+async function expectRedirectRepaired(cloud: LocalCloud, id: string) {
+  const at = mark(cloud);
+  await redirect(cloud, id);
+  await settledRuns(cloud, at.runs, 2);
+  // The second run starts while the first is still at work: either may be recorded first.
+  const runs = runsNaming(cloud, id, at.runs);
+  const outcomes = new Map(runs.map((r) => [JSON.parse(r.response).sessions[0].outcome, r]));
+  expect(runs.map((r) => r.ok)).toEqual([true, true]);
+  expect([...outcomes.keys()].sort()).toEqual(['owned', 'tampered']);
+  const alert = await takeAlert(cloud);
+  expect(alert).toContain(`| ${id} |`);
+  expect(alert).toContain(`SLB ${ROGUE}`);
+  expect(alert).toContain("automirror's own session, redirected: reported");
+  expect(alert).toContain('AccessKey LTAI-netops');
+  expect(await takeAlert(cloud)).toBeUndefined();
+  expect(
+    logLines(cloud, runs[0].requestId)
+      .filter((l) => l.level === 'error')
+      .map((l) => l.msg),
+  ).toEqual(['unapproved mirroring']);
+  const writes = functionWrites(cloud, at.calls);
+  expect(writes.map((c) => [c.action, c.params.TrafficMirrorSessionId, c.params.TrafficMirrorTargetId, c.params.Enabled])).toEqual([
+    ['UpdateTrafficMirrorSessionAttribute', id, 'lb-collector01', undefined],
+  ]);
+  const now = await sessionOf(cloud, id);
+  expect([now?.trafficMirrorTargetId, now?.enabled]).toEqual(['lb-collector01', true]);
+}
+
 const enabledOf = async (cloud: LocalCloud, id: string) => (await listSessions(cloud, { trafficMirrorSessionIds: [id] }))[0]?.enabled;
 const mark = (cloud: LocalCloud) => ({ runs: cloud.fc.invocations.length, calls: cloud.controls.calls.list().at(-1)?.seq ?? 0 });
 
@@ -135,6 +179,27 @@ describe('unapproved: report (the default policy)', () => {
     expect(await takeAlert(cloud)).toBeUndefined();
   });
 
+  it("automirror's own session redirected by another key is alerted and pointed back in the one invocation of its event", async () => {
+    await expectRedirectRepaired(ctx.cloud, OURS);
+  });
+
+  it("automirror's own session disabled by another key is enabled again in the one invocation of its event (a warning, no alert)", async () => {
+    const { cloud } = ctx;
+    const at = mark(cloud);
+    await netopsUpdate(cloud, OURS_2, { enabled: false });
+    await settledRuns(cloud, at.runs, 2);
+    // Netops' event and automirror's own (either may be recorded first): both find it owned, the first repairs it.
+    const runs = runsNaming(cloud, OURS_2, at.runs);
+    expect(runs.map((r) => JSON.parse(r.response).sessions)).toEqual([0, 1].map(() => [{ sessionId: OURS_2, regionId: REGION, outcome: 'owned' }]));
+    const warned = runs.map((r) => logLines(cloud, r.requestId).flatMap((l) => (l.level === 'warn' || l.level === 'error' ? [l.msg] : [])));
+    expect(warned.flat()).toEqual(['automirror’s session disabled by someone else: repairing']);
+    const repairing = runs[warned.findIndex((w) => w.length > 0)];
+    expect(JSON.parse(repairing.response).results).toEqual([expect.objectContaining({ result: 'done' })]);
+    expect(functionWrites(cloud, at.calls).map((c) => [c.action, c.params.TrafficMirrorSessionId, c.params.Enabled])).toEqual([['UpdateTrafficMirrorSessionAttribute', OURS_2, 'true']]);
+    expect(await enabledOf(cloud, OURS_2)).toBe(true);
+    expect(await takeAlert(cloud)).toBeUndefined();
+  });
+
   it("a session toward the policy's own collector is not alerted", async () => {
     const { cloud } = ctx;
     const at = mark(cloud);
@@ -162,6 +227,23 @@ describe('unapproved: report (the default policy)', () => {
     expect(JSON.stringify(lines[0].events)).toContain('must name exactly one traffic mirror session');
     expect(cloud.controls.calls.list({ since: at.calls }).filter((c) => c.accessKeyId !== 'LTAI-localcloud-demo')).toEqual([]);
     expect(await takeAlert(cloud)).toBeUndefined();
+  });
+
+  it('a session created disabled is idle (no alert), and enabling it by another key is alerted within that one invocation', async () => {
+    const { cloud } = ctx;
+    const at = mark(cloud);
+    // eni-db01p has the 3 sessions a source may have by now: another ENI (the source does not change the class).
+    const id = await theirSession(cloud, ROGUE, false, 'eni-web01s');
+    const created = await runFor(cloud, id, at.runs);
+    expect(JSON.parse(created.response).sessions).toEqual([{ sessionId: id, regionId: REGION, outcome: 'idle' }]);
+    expect(await takeAlert(cloud)).toBeUndefined();
+    const then = mark(cloud);
+    await netopsUpdate(cloud, id, { enabled: true });
+    const enabled = await runFor(cloud, id, then.runs);
+    expect(JSON.parse(enabled.response).sessions).toEqual([{ sessionId: id, regionId: REGION, outcome: 'unapproved', response: 'reported' }]);
+    const alert = await takeAlert(cloud);
+    expect(alert).toContain(`| ${id} (copy-of-db) | ${REGION} | eni-web01s | SLB ${ROGUE} |`);
+    expect(alert).toContain('UpdateTrafficMirrorSessionAttribute');
   });
 });
 
@@ -197,6 +279,10 @@ describe('unapproved: disable', () => {
     expect(runsNaming(cloud, id, at.runs).map((r) => r.ok)).toEqual([false, true, true]);
     const alerts = (await drain(mnsClient(cloud), INBOX)).map((b) => b.match(/\| (failed: [^|]*|disabled) \|/)?.[1]);
     expect(alerts).toEqual([expect.stringMatching(/^failed: ServiceUnavailable: .*temporary failure/), 'disabled']);
+  });
+
+  it("never disables automirror's own session redirected by another key: it is alerted and pointed back", async () => {
+    await expectRedirectRepaired(ctx.cloud, OURS);
   });
 
   it('leaves a session toward an approvedTargets collector alone, unalerted', async () => {

@@ -92,6 +92,19 @@ describe('a region reconcile and unapproved mirroring', () => {
     expect(updatesOf(cloud, 'tms-netops')).toEqual([]);
   });
 
+  it("lists automirror's own session redirected to an unapproved collector as tampered, and enforce points it back, never disabling it", async () => {
+    const bent = () => worldSession('tms-ours', [eniId(0)], 1000, 'web', { trafficMirrorTargetId: 'lb-b' });
+    const seen = await runRegion(await region([bent()]), 'report', disabling());
+    expect(seen.report.foreignSessions.unapproved.map((u) => [u.sessionId, u.response, u.tampered])).toEqual([['tms-ours', 'reported', true]]);
+    expect(renderMarkdown(seen.report)).toContain("| automirror's own session, redirected: reported (the engine puts its target back) |");
+    await open?.close();
+    const cloud = await region([bent()]);
+    await runRegion(cloud, 'enforce', disabling());
+    await quiet(cloud);
+    expect(updatesOf(cloud, 'tms-ours').map((c) => [c.params.TrafficMirrorTargetId, c.params.Enabled])).toEqual([['lb-a', undefined]]);
+    expect(sessionsIn(cloud).find((s) => s.trafficMirrorSessionId === 'tms-ours')).toMatchObject({ enabled: true, trafficMirrorTargetId: 'lb-a' });
+  });
+
   it('a target in approvedTargets makes the session approved: not listed, not disabled', async () => {
     const cloud = await region([rogue()]);
     const { report } = await runRegion(cloud, 'enforce', disabling({ approvedTargets: ['lb-b'] }));
