@@ -134,7 +134,7 @@ async function expectRedirectRepaired(cloud: LocalCloud, id: string) {
   expect(alert).toContain('AccessKey LTAI-netops');
   expect(await takeAlert(cloud)).toBeUndefined();
   expect(
-    logLines(cloud, runs[0].requestId)
+    logLines(cloud, outcomes.get('tampered')!.requestId)
       .filter((l) => l.level === 'error')
       .map((l) => l.msg),
   ).toEqual(['unapproved mirroring']);
