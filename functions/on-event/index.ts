@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import { cloudForAccount } from '../../shared/cloud/accounts.js';
 import { MnsQueue, MnsTopic } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
-import { checkSessions, repairSubjects, unfinishedChecks } from '../../shared/engine/check-sessions.js';
+import { checkSessions, repairSubjects } from '../../shared/engine/check-sessions.js';
 import { deadlineClock } from '../../shared/engine/clock.js';
 import { ensureUnits } from '../../shared/engine/ensure.js';
 import { unprovenClaims } from '../../shared/engine/ownership.js';
@@ -13,7 +13,7 @@ import { deferWork } from '../../shared/events/deferral.js';
 import { eventsForLog, LOGGED } from '../../shared/events/log-view.js';
 import { parsePayload } from '../../shared/events/payload.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
-import { classifyErrors, RetryInvocation, settleEventUnits } from '../../shared/middleware/results.js';
+import { classifyErrors, settleEventUnits, settleSessionChecks } from '../../shared/middleware/results.js';
 import { type AutomirrorContext, cloudFromContext, parseBuffer } from '../../shared/middleware/stack.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
 import { alertUnapproved } from '../../shared/report/alert.js';
@@ -55,10 +55,7 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   if (sessions.length > 0) log.info('sessions checked', { sessions: sessions.slice(0, LOGGED), ...(sessions.length > LOGGED ? { more: sessions.length - LOGGED } : {}) });
   // The alert goes out before anything else, and even when a disable must be retried (the retry alerts again).
   await alertUnapproved(findings, new MnsTopic(mns, settings.reportTopic), log, { accountId: context.accountId, foundBy: 'event' });
-  const left = unfinishedChecks(checked);
-  if (left.refused.length > 0)
-    log.error('sessions that could not be read: left to the scheduled reconcile', { sessions: left.refused.slice(0, LOGGED).map((c) => ({ sessionId: c.check.sessionId, error: c.error })) });
-  if (left.retry.length > 0) throw new RetryInvocation(left.retry.join('; '));
+  settleSessionChecks(checked, log);
   const checkedPart = sessions.length > 0 ? { sessions } : {};
   // automirror's own session changed by someone else: its sources are ensured now, the plan putting it back.
   for (const c of checked) if (c.repair && c.outcome === 'owned') log.warn('automirror’s session disabled by someone else: repairing', { sessionId: c.check.sessionId, why: c.repair.why });

@@ -1,7 +1,9 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Subject } from '../domain.js';
+import { type Checked, unfinishedChecks } from '../engine/check-sessions.js';
 import { type Requeue, type Result, resultOfError } from '../engine/result.js';
 import type { DeferralOutcome } from '../events/deferral.js';
+import { LOGGED } from '../events/log-view.js';
 import type { RegionTask } from '../events/region-task.js';
 import { jsonLogger, type Logger } from './logger.js';
 import type { AutomirrorContext } from './stack.js';
@@ -26,6 +28,17 @@ export class RetryInvocation extends Error {
     super(`transient failures, FC will retry: ${reason}`);
     this.name = 'RetryInvocation';
   }
+}
+
+/**
+ * on-event's session checks → the platform, once their alerts are out: a read that can't be made is logged and
+ * left to the scheduled reconcile; a read or a disable that may still succeed throws, so FC retries the invocation.
+ */
+export function settleSessionChecks(checked: readonly Checked[], log: Logger): void {
+  const left = unfinishedChecks(checked);
+  if (left.refused.length > 0)
+    log.error('sessions that could not be read: left to the scheduled reconcile', { sessions: left.refused.slice(0, LOGGED).map((c) => ({ sessionId: c.check.sessionId, error: c.error })) });
+  if (left.retry.length > 0) throw new RetryInvocation(left.retry.join('; '));
 }
 
 /** One unit of an event invocation: its subject and what the engine made of it. */
