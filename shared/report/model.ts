@@ -302,6 +302,35 @@ export interface Totals {
   readonly errors: number;
 }
 
+/** An ENI named in a change since the previous run. */
+export interface ChangedEni {
+  readonly eniId: string;
+  readonly regionId: string;
+  /** The rule that wants it mirrored (or would, for an opt-out). */
+  readonly rule?: string;
+}
+
+/** Longest list of ENIs a `ChangeSinceLast` names; its `counts` are the full ones. */
+export const CHANGE_LIST_CAP = 100;
+
+/**
+ * What changed since the previous run of the same account and region(s), as the history store remembers it: ENIs
+ * unmirrored now that were not then, ENIs unmirrored then and mirrored now, and opt-outs that are new. Absent from
+ * a report when no earlier run is on record (the first run, or no history store).
+ */
+export interface ChangeSinceLast {
+  /** When the previous run finished (ISO 8601); for a merged report, the earliest of its parts' previous runs. */
+  readonly previousRunAt: string;
+  /** The previous run's `totals.coveragePercent`; for a merged report, recomputed over the parts' previous runs. */
+  readonly previousCoveragePercent: number | null;
+  /** Sorted by region, ENI id; at most CHANGE_LIST_CAP each. */
+  readonly newUnmirrored: readonly ChangedEni[];
+  readonly fixed: readonly ChangedEni[];
+  readonly newOptOuts: readonly ChangedEni[];
+  /** The full counts, also when a list was capped. */
+  readonly counts: { readonly newUnmirrored: number; readonly fixed: number; readonly newOptOuts: number };
+}
+
 export interface DriftReport {
   readonly schema: typeof REPORT_SCHEMA;
   readonly version: typeof REPORT_VERSION;
@@ -325,6 +354,8 @@ export interface DriftReport {
   readonly errors: readonly ReportError[];
   /** Sessions claiming automirror's ownership without a valid proof, sorted by region, id; present when there are any. */
   readonly forgedClaims?: readonly ForgedClaim[];
+  /** The change since the previous run on record; absent when there is none. */
+  readonly change?: ChangeSinceLast;
 }
 
 export const ACTION_KINDS: readonly ActionKind[] = ['create', 'add-source', 'remove-source', 'update', 'replace', 'delete', 'none'];

@@ -72,6 +72,16 @@ const foreignSessions = object(['unapproved', 'approved'], {
   approved: { type: 'object', additionalProperties: count },
 });
 
+const changedEnis = listOf(object(['eniId', 'regionId'], { eniId: nonEmpty, regionId: nonEmpty, rule: str }));
+const change = object(['previousRunAt', 'previousCoveragePercent', 'newUnmirrored', 'fixed', 'newOptOuts', 'counts'], {
+  previousRunAt: time,
+  previousCoveragePercent: { type: ['number', 'null'], minimum: 0, maximum: 100 },
+  newUnmirrored: changedEnis,
+  fixed: changedEnis,
+  newOptOuts: changedEnis,
+  counts: countsOf(['newUnmirrored', 'fixed', 'newOptOuts']),
+});
+
 /**
  * JSON Schema (draft-07) of the drift report, for consumers to check a document with any validator. Field meanings
  * are documented on the types in model.ts. Objects are open, so that a reader of a version accepts fields a later
@@ -135,5 +145,6 @@ export const reportSchema = {
         target: str,
       }),
     ),
+    change,
   }),
 } as const;
