@@ -5,13 +5,7 @@ export interface PromptIo {
   readonly output: NodeJS.WritableStream;
 }
 
-export const QUESTION = [
-  '',
-  'Do you want to perform these actions?',
-  '  automirror will perform the actions described above.',
-  "  Only 'yes' will be accepted to approve.",
-  '',
-];
+export const QUESTION = ['', 'Do you want to perform these actions?', '  automirror will perform the actions described above.', "  Only 'yes' will be accepted to approve.", ''];
 
 /**
  * Asks on a terminal, as Terraform does: true only for the answer `yes`; anything else, or the input ending first

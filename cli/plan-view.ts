@@ -1,6 +1,6 @@
 import type { Action, Plan } from '../shared/engine/actions.js';
 import { kindOf, PLAN_CHANGES, type PlanChange } from '../shared/engine/kinds.js';
-import type { DriftReport, UnapprovedSession } from '../shared/report/model.js';
+import type { UnapprovedSession } from '../shared/report/model.js';
 import { coverageHeadline, plural } from '../shared/report/present.js';
 import { unapprovedSummary } from '../shared/report/unapproved.js';
 import { forgedClaimLines } from './forged-claims.js';
@@ -25,10 +25,13 @@ const MARKS: Readonly<Record<PlanChange, { readonly mark: string; readonly paint
 /** What the action changes: its session, or for a new one the ENIs it mirrors. */
 const resourceOf = (a: Action): string => ('sessionId' in a ? a.sessionId : `session for ${a.eniIds.join(', ')}`);
 
+/** A line under its region: the marker right-aligned in five columns, painted, then the text. */
+const marked = (mark: string, paint: Paint, text: string): StyledLine => [' '.repeat(Math.max(0, 5 - mark.length)), { text: mark, paint }, ` ${text}`];
+
 function actionLine(a: Action): StyledLine {
   const spec = kindOf(a);
   const { mark, paint } = MARKS[spec.change];
-  return ['  ', { text: mark.padStart(3), paint }, ` ${a.kind} ${resourceOf(a)}${spec.detail(a as never)}: ${a.reason}`];
+  return marked(mark, paint, `${a.kind} ${resourceOf(a)}${spec.detail(a as never)}: ${a.reason}`);
 }
 
 /** ENIs the plan leaves unmirrored once applied: those it can't place and those it puts off. */
@@ -49,8 +52,7 @@ export function planCounts(views: readonly RegionRun[]): PlanCounts {
 export const hasChanges = (c: PlanCounts): boolean => PLAN_CHANGES.some((k) => c[k] > 0);
 
 /** `Plan: 2 to create, 1 to update, 0 to replace, 0 to delete, 3 ENIs still unmirrored`. */
-export const planSummary = (c: PlanCounts): string =>
-  `Plan: ${PLAN_CHANGES.map((k) => `${c[k]} to ${k}`).join(', ')}, ${plural(c.unmirrored, 'ENI')} still unmirrored`;
+export const planSummary = (c: PlanCounts): string => `Plan: ${PLAN_CHANGES.map((k) => `${c[k]} to ${k}`).join(', ')}, ${plural(c.unmirrored, 'ENI')} still unmirrored`;
 
 /**
  * A region's plan: unapproved mirroring and unproven claims first (they need a person), then the changes grouped by
@@ -61,12 +63,13 @@ export function regionPlanLines(v: RegionRun, opts: { readonly verbose?: boolean
   const { regionId } = v.result;
   const plan = planOf(v);
   const lines: StyledLine[] = [[{ text: `${regionId}: `, paint: 'bold' }, unapprovedSummary(v.report.foreignSessions)]];
-  for (const u of toDisable(v)) lines.push(['  ', { text: MARKS.update.mark.padStart(3), paint: MARKS.update.paint }, ` disable ${u.sessionId}: unapproved mirroring of ${u.sourceIds.join(', ')} → ${u.target.kind}:${u.target.id}; the policy says disable`]);
-  for (const l of forgedClaimLines(v.result.passes[0].snapshot.sessions)) lines.push(['  ', { text: '  !', paint: 'red' }, ` unproven claim, left alone: ${l}`]);
+  for (const u of toDisable(v))
+    lines.push(marked(MARKS.update.mark, MARKS.update.paint, `disable ${u.sessionId}: unapproved mirroring of ${u.sourceIds.join(', ')} → ${u.target.kind}:${u.target.id}; the policy says disable`));
+  for (const l of forgedClaimLines(v.result.passes[0].snapshot.sessions)) lines.push(marked('!', 'red', `unproven claim, left alone: ${l}`));
   const groups = PLAN_CHANGES.map((c) => plan.actions.filter((a) => kindOf(a).change === c)).filter((g) => g.length > 0);
   if (groups.length === 0) lines.push('  no changes');
   for (const g of groups) lines.push(...g.map(actionLine));
-  for (const u of plan.unmirrored) lines.push(['  ', { text: '  !', paint: 'yellow' }, ` unmirrored ${u.eniId} (rule ${u.rule}): ${u.reason}`]);
+  for (const u of plan.unmirrored) lines.push(marked('!', 'yellow', `unmirrored ${u.eniId} (rule ${u.rule}): ${u.reason}`));
   for (const d of plan.deferred) lines.push(`    … deferred ${d.eniIds.join(', ')}: ${d.reason}`);
   if (opts.verbose) {
     for (const u of plan.unowned) lines.push(`    = not automirror's, left alone: ${u.sessionId} (priority ${u.priority}, ${u.sourceIds.length} source(s) → ${u.target})`);

@@ -51,10 +51,13 @@ export async function runRegions(opts: RegionsRunOptions): Promise<RegionsRun> {
   const startedAt = new Date();
   const reportOf = (result: RegionResult, apiCalls?: number) => regionReport(result, { policy: opts.policyInfo, accountId: opts.cloud.ownership?.accountId, startedAt }, apiCalls).finish();
   const approve = opts.approve;
-  const gate = approve && mode === 'enforce' ? approvalGate(regions.length, (planned) => {
+  const gate =
+    approve && mode === 'enforce'
+      ? approvalGate(regions.length, (planned) => {
           progress.clear();
           return approve(planned.map((result) => ({ result, report: reportOf(result) })));
-        }) : undefined;
+        })
+      : undefined;
   const runId = `cli-${startedAt.toISOString().replace(/[-:.]/g, '')}`;
   const one = async (regionId: string, i: number): Promise<RegionRun> => {
     let apiCalls = 0;

@@ -1,7 +1,7 @@
 import { renderJson } from '../../shared/report/json.js';
-import { parseFlags, UsageError } from '../args.js';
 import { appliedLines } from '../apply-view.js';
 import { askApproval } from '../approve.js';
+import { parseFlags, UsageError } from '../args.js';
 import type { CommandSpec } from '../command.js';
 import { FAILED, OK } from '../exit-codes.js';
 import { hasChanges, planCounts, planLines } from '../plan-view.js';
@@ -9,7 +9,7 @@ import { RUN_FLAGS, type RunSetup, runSetup } from '../region-flags.js';
 import { type RegionRun, runRegions, writeReport } from '../region-run.js';
 import { listChanges, readSavedPlan, regionDrift, type SavedPlan } from '../saved-plan.js';
 import { styleFor } from '../style.js';
-import { writeLines, writeStyled } from '../terminal.js';
+import { writeStyled } from '../terminal.js';
 
 const FLAGS = {
   ...RUN_FLAGS,

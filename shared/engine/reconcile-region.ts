@@ -133,7 +133,15 @@ export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Pr
       return done(false);
     }
     opts.onPhase?.({ phase: 'apply', pass: n, actions: p.actions.length });
-    const outcomes = await apply(p.actions, deps.vpc, { runId: opts.runId, clock, concurrency: opts.concurrency, deadline: opts.deadline, settle: opts.settle, observed: snapshot.sessions, onOutcome: opts.onOutcome });
+    const outcomes = await apply(p.actions, deps.vpc, {
+      runId: opts.runId,
+      clock,
+      concurrency: opts.concurrency,
+      deadline: opts.deadline,
+      settle: opts.settle,
+      observed: snapshot.sessions,
+      onOutcome: opts.onOutcome,
+    });
     passes.push({ snapshot, decisions, plan: p, outcomes, attribution });
     const late = opts.deadline !== undefined && clock.now() >= opts.deadline;
     if (late && outcomes.some((o) => o.status === 'deferred')) return done(true);
