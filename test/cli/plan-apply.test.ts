@@ -195,7 +195,10 @@ describe('saved plans: plan --out FILE, apply FILE', () => {
       }),
     );
     const added = await cli('apply', file);
-    expect([added.code, added.stderr]).toEqual([1, expect.stringContaining(`found it: cn-hangzhou: session ${made.body?.trafficMirrorSessionId} added; cn-hangzhou: session tms-x modified (name); nothing`)]);
+    expect([added.code, added.stderr]).toEqual([
+      1,
+      expect.stringContaining(`found it: cn-hangzhou: session ${made.body?.trafficMirrorSessionId} added; cn-hangzhou: session tms-x modified (name); nothing`),
+    ]);
     expect(anyWrites()).toHaveLength(ours + 1); // the create above, nothing of the CLI's
   }, 90_000);
 
