@@ -241,7 +241,7 @@ function change(r: DriftReport): Html {
   const listed = c ? changeRows(c) : [];
   const named = c ? c.counts.newUnmirrored + c.counts.fixed + c.counts.newOptOuts : 0;
   return html`<section><h2 id="change">Since the last run</h2>
-<p class="sub${c && c.counts.newUnmirrored ? ' error' : ''}">${changeSummary(r)}.</p>
+<p class="sub${c?.counts.newUnmirrored ? ' error' : ''}">${changeSummary(r)}.</p>
 ${
   listed.length
     ? tableOf(

@@ -23,12 +23,14 @@ if (missing && !process.env.CI) console.warn(`skipping the headless Chromium rep
 /** A PNG's size, from its IHDR chunk. */
 const pngSize = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
 
-/** The text of each visible row (or drift item) of a table, in the order shown. */
-const shownRows = (page: Page, table: string) =>
-  page.locator(`${table} > tbody`).evaluateAll((bodies) => {
-    const units = bodies.length > 1 ? bodies : [...(bodies[0] as HTMLTableSectionElement).rows];
-    return units.filter((u) => !(u as HTMLElement).hidden).map((u) => (u as HTMLElement).innerText.split('\n')[0].split('\t')[0].trim());
-  });
+/** In the page (the tests' TypeScript has no DOM types): the units a table sorts and filters, as the page script sees them. */
+const UNITS = `(t) => (t.tBodies.length > 1 ? [...t.tBodies] : [...t.tBodies[0].rows])`;
+
+/** The id (or first cell) of each visible row, or drift item, of a table, in the order shown. */
+const shownRows = (page: Page, table: string): Promise<string[]> =>
+  page.evaluate(`(${UNITS})(document.querySelector(${JSON.stringify(table)}))
+    .filter((u) => !u.hidden)
+    .map((u) => { const c = (u.rows ? u.rows[0] : u).cells[0]; return (c.querySelector('code') ?? c).textContent.trim(); })`);
 
 describe.skipIf(missing && !process.env.CI)('the HTML drift report in headless Chromium', () => {
   let profile: string;
@@ -79,13 +81,9 @@ describe.skipIf(missing && !process.env.CI)('the HTML drift report in headless C
   it('refuses any other inline script, as its content security policy says', async () => {
     const page = pages.get(800)!;
     const refused = new Promise<string>((resolve) => page.once('console', (m) => resolve(m.text())));
-    await page.evaluate(() => {
-      const s = document.createElement('script');
-      s.textContent = 'window.injected = true';
-      document.body.append(s);
-    });
+    await page.evaluate(`document.body.append(Object.assign(document.createElement('script'), { textContent: 'window.injected = true' }))`);
     expect(await refused).toMatch(/inline script/);
-    expect(await page.evaluate(() => (window as { injected?: boolean }).injected)).toBeUndefined();
+    expect(await page.evaluate('window.injected')).toBeUndefined();
     consoleErrors.length = 0;
   });
 
@@ -95,7 +93,7 @@ describe.skipIf(missing && !process.env.CI)('the HTML drift report in headless C
 
       it('leads with the headline: both coverages, named, and the fleet split four ways', async () => {
         const headline = page().locator('p.headline');
-        expect(await headline.innerText()).toBe(
+        expect(await headline.textContent()).toBe(
           'Opted-in coverage 92.3% (24 of 26 opted-in ENIs mirrored) · fleet coverage 80.0% (24 of 30 ENIs): 24 mirrored, 2 opted in but unmirrored, 0 opted out, 4 not in scope',
         );
         const box = (await headline.boundingBox())!;
@@ -119,9 +117,7 @@ describe.skipIf(missing && !process.env.CI)('the HTML drift report in headless C
       });
 
       it('has the per-rule table with a row per rule of the policy', async () => {
-        const rows = await page()
-          .locator('table.rules tbody tr')
-          .evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.innerText.trim())));
+        const rows = await page().evaluate(`[...document.querySelectorAll('table.rules tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent.trim()))`);
         expect(rows).toEqual([
           ['prod-web', '24', '24', '0', '0', '24', '100.0%'],
           ['pci-db', '2', '0', '2', '0', '0', '0.0%'],
@@ -129,24 +125,19 @@ describe.skipIf(missing && !process.env.CI)('the HTML drift report in headless C
       });
 
       it('never scrolls sideways: no element reaches past the viewport, wide tables scroll in their own box', async () => {
-        expect(await page().evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
-        const past = await page().evaluate(() =>
-          [...document.querySelectorAll('body *')]
-            .filter((e) => !e.closest('.scroll'))
-            .filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5)
-            .map((e) => e.outerHTML.slice(0, 80)),
+        expect(await page().evaluate('document.documentElement.scrollWidth <= innerWidth')).toBe(true);
+        const past = await page().evaluate(
+          `[...document.querySelectorAll('body *')].filter((e) => !e.closest('.scroll') && e.getBoundingClientRect().right > innerWidth + 0.5).map((e) => e.outerHTML.slice(0, 80))`,
         );
         expect(past).toEqual([]);
       });
 
       it('breaks no id, and no compared value, across lines', async () => {
-        const heights = await page().evaluate(() => {
-          const lineOf = (e: Element) => parseFloat(getComputedStyle(e).lineHeight);
-          return [...document.querySelectorAll('code.id, td.wanted code, td.actual code')].map((e) => {
-            const rects = e.getClientRects();
-            return { text: e.textContent, lines: rects.length, tall: e.getBoundingClientRect().height > lineOf(e) * 1.5 };
-          });
-        });
+        const heights: Array<{ text: string; lines: number; tall: boolean }> = await page().evaluate(`[...document.querySelectorAll('code.id, td.wanted code, td.actual code')].map((e) => ({
+          text: e.textContent,
+          lines: e.getClientRects().length,
+          tall: e.getBoundingClientRect().height > parseFloat(getComputedStyle(e).lineHeight) * 1.5,
+        }))`);
         expect(heights.length).toBeGreaterThan(100);
         expect(heights.filter((h) => h.lines !== 1 || h.tall)).toEqual([]);
         const absent = page().locator('td.actual code', { hasText: '(absent)' }).first();
