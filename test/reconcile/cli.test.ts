@@ -77,7 +77,9 @@ describe('automirror plan, report and apply', () => {
     expect([report.mode, report.totals.coveragePercent, report.totals.statuses.applied]).toEqual(['enforce', 100, 3]);
     expect(layout(cloud)).toEqual([0, 1, 2].map((i) => `${eniId(i)} → lb-a (web)`));
     const again = await cli('apply');
-    expect(again.stdout).toContain('**Opted-in coverage 100.0% (3 of 3 opted-in ENIs mirrored) · fleet coverage 100.0% (3 of 3 ENIs): 3 mirrored, 0 opted in but unmirrored, 0 opted out, 0 not in scope**');
+    expect(again.stdout).toContain(
+      '**Opted-in coverage 100.0% (3 of 3 opted-in ENIs mirrored) · fleet coverage 100.0% (3 of 3 ENIs): 3 mirrored, 0 opted in but unmirrored, 0 opted out, 0 not in scope**',
+    );
     expect(again.stdout).toContain('No drift items.');
   }, 30_000);
 
