@@ -3,11 +3,11 @@ import { PAGE_SCRIPT, PAGE_SCRIPT_SOURCE } from './html-script.js';
 import { Html, type HtmlValue, html } from './html-template.js';
 import type { Coverage, DriftItem, DriftReport, FailedEvent } from './model.js';
 import {
-  capacityUsed,
+  COLLECTOR_HEAD,
   changeRows,
   changeSummary,
+  collectorCells,
   collectorKind,
-  collectorZone,
   coverageHeadline,
   fleetPercent,
   formatPercent,
@@ -18,7 +18,9 @@ import {
   optOutWho,
   overriddenOptOuts,
   plural,
+  RULE_HEAD,
   rankItems,
+  ruleCells,
   ruleRows,
   runState,
   statusCounts,
@@ -261,8 +263,8 @@ function breakdown(r: DriftReport): Html {
   return html`<section><h2 id="rules">Per rule</h2>
 <p class="sub">The ENIs each rule selects, by state, and automirror's sessions of the rule when the run ended.</p>
 ${tableOf(
-  ['Rule', 'ENIs wanted', 'Mirrored', 'Unmirrored', 'Opted out', 'Sessions', 'Coverage'],
-  rows(ruleRows(r), (x) => [x.rule, x.wanted, x.mirrored, x.unmirrored ? html`<span class="error">${x.unmirrored}</span>` : 0, x.optedOut, x.sessions ?? '—', x.coverage], [1, 2, 3, 4, 5, 6]),
+  RULE_HEAD,
+  rows(ruleRows(r), (x) => ruleCells(x).map((c, i) => (i === 3 && x.unmirrored ? html`<span class="error">${c}</span>` : c)), [1, 2, 3, 4, 5, 6]),
   '',
   true,
   { interactive: true, label: 'rules', numeric: [1, 2, 3, 4, 5, 6], cls: 'rules' },
@@ -270,18 +272,14 @@ ${tableOf(
 <section><h2 id="collectors">Collectors</h2>
 <p class="sub">Each target of the rules' pools that selected ENIs: the sessions toward it (anyone's), the sources they hold and the capacity the policy gives it (by default the cloud's limit: 500 sources for an internal CLB, 20 for an ENI). A CLB's zone is the one the policy's pool assigns it: the scan does not read where a CLB is.</p>
 ${tableOf(
-  ['Collector', 'Region', 'Zone', 'Rules', 'Sources', 'Sessions', 'Capacity used'],
+  COLLECTOR_HEAD,
   rows(
     collectors,
-    (c) => [
-      html`${collectorKind(c.target.kind)} ${id(c.target.id, c.target.kind === 'NetworkInterface' ? 'eni' : undefined, c.regionId)}`,
-      c.regionId,
-      collectorZone(c),
-      c.rules.join(', '),
-      c.sources,
-      `${c.sessions} (${c.ownedSessions} automirror's)`,
-      nearlyFull(c) ? html`<strong class="warn">${capacityUsed(c)}</strong>` : capacityUsed(c),
-    ],
+    (c) => {
+      const [, ...cells] = collectorCells(c);
+      const target = html`${collectorKind(c.target.kind)} ${id(c.target.id, c.target.kind === 'NetworkInterface' ? 'eni' : undefined, c.regionId)}`;
+      return [target, ...cells.slice(0, 5), nearlyFull(c) ? html`<strong class="warn">${cells[5]}</strong>` : cells[5]];
+    },
     [4, 5, 6],
   ),
   r.collectors ? 'No rule selected an ENI, so no collector is in use.' : 'Not counted: this report was not made from a region run.',

@@ -1,10 +1,9 @@
 import type { DriftItem, DriftReport, ForeignSessions } from './model.js';
 import {
-  capacityUsed,
+  COLLECTOR_HEAD,
   changeRows,
   changeSummary,
-  collectorKind,
-  collectorZone,
+  collectorCells,
   coverageHeadline,
   formatTime,
   formatValue,
@@ -12,7 +11,9 @@ import {
   optOutWho,
   overriddenOptOuts,
   plural,
+  RULE_HEAD,
   rankItems,
+  ruleCells,
   ruleRows,
   runState,
   statusCounts,
@@ -118,29 +119,7 @@ function change(r: DriftReport, top: number): string[] {
 /** Per rule, then per collector (the collectors only in a report made from a region run). */
 function breakdown(r: DriftReport, top: number): string[] {
   const collectors = r.collectors ?? [];
-  return [
-    '### Per rule',
-    ...bounded('rules', ruleRows(r), top, ['Rule', 'ENIs wanted', 'Mirrored', 'Unmirrored', 'Opted out', 'Sessions', 'Coverage'], (x) => [
-      x.rule,
-      String(x.wanted),
-      String(x.mirrored),
-      String(x.unmirrored),
-      String(x.optedOut),
-      x.sessions === undefined ? '—' : String(x.sessions),
-      x.coverage,
-    ]),
-    '',
-    '### Collectors',
-    ...bounded('collectors', collectors, top, ['Collector', 'Region', 'Zone', 'Rules', 'Sources', 'Sessions', 'Capacity used'], (c) => [
-      `${collectorKind(c.target.kind)} ${c.target.id}`,
-      c.regionId,
-      collectorZone(c),
-      c.rules.join(', '),
-      String(c.sources),
-      `${c.sessions} (${c.ownedSessions} automirror's)`,
-      capacityUsed(c),
-    ]),
-  ];
+  return ['### Per rule', ...bounded('rules', ruleRows(r), top, RULE_HEAD, ruleCells), '', '### Collectors', ...bounded('collectors', collectors, top, COLLECTOR_HEAD, collectorCells)];
 }
 
 function compose(r: DriftReport, top: number): string {

@@ -122,6 +122,32 @@ export function ruleRows(r: DriftReport): RuleRow[] {
   return [...rows].map(([rule, c]) => ({ rule, wanted: c.mirrored + c.unmirrored + c.optedOut, ...c, coverage: formatPercent(coveragePercent(c.mirrored, c.unmirrored, c.optedOut)) }));
 }
 
+export const RULE_HEAD = ['Rule', 'ENIs wanted', 'Mirrored', 'Unmirrored', 'Opted out', 'Sessions', 'Coverage'] as const;
+
+/** One rule's row of plain text, in RULE_HEAD's order. */
+export const ruleCells = (x: RuleRow): string[] => [
+  x.rule,
+  String(x.wanted),
+  String(x.mirrored),
+  String(x.unmirrored),
+  String(x.optedOut),
+  x.sessions === undefined ? '—' : String(x.sessions),
+  x.coverage,
+];
+
+export const COLLECTOR_HEAD = ['Collector', 'Region', 'Zone', 'Rules', 'Sources', 'Sessions', 'Capacity used'] as const;
+
+/** One collector's row of plain text, in COLLECTOR_HEAD's order. */
+export const collectorCells = (c: CollectorBreakdown): string[] => [
+  `${collectorKind(c.target.kind)} ${c.target.id}`,
+  c.regionId,
+  collectorZone(c),
+  c.rules.join(', '),
+  String(c.sources),
+  `${c.sessions} (${c.ownedSessions} automirror's)`,
+  capacityUsed(c),
+];
+
 /** A collector's kind as people say it. */
 export const collectorKind = (kind: 'SLB' | 'NetworkInterface'): string => (kind === 'SLB' ? 'CLB' : 'ENI');
 
