@@ -76,7 +76,7 @@ export function regionPlanLines(v: RegionRun, opts: { readonly verbose?: boolean
   } else if (plan.unowned.length > 0) {
     lines.push([{ text: `    = ${plural(plan.unowned.length, 'session')} not automirror's on ENIs in scope, left alone (--verbose lists them)`, paint: 'dim' }]);
   }
-  lines.push(`${regionId}: ${coverageHeadline(v.report.totals)} now`);
+  lines.push(`${regionId} now: ${coverageHeadline(v.report.totals)}`);
   return lines;
 }
 
