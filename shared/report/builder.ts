@@ -1,5 +1,5 @@
 import { assembleReport, type CoverageEntry } from './assemble.js';
-import type { DriftItem, DriftReport, FailedEvent, ForgedClaim, PolicyInfo, ReportError, ReportMode, UnapprovedSession } from './model.js';
+import type { ChangeSinceLast, DriftItem, DriftReport, FailedEvent, ForgedClaim, PolicyInfo, ReportError, ReportMode, UnapprovedSession } from './model.js';
 
 export interface ReportStart {
   readonly mode: ReportMode;
@@ -38,6 +38,7 @@ export class ReportBuilder {
   private readonly approved: Array<{ regionId: string; count: number }> = [];
   private readonly forgedClaims: ForgedClaim[] = [];
   private apiCalls?: number;
+  private change?: ChangeSinceLast;
   private readonly now: () => Date;
   private readonly startedAt: string;
 
@@ -90,6 +91,12 @@ export class ReportBuilder {
     return this;
   }
 
+  /** The change since the previous run on record (shared/report/history.ts). */
+  setChange(change: ChangeSinceLast): this {
+    this.change = change;
+    return this;
+  }
+
   countApiCalls(n = 1): this {
     this.apiCalls = (this.apiCalls ?? 0) + n;
     return this;
@@ -99,7 +106,7 @@ export class ReportBuilder {
   finish(end: ReportEnd = {}): DriftReport {
     const { start } = this;
     const finishedAt = iso(end.finishedAt ?? this.now());
-    return assembleReport(
+    const report = assembleReport(
       {
         generatedAt: finishedAt,
         ...(start.accountId !== undefined ? { accountId: start.accountId } : {}),
@@ -118,5 +125,6 @@ export class ReportBuilder {
       },
       { items: this.items, coverage: this.coverage, failedEvents: this.failedEvents, errors: this.errors, unapproved: this.unapproved, approved: this.approved, forgedClaims: this.forgedClaims },
     );
+    return this.change ? { ...report, change: this.change } : report;
   }
 }
