@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import OSS from 'ali-oss';
+import type OSS from 'ali-oss';
 import { type CloudConfig, resolveKeys } from './config.js';
 import { serviceError, transportError } from './errors.js';
 
@@ -42,6 +42,9 @@ function ossError(err: unknown): Error {
  */
 export async function ossClient(cfg: OssHistoryConfig): Promise<OSS> {
   const k = await resolveKeys(cfg);
+  // Loaded on first use, from a file of its own in the built artifact (scripts/bundle-trims.ts, SIDE_MODULES):
+  // a deployment without a history bucket neither loads nor parses it.
+  const { default: OSS } = await import('ali-oss');
   return new OSS({
     accessKeyId: k.accessKeyId,
     accessKeySecret: k.accessKeySecret,
