@@ -14,6 +14,7 @@ import { classifyErrors, settleRegionPart } from '../../shared/middleware/result
 import { type AutomirrorContext, cloudFromContext, parseBuffer } from '../../shared/middleware/stack.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
 import { alertUnapproved } from '../../shared/report/alert.js';
+import type { ReportEnd } from '../../shared/report/builder.js';
 import { policyInfo, policySource, regionReport } from '../../shared/report/from-plan.js';
 import { keepHistory } from '../../shared/report/keep-history.js';
 import { finishReport } from '../../shared/report/publish.js';
@@ -61,10 +62,10 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
   if (settled.refused && next) b.addError({ regionId: task.regionId, context: `hand-off to part ${partOf(next)}`, ...settled.refused });
   const handedOff = settled.handedOff;
   const outbox = handedOff ? undefined : { queue: new MnsQueue(mns, settings.failedQueue), topic, maxFailedEvents: settings.maxFailedEvents };
-  const end = { handedOff: handedOff && checkpointId(handedOff), truncated: settled.truncated };
+  let end: ReportEnd = { handedOff: handedOff && checkpointId(handedOff), truncated: settled.truncated };
   if (outbox && settings.historyBucket) {
     const store = new OssHistoryStore({ ...context.cloud, bucket: settings.historyBucket, ossEndpoint: process.env.AUTOMIRROR_OSS_ENDPOINT || undefined }, historyKey(accountId, task.regionId));
-    await keepHistory(store, b, end, `${accountId}-${task.runId}`, task.regionId);
+    end = await keepHistory(store, b, end, `${accountId}-${task.runId}`, task.regionId);
   }
   return finishReport(b, end, log, outbox);
 }
