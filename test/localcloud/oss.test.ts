@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../localcloud/index.js';
+import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { createHistoryBucket, historyKey, OssHistoryStore } from '../../shared/cloud/history-store.js';
-import { DEMO_KEY, withCloud } from '../support/localcloud.js';
+import { DEMO_KEY, defaultWorld, withCloud } from '../support/localcloud.js';
 
 let cloud: LocalCloud;
 beforeAll(async () => {
@@ -59,6 +59,16 @@ describe('localcloud OSS through ali-oss', () => {
     expect(await failure(client({ accessKeySecret: 'wrong' }).get('r.txt'))).toEqual({ code: 'SignatureDoesNotMatch', status: 403 });
     expect(await failure(client({ accessKeyId: 'LTAI-nobody' }).put('r.txt', Buffer.from('x')))).toEqual({ code: 'InvalidAccessKeyId', status: 403 });
     expect((await client().get('r.txt')).content.toString()).toBe('0123456789');
+  });
+
+  it('refuses a request signed more than 15 minutes from its clock: RequestTimeTooSkewed 403', async () => {
+    const late = await startLocalCloud({ world: defaultWorld(), signatureClock: () => Date.now() + 16 * 60_000 });
+    try {
+      const c = new OSS({ ...DEMO_KEY, bucket: 'am-late', region: 'oss-cn-hangzhou', endpoint: late.endpoints.oss, timeout: 5_000 });
+      expect(await failure(c.putBucket('am-late'))).toEqual({ code: 'RequestTimeTooSkewed', status: 403 });
+    } finally {
+      await late.close();
+    }
   });
 
   it('refuses a signed body that was changed on the way (the signature covers Content-MD5, which must match the body)', async () => {
