@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as $Ecs from '@alicloud/ecs20140526';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
@@ -11,11 +9,11 @@ import { parseReport } from '../../shared/report/json.js';
 import { eniId, instanceId, REGION } from '../engine/cloud.js';
 import { POLICY } from '../reconcile/app.js';
 import { regionWorld } from '../reconcile/support.js';
+import { automirror } from '../support/cli.js';
 import { DEMO_KEY, ecsClient } from '../support/localcloud.js';
 
 /** `automirror report --out DIR` run twice, as a person runs it (bin/automirror.mjs): DIR/history.json says what changed. */
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let cloud: LocalCloud;
 let dir: string;
 
@@ -29,15 +27,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function report(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function report(out: string) {
   const args = ['report', '--out', out, '--region', REGION, '--account-id', cloud.state.accountId, '--endpoint', cloud.endpoint, '--policy', join(dir, 'policy.yaml')];
-  const env = { ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_KEY.accessKeySecret };
-  const child = spawn(process.execPath, [join(ROOT, 'bin/automirror.mjs'), ...args], { cwd: dir, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
+  return automirror(args, { cwd: dir, env: { ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_KEY.accessKeySecret } });
 }
 
 const reportIn = (out: string) => parseReport(readFileSync(join(out, 'report.json'), 'utf8'));
