@@ -1,12 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudConfig } from '../shared/cloud/config.js';
+import { FileHistoryStore } from '../shared/cloud/history-store.js';
 import { engineAdapters } from '../shared/engine/call-policy.js';
 import { type ReconcileMode, type RegionResult, reconcileRegion } from '../shared/engine/reconcile-region.js';
 import type { Policy } from '../shared/policy/types.js';
 import { regionReport } from '../shared/report/from-plan.js';
 import { renderHtml } from '../shared/report/html.js';
 import { renderJson } from '../shared/report/json.js';
+import { keepHistory } from '../shared/report/keep-history.js';
 import { renderMarkdown } from '../shared/report/markdown.js';
 import { mergeReports } from '../shared/report/merge.js';
 import type { DriftReport, PolicyInfo } from '../shared/report/model.js';
@@ -31,7 +33,12 @@ export interface RegionsRunOptions {
    * written anywhere; false applies nothing. Each region then applies that plan in one pass.
    */
   readonly approve?: (planned: readonly RegionRun[]) => Promise<boolean>;
+  /** Where the report history is kept (beside the report written there), so that the next run into it says what changed. */
+  readonly historyDir?: string;
 }
+
+/** DIR/history.json, or one file per region when a run covers several (the history is per region, as the functions keep it). */
+const historyFile = (dir: string, regionId: string, regions: number): string => join(dir, regions === 1 ? 'history.json' : `history-${regionId}.json`);
 
 export interface RegionsRun {
   /** Each region's run and report, in the order of `regions`. */
@@ -42,20 +49,21 @@ export interface RegionsRun {
 
 /**
  * Runs the region reconcile the reconcile-region function runs, from a laptop, in each region at once: the same
- * engine, the same report. A progress line goes to stderr when it is a terminal. A region that fails fails the
- * run, after the others have ended (with an approval, before any of them writes).
+ * engine, the same report (with the change since the last run kept in `historyDir`). A progress line goes to stderr
+ * when it is a terminal. A region that fails fails the run, after the others have ended (with an approval, before
+ * any of them writes).
  */
 export async function runRegions(opts: RegionsRunOptions): Promise<RegionsRun> {
   const { regions, mode, policy } = opts;
   const progress = progressBar(process.stderr, regions.length === 1 ? regions[0] : `${regions.length} regions`);
   const startedAt = new Date();
-  const reportOf = (result: RegionResult, apiCalls?: number) => regionReport(result, { policy: opts.policyInfo, accountId: opts.cloud.ownership?.accountId, startedAt }, apiCalls).finish();
+  const start = { policy: opts.policyInfo, accountId: opts.cloud.ownership?.accountId, startedAt };
   const approve = opts.approve;
   const gate =
     approve && mode === 'enforce'
       ? approvalGate(regions.length, (planned) => {
           progress.clear();
-          return approve(planned.map((result) => ({ result, report: reportOf(result) })));
+          return approve(planned.map((result) => ({ result, report: regionReport(result, start).finish() })));
         })
       : undefined;
   const runId = `cli-${startedAt.toISOString().replace(/[-:.]/g, '')}`;
@@ -79,7 +87,9 @@ export async function runRegions(opts: RegionsRunOptions): Promise<RegionsRun> {
           ...(gate ? { approve: gate.approve(i), maxPasses: 1 } : {}),
         },
       );
-      return { result, report: reportOf(result, apiCalls) };
+      const b = regionReport(result, start, apiCalls);
+      const end = opts.historyDir ? await keepHistory(new FileHistoryStore(historyFile(opts.historyDir, regionId, regions.length)), b, {}, runId, regionId) : {};
+      return { result, report: b.finish(end) };
     } catch (err) {
       gate?.fail(i);
       // Which region, when there are several; the cloud's code stays (--json prints it).

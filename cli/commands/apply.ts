@@ -15,7 +15,7 @@ const FLAGS = {
   ...RUN_FLAGS,
   'auto-approve': { type: 'boolean', help: 'apply the plan without asking (scripts); without it apply asks on a terminal and refuses elsewhere' },
   verbose: { type: 'boolean', help: "list each session that is not automirror's and is left alone, in the plan shown" },
-  out: { type: 'string', value: 'DIR', help: 'also write report.json, report.md and report.html of the run into DIR' },
+  out: { type: 'string', value: 'DIR', help: 'also write report.json, report.md and report.html of the run into DIR (and keep DIR/history.json)' },
 } as const;
 
 /** Why a saved plan can't be applied as saved (policy or account other than its own), or nothing. */
@@ -65,7 +65,7 @@ async function applyCommand(argv: string[]): Promise<number> {
     if (!yes) refusal = 'Apply cancelled: nothing was changed';
     return yes;
   };
-  const run = await runRegions({ mode: 'enforce', ...setup, approve });
+  const run = await runRegions({ mode: 'enforce', ...setup, approve, historyDir: values.out });
   if (refusal) throw new Error(saved ? `${refusal}; nothing was applied: run automirror plan again` : refusal);
   if (values.out) writeReport(values.out, run.report);
   if (json) process.stdout.write(renderJson(run.report));

@@ -12,7 +12,7 @@ import { writeErrorLines, writeLines } from '../terminal.js';
 
 const FLAGS = {
   ...RUN_FLAGS,
-  out: { type: 'string', value: 'DIR', help: 'where report.json, report.md and report.html go (default ./automirror-report)' },
+  out: { type: 'string', value: 'DIR', help: 'where report.json, report.md and report.html go (default ./automirror-report), with history.json: what changed since the last run into DIR' },
   'fail-under': { type: 'string', value: 'PCT', help: 'exit 3 when the coverage of opted-in ENIs is below PCT (0–100)' },
 } as const;
 
@@ -35,8 +35,8 @@ async function reportCommand(argv: string[]): Promise<number> {
   noArguments(positionals);
   const pct = threshold(values['fail-under']);
   const setup = await runSetup(values, { proving: false });
-  const { report } = await runRegions({ mode: 'report', ...setup });
   const out = resolve(values.out ?? 'automirror-report');
+  const { report } = await runRegions({ mode: 'report', ...setup, historyDir: out });
   writeReport(out, report);
   if (values.json) process.stdout.write(renderJson(report));
   else writeLines([unapprovedSummary(report.foreignSessions), `${coverageHeadline(report.totals)}; ${report.totals.items} drift item(s)`, `wrote ${out}/report.json, report.md, report.html`]);
