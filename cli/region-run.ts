@@ -9,14 +9,21 @@ import { renderHtml } from '../shared/report/html.js';
 import { renderJson } from '../shared/report/json.js';
 import { renderMarkdown } from '../shared/report/markdown.js';
 import type { DriftReport } from '../shared/report/model.js';
-import { parseFlags, UsageError } from './args.js';
+import { COMMON_FLAGS, parseFlags, UsageError } from './args.js';
 import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from './cloud-flags.js';
+import type { FlagSpecs } from './command.js';
 import { progressBar } from './progress.js';
 
 /** `automirror plan|apply|report`: the flags they share. */
 export const usageOf = (command: string): string => `automirror ${command} --region R [--profile NAME] [--policy FILE] [--endpoint HOST:PORT] [--account-id ID] [--json] [--out DIR]`;
 
-const FLAGS = { ...CLOUD_FLAGS, policy: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } } as const;
+/** The flags of `automirror plan|apply|report`, for their specs and the parse here. */
+export const REGION_FLAGS = {
+  ...COMMON_FLAGS,
+  ...CLOUD_FLAGS,
+  policy: { type: 'string', value: 'FILE', help: 'the policy file (default: AUTOMIRROR_POLICY, else AUTOMIRROR_POLICY_FILE, else ./policy.yaml)' },
+  out: { type: 'string', value: 'DIR', help: 'write report.json, report.md and report.html into DIR' },
+} as const satisfies FlagSpecs;
 
 export interface RegionCommandRun {
   readonly result: RegionResult;
@@ -32,7 +39,7 @@ export interface RegionCommandRun {
  * when it is a terminal.
  */
 export async function runRegionCommand(argv: string[], mode: ReconcileMode, defaultOut?: string): Promise<RegionCommandRun> {
-  const { values, positionals } = parseFlags(argv, FLAGS);
+  const { values, positionals } = parseFlags(argv, REGION_FLAGS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const read = popCloudFromFlags(values);
   // Enforcing writes sessions, so it needs what proves them; a read-only run reports unverifiable claims instead.

@@ -8,12 +8,21 @@ import { type Decision, evaluate } from '../../shared/policy/evaluate.js';
 import { loadPolicyFile } from '../../shared/policy/load.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
 import type { Policy } from '../../shared/policy/types.js';
-import { parseFlags, UsageError } from '../args.js';
+import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from '../cloud-flags.js';
+import type { CommandSpec, FlagSpecs } from '../command.js';
 import { shown } from '../forged-claims.js';
 import { writeLines } from '../terminal.js';
 
-export const usage = 'automirror adopt --legacy --region R --account-id ID [--session tms-…] [--created-before ISO] [--policy FILE] [--yes] [--profile NAME] [--endpoint HOST:PORT]';
+const FLAGS = {
+  ...COMMON_FLAGS,
+  ...CLOUD_FLAGS,
+  legacy: { type: 'boolean', help: 'required: adopt proves sessions made before ownership proofs, and nothing else' },
+  session: { type: 'string', multiple: true, value: 'tms-…', help: "only this session (default: every session claiming to be automirror's)" },
+  policy: { type: 'string', value: 'FILE', help: 'the policy whose rules the sessions must match (default: AUTOMIRROR_POLICY, else AUTOMIRROR_POLICY_FILE, else ./policy.yaml)' },
+  'created-before': { type: 'string', value: 'ISO', help: 'only sessions created before this time (never later than the proof grace ago)' },
+  yes: { type: 'boolean', help: 'write the proofs without asking' },
+} as const satisfies FlagSpecs;
 
 const out = (s: string) => writeLines([s]);
 
@@ -57,14 +66,7 @@ async function sourceDecisions(policy: Policy, sessions: readonly Session[], ecs
  * with --yes (or a confirmation at a terminal) writes their proof tags, one TagResources each.
  */
 export async function adoptCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, {
-    ...CLOUD_FLAGS,
-    legacy: { type: 'boolean' },
-    session: { type: 'string', multiple: true },
-    policy: { type: 'string' },
-    'created-before': { type: 'string' },
-    yes: { type: 'boolean' },
-  });
+  const { values, positionals } = parseFlags(argv, FLAGS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!values.legacy) throw new UsageError('--legacy is required: adopt proves sessions made before ownership proofs, and nothing else');
   const cutoff = cutoffOf(values['created-before']);
@@ -93,3 +95,18 @@ export async function adoptCommand(argv: string[]): Promise<number> {
   }
   return failed > 0 ? 1 : 0;
 }
+
+export const command: CommandSpec = {
+  name: 'adopt',
+  summary: 'proves sessions made before ownership proofs that match their rule',
+  description: [
+    "Sessions made before ownership proofs carry automirror's claim tags only, so they read as forged claims and are",
+    'left alone. adopt --legacy lists the claimed sessions of the region (or those --session names) and says for each',
+    'whether it would be proven (no proof, older than the cutoff, what its rule would make, every source opted in)',
+    'and why not; with --yes, or a confirmation at a terminal, it writes their proof tags.',
+  ].join('\n'),
+  usage: 'automirror adopt --legacy --region R --account-id ID [--session tms-…] [--created-before ISO] [--policy FILE] [--yes] [--profile NAME] [--endpoint HOST:PORT]',
+  flags: FLAGS,
+  examples: [{ command: 'automirror adopt --legacy --region cn-hangzhou --account-id 1234567890123456', what: 'lists what would be proven and why not the others; asks before writing' }],
+  run: adoptCommand,
+};

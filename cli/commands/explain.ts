@@ -7,11 +7,16 @@ import { targetLabel } from '../../shared/engine/placement.js';
 import { explainEni } from '../../shared/policy/evaluate.js';
 import { loadPolicyFile } from '../../shared/policy/load.js';
 import type { Policy } from '../../shared/policy/types.js';
-import { parseFlags, required, UsageError } from '../args.js';
+import { COMMON_FLAGS, parseFlags, required, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
+import type { CommandSpec, FlagSpecs } from '../command.js';
 import { writeLines } from '../terminal.js';
 
-export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy FILE [--account-id ID] [--profile NAME] [--endpoint HOST:PORT]';
+const FLAGS = {
+  ...COMMON_FLAGS,
+  ...CLOUD_FLAGS,
+  policy: { type: 'string', value: 'FILE', help: 'the policy file to evaluate' },
+} as const satisfies FlagSpecs;
 
 /**
  * Why an ENI (or each ENI of an instance) is or isn't mirrored, by which rule, and what the engine would do: the
@@ -19,13 +24,7 @@ export const usage = 'automirror explain ENI_OR_INSTANCE_ID --region R --policy 
  * Credentials as every cloud command takes them (cli/cloud-flags.ts).
  */
 export async function explainCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, {
-    region: CLOUD_FLAGS.region,
-    endpoint: CLOUD_FLAGS.endpoint,
-    profile: CLOUD_FLAGS.profile,
-    'account-id': CLOUD_FLAGS['account-id'],
-    policy: { type: 'string' },
-  });
+  const { values, positionals } = parseFlags(argv, FLAGS);
   const id = positionals[0];
   if (!id || !/^(i|eni)-[a-z0-9]+$/.test(id)) throw new UsageError('ENI_OR_INSTANCE_ID is required: eni-… or i-…');
   const cloud = popCloudFromFlags(values);
@@ -86,3 +85,16 @@ function render(id: string, r: EnsureResult, policy: Policy): string[] {
   }
   return out;
 }
+
+export const command: CommandSpec = {
+  name: 'explain',
+  summary: "why an ENI (or each ENI of an instance) is or isn't mirrored, by which rule, and what the engine would do",
+  description: [
+    "The policy's trace rule by rule (the tags it saw and where from, each rule's verdict, any opt-out), the sessions",
+    'on the ENI, and what the engine would do: a dry run of the same code the functions run. Reads only.',
+  ].join('\n'),
+  usage: 'automirror explain ENI_OR_INSTANCE_ID --region R --policy FILE [--account-id ID] [--profile NAME] [--endpoint HOST:PORT]',
+  flags: FLAGS,
+  examples: [{ command: 'automirror explain i-web01 --region cn-hangzhou --policy policy.yaml', what: 'why each ENI of i-web01 is or is not mirrored' }],
+  run: explainCommand,
+};

@@ -2,14 +2,13 @@ import type { MirrorSpec } from '../../shared/domain.js';
 import { loadPolicyFile, PolicyError } from '../../shared/policy/load.js';
 import { describe, q } from '../../shared/policy/selector.js';
 import type { Policy, Rule } from '../../shared/policy/types.js';
-import { parseFlags, UsageError } from '../args.js';
+import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
+import type { CommandSpec } from '../command.js';
 import { writeErrorLines, writeLines } from '../terminal.js';
-
-export const usage = 'automirror policy check FILE';
 
 /** `policy check FILE`: every problem of the policy and exit 1, or a short summary of what it does and exit 0. */
 export async function policyCommand(argv: string[]): Promise<number> {
-  const { positionals } = parseFlags(argv, {});
+  const { positionals } = parseFlags(argv, COMMON_FLAGS);
   const [sub, file, ...extra] = positionals;
   if (sub !== 'check') throw new UsageError(sub === undefined ? 'expected a subcommand: check' : `unknown subcommand "${sub}"`);
   if (file === undefined || extra.length > 0) throw new UsageError('expected exactly one FILE');
@@ -47,3 +46,17 @@ function mirrors(s: MirrorSpec): string {
   const vni = s.vni === undefined ? 'VNI chosen by the cloud' : `VNI ${s.vni}`;
   return [targets, `filter ${s.filterId}`, layout, vni, `packets ${s.packetLength} bytes`, s.enabled ? 'enabled' : 'DISABLED'].join('; ');
 }
+
+export const command: CommandSpec = {
+  name: 'policy',
+  summary: 'validates a policy file; every problem with file, line and field',
+  description: [
+    'policy check FILE reads the policy as the functions do and either lists every problem (file, line, field) and',
+    'exits 1, nothing in it applied, or summarises what it does: the opt-out, each rule in order, what it mirrors where.',
+  ].join('\n'),
+  usage: 'automirror policy check FILE',
+  flags: COMMON_FLAGS,
+  subcommands: [{ name: 'check', summary: 'validate FILE and summarise it, or list every problem (exit 1)' }],
+  examples: [{ command: 'automirror policy check policy.yaml', what: 'checks the repo policy' }],
+  run: policyCommand,
+};

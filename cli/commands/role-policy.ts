@@ -1,7 +1,14 @@
-import { parseFlags, required, UsageError } from '../args.js';
+import { COMMON_FLAGS, parseFlags, required, UsageError } from '../args.js';
+import { CLOUD_FLAGS } from '../cloud-flags.js';
+import type { CommandSpec, FlagSpecs } from '../command.js';
 import { renderRolePolicy } from '../wiring/role-policy.js';
 
-export const usage = 'automirror role-policy --region R --account-id ID [--regions R1,R2,…]';
+const FLAGS = {
+  ...COMMON_FLAGS,
+  region: CLOUD_FLAGS.region,
+  'account-id': CLOUD_FLAGS['account-id'],
+  regions: { type: 'string', value: 'R1,R2,…', help: 'the regions the reconcile covers, as AUTOMIRROR_REGIONS (default: --region)' },
+} as const satisfies FlagSpecs;
 
 /**
  * Prints the functions' RAM policy (deploy/ram/function-role-policy.json) for one deployment: region and account
@@ -9,7 +16,7 @@ export const usage = 'automirror role-policy --region R --account-id ID [--regio
  * AUTOMIRROR_REGIONS; default the deployment's region). Reads nothing from the cloud.
  */
 export async function rolePolicyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { region: { type: 'string' }, 'account-id': { type: 'string' }, regions: { type: 'string' } });
+  const { values, positionals } = parseFlags(argv, FLAGS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const region = required(values.region, '--region');
   const regions = values.regions === undefined ? [region] : values.regions.split(',').map((r) => r.trim());
@@ -20,3 +27,22 @@ export async function rolePolicyCommand(argv: string[]): Promise<number> {
   }
   return 0;
 }
+
+export const command: CommandSpec = {
+  name: 'role-policy',
+  summary: "prints the functions' RAM policy for this deployment, region and account pinned in every ARN",
+  description: [
+    'deploy/ram/function-role-policy.json rendered for one deployment: exactly the actions the functions call, every',
+    'ARN pinned to the region and account, the session ARNs repeated for each region of --regions. Reads nothing',
+    "from the cloud; attach the output to the functions' role (README, Deploy).",
+  ].join('\n'),
+  usage: 'automirror role-policy --region R --account-id ID [--regions R1,R2,…]',
+  flags: FLAGS,
+  examples: [
+    {
+      command: 'automirror role-policy --region cn-hangzhou --account-id 1234567890123456 --regions cn-hangzhou,cn-shanghai',
+      what: 'the policy for a deployment in cn-hangzhou reconciling two regions',
+    },
+  ],
+  run: rolePolicyCommand,
+};

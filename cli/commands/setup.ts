@@ -1,18 +1,19 @@
 import { settingsFromEnv } from '../../shared/settings.js';
-import { parseFlags } from '../args.js';
+import { COMMON_FLAGS, parseFlags } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
+import type { CommandSpec } from '../command.js';
 import { writeLines } from '../terminal.js';
 import { ensureTrigger } from '../wiring/event-triggers.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
-export const usage = 'automirror setup --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT]';
+const FLAGS = { ...COMMON_FLAGS, ...CLOUD_FLAGS };
 
 /**
  * The wiring `s deploy` can't make: the ECS and VPC event triggers on on-event (Serverless Devs cannot create
  * triggers for Alibaba Cloud service events) and the MNS queues and topic. Idempotent: run it after every deploy.
  */
 export async function setupCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, CLOUD_FLAGS);
+  const { values } = parseFlags(argv, FLAGS);
   const cloud = cloudFromFlags(values);
   const s = settingsFromEnv();
   writeLines((await ensureMessaging(cloud, s)).map((made) => `ready    ${made}`));
@@ -22,3 +23,16 @@ export async function setupCommand(argv: string[]): Promise<number> {
   writeLines([`${vpc.padEnd(8)} trigger ${s.vpcTrigger} on ${s.onEventFunction} (VPC traffic mirror session writes)`]);
   return 0;
 }
+
+export const command: CommandSpec = {
+  name: 'setup',
+  summary: "creates or updates the wiring `s deploy` can't: the event triggers on on-event, the MNS queues and topic",
+  description: [
+    "The ECS and VPC event triggers on on-event (Serverless Devs can't create triggers for Alibaba Cloud service",
+    'events) and the MNS queues and topic the functions use. Idempotent: run it after every deploy.',
+  ].join('\n'),
+  usage: 'automirror setup --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT]',
+  flags: FLAGS,
+  examples: [{ command: 'automirror setup --region cn-hangzhou --account-id 1234567890123456 --profile prod', what: 'wires the deployment in cn-hangzhou' }],
+  run: setupCommand,
+};

@@ -3,20 +3,25 @@ import { clientToken } from '../../shared/engine/apply.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { isOwned, isUnprovenClaim, OWNER_TAG, OWNER_VALUE } from '../../shared/engine/ownership.js';
 import { settingsFromEnv } from '../../shared/settings.js';
-import { parseFlags } from '../args.js';
+import { COMMON_FLAGS, parseFlags } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags, provingCloud } from '../cloud-flags.js';
+import type { CommandSpec, FlagSpecs } from '../command.js';
 import { forgedClaimLines } from '../forged-claims.js';
 import { writeLines } from '../terminal.js';
 import { removeTrigger } from '../wiring/event-triggers.js';
 
-export const usage = 'automirror teardown --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--delete-sessions]';
+const FLAGS = {
+  ...COMMON_FLAGS,
+  ...CLOUD_FLAGS,
+  'delete-sessions': { type: 'boolean', help: 'also delete every session automirror owns in the region (ownership proven), and only those' },
+} as const satisfies FlagSpecs;
 
 /**
  * Removes the ECS and VPC triggers; with --delete-sessions also every session automirror owns in the region (its
  * ownership proven), and only those: a session that merely carries the claim tag is listed as a forged claim and left alone.
  */
 export async function teardownCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { ...CLOUD_FLAGS, 'delete-sessions': { type: 'boolean' } });
+  const { values } = parseFlags(argv, FLAGS);
   const flags = cloudFromFlags(values);
   // Deleting needs the keys that prove what is ours, checked before anything changes.
   const cloud = values['delete-sessions'] ? { ...flags, ...provingCloud(flags) } : flags;
@@ -46,3 +51,17 @@ export async function teardownCommand(argv: string[]): Promise<number> {
   }
   return 0;
 }
+
+export const command: CommandSpec = {
+  name: 'teardown',
+  summary: 'removes the event triggers; with --delete-sessions also every session automirror owns in the region',
+  description: [
+    "Removes the ECS and VPC event triggers setup made. With --delete-sessions also deletes the region's sessions",
+    'whose ownership proof verifies (AUTOMIRROR_OWNERSHIP_KEYS and --account-id needed); a session that merely',
+    "carries automirror's tags is listed as a forged claim and left alone, as is every other session.",
+  ].join('\n'),
+  usage: 'automirror teardown --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--delete-sessions]',
+  flags: FLAGS,
+  examples: [{ command: 'automirror teardown --region cn-hangzhou --account-id 1234567890123456 --delete-sessions', what: "unwires cn-hangzhou and deletes automirror's sessions there" }],
+  run: teardownCommand,
+};

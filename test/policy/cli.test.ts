@@ -118,6 +118,6 @@ rules:
   ])('refuses %j as a usage error, exit 2', (args, message) => {
     const r = check(...args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`automirror policy: ${message}\nusage: automirror policy check FILE\n`);
+    expect(r.stderr).toBe(`automirror policy: ${message}\nusage: automirror policy check FILE\nsee: automirror help policy\n`);
   });
 });
