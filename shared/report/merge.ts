@@ -67,6 +67,9 @@ export function mergeReports(parts: readonly DriftReport[], opts: { generatedAt?
       unapproved: parts.flatMap((p) => p.foreignSessions.unapproved),
       approved: parts.flatMap((p) => Object.entries(p.foreignSessions.approved).map(([regionId, count]) => ({ regionId, count }))),
       forgedClaims: parts.flatMap((p) => p.forgedClaims ?? []),
+      ...(parts.some((p) => p.rules || p.collectors)
+        ? { ruleSessions: parts.flatMap((p) => (p.rules ?? []).map(({ regionId, rule, sessions }) => ({ regionId, rule, sessions }))), collectors: parts.flatMap((p) => p.collectors ?? []) }
+        : {}),
     },
   );
 }

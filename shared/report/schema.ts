@@ -82,6 +82,23 @@ const change = object(['previousRunAt', 'previousCoveragePercent', 'newUnmirrore
   counts: countsOf(['newUnmirrored', 'fixed', 'newOptOuts']),
 });
 
+const rules = listOf(
+  object(['rule', 'regionId', 'mirrored', 'unmirrored', 'optedOut', 'sessions'], { rule: nonEmpty, regionId: nonEmpty, mirrored: count, unmirrored: count, optedOut: count, sessions: count }),
+);
+const collectors = listOf(
+  object(['regionId', 'target', 'rules', 'sessions', 'ownedSessions', 'sources', 'capacity'], {
+    regionId: nonEmpty,
+    target: object(['kind', 'id'], { kind: { enum: ['SLB', 'NetworkInterface'] }, id: nonEmpty }),
+    zone: str,
+    zoneFrom: { enum: ['scan', 'policy'] },
+    rules: strings,
+    sessions: count,
+    ownedSessions: count,
+    sources: count,
+    capacity: { type: 'integer', minimum: 1 },
+  }),
+);
+
 /**
  * JSON Schema (draft-07) of the drift report, for consumers to check a document with any validator. Field meanings
  * are documented on the types in model.ts. Objects are open, so that a reader of a version accepts fields a later
@@ -146,5 +163,7 @@ export const reportSchema = {
       }),
     ),
     change,
+    rules,
+    collectors,
   }),
 } as const;
