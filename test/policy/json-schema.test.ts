@@ -321,6 +321,17 @@ const semanticOnly: ReadonlyArray<readonly [keyof typeof CHECK_ONLY, string | un
   ['documentText', undefined, stringify(policy()).replace('filter: tmf-a', 'filter: !!js/function tmf-a')],
 ];
 
+/** The validator refuses `doc`, naming the field `at` when given (so a case is refused for the reason it is about). */
+function expectRefused(doc: unknown, at: string | undefined): void {
+  const problems = validatorProblems(text(doc));
+  expect(problems.length).toBeGreaterThan(0);
+  if (at !== undefined)
+    expect(
+      problems.some((line) => line.includes(` ${at}: `)),
+      problems.join('\n'),
+    ).toBe(true);
+}
+
 describe('policy.schema.json and policy check', () => {
   it('finds the README examples and the policy files, each naming the schema for the YAML language server', () => {
     expect(readmeExamples.length).toBeGreaterThan(0);
@@ -333,24 +344,12 @@ describe('policy.schema.json and policy check', () => {
   });
 
   it.each(invalid)('both refuse %s', (_, at, doc) => {
-    const problems = validatorProblems(text(doc));
-    expect(problems.length).toBeGreaterThan(0);
-    if (at !== undefined)
-      expect(
-        problems.some((line) => line.includes(` ${at}: `)),
-        problems.join('\n'),
-      ).toBe(true);
+    expectRefused(doc, at);
     expect(schemaAccepts(text(doc))).toBe(false);
   });
 
   it.each(semanticOnly)('only policy check refuses a case of %s', (check, at, doc) => {
-    const problems = validatorProblems(text(doc));
-    expect(problems.length).toBeGreaterThan(0);
-    if (at !== undefined)
-      expect(
-        problems.some((line) => line.includes(` ${at}: `)),
-        problems.join('\n'),
-      ).toBe(true);
+    expectRefused(doc, at);
     expect(schemaAccepts(text(doc)), JSON.stringify(matchesSchema.errors?.slice(0, 5))).toBe(true);
     expect(schema.description).toContain(CHECK_ONLY[check]);
   });
