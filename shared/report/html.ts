@@ -55,7 +55,7 @@ h2 { font-size: 20px; margin: 40px 0 8px; padding-bottom: 6px; border-bottom: 1p
 .card .n { display: block; font-size: 26px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .card .l { color: var(--muted); font-size: 13px; }
 .card.mirrored { border-top-color: var(--ok); } .card.excluded { border-top-color: var(--grey); } .card.opted-out { border-top-color: ${SHADES.optedOut}; }
-.card.unmirrored, .card.bad { border-top-color: var(--bad); } .card.warn { border-top-color: ${SHADES.optedOut}; }
+.card.unmirrored, .card.bad { border-top-color: var(--bad); } .card.partial { border-top-color: ${SHADES.optedOut}; }
 .sub { color: var(--muted); margin: 0 0 12px; }
 .chart { display: block; width: 100%; max-width: 1000px; height: auto; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 24px; list-style: none; padding: 0; margin: 8px 0 0; }
@@ -411,7 +411,7 @@ export function renderHtml(report: DriftReport): string {
   const cards: Array<[string, string | number, string]> = [
     ['Unapproved sessions', r.foreignSessions.unapproved.length, r.foreignSessions.unapproved.length ? 'bad' : ''],
     ['Opted-in coverage', formatPercent(t.coveragePercent), t.unmirrored || t.optedOut ? 'bad' : 'mirrored'],
-    ['Fleet coverage', formatPercent(fleetPercent(t)), t.mirrored < t.enis ? 'warn' : 'mirrored'],
+    ['Fleet coverage', formatPercent(fleetPercent(t)), t.mirrored < t.enis ? 'partial' : 'mirrored'],
     ['Mirrored', t.mirrored, 'mirrored'],
     ['Opted in but unmirrored', t.unmirrored, 'unmirrored'],
     ['Opted out', t.optedOut, t.optedOut ? 'opted-out' : ''],

@@ -323,6 +323,8 @@ export interface ChangeSinceLast {
   readonly previousRunAt: string;
   /** The previous run's `totals.coveragePercent`; for a merged report, recomputed over the parts' previous runs. */
   readonly previousCoveragePercent: number | null;
+  /** The previous run's coverage counts, from which a merged report recomputes `previousCoveragePercent`. */
+  readonly previousCounts?: { readonly mirrored: number; readonly unmirrored: number; readonly optedOut: number };
   /** Sorted by region, ENI id; at most CHANGE_LIST_CAP each. */
   readonly newUnmirrored: readonly ChangedEni[];
   readonly fixed: readonly ChangedEni[];

@@ -76,6 +76,7 @@ const changedEnis = listOf(object(['eniId', 'regionId'], { eniId: nonEmpty, regi
 const change = object(['previousRunAt', 'previousCoveragePercent', 'newUnmirrored', 'fixed', 'newOptOuts', 'counts'], {
   previousRunAt: time,
   previousCoveragePercent: { type: ['number', 'null'], minimum: 0, maximum: 100 },
+  previousCounts: countsOf(['mirrored', 'unmirrored', 'optedOut']),
   newUnmirrored: changedEnis,
   fixed: changedEnis,
   newOptOuts: changedEnis,
