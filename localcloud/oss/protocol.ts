@@ -56,7 +56,6 @@ interface Address {
   key?: string;
   /** The region the endpoint named, when the host was an OSS endpoint name. */
   regionId?: string;
-  host: string;
 }
 
 /**
@@ -65,14 +64,18 @@ interface Address {
  * `localhost`, the bare endpoint name) is path-style, `/<bucket>/<object>`.
  */
 function addressOf(call: CallHead): Address {
-  const host = String(call.headers.host ?? '');
-  const hostname = host.replace(/:\d+$/, '');
-  const path = call.path.split('/').slice(1).map(decodeURIComponent);
+  const hostname = String(call.headers.host ?? '').replace(/:\d+$/, '');
+  let path: string[];
+  try {
+    path = call.path.split('/').slice(1).map(decodeURIComponent);
+  } catch {
+    throw new OssError('InvalidURI', 'Could not parse the specified URI.', 400);
+  }
   const dot = hostname.indexOf('.');
   const endpoint = OSS_ENDPOINT.exec(hostname.slice(dot + 1));
-  if (dot > 0 && endpoint) return { bucket: hostname.slice(0, dot), key: path.join('/') || undefined, regionId: endpoint[1], host };
+  if (dot > 0 && endpoint) return { bucket: hostname.slice(0, dot), key: path.join('/') || undefined, regionId: endpoint[1] };
   const [bucket, ...key] = path;
-  return { bucket: bucket || undefined, key: key.join('/') || undefined, regionId: OSS_ENDPOINT.exec(hostname)?.[1], host };
+  return { bucket: bucket || undefined, key: key.join('/') || undefined, regionId: OSS_ENDPOINT.exec(hostname)?.[1] };
 }
 
 /** The canonicalized resource: `/bucket/object` (or `/bucket/`, `/`) and the sub-resources, sorted, values decoded. */
@@ -124,8 +127,8 @@ export class OssProtocol implements Protocol {
 
   async handle(call: IncomingCall): Promise<OutgoingReply> {
     const requestId = newRequestId().replace(/-/g, '').slice(0, 24).toUpperCase();
-    const a = addressOf(call);
     try {
+      const a = addressOf(call);
       const resource = canonicalResource(call, a);
       const signed = call.headers.authorization !== undefined;
       if (signed) {
@@ -149,7 +152,7 @@ export class OssProtocol implements Protocol {
 
   errorReply(e: ApiError, call: CallHead, requestId: string): OutgoingReply {
     const details = e instanceof OssError ? e.details : {};
-    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error>${renderFields({ Code: e.code, Message: e.message, RequestId: requestId, HostId: addressOf(call).host, ...details })}</Error>`;
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error>${renderFields({ Code: e.code, Message: e.message, RequestId: requestId, HostId: String(call.headers.host ?? ''), ...details })}</Error>`;
     return { status: e.status, headers: { ...XML_TYPE, 'x-oss-request-id': requestId }, body };
   }
 

@@ -205,6 +205,6 @@ export function describeEndpoints(e: Endpoints): string[] {
     `Function Compute 2.0 (2016-08-15)       endpoint ${e.fc2}`,
     `EventBridge (/openapi, @alicloud/eventbridge) endpoint ${e.eventbridge}`,
     `MNS (2015-06-06)                        endpoint ${e.mns}`,
-    `OSS (ali-oss, path-style or Host bucket.oss-<region>.aliyuncs.com) endpoint ${e.oss}`,
+    `OSS (ali-oss, V1 signature)             endpoint ${e.oss}`,
   ];
 }

@@ -48,7 +48,8 @@ export async function ossClient(cfg: OssHistoryConfig): Promise<OSS> {
   return new OSS({
     accessKeyId: k.accessKeyId,
     accessKeySecret: k.accessKeySecret,
-    ...(k.securityToken ? { stsToken: k.securityToken, refreshSTSToken: async () => ({ ...k, stsToken: k.securityToken ?? '' }) } : {}),
+    // ali-oss warns on the console for an stsToken without a refresher; a client lives for one call, so the keys it has are the refresh.
+    ...(k.securityToken ? { stsToken: k.securityToken, refreshSTSToken: async () => ({ accessKeyId: k.accessKeyId, accessKeySecret: k.accessKeySecret, stsToken: k.securityToken ?? '' }) } : {}),
     bucket: cfg.bucket,
     region: `oss-${cfg.regionId}`,
     ...(cfg.ossEndpoint ? { endpoint: cfg.ossEndpoint } : {}),

@@ -36,6 +36,9 @@ function consistencyProblems(r: DriftReport): string[] {
     const counted = ruleCounts(r.coverage, r.rules).map(row);
     if (JSON.stringify(stated) !== JSON.stringify(counted)) problems.push(`/rules: states ${JSON.stringify(stated)}, the coverage counts ${JSON.stringify(counted)}`);
   }
+  for (const c of r.collectors ?? []) {
+    if (c.ownedSessions > c.sessions) problems.push(`/collectors: ${c.regionId}/${c.target.id} states ${c.ownedSessions} of its ${c.sessions} sessions are automirror's`);
+  }
   const complete = !r.run.truncated && r.run.handedOff.length === 0;
   if (r.run.complete !== complete) problems.push(`/run/complete: states ${r.run.complete}, truncated and handedOff say ${complete}`);
   return problems;

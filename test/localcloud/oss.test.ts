@@ -88,6 +88,12 @@ describe('localcloud OSS through ali-oss', () => {
     expect(res.body).toMatch(/<Error><Code>AccessDenied<\/Code>.*<RequestId>[0-9A-F]+<\/RequestId>/);
   });
 
+  it('answers a path it cannot decode InvalidURI 400, in OSS XML', async () => {
+    const res = await raw('GET', '/%E0%A4%A', { host: 'am-history.oss-cn-hangzhou.aliyuncs.com' });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('<Code>InvalidURI</Code>');
+  });
+
   it('refuses a body past its cap with EntityTooLarge, and a bucket addressed through another region’s endpoint', async () => {
     expect(await failure(client().put('big', Buffer.alloc(9 * 1024 * 1024)))).toEqual({ code: 'EntityTooLarge', status: 400 });
     expect(await failure(client({ region: 'oss-cn-shanghai' }).get('r.txt'))).toEqual({ code: 'AccessDenied', status: 403 });

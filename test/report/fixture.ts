@@ -134,6 +134,6 @@ export function sampleReport(opts: { hostile?: boolean; firstRun?: boolean } = {
     },
   ]);
   b.countApiCalls(57);
-  const report = b.finish({ finishedAt: at(95) });
-  return opts.firstRun ? report : { ...report, change: SAMPLE_CHANGE };
+  if (!opts.firstRun) b.setChange(SAMPLE_CHANGE);
+  return b.finish({ finishedAt: at(95) });
 }

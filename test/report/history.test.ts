@@ -147,6 +147,7 @@ describe('the stored history', () => {
   it.each([
     ['more than HISTORY_MAX_BYTES', ' '.repeat(HISTORY_MAX_BYTES + 1), /bytes, more than/],
     ['not JSON', '{"schema":', /not JSON/],
+    ['nested past any parser’s stack', '['.repeat(HISTORY_MAX_BYTES - 1), /not JSON/],
     ['another document', JSON.stringify({ schema: 'automirror.drift-report', version: 3 }), /not a automirror.report-history v1/],
     ['too many runs', doc(Array.from({ length: HISTORY_RUNS + 1 }, () => one)), /at most 10/],
     ['a run id with markup', tampered({ runId: '<script>' }), /runs\[0\]\.runId/],

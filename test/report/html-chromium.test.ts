@@ -186,6 +186,18 @@ describe.skipIf(missing && !process.env.CI)('the HTML drift report in headless C
     expect(await shownRows(page, 'table[aria-label="unmirrored ENIs"]')).toEqual(['eni-db2']);
   });
 
+  it('reads without JavaScript: every table as rendered, in the report order, without sort buttons or filter boxes', async () => {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    expect(await page.locator('button.sort, p.filter').count()).toBe(0);
+    expect(await page.locator('table').count()).toBe(await pages.get(1400)!.locator('table').count());
+    expect(await shownRows(page, 'table[aria-label="unmirrored ENIs"]')).toEqual(['eni-db1', 'eni-db2']);
+    expect(await page.locator('table.rules tbody tr').count()).toBe(2);
+    await page.close();
+  });
+
   it('draws the coverage chart at a real size, one bar per region and one for all', async () => {
     const svg = pages.get(1400)!.locator('svg.chart');
     const box = await svg.boundingBox();
