@@ -202,6 +202,21 @@ describe('saved plans: plan --out FILE, apply FILE', () => {
     expect(anyWrites()).toHaveLength(ours + 1); // the create above, nothing of the CLI's
   }, 90_000);
 
+  it('over several regions, refuses everywhere when one region moved: nothing is written in any', async () => {
+    await start(appWorld(2, 1));
+    const r = await cli('plan', '--region', `cn-hangzhou,${SHANGHAI}`, '--out', join(dir, 'plan.json'));
+    expect(r.stdout).toContain('Plan: 3 to create');
+    await ecsClient(cloud).tagResources(new $Ecs.TagResourcesRequest({ regionId: SHANGHAI, resourceType: 'instance', resourceId: ['i-sh0'], tag: [{ key: 'team', value: 'x' }] }));
+    const tagged = anyWrites().length;
+    const refused = await cli('apply', join(dir, 'plan.json'));
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining(`found it: ${SHANGHAI}: instance i-sh0 modified (tags); nothing was applied`)]);
+    expect(anyWrites()).toHaveLength(tagged);
+    const both = await cli('apply', '--region', `cn-hangzhou,${SHANGHAI}`, '--auto-approve');
+    expect([both.code, both.stdout]).toEqual([0, expect.stringContaining(`cn-hangzhou: 2 applied, 0 failed, 0 not started`)]);
+    expect(both.stdout).toContain(`${SHANGHAI}: 1 applied, 0 failed, 0 not started`);
+    expect(both.stdout).toContain('Apply complete: 3 applied, 0 failed, 0 not started');
+  }, 180_000);
+
   it('refuses when the policy changed since', async () => {
     await start(driftWorld());
     const file = await savedPlan();
