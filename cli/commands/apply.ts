@@ -69,7 +69,7 @@ async function applyCommand(argv: string[]): Promise<number> {
   if (refusal) throw new Error(saved ? `${refusal}; nothing was applied: run automirror plan again` : refusal);
   if (values.out) writeReport(values.out, run.report);
   if (json) process.stdout.write(renderJson(run.report));
-  else writeStyled(['', ...appliedLines(run.regions)], style);
+  else writeStyled([...(saved ? [] : ['']), ...appliedLines(run.regions)], style);
   return run.report.totals.statuses.failed > 0 || !run.report.run.complete ? FAILED : OK;
 }
 
