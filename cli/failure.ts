@@ -9,6 +9,17 @@ export interface JsonError {
   readonly error: { readonly kind: 'usage' | 'failed'; readonly message: string; readonly code?: string };
 }
 
+/** A failure of ours (exit 1) with a code for scripts, e.g. `NotFound` for a resource that does not exist. */
+export class Failure extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'Failure';
+  }
+}
+
 /** Whether `--json` was given (before any `--`), for the failures that happen before or outside a command's parse. */
 export function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
