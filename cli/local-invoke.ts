@@ -24,6 +24,11 @@ export interface LocalInvocation {
   credentials: StsCredentials;
   /** Environment on top of s.yaml's environmentVariables for the function (FC sets those). */
   env: Record<string, string>;
+  /**
+   * FC keeps what a function writes to stdout as its log (its JSON log lines). With this, that log goes to stderr
+   * for the duration of the call, so the caller's stdout can carry the result alone (`automirror invoke`).
+   */
+  logsToStderr?: boolean;
 }
 
 /**
@@ -58,10 +63,8 @@ export async function invokeLocally(inv: LocalInvocation): Promise<unknown> {
     accountId: inv.accountId,
   });
   const context = fcContext(data, (line) => writeErrorLines([line]));
-  // FC keeps what a function writes to stdout as its log (its JSON log lines): here that log goes to stderr, so
-  // stdout carries the result alone.
   const stdoutWrite = process.stdout.write;
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  if (inv.logsToStderr) process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   try {
     return await handler(inv.event, context);
   } finally {

@@ -2,14 +2,13 @@ import { OWN_ACCOUNT } from '../../shared/domain.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { ensure } from '../../shared/engine/ensure.js';
 import { loadPolicyFile } from '../../shared/policy/load.js';
-import { defuseJson } from '../../shared/report/text.js';
 import { COMMON_FLAGS, parseFlags, required, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
 import { OK } from '../exit-codes.js';
 import { explanation, explanationLines, found } from '../explanation.js';
 import { Failure } from '../failure.js';
-import { writeLines } from '../terminal.js';
+import { writeResult } from '../output.js';
 
 const FLAGS = {
   ...COMMON_FLAGS,
@@ -37,9 +36,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
     const pending = result.actions.length;
     throw new Failure(`${id} does not exist in ${regionId}${pending > 0 ? `; sessions still name it: automirror plan shows the ${pending} change(s) a reconcile makes` : ''}`, 'NotFound');
   }
-  const doc = explanation(id, result, policy);
-  if (values.json) process.stdout.write(`${defuseJson(JSON.stringify(doc, null, 2))}\n`);
-  else writeLines(explanationLines(doc));
+  writeResult(values.json, explanation(id, result, policy), explanationLines);
   return OK;
 }
 

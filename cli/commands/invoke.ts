@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveKeys } from '../../shared/cloud/config.js';
-import { defuseJson } from '../../shared/report/text.js';
 import { COMMON_FLAGS, parseFlags, required, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
 import { functionNames, invokeLocally } from '../local-invoke.js';
+import { writeJson } from '../output.js';
 
 const FLAGS = {
   ...COMMON_FLAGS,
@@ -34,13 +34,14 @@ export async function invokeCommand(argv: string[]): Promise<number> {
     // FC always tells a function its account; the engine serves that account only.
     accountId: required(values['account-id'] || process.env.ALIBABA_CLOUD_ACCOUNT_ID, '--account-id (or ALIBABA_CLOUD_ACCOUNT_ID)'),
     credentials,
+    logsToStderr: true,
     env: {
       // Without --endpoint the function calls the public endpoints, as on FC.
       ...(endpoint ? { AUTOMIRROR_ENDPOINT: endpoint, AUTOMIRROR_MNS_ENDPOINT: `http://${endpoint}`, AUTOMIRROR_FC_ENDPOINT: endpoint } : {}),
       AUTOMIRROR_POLICY_FILE: resolve(values.policy ?? 'policy.yaml'),
     },
   });
-  process.stdout.write(`${defuseJson(JSON.stringify(result, null, 2))}\n`);
+  writeJson(result);
   return 0;
 }
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { serveLocalCloud } from '../../localcloud/platform/serve.js';
 import { COMMON_FLAGS, parseFlags, required, UsageError } from '../args.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
+import { writeJson } from '../output.js';
 import { writeErrorLines, writeLines } from '../terminal.js';
 
 const FLAGS = {
@@ -13,7 +14,8 @@ const FLAGS = {
 
 /**
  * Serves a world until interrupted: ECS, VPC, SLB, MNS, FC (both API generations) and the event bus on one port,
- * running the functions s.yaml declares from their built code (`npm run build`) with the given policy.
+ * running the functions s.yaml declares from their built code (`npm run build`) with the given policy. Once it
+ * listens it prints the endpoints (--json: as one document, for a script to read the port from).
  */
 export async function localcloudCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, FLAGS);
@@ -25,7 +27,10 @@ export async function localcloudCommand(argv: string[]): Promise<number> {
     policyFile: values.policy ? resolve(values.policy) : undefined,
     log: (line) => writeErrorLines([line]),
   });
-  writeLines(banner);
+  if (values.json) {
+    const functions = [...cloud.fc.functions.values()].map((f) => ({ name: f.spec.functionName, runtime: f.spec.runtime, handler: f.spec.handler, triggers: [...f.triggers.keys()] }));
+    writeJson({ world: values.world, endpoints: cloud.endpoints, functions });
+  } else writeLines(banner);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

@@ -1,6 +1,7 @@
 import { COMMON_FLAGS, parseFlags, required, UsageError } from '../args.js';
 import { CLOUD_FLAGS } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
+import { writeJson } from '../output.js';
 import { renderRolePolicy } from '../wiring/role-policy.js';
 
 const FLAGS = {
@@ -21,7 +22,7 @@ export async function rolePolicyCommand(argv: string[]): Promise<number> {
   const region = required(values.region, '--region');
   const regions = values.regions === undefined ? [region] : values.regions.split(',').map((r) => r.trim());
   try {
-    process.stdout.write(`${JSON.stringify(renderRolePolicy({ region, regions, account: required(values['account-id'], '--account-id') }), null, 2)}\n`);
+    writeJson(renderRolePolicy({ region, regions, account: required(values['account-id'], '--account-id') }));
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
