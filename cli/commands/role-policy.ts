@@ -35,7 +35,7 @@ export const command: CommandSpec = {
   description: [
     'deploy/ram/function-role-policy.json rendered for one deployment: exactly the actions the functions call, every',
     'ARN pinned to the region and account, the session ARNs repeated for each region of --regions. Reads nothing',
-    "from the cloud; attach the output to the functions' role (README, Deploy).",
+    "from the cloud; attach the output to the functions' role (README, Deploy). It is JSON with or without --json.",
   ].join('\n'),
   usage: 'automirror role-policy --region R --account-id ID [--regions R1,R2,…]',
   flags: FLAGS,
