@@ -9,6 +9,7 @@ const FLAGS = {
   ...COMMON_FLAGS,
   world: { type: 'string', value: 'FILE', help: 'the world to serve, e.g. worlds/default.json' },
   port: { type: 'string', value: 'N', help: 'the port, 0–65535 (default 0: any free port)' },
+  's-yaml': { type: 'string', value: 'FILE', help: "the s.yaml whose functions to serve, built beside it (default: the repo's)" },
   policy: { type: 'string', value: 'FILE', help: 'the policy the functions read (default: the one their build ships, the repo policy.yaml)' },
 } as const satisfies FlagSpecs;
 
@@ -24,6 +25,7 @@ export async function localcloudCommand(argv: string[]): Promise<number> {
   const { cloud, banner } = await serveLocalCloud({
     world: required(values.world, '--world'),
     port,
+    sYaml: values['s-yaml'] ? resolve(values['s-yaml']) : undefined,
     policyFile: values.policy ? resolve(values.policy) : undefined,
     log: (line) => writeErrorLines([line]),
   });
@@ -47,7 +49,7 @@ export const command: CommandSpec = {
     'protocols, running the functions s.yaml declares from their built code (run `npm run build` first) with the',
     'given policy. Prints the endpoints when ready; stops on SIGINT or SIGTERM.',
   ].join('\n'),
-  usage: 'automirror localcloud --world FILE [--port N] [--policy FILE]',
+  usage: 'automirror localcloud --world FILE [--port N] [--policy FILE] [--s-yaml FILE]',
   flags: FLAGS,
   examples: [{ command: 'npm run build && automirror localcloud --world worlds/default.json --port 18080', what: 'the default world on port 18080' }],
   run: localcloudCommand,
