@@ -55,12 +55,13 @@ export function explanation(id: string, r: EnsureResult, policy: Policy): Explai
       // Judged on the same record of who set any opt-out tag as the dry run's plan was (ActionTrail).
       const x = explainEni(policy, eni, eni.instanceId ? instances.get(eni.instanceId) : undefined, r.subject.regionId, r.attribution?.writes);
       const d = x.decision;
+      const { id, primary, status, zoneId, instanceId } = eni;
       return {
-        id: eni.id,
-        primary: eni.primary,
-        status: eni.status,
-        zoneId: eni.zoneId,
-        ...(eni.instanceId ? { instanceId: eni.instanceId } : {}),
+        id,
+        primary,
+        status,
+        zoneId,
+        ...(instanceId ? { instanceId } : {}),
         policy: 'spec' in d ? { mirroredBy: d.spec.rule, ...(d.optOut ? { optOut: d.optOut.why } : {}) } : { excluded: d.excluded },
         tags: x.tags,
         rules: x.rules,
