@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { FileHistoryStore } from '../shared/cloud/history-store.js';
 import { engineAdapters } from '../shared/engine/call-policy.js';
 import { type ReconcileMode, type RegionResult, reconcileRegion } from '../shared/engine/reconcile-region.js';
 import { loadPolicyFile } from '../shared/policy/load.js';
@@ -7,6 +8,7 @@ import { policyFromEnv } from '../shared/policy/source.js';
 import { policyInfo, policySource, regionReport } from '../shared/report/from-plan.js';
 import { renderHtml } from '../shared/report/html.js';
 import { renderJson } from '../shared/report/json.js';
+import { keepHistory } from '../shared/report/keep-history.js';
 import { renderMarkdown } from '../shared/report/markdown.js';
 import type { DriftReport } from '../shared/report/model.js';
 import { COMMON_FLAGS, parseFlags, UsageError } from './args.js';
@@ -35,8 +37,9 @@ export interface RegionCommandRun {
 
 /**
  * Runs the region reconcile the reconcile-region function runs, from a laptop: the same engine, the same report.
- * `--out DIR` (or `defaultOut`) receives the JSON, Markdown and HTML renderings. A progress line goes to stderr
- * when it is a terminal.
+ * `--out DIR` (or `defaultOut`) receives the JSON, Markdown and HTML renderings, and keeps the report history in
+ * DIR/history.json, so that the next run into DIR says what changed. A progress line goes to stderr when it is a
+ * terminal.
  */
 export async function runRegionCommand(argv: string[], mode: ReconcileMode, defaultOut?: string): Promise<RegionCommandRun> {
   const { values, positionals } = parseFlags(argv, REGION_FLAGS);
@@ -54,13 +57,12 @@ export async function runRegionCommand(argv: string[], mode: ReconcileMode, defa
     return r;
   };
   const startedAt = new Date();
-  const result = await reconcileRegion(
-    { policy, ...engineAdapters({ ...cloud, around }) },
-    { regionId: cloud.regionId, mode, runId: `cli-${startedAt.toISOString().replace(/[-:.]/g, '')}`, onPhase: (p) => progress.phase(p) },
-  );
+  const runId = `cli-${startedAt.toISOString().replace(/[-:.]/g, '')}`;
+  const result = await reconcileRegion({ policy, ...engineAdapters({ ...cloud, around }) }, { regionId: cloud.regionId, mode, runId, onPhase: (p) => progress.phase(p) });
   progress.done();
-  const report = regionReport(result, { policy: policyInfo(policy, values.policy ?? policySource()), accountId: cloud.ownership?.accountId, startedAt }, apiCalls).finish();
+  const b = regionReport(result, { policy: policyInfo(policy, values.policy ?? policySource()), accountId: cloud.ownership?.accountId, startedAt }, apiCalls);
   const out = values.out ?? defaultOut;
+  const report = b.finish(out ? await keepHistory(new FileHistoryStore(join(out, 'history.json')), b, {}, runId, cloud.regionId) : {});
   if (out) writeReport(out, report);
   return { result, report, json: values.json === true, out: out && resolve(out) };
 }

@@ -9,12 +9,14 @@ const FLAGS = {
   region: CLOUD_FLAGS.region,
   'account-id': CLOUD_FLAGS['account-id'],
   regions: { type: 'string', value: 'R1,R2,…', help: 'the regions the reconcile covers, as AUTOMIRROR_REGIONS (default: --region)' },
+  'history-bucket': { type: 'string', value: 'NAME', help: "the report history's OSS bucket, as AUTOMIRROR_HISTORY_BUCKET (default: none, no OSS grant)" },
 } as const satisfies FlagSpecs;
 
 /**
  * Prints the functions' RAM policy (deploy/ram/function-role-policy.json) for one deployment: region and account
  * pinned in every ARN, the session ARNs repeated for each region the reconcile covers (`--regions`, as
- * AUTOMIRROR_REGIONS; default the deployment's region). Reads nothing from the cloud.
+ * AUTOMIRROR_REGIONS; default the deployment's region), and the report history's objects when `--history-bucket`
+ * (AUTOMIRROR_HISTORY_BUCKET) is given. Reads nothing from the cloud.
  */
 export async function rolePolicyCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS);
@@ -22,7 +24,7 @@ export async function rolePolicyCommand(argv: string[]): Promise<number> {
   const region = required(values.region, '--region');
   const regions = values.regions === undefined ? [region] : values.regions.split(',').map((r) => r.trim());
   try {
-    writeJson(renderRolePolicy({ region, regions, account: required(values['account-id'], '--account-id') }));
+    writeJson(renderRolePolicy({ region, regions, account: required(values['account-id'], '--account-id'), historyBucket: values['history-bucket'] }));
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -37,7 +39,7 @@ export const command: CommandSpec = {
     'ARN pinned to the region and account, the session ARNs repeated for each region of --regions. Reads nothing',
     "from the cloud; attach the output to the functions' role (README, Deploy). It is JSON with or without --json.",
   ].join('\n'),
-  usage: 'automirror role-policy --region R --account-id ID [--regions R1,R2,…]',
+  usage: 'automirror role-policy --region R --account-id ID [--regions R1,R2,…] [--history-bucket NAME]',
   flags: FLAGS,
   examples: [
     {

@@ -1,3 +1,4 @@
+import { createHistoryBucket } from '../../shared/cloud/history-store.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 import { COMMON_FLAGS, parseFlags } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
@@ -10,14 +11,16 @@ const FLAGS = { ...COMMON_FLAGS, ...CLOUD_FLAGS };
 
 /**
  * The wiring `s deploy` can't make: the ECS and VPC event triggers on on-event (Serverless Devs cannot create
- * triggers for Alibaba Cloud service events) and the MNS queues and topic. Idempotent: run it after every deploy.
- * With --json, what it ensured as one document.
+ * triggers for Alibaba Cloud service events), the MNS queues and topic, and the report history's OSS bucket
+ * (private) when AUTOMIRROR_HISTORY_BUCKET names one. Idempotent: run it after every deploy. With --json, what it
+ * ensured as one document.
  */
 export async function setupCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, FLAGS);
   const cloud = cloudFromFlags(values);
   const s = settingsFromEnv();
   const messaging = await ensureMessaging(cloud, s);
+  if (s.historyBucket) await createHistoryBucket({ ...cloud, bucket: s.historyBucket, ossEndpoint: cloud.endpoint ? `http://${cloud.endpoint}` : undefined });
   const triggers = [];
   for (const [kind, trigger, events] of [
     ['ecs', s.ecsTrigger, 'ECS events'],
@@ -25,8 +28,9 @@ export async function setupCommand(argv: string[]): Promise<number> {
   ] as const) {
     triggers.push({ trigger, function: s.onEventFunction, events, change: await ensureTrigger(cloud, kind, s.onEventFunction, trigger) });
   }
-  writeResult(values.json, { regionId: cloud.regionId, messaging, triggers }, (d) => [
+  writeResult(values.json, { regionId: cloud.regionId, messaging, ...(s.historyBucket ? { historyBucket: s.historyBucket } : {}), triggers }, (d) => [
     ...d.messaging.map((made) => `ready    ${made}`),
+    ...(d.historyBucket ? [`ready    bucket ${d.historyBucket} (private: the drift report's history)`] : []),
     ...d.triggers.map((t) => `${t.change.padEnd(8)} trigger ${t.trigger} on ${t.function} (${t.events})`),
   ]);
   return 0;
@@ -37,7 +41,8 @@ export const command: CommandSpec = {
   summary: "creates or updates the wiring `s deploy` can't: the event triggers on on-event, the MNS queues and topic",
   description: [
     "The ECS and VPC event triggers on on-event (Serverless Devs can't create triggers for Alibaba Cloud service",
-    'events) and the MNS queues and topic the functions use. Idempotent: run it after every deploy.',
+    'events), the MNS queues and topic the functions use, and the report history bucket (private) when',
+    'AUTOMIRROR_HISTORY_BUCKET names one. Idempotent: run it after every deploy.',
   ].join('\n'),
   usage: 'automirror setup --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT]',
   flags: FLAGS,

@@ -51,7 +51,7 @@ describe('automirror plan, report and apply', () => {
       'update tms-w0: tms-w0 differs from rule web: enabled false → true',
       `create (SLB:lb-a, priority ${r.stdout.match(/create \(SLB:lb-a, priority (\d+)/)?.[1]} or the next free one in 1000–1999): rule web opts ${eniId(1)} in and no session of that rule mirrors it`,
       expect.stringMatching(new RegExp(`^create \\(SLB:lb-a, .*: rule web opts ${eniId(2)} in`)),
-      'cn-hangzhou: 0.0% coverage: 0 of 3 opted-in ENIs mirrored now; 3 change(s) planned',
+      'cn-hangzhou: Opted-in coverage 0.0% (0 of 3 opted-in ENIs mirrored) · fleet coverage 0.0% (0 of 3 ENIs): 0 mirrored, 3 opted in but unmirrored, 0 opted out, 0 not in scope now; 3 change(s) planned',
       '',
     ]);
     expect(r.stderr).toBe(''); // not a terminal: no progress line
@@ -62,7 +62,7 @@ describe('automirror plan, report and apply', () => {
     const r = await cli('report', '--out', join(dir, 'out'));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      `No unapproved mirroring; 0 sessions toward approved collectors, not automirror's\n0.0% coverage: 0 of 3 opted-in ENIs mirrored; 3 drift item(s)\nwrote ${join(dir, 'out')}/report.json, report.md, report.html\n`,
+      `No unapproved mirroring; 0 sessions toward approved collectors, not automirror's\nOpted-in coverage 0.0% (0 of 3 opted-in ENIs mirrored) · fleet coverage 0.0% (0 of 3 ENIs): 0 mirrored, 3 opted in but unmirrored, 0 opted out, 0 not in scope; 3 drift item(s)\nwrote ${join(dir, 'out')}/report.json, report.md, report.html\n`,
     );
     const report = parseReport(readFileSync(join(dir, 'out/report.json'), 'utf8'));
     expect([report.mode, report.totals.statuses.proposed, report.policy.source, report.run.apiCalls]).toEqual(['report', 3, join(dir, 'policy.yaml'), expect.any(Number)]);
@@ -77,7 +77,9 @@ describe('automirror plan, report and apply', () => {
     expect([report.mode, report.totals.coveragePercent, report.totals.statuses.applied]).toEqual(['enforce', 100, 3]);
     expect(layout(cloud)).toEqual([0, 1, 2].map((i) => `${eniId(i)} → lb-a (web)`));
     const again = await cli('apply');
-    expect(again.stdout).toContain('**100.0% coverage: 3 of 3 opted-in ENIs mirrored**');
+    expect(again.stdout).toContain(
+      '**Opted-in coverage 100.0% (3 of 3 opted-in ENIs mirrored) · fleet coverage 100.0% (3 of 3 ENIs): 3 mirrored, 0 opted in but unmirrored, 0 opted out, 0 not in scope**',
+    );
     expect(again.stdout).toContain('No drift items.');
   }, 30_000);
 
