@@ -185,7 +185,7 @@ const definitions = {
   ...Object.fromEntries(
     Array.from({ length: MAX_DEPTH + 1 }, (_, depth) => [
       `tagExpression${depth}`,
-      { description: `a tag expression (all, any, not or a tag condition), nested ${depth} of at most ${MAX_DEPTH} levels deep`, oneOf: expressionForms(depth) },
+      { description: `a tag expression (all, any, not or a tag condition) at depth ${depth}, of at most ${MAX_DEPTH}`, oneOf: expressionForms(depth) },
     ]),
   ),
 };

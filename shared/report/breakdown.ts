@@ -62,8 +62,9 @@ export function sessionsPerRule(sessions: ReadonlyMap<string, EndSession>): Map<
 
 /**
  * The collectors of the rules that select ENIs in the region (the decisions carry each rule's pool), with what
- * every session toward them, anyone's, holds at the end of the pass. A target two rules name with different
- * capacities is shown with the smaller one. Sorted by target id.
+ * every session toward them, anyone's, holds at the end of the pass, and their zone as the scan read it (an ENI's,
+ * a CLB's MasterZoneId), else as the pool assigns it. A target two rules name with different capacities is shown
+ * with the smaller one. Sorted by target id.
  */
 export function collectorsOf(pass: RegionPass, regionId: string, sessions: ReadonlyMap<string, EndSession>): CollectorBreakdown[] {
   const pools = new Map<string, { target: MirrorTarget; capacity: number; zone?: string; rules: Set<string> }>();
@@ -78,12 +79,12 @@ export function collectorsOf(pass: RegionPass, regionId: string, sessions: Reado
       pools.set(k, p);
     }
   }
-  const zones = new Map(pass.snapshot.enis.map((e) => [e.id, e.zoneId]));
+  const zones = new Map<string, string>([...pass.snapshot.enis.map((e) => [e.id, e.zoneId] as const), ...(pass.snapshot.slbZones ?? [])]);
   return [...pools.values()]
     .sort((a, b) => (a.target.id < b.target.id ? -1 : a.target.id > b.target.id ? 1 : 0))
     .map((p) => {
       const toward = [...sessions.values()].filter((s) => s.target.kind === p.target.kind && s.target.id === p.target.id);
-      const scanned = p.target.kind === 'NetworkInterface' ? zones.get(p.target.id) : undefined;
+      const scanned = zones.get(p.target.id);
       const zone = scanned ? { zone: scanned, zoneFrom: 'scan' as const } : p.zone ? { zone: p.zone, zoneFrom: 'policy' as const } : {};
       return {
         regionId,

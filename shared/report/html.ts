@@ -270,7 +270,7 @@ ${tableOf(
   { interactive: true, label: 'rules', numeric: [1, 2, 3, 4, 5, 6], cls: 'rules' },
 )}</section>
 <section><h2 id="collectors">Collectors</h2>
-<p class="sub">Each target of the rules' pools that selected ENIs: the sessions toward it (anyone's), the sources they hold and the capacity the policy gives it (by default the cloud's limit: 500 sources for an internal CLB, 20 for an ENI). A CLB's zone is the one the policy's pool assigns it: the scan does not read where a CLB is.</p>
+<p class="sub">Each target of the rules' pools that selected ENIs: the sessions toward it (anyone's), the sources they hold and the capacity the policy gives it (by default the cloud's limit: 500 sources for an internal CLB, 20 for an ENI). The zone is the one the scan read (an ENI's own, a CLB's primary zone), else the one the policy's pool assigns it, marked "(policy)".</p>
 ${tableOf(
   COLLECTOR_HEAD,
   rows(

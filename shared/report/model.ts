@@ -352,8 +352,8 @@ export interface CollectorBreakdown {
   readonly regionId: string;
   readonly target: { readonly kind: 'SLB' | 'NetworkInterface'; readonly id: string };
   /**
-   * Its zone: an ENI target's own, as the ENI scan read it (`zoneFrom: 'scan'`); for a CLB, the zone the policy's
-   * pool assigns it (`'policy'`), since the scan reads only whether a CLB exists; absent when neither says.
+   * Its zone as the scan read it (`zoneFrom: 'scan'`: an ENI target's own, a CLB's MasterZoneId), else the zone the
+   * policy's pool assigns it (`'policy'`); absent when neither says.
    */
   readonly zone?: string;
   readonly zoneFrom?: 'scan' | 'policy';

@@ -152,13 +152,13 @@ export const collectorCells = (c: CollectorBreakdown): string[] => [
 export const collectorKind = (kind: 'SLB' | 'NetworkInterface'): string => (kind === 'SLB' ? 'CLB' : 'ENI');
 
 /** Where a collector is: its zone and who says so. */
-export function collectorZone(c: CollectorBreakdown): string {
-  if (c.zone === undefined) return c.target.kind === 'SLB' ? 'not read (the policy names none)' : 'unknown';
+function collectorZone(c: CollectorBreakdown): string {
+  if (c.zone === undefined) return 'unknown';
   return c.zoneFrom === 'policy' ? `${c.zone} (policy)` : c.zone;
 }
 
 /** `4 / 500 (0.8%)`: sources placed of what the collector takes. */
-export const capacityUsed = (c: CollectorBreakdown): string => `${c.sources} / ${c.capacity} (${formatPercent(Math.floor((1000 * c.sources) / c.capacity) / 10)})`;
+const capacityUsed = (c: CollectorBreakdown): string => `${c.sources} / ${c.capacity} (${formatPercent(Math.floor((1000 * c.sources) / c.capacity) / 10)})`;
 
 /** A collector at or past 90 % of its capacity: the next ENIs may find no room. */
 export const nearlyFull = (c: CollectorBreakdown): boolean => c.sources * 10 >= c.capacity * 9;

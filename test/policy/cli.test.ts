@@ -124,12 +124,14 @@ rules:
 });
 
 describe('automirror policy check --json', () => {
-  it('a valid policy: one document, exit 0', () => {
-    expect(check('check', 'policy.yaml', '--json')).toEqual({
+  it('a valid policy: one document, exit 0, as the README shows it', () => {
+    const r = check('check', 'policy.yaml', '--json');
+    expect(r).toEqual({
       code: 0,
       stderr: '',
       stdout: `${JSON.stringify({ file: 'policy.yaml', valid: true, count: 0, problems: [], rules: ['mirror-tagged'] }, null, 2)}\n`,
     });
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`\`\`\`json\n${r.stdout}\`\`\``);
   });
 
   it('an invalid one: each problem with its position, field and path, exit 1, nothing on stderr', () => {

@@ -15,7 +15,8 @@ import { regionWorld, runRegion } from '../reconcile/support.js';
 
 /**
  * The per-rule and per-collector breakdown of a region run, through the SDKs against localcloud: five instances
- * tagged mirror=on (one opted out), pooled over a zoned CLB and an ENI collector, with another team's session on lb-a.
+ * tagged mirror=on (one opted out), pooled over a CLB preferred for one zone and an ENI collector, with another
+ * team's session on lb-a.
  */
 const POLICY = `
 version: 1
@@ -25,7 +26,7 @@ rules:
     match: { tag: mirror, equals: "on" }
     mirror:
       pool:
-        - { slb: lb-a, zone: cn-hangzhou-h, capacity: 4 }
+        - { slb: lb-a, zone: cn-hangzhou-i, capacity: 4 }
         - { eni: eni-collector1 }
       filter: tmf-allipv4
       priority: { min: 1000, max: 1999 }
@@ -77,7 +78,8 @@ describe('the breakdown per rule and per collector', () => {
         sources: 0,
         capacity: 20,
       },
-      { regionId: 'cn-hangzhou', target: { kind: 'SLB', id: 'lb-a' }, zone: 'cn-hangzhou-h', zoneFrom: 'policy', rules: ['web'], sessions: 1, ownedSessions: 0, sources: 2, capacity: 4 },
+      // The zone DescribeLoadBalancers gives (MasterZoneId), over the one the pool prefers it for.
+      { regionId: 'cn-hangzhou', target: { kind: 'SLB', id: 'lb-a' }, zone: 'cn-hangzhou-h', zoneFrom: 'scan', rules: ['web'], sessions: 1, ownedSessions: 0, sources: 2, capacity: 4 },
     ]);
   });
 

@@ -45,7 +45,7 @@ describe('the Markdown summary', () => {
   it('has a table per rule, every rule of the policy in its order, and one per collector with its capacity used', () => {
     expect(tableRows(md, 'Per rule')).toEqual(['| prod-web | 24 | 24 | 0 | 0 | 24 | 100.0% |', '| pci-db | 2 | 0 | 2 | 0 | 0 | 0.0% |']);
     expect(tableRows(md, 'Collectors')).toEqual([
-      "| CLB lb-pci01 | cn-hangzhou | not read (the policy names none) | pci-db | 19 | 2 (0 automirror's) | 19 / 20 (95.0%) |",
+      "| CLB lb-pci01 | cn-hangzhou | unknown | pci-db | 19 | 2 (0 automirror's) | 19 / 20 (95.0%) |",
       "| CLB lb-web01h | cn-hangzhou | cn-hangzhou-h (policy) | prod-web | 17 | 17 (16 automirror's) | 17 / 500 (3.4%) |",
       "| ENI eni-ids01 | cn-shanghai | cn-shanghai-b | pci-db, prod-web | 8 | 8 (8 automirror's) | 8 / 20 (40.0%) |",
     ]);
