@@ -1,12 +1,24 @@
-import { defuse, defuseJson } from '../shared/report/text.js';
+import { defuse } from '../shared/report/text.js';
 import { UsageError } from './args.js';
 import type { CommandSpec } from './command.js';
 import { FAILED, USAGE } from './exit-codes.js';
+import { writeJson } from './output.js';
 import { writeErrorLines } from './terminal.js';
 
 /** What `--json` puts on stdout when a command fails: still exactly one JSON document. */
 export interface JsonError {
   readonly error: { readonly kind: 'usage' | 'failed'; readonly message: string; readonly code?: string };
+}
+
+/** A failure of ours (exit 1) with a code for scripts, e.g. `NotFound` for a resource that does not exist. */
+export class Failure extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'Failure';
+  }
 }
 
 /** Whether `--json` was given (before any `--`), for the failures that happen before or outside a command's parse. */
@@ -31,7 +43,7 @@ export function reportFailure(err: unknown, command: Pick<CommandSpec, 'name' | 
   );
   if (json) {
     const doc: JsonError = { error: { kind: usage ? 'usage' : 'failed', message, ...(typeof code === 'string' ? { code: defuse(code) } : {}) } };
-    process.stdout.write(`${defuseJson(JSON.stringify(doc, null, 2))}\n`);
+    writeJson(doc);
   }
   return usage ? USAGE : FAILED;
 }

@@ -1,6 +1,7 @@
 import type { CommandSpec } from './command.js';
 import { command as adopt } from './commands/adopt.js';
 import { command as apply } from './commands/apply.js';
+import { completionCommand } from './commands/completion.js';
 import { command as demo } from './commands/demo.js';
 import { command as explain } from './commands/explain.js';
 import { helpCommand } from './commands/help.js';
@@ -16,6 +17,23 @@ import { command as teardown } from './commands/teardown.js';
 import { command as version } from './commands/version.js';
 
 /** Every command of `automirror`, in the order `automirror --help` lists them: a new command is one entry here. */
-export const COMMANDS: readonly CommandSpec[] = [plan, apply, report, explain, policy, setup, teardown, adopt, keygen, rolePolicy, invoke, localcloud, demo, helpCommand(() => COMMANDS), version];
+export const COMMANDS: readonly CommandSpec[] = [
+  plan,
+  apply,
+  report,
+  explain,
+  policy,
+  setup,
+  teardown,
+  adopt,
+  keygen,
+  rolePolicy,
+  invoke,
+  localcloud,
+  demo,
+  helpCommand(() => COMMANDS),
+  version,
+  completionCommand(() => COMMANDS),
+];
 
 export const findCommand = (name: string): CommandSpec | undefined => COMMANDS.find((c) => c.name === name);

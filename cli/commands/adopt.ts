@@ -11,7 +11,9 @@ import type { Policy } from '../../shared/policy/types.js';
 import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
+import { FAILED, OK } from '../exit-codes.js';
 import { shown } from '../forged-claims.js';
+import { writeJson } from '../output.js';
 import { writeLines } from '../terminal.js';
 
 const FLAGS = {
@@ -24,11 +26,12 @@ const FLAGS = {
   yes: { type: 'boolean', help: 'write the proofs without asking' },
 } as const satisfies FlagSpecs;
 
-const out = (s: string) => writeLines([s]);
+type Say = (line: string) => void;
 
-async function confirmed(count: number): Promise<boolean> {
-  if (!process.stdin.isTTY) {
-    out('nothing written: run again with --yes to write these proofs');
+/** Asked at a terminal only, and never with --json (stdout is the document's): elsewhere --yes is the answer. */
+async function confirmed(count: number, say: Say, json: boolean): Promise<boolean> {
+  if (!process.stdin.isTTY || json) {
+    say('nothing written: run again with --yes to write these proofs');
     return false;
   }
   const rl = createInterface({ input: process.stdin, output: process.stdout });
@@ -63,7 +66,8 @@ async function sourceDecisions(policy: Policy, sessions: readonly Session[], ecs
  * forged claims and are left alone. This lists the claimed sessions of the region (or the one --session names),
  * says for each whether it would be proven (no proof, older than the cutoff, what its rule would make, every source
  * opted in under that rule) and why not, and
- * with --yes (or a confirmation at a terminal) writes their proof tags, one TagResources each.
+ * with --yes (or a confirmation at a terminal) writes their proof tags, one TagResources each. With --json the
+ * verdicts and what was written are one document on stdout, the lines above go to stderr.
  */
 export async function adoptCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS);
@@ -74,26 +78,34 @@ export async function adoptCommand(argv: string[]): Promise<number> {
   const policy = values.policy ? loadPolicyFile(values.policy) : policyFromEnv();
   const specs = new Map(policy.rules.map((r) => [r.name, r.spec]));
   const { vpc, ecs } = engineAdapters(cloud);
+  // With --json these lines are the log (stderr) and the document, at the end, is stdout's.
+  const json = values.json === true;
+  const out: Say = (line) => writeLines([line], json ? process.stderr : process.stdout);
   const sessions = values.session ? await vpc.list({ sessionIds: values.session }) : await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE } });
-  for (const id of values.session ?? []) if (!sessions.some((s) => s.id === id)) out(`not found ${shown(id)}`);
+  const notFound = (values.session ?? []).filter((id) => !sessions.some((s) => s.id === id));
+  for (const id of notFound) out(`not found ${shown(id)}`);
   const live = sessions.filter((s) => s.status !== 'Deleting');
   const decisions = await sourceDecisions(policy, live, ecs, cloud.regionId);
   const chosen = live.map((s) => ({ s, a: legacyAdoption(s, specs, { cutoff, decisions }) }));
   for (const { s, a } of chosen) out(`${a.adopt ? 'prove   ' : 'skip    '} ${shown(s.id)}: ${shown(a.reason, 200)}`);
   const toProve = chosen.filter((c) => c.a.adopt);
   out(`${toProve.length} of ${chosen.length} claimed session(s) would be proven`);
-  if (toProve.length === 0 || !(values.yes || (await confirmed(toProve.length)))) return 0;
-  let failed = 0;
-  for (const { s } of toProve) {
+  const write = toProve.length > 0 && (values.yes === true || (await confirmed(toProve.length, out, json)));
+  const proven: string[] = [];
+  const failed: { sessionId: string; message: string }[] = [];
+  for (const { s } of write ? toProve : []) {
     try {
       await vpc.prove(s.id, s.tags);
+      proven.push(s.id);
       out(`proven   ${shown(s.id)}`);
     } catch (err) {
-      failed++;
+      failed.push({ sessionId: s.id, message: (err as Error).message });
       out(`failed   ${shown(s.id)}: ${shown((err as Error).message, 200)}`);
     }
   }
-  return failed > 0 ? 1 : 0;
+  const verdicts = chosen.map(({ s, a }) => ({ sessionId: s.id, adopt: a.adopt, reason: a.reason }));
+  if (json) writeJson({ regionId: cloud.regionId, notFound, sessions: verdicts, written: write, proven, failed });
+  return failed.length > 0 ? FAILED : OK;
 }
 
 export const command: CommandSpec = {

@@ -21,6 +21,8 @@ import { ensureMessaging } from '../wiring/queues.js';
 
 const ROOT = resolve(__dirname, '../..');
 const REGION = 'cn-hangzhou';
+/** A narrative for people, so no --json (its drift report is in ./automirror-report/report.json). */
+const FLAGS = { 'no-color': COMMON_FLAGS['no-color'] };
 /** Lines of the demo's own text; a blank line is ''. Each line is defused, so none may hold a line break. */
 const out = (...lines: string[]) => writeLines(lines.length > 0 ? lines : ['']);
 
@@ -139,7 +141,7 @@ async function attackSteps(cloud: LocalCloud, vpc: Vpc): Promise<void> {
  * writes its drift report.
  */
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { positionals } = parseFlags(argv, COMMON_FLAGS);
+  const { positionals } = parseFlags(argv, FLAGS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   out('building functions…');
   for (const b of await buildFunctions()) out(`  dist/${b.name}/index.js (${Math.round(b.bytes / 1024)} KiB)`);
@@ -244,7 +246,7 @@ export const command: CommandSpec = {
     'reconcile repairs it and writes its drift report into ./automirror-report.',
   ].join('\n'),
   usage: 'automirror demo',
-  flags: COMMON_FLAGS,
+  flags: FLAGS,
   examples: [{ command: 'npm start', what: 'the same as automirror demo' }],
   run: demoCommand,
 };

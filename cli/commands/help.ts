@@ -1,6 +1,7 @@
 import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import type { CommandSpec } from '../command.js';
 import { commandHelp, globalHelp } from '../help-text.js';
+import { writeJson } from '../output.js';
 import { writeLines } from '../terminal.js';
 import { version } from '../version.js';
 
@@ -11,7 +12,7 @@ async function help(argv: string[], commands: readonly CommandSpec[]): Promise<n
   const [name] = positionals;
   const spec = name === undefined ? undefined : commands.find((c) => c.name === name);
   if (name !== undefined && !spec) throw new UsageError(`unknown command "${name}"; commands: ${commands.map((c) => c.name).join(', ')}`);
-  if (values.json) process.stdout.write(`${JSON.stringify(spec ? specJson(spec) : commands.map(specJson), null, 2)}\n`);
+  if (values.json) writeJson(spec ? specJson(spec) : commands.map(specJson));
   else writeLines(spec ? commandHelp(spec) : globalHelp(commands, version()));
   return 0;
 }

@@ -1,12 +1,15 @@
 import { newOwnershipKey, OWNERSHIP_KEYS_ENV } from '../../shared/cloud/ownership-keys.js';
 import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import type { CommandSpec } from '../command.js';
+import { writeJson } from '../output.js';
 
-/** A fresh ownership key on stdout (nothing else there, so it can be captured); how to use it on stderr. */
+/** A fresh ownership key on stdout (nothing else there, so it can be captured; --json: as {"key"}); how to use it on stderr. */
 export async function keygenCommand(argv: string[]): Promise<number> {
-  const { positionals } = parseFlags(argv, COMMON_FLAGS);
+  const { values, positionals } = parseFlags(argv, COMMON_FLAGS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  process.stdout.write(`${newOwnershipKey()}\n`);
+  const key = newOwnershipKey();
+  if (values.json) writeJson({ key, env: OWNERSHIP_KEYS_ENV });
+  else process.stdout.write(`${key}\n`);
   process.stderr.write(`put it first in ${OWNERSHIP_KEYS_ENV} (comma-separated, the first signs, all verify), for the functions (s deploy) and the CLI alike\n`);
   return 0;
 }

@@ -1,6 +1,7 @@
 import { COMMON_FLAGS, parseFlags, required, UsageError } from '../args.js';
 import { CLOUD_FLAGS } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
+import { writeJson } from '../output.js';
 import { renderRolePolicy } from '../wiring/role-policy.js';
 
 const FLAGS = {
@@ -23,7 +24,7 @@ export async function rolePolicyCommand(argv: string[]): Promise<number> {
   const region = required(values.region, '--region');
   const regions = values.regions === undefined ? [region] : values.regions.split(',').map((r) => r.trim());
   try {
-    process.stdout.write(`${JSON.stringify(renderRolePolicy({ region, regions, account: required(values['account-id'], '--account-id'), historyBucket: values['history-bucket'] }), null, 2)}\n`);
+    writeJson(renderRolePolicy({ region, regions, account: required(values['account-id'], '--account-id'), historyBucket: values['history-bucket'] }));
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -36,7 +37,7 @@ export const command: CommandSpec = {
   description: [
     'deploy/ram/function-role-policy.json rendered for one deployment: exactly the actions the functions call, every',
     'ARN pinned to the region and account, the session ARNs repeated for each region of --regions. Reads nothing',
-    "from the cloud; attach the output to the functions' role (README, Deploy).",
+    "from the cloud; attach the output to the functions' role (README, Deploy). It is JSON with or without --json.",
   ].join('\n'),
   usage: 'automirror role-policy --region R --account-id ID [--regions R1,R2,…] [--history-bucket NAME]',
   flags: FLAGS,

@@ -1,12 +1,14 @@
 import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import type { CommandSpec } from '../command.js';
+import { writeJson } from '../output.js';
 import { version } from '../version.js';
 
 /** `automirror version` (also `--version`, `-v`): package.json's version, alone on stdout. */
 async function versionCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, COMMON_FLAGS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  process.stdout.write(values.json ? `${JSON.stringify({ version: version() }, null, 2)}\n` : `${version()}\n`);
+  if (values.json) writeJson({ version: version() });
+  else process.stdout.write(`${version()}\n`);
   return 0;
 }
 
