@@ -28,7 +28,7 @@ function rephrase(err: Error & { code?: string }): string {
 
 /** Strict flag parsing: an unknown flag or a missing value is a usage error, not silently ignored. */
 export function parseFlags<T extends FlagSpecs>(argv: string[], flags: T): { values: FlagValues<T>; positionals: string[] } {
-  // parseArgs refuses keys it does not know of and `short: undefined`: pass only what it reads.
+  // parseArgs refuses `short: undefined`: pass only the keys it reads, and only when set.
   const options = Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) }]));
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });

@@ -45,7 +45,7 @@ export function globalHelp(commands: readonly CommandSpec[], version: string): s
     '',
     'flags of every command:',
     ...table([
-      ['--json', 'one JSON document on stdout (errors too); logs on stderr'],
+      ['--json', 'one JSON document on stdout, errors too (every command but demo); logs on stderr'],
       ['--no-color', 'no colour (also NO_COLOR=1; colour is only ever used on a terminal)'],
       ['-h, --help', 'the help of the command'],
       ['-v, --version', 'the version (also: automirror version)'],

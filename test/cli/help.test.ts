@@ -61,6 +61,17 @@ describe('usage errors: exit 2, one line saying what was wrong, then the usage',
     expect(r.stdout).toBe('');
   });
 
+  it('shows what was typed defused: no escape sequence or bidi mark of it reaches the terminal, nor the JSON error', async () => {
+    const typed = '\u001b]0;owned\u0007\u202eplan';
+    const [text, json] = await Promise.all([automirror([typed]), automirror(['plan', `--${typed}`, '--json'])]);
+    expect(text.code).toBe(2);
+    expect(text.stderr.split('\n')[0]).toBe('automirror: unknown command "\uFFFD]0;owned\uFFFD\uFFFDplan"');
+    expect(json.code).toBe(2);
+    expect(json.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect(JSON.parse(json.stdout).error.message).toBe('unknown flag --\uFFFD]0;owned\uFFFD\uFFFDplan');
+    expect(json.stderr).not.toMatch(/[\u001b\u0007\u202e]/);
+  });
+
   it('with no command: the overview on stderr, exit 2', async () => {
     const r = await automirror([]);
     expect(r.code).toBe(2);
