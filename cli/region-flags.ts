@@ -13,7 +13,7 @@ import { parseRegions, resolveRegions } from './regions.js';
 export const RUN_FLAGS = {
   ...COMMON_FLAGS,
   ...CLOUD_FLAGS,
-  region: { type: 'string', value: 'R[,R…]|all', help: 'a region, a comma list, or all: every region where traffic mirroring is open (GetTrafficMirrorServiceStatus)' },
+  region: { type: 'string', value: 'R[,R…]|all', help: 'a region, a comma list, or all: every region where traffic mirroring is available and open (GetTrafficMirrorServiceStatus)' },
   policy: { type: 'string', value: 'FILE', help: 'the policy file (default: AUTOMIRROR_POLICY, else AUTOMIRROR_POLICY_FILE, else ./policy.yaml)' },
 } as const satisfies FlagSpecs;
 

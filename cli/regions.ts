@@ -1,5 +1,6 @@
 import type { CloudConfig } from '../shared/cloud/config.js';
 import { mirroringRegions } from '../shared/cloud/regions.js';
+import { callPolicy } from '../shared/engine/call-policy.js';
 import { UsageError } from './args.js';
 import { shown } from './forged-claims.js';
 
@@ -24,10 +25,11 @@ export function parseRegions(value: string | undefined): RegionChoice {
 /** The region DescribeRegions is asked in for `all` (any region's VPC endpoint lists them all). */
 const LISTING_REGION = 'cn-hangzhou';
 
-/** The regions to run in: those named, or for `all` every region where traffic mirroring is open (shared/cloud/regions.ts). */
+/** The regions to run in: those named, or for `all` every region where traffic mirroring is available and open (shared/cloud/regions.ts). */
 export async function resolveRegions(choice: RegionChoice, cfg: Omit<CloudConfig, 'regionId'>): Promise<string[]> {
   if ('ids' in choice) return [...choice.ids];
-  const open = await mirroringRegions({ ...cfg, regionId: LISTING_REGION });
+  // Paced and retried as every engine call is (shared/engine/call-policy.ts).
+  const open = await mirroringRegions({ ...cfg, regionId: LISTING_REGION, around: callPolicy() });
   if (open.length === 0) throw new Error('--region all: traffic mirroring is open in no region of the account (GetTrafficMirrorServiceStatus)');
   return open;
 }
