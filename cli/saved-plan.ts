@@ -5,7 +5,7 @@ import type { Action, Deferred, Unmirrored } from '../shared/engine/actions.js';
 import type { RegionResult } from '../shared/engine/reconcile-region.js';
 import type { RegionSnapshot } from '../shared/engine/region-scan.js';
 import type { PolicyInfo } from '../shared/report/model.js';
-import { defuseJson } from '../shared/report/text.js';
+import { clip, defuseJson } from '../shared/report/text.js';
 import { type PlanCounts, planCounts } from './plan-view.js';
 import type { RegionRun } from './region-run.js';
 import { REGION_ID } from './regions.js';
@@ -195,7 +195,8 @@ export function stateChanges(saved: SavedRegion['state'], now: SavedRegion['stat
 /** How the plan computed now differs from the saved one, by action id ([] when they are the same, in order). */
 export function actionChanges(saved: readonly unknown[], now: readonly Action[]): string[] {
   if (canonical(saved) === canonical(now)) return [];
-  const idOf = (a: unknown) => String((a as { id?: unknown }).id);
+  // The saved ids are the file's: bounded before they can reach a message.
+  const idOf = (a: unknown) => clip(String((a as { id?: unknown }).id), 120);
   const was = new Map(saved.map((a) => [idOf(a), canonical(a)]));
   const is = new Map(now.map((a) => [a.id, canonical(a)]));
   const named = [
