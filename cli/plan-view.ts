@@ -62,19 +62,22 @@ export const planSummary = (c: PlanCounts): string => `Plan: ${PLAN_CHANGES.map(
 export function regionPlanLines(v: RegionRun, opts: { readonly verbose?: boolean } = {}): StyledLine[] {
   const { regionId } = v.result;
   const plan = planOf(v);
+  const disabling = toDisable(v);
   const lines: StyledLine[] = [[{ text: `${regionId}: `, paint: 'bold' }, unapprovedSummary(v.report.foreignSessions)]];
-  for (const u of toDisable(v))
+  for (const u of disabling)
     lines.push(marked(MARKS.update.mark, MARKS.update.paint, `disable ${u.sessionId}: unapproved mirroring of ${u.sourceIds.join(', ')} → ${u.target.kind}:${u.target.id}; the policy says disable`));
   for (const l of forgedClaimLines(v.result.passes[0].snapshot.sessions)) lines.push(marked('!', 'red', `unproven claim, left alone: ${l}`));
   const groups = PLAN_CHANGES.map((c) => plan.actions.filter((a) => kindOf(a).change === c)).filter((g) => g.length > 0);
-  if (groups.length === 0) lines.push('  no changes');
+  if (groups.length === 0 && disabling.length === 0) lines.push('  no changes');
   for (const g of groups) lines.push(...g.map(actionLine));
   for (const u of plan.unmirrored) lines.push(marked('!', 'yellow', `unmirrored ${u.eniId} (rule ${u.rule}): ${u.reason}`));
   for (const d of plan.deferred) lines.push(`    … deferred ${d.eniIds.join(', ')}: ${d.reason}`);
+  // What the policy disables is not left alone.
+  const alone = plan.unowned.filter((u) => !disabling.some((d) => d.sessionId === u.sessionId));
   if (opts.verbose) {
-    for (const u of plan.unowned) lines.push(`    = not automirror's, left alone: ${u.sessionId} (priority ${u.priority}, ${u.sourceIds.length} source(s) → ${u.target})`);
-  } else if (plan.unowned.length > 0) {
-    lines.push([{ text: `    = ${plural(plan.unowned.length, 'session')} not automirror's on ENIs in scope, left alone (--verbose lists them)`, paint: 'dim' }]);
+    for (const u of alone) lines.push(`    = not automirror's, left alone: ${u.sessionId} (priority ${u.priority}, ${u.sourceIds.length} source(s) → ${u.target})`);
+  } else if (alone.length > 0) {
+    lines.push([{ text: `    = ${plural(alone.length, 'session')} not automirror's on ENIs in scope, left alone (--verbose lists them)`, paint: 'dim' }]);
   }
   lines.push(`${regionId} now: ${coverageHeadline(v.report.totals)}`);
   return lines;

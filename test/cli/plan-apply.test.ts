@@ -76,6 +76,19 @@ describe('automirror plan', () => {
     expect(writes(cloud)).toEqual([]);
   }, 90_000);
 
+  it('under unapproved: disable, shows each disable first as an update, and counts it', async () => {
+    await start(regionWorld({ instances: 1, sessions: [worldSession('tms-w0', [eniId(0)], 1000), worldSession('tms-rogue', [eniId(0)], 5, null, { trafficMirrorTargetId: 'lb-b' })] }));
+    writeFileSync(join(dir, 'policy.yaml'), `${POLICY}\nunapproved: disable\n`);
+    const r = await cli('plan', '--region', 'cn-hangzhou', '--detailed-exitcode');
+    expect(r.code).toBe(2);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      "cn-hangzhou: 1 unapproved session (1 still mirroring); 0 sessions toward approved collectors, not automirror's",
+      `    ~ disable tms-rogue: unapproved mirroring of ${eniId(0)} → SLB:lb-b; the policy says disable`,
+      expect.stringMatching(/^cn-hangzhou now: Opted-in coverage 100\.0% /),
+    ]);
+    expect(r.stdout).toContain('Plan: 0 to create, 1 to update, 0 to replace, 0 to delete, 0 ENIs still unmirrored');
+  }, 90_000);
+
   it('--verbose lists each session left alone', async () => {
     await start(driftWorld());
     const r = await cli('plan', '--region', 'cn-hangzhou', '--verbose');

@@ -31,9 +31,12 @@ describe('an enforce run with an approval', () => {
 
   it('a yes disables the unapproved session and applies that plan', async () => {
     cloud = await startLocalCloud({ world: world() });
-    const { result } = await runRegion(cloud, 'enforce', disabling(), { approve: async () => true, maxPasses: 1 });
+    const told: string[] = [];
+    const { result } = await runRegion(cloud, 'enforce', disabling(), { approve: async () => true, maxPasses: 1, onOutcome: (o) => told.push(`${o.action.id} ${o.status}`) });
     await quiet(cloud);
     expect(result.passes[0].outcomes.map((o) => o.status)).toEqual(['done', 'done']);
+    // Each action's outcome is told once as it is known (the progress line counts these).
+    expect(told.sort()).toEqual(result.passes[0].plan.actions.map((a) => `${a.id} done`).sort());
     expect(result.foreign.unapproved.map((u) => u.response)).toEqual(['disabled']);
   });
 
