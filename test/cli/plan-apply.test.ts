@@ -290,6 +290,16 @@ describe('automirror apply without a saved plan', () => {
     expect([report.mode, report.totals.coveragePercent]).toEqual(['enforce', 100]);
   }, 90_000);
 
+  it('a change the cloud refuses: listed with why, the others applied, exit 1', async () => {
+    const world = driftWorld();
+    world.options = { ...world.options, faults: [{ operation: 'UpdateTrafficMirrorSessionAttribute', code: 'Forbidden.RAM', status: 403, message: 'not allowed' }] };
+    await start(world);
+    const r = await cli('apply', '--region', 'cn-hangzhou', '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\ncn-hangzhou: 3 applied, 1 failed, 0 not started\n {2}! update tms-w0: failed: Forbidden\.RAM: .*not allowed/);
+    expect(r.stdout).toContain('\nApply incomplete: 3 applied, 1 failed, 0 not started\n');
+  }, 90_000);
+
   /** The CLI on a pseudo-terminal (util-linux script), answering `answer` to the question. */
   function onTerminal(answer: string, ...args: string[]): Promise<{ code: number | null; out: string }> {
     const command = [process.execPath, join(ROOT, 'bin/automirror.mjs'), ...args, ...flags()].map((a) => `'${a}'`).join(' ');
