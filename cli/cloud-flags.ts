@@ -3,14 +3,15 @@ import type { FcConfig } from '../shared/cloud/invoker.js';
 import type { MnsConfig } from '../shared/cloud/mns.js';
 import { ownershipKeysFromEnv, requireOwnershipKeys } from '../shared/cloud/ownership-keys.js';
 import { required, UsageError } from './args.js';
+import type { FlagSpecs } from './command.js';
 
 /** The flags every command that talks to the cloud takes. */
 export const CLOUD_FLAGS = {
-  region: { type: 'string' },
-  endpoint: { type: 'string' },
-  'account-id': { type: 'string' },
-  profile: { type: 'string' },
-} as const;
+  region: { type: 'string', value: 'R', help: 'the region, e.g. cn-hangzhou' },
+  endpoint: { type: 'string', value: 'HOST:PORT', help: 'one plain-HTTP endpoint for every API (localcloud); default: the public regional endpoints' },
+  'account-id': { type: 'string', value: 'ID', help: 'the Alibaba Cloud account id (default: ALIBABA_CLOUD_ACCOUNT_ID); ownership proofs bind it' },
+  profile: { type: 'string', value: 'NAME', help: 'that profile of ~/.aliyun/config.json or ~/.alibabacloud/credentials, and nothing else' },
+} as const satisfies FlagSpecs;
 
 /** How every command that talks to the cloud finds its credentials, for `automirror --help`. */
 export const CREDENTIALS_HELP = [

@@ -1,34 +1,42 @@
 import type { Phase } from '../shared/engine/reconcile-region.js';
 
-/** What a long region scan shows while it runs: pages read while scanning, changes made while applying. */
+/** What a long run over one or more regions shows while it runs: pages read while scanning, changes made while applying. */
 export interface Progress {
-  phase(p: Phase): void;
-  /** One cloud call answered. */
-  call(action: string): void;
+  phase(regionId: string, p: Phase): void;
+  /** One cloud call answered (counted as a page while its region scans). */
+  call(regionId: string): void;
+  /** One planned change finished, whatever came of it (the engine's ApplyOptions.onOutcome). */
+  changed(): void;
+  /** Clears the line, for other output (a plan shown before asking); the next update draws it again. */
+  clear(): void;
   done(): void;
 }
 
-const WRITE = /^(Create|Update|AddSources|RemoveSources|Delete)TrafficMirror/;
 const WIDTH = 28;
 const REDRAW_MS = 100;
 
-const silent: Progress = { phase: () => undefined, call: () => undefined, done: () => undefined };
+const silent: Progress = { phase: () => undefined, call: () => undefined, changed: () => undefined, clear: () => undefined, done: () => undefined };
 
 /**
  * A one-line progress display on `out`, redrawn in place at most ten times a second, only when `out` is a terminal
- * (piped output and logs stay clean).
+ * (piped output and logs stay clean). Changes are counted as the engine reports each action finished, against the
+ * sum of the actions of every apply pass begun: the bar ends full however the changes map to API calls.
  */
 export function progressBar(out: Pick<NodeJS.WriteStream, 'isTTY' | 'write'>, label: string, now: () => number = Date.now): Progress {
   if (!out.isTTY) return silent;
-  let phase: Phase = { phase: 'scan', pass: 1 };
+  const phases = new Map<string, Phase>();
   let reads = 0;
-  let writes = 0;
+  let total = 0;
+  let changed = 0;
   let drawn = 0;
   const line = () => {
-    if (phase.phase === 'scan') return `${label}: scanning${phase.pass > 1 ? ` again (pass ${phase.pass})` : ''}, ${reads} pages read`;
-    const total = Math.max(phase.actions, 1);
-    const filled = Math.round((WIDTH * Math.min(writes, total)) / total);
-    return `${label}: applying [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${Math.min(writes, total)}/${phase.actions} changes`;
+    const scanning = [...phases.values()].filter((p) => p.phase === 'scan');
+    if (total === 0 || scanning.length === phases.size) {
+      const again = scanning.some((p) => p.pass > 1) ? ' again' : '';
+      return `${label}: scanning${again}, ${reads} pages read`;
+    }
+    const filled = Math.round((WIDTH * Math.min(changed, total)) / total);
+    return `${label}: applying [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${changed}/${total} changes`;
   };
   const draw = (force = false) => {
     if (!force && now() - drawn < REDRAW_MS) return;
@@ -36,15 +44,21 @@ export function progressBar(out: Pick<NodeJS.WriteStream, 'isTTY' | 'write'>, la
     out.write(`\r\x1b[2K${line()}`);
   };
   return {
-    phase(p) {
-      phase = p;
-      writes = 0;
+    phase(regionId, p) {
+      phases.set(regionId, p);
+      if (p.phase === 'apply') total += p.actions;
       draw(true);
     },
-    call(action) {
-      if (WRITE.test(action)) writes++;
-      else reads++;
+    call(regionId) {
+      if (phases.get(regionId)?.phase !== 'apply') reads++;
       draw();
+    },
+    changed() {
+      changed++;
+      draw();
+    },
+    clear() {
+      out.write('\r\x1b[2K');
     },
     done() {
       draw(true);

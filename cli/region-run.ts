@@ -1,61 +1,108 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import type { CloudConfig } from '../shared/cloud/config.js';
+import { FileHistoryStore } from '../shared/cloud/history-store.js';
 import { engineAdapters } from '../shared/engine/call-policy.js';
 import { type ReconcileMode, type RegionResult, reconcileRegion } from '../shared/engine/reconcile-region.js';
-import { loadPolicyFile } from '../shared/policy/load.js';
-import { policyFromEnv } from '../shared/policy/source.js';
-import { policyInfo, policySource, regionReport } from '../shared/report/from-plan.js';
+import type { Policy } from '../shared/policy/types.js';
+import { regionReport } from '../shared/report/from-plan.js';
 import { renderHtml } from '../shared/report/html.js';
 import { renderJson } from '../shared/report/json.js';
+import { keepHistory } from '../shared/report/keep-history.js';
 import { renderMarkdown } from '../shared/report/markdown.js';
-import type { DriftReport } from '../shared/report/model.js';
-import { parseFlags, UsageError } from './args.js';
-import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from './cloud-flags.js';
+import { mergeReports } from '../shared/report/merge.js';
+import type { DriftReport, PolicyInfo } from '../shared/report/model.js';
+import { approvalGate } from './approval-gate.js';
 import { progressBar } from './progress.js';
 
-/** `automirror plan|apply|report`: the flags they share. */
-export const usageOf = (command: string): string => `automirror ${command} --region R [--profile NAME] [--policy FILE] [--endpoint HOST:PORT] [--account-id ID] [--json] [--out DIR]`;
-
-const FLAGS = { ...CLOUD_FLAGS, policy: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } } as const;
-
-export interface RegionCommandRun {
+/** One region's run and its drift report. */
+export interface RegionRun {
   readonly result: RegionResult;
   readonly report: DriftReport;
-  readonly json: boolean;
-  /** Where report.json, report.md and report.html were written, if anywhere. */
-  readonly out?: string;
+}
+
+export interface RegionsRunOptions {
+  readonly mode: ReconcileMode;
+  readonly regions: readonly string[];
+  /** The cloud as the flags name it; each region's run gets its own region id. */
+  readonly cloud: Omit<CloudConfig, 'regionId'>;
+  readonly policy: Policy;
+  readonly policyInfo: PolicyInfo;
+  /**
+   * Enforce mode: asked once with every region's plan (as a report-mode run would end on it) before anything is
+   * written anywhere; false applies nothing. Each region then applies that plan in one pass.
+   */
+  readonly approve?: (planned: readonly RegionRun[]) => Promise<boolean>;
+  /** Where the report history is kept (beside the report written there), so that the next run into it says what changed. */
+  readonly historyDir?: string;
+}
+
+/** DIR/history.json, or one file per region when a run covers several (the history is per region, as the functions keep it). */
+const historyFile = (dir: string, regionId: string, regions: number): string => join(dir, regions === 1 ? 'history.json' : `history-${regionId}.json`);
+
+export interface RegionsRun {
+  /** Each region's run and report, in the order of `regions`. */
+  readonly regions: readonly RegionRun[];
+  /** The regions' reports merged (shared/report/merge.ts) when there are several. */
+  readonly report: DriftReport;
 }
 
 /**
- * Runs the region reconcile the reconcile-region function runs, from a laptop: the same engine, the same report.
- * `--out DIR` (or `defaultOut`) receives the JSON, Markdown and HTML renderings. A progress line goes to stderr
- * when it is a terminal.
+ * Runs the region reconcile the reconcile-region function runs, from a laptop, in each region at once: the same
+ * engine, the same report (with the change since the last run kept in `historyDir`). A progress line goes to stderr
+ * when it is a terminal. A region that fails fails the run, after the others have ended (with an approval, before
+ * any of them writes).
  */
-export async function runRegionCommand(argv: string[], mode: ReconcileMode, defaultOut?: string): Promise<RegionCommandRun> {
-  const { values, positionals } = parseFlags(argv, FLAGS);
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const read = popCloudFromFlags(values);
-  // Enforcing writes sessions, so it needs what proves them; a read-only run reports unverifiable claims instead.
-  const cloud = mode === 'enforce' ? provingCloud(read) : read;
-  const policy = values.policy ? loadPolicyFile(values.policy) : policyFromEnv();
-  const progress = progressBar(process.stderr, cloud.regionId);
-  let apiCalls = 0;
-  const around = async <T>(action: string, send: () => Promise<T>): Promise<T> => {
-    apiCalls++;
-    const r = await send();
-    progress.call(action);
-    return r;
-  };
+export async function runRegions(opts: RegionsRunOptions): Promise<RegionsRun> {
+  const { regions, mode, policy } = opts;
+  const progress = progressBar(process.stderr, regions.length === 1 ? regions[0] : `${regions.length} regions`);
   const startedAt = new Date();
-  const result = await reconcileRegion(
-    { policy, ...engineAdapters({ ...cloud, around }) },
-    { regionId: cloud.regionId, mode, runId: `cli-${startedAt.toISOString().replace(/[-:.]/g, '')}`, onPhase: (p) => progress.phase(p) },
-  );
+  const start = { policy: opts.policyInfo, accountId: opts.cloud.ownership?.accountId, startedAt };
+  const approve = opts.approve;
+  const gate =
+    approve && mode === 'enforce'
+      ? approvalGate(regions.length, (planned) => {
+          progress.clear();
+          return approve(planned.map((result) => ({ result, report: regionReport(result, start).finish() })));
+        })
+      : undefined;
+  const runId = `cli-${startedAt.toISOString().replace(/[-:.]/g, '')}`;
+  const one = async (regionId: string, i: number): Promise<RegionRun> => {
+    let apiCalls = 0;
+    const around = async <T>(_action: string, send: () => Promise<T>): Promise<T> => {
+      apiCalls++;
+      const r = await send();
+      progress.call(regionId);
+      return r;
+    };
+    try {
+      const result = await reconcileRegion(
+        { policy, ...engineAdapters({ ...opts.cloud, regionId, around }) },
+        {
+          regionId,
+          mode,
+          runId,
+          onPhase: (p) => progress.phase(regionId, p),
+          onOutcome: () => progress.changed(),
+          ...(gate ? { approve: gate.approve(i), maxPasses: 1 } : {}),
+        },
+      );
+      const b = regionReport(result, start, apiCalls);
+      const end = opts.historyDir ? await keepHistory(new FileHistoryStore(historyFile(opts.historyDir, regionId, regions.length)), b, {}, runId, regionId) : {};
+      return { result, report: b.finish(end) };
+    } catch (err) {
+      gate?.fail(i);
+      // Which region, when there are several; the cloud's code stays (--json prints it).
+      if (regions.length === 1) throw err;
+      throw Object.assign(new Error(`${regionId}: ${(err as Error).message}`, { cause: err }), { code: (err as { code?: unknown }).code });
+    }
+  };
+  const settled = await Promise.allSettled(regions.map(one));
   progress.done();
-  const report = regionReport(result, { policy: policyInfo(policy, values.policy ?? policySource()), accountId: cloud.ownership?.accountId, startedAt }, apiCalls).finish();
-  const out = values.out ?? defaultOut;
-  if (out) writeReport(out, report);
-  return { result, report, json: values.json === true, out: out && resolve(out) };
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  const runs = settled.map((s) => (s as PromiseFulfilledResult<RegionRun>).value);
+  return { regions: runs, report: runs.length === 1 ? runs[0].report : mergeReports(runs.map((r) => r.report)) };
 }
 
 /** The report's three renderings into `dir`: the document, the summary (uncapped: no message limit here), the page. */

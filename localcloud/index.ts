@@ -5,6 +5,7 @@ import { Keyring } from './core/keyring.js';
 import type { EventBus } from './eventbridge/bus.js';
 import type { FunctionCompute } from './fc/service.js';
 import type { MnsService } from './mns/service.js';
+import type { OssService } from './oss/service.js';
 import { createPlatform, type Endpoints, type Platform, type PlatformOptions } from './platform/index.js';
 import type { PopProtocol } from './pop/protocol.js';
 import type { CloudState } from './state.js';
@@ -28,6 +29,7 @@ export interface LocalCloud {
   readonly fc: FunctionCompute;
   readonly mns: MnsService;
   readonly bus: EventBus;
+  readonly oss: OssService;
   readonly endpoints: Endpoints;
   close(): Promise<void>;
 }
@@ -76,7 +78,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     state.stop();
     await server.close();
   };
-  const { fc, mns, bus } = platform;
+  const { fc, mns, bus, oss } = platform;
   return {
     endpoint: server.endpoint,
     protocol: opts.tls ? 'https' : 'http',
@@ -90,6 +92,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     fc,
     mns,
     bus,
+    oss,
     endpoints: platform.endpoints(),
     close,
   };

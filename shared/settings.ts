@@ -33,6 +33,11 @@ export interface Settings {
   readonly partSeconds: number;
   /** Most failed-events messages one report drains. */
   readonly maxFailedEvents: number;
+  /**
+   * The OSS bucket (in the deployment's region) where each region's report keeps its history, for "the change since
+   * the previous run"; empty: no history, no change section.
+   */
+  readonly historyBucket: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -53,6 +58,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxParts: 8,
   partSeconds: 0,
   maxFailedEvents: 500,
+  historyBucket: '',
 };
 
 const int = (v: string | undefined, dflt: number) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : dflt);
@@ -82,5 +88,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
     maxParts: Math.max(1, int(env.AUTOMIRROR_RECONCILE_MAX_PARTS, DEFAULT_SETTINGS.maxParts)),
     partSeconds: int(env.AUTOMIRROR_RECONCILE_PART_SECONDS, DEFAULT_SETTINGS.partSeconds),
     maxFailedEvents: int(env.AUTOMIRROR_MAX_FAILED_EVENTS, DEFAULT_SETTINGS.maxFailedEvents),
+    historyBucket: env.AUTOMIRROR_HISTORY_BUCKET || DEFAULT_SETTINGS.historyBucket,
   };
 }

@@ -8,18 +8,30 @@ import { type Decision, evaluate } from '../../shared/policy/evaluate.js';
 import { loadPolicyFile } from '../../shared/policy/load.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
 import type { Policy } from '../../shared/policy/types.js';
-import { parseFlags, UsageError } from '../args.js';
+import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from '../cloud-flags.js';
+import type { CommandSpec, FlagSpecs } from '../command.js';
+import { FAILED, OK } from '../exit-codes.js';
 import { shown } from '../forged-claims.js';
+import { writeJson } from '../output.js';
 import { writeLines } from '../terminal.js';
 
-export const usage = 'automirror adopt --legacy --region R --account-id ID [--session tms-…] [--created-before ISO] [--policy FILE] [--yes] [--profile NAME] [--endpoint HOST:PORT]';
+const FLAGS = {
+  ...COMMON_FLAGS,
+  ...CLOUD_FLAGS,
+  legacy: { type: 'boolean', help: 'required: adopt proves sessions made before ownership proofs, and nothing else' },
+  session: { type: 'string', multiple: true, value: 'tms-…', help: "only this session (default: every session claiming to be automirror's)" },
+  policy: { type: 'string', value: 'FILE', help: 'the policy whose rules the sessions must match (default: AUTOMIRROR_POLICY, else AUTOMIRROR_POLICY_FILE, else ./policy.yaml)' },
+  'created-before': { type: 'string', value: 'ISO', help: 'only sessions created before this time (never later than the proof grace ago)' },
+  yes: { type: 'boolean', help: 'write the proofs without asking' },
+} as const satisfies FlagSpecs;
 
-const out = (s: string) => writeLines([s]);
+type Say = (line: string) => void;
 
-async function confirmed(count: number): Promise<boolean> {
-  if (!process.stdin.isTTY) {
-    out('nothing written: run again with --yes to write these proofs');
+/** Asked at a terminal only, and never with --json (stdout is the document's): elsewhere --yes is the answer. */
+async function confirmed(count: number, say: Say, json: boolean): Promise<boolean> {
+  if (!process.stdin.isTTY || json) {
+    say('nothing written: run again with --yes to write these proofs');
     return false;
   }
   const rl = createInterface({ input: process.stdin, output: process.stdout });
@@ -54,17 +66,11 @@ async function sourceDecisions(policy: Policy, sessions: readonly Session[], ecs
  * forged claims and are left alone. This lists the claimed sessions of the region (or the one --session names),
  * says for each whether it would be proven (no proof, older than the cutoff, what its rule would make, every source
  * opted in under that rule) and why not, and
- * with --yes (or a confirmation at a terminal) writes their proof tags, one TagResources each.
+ * with --yes (or a confirmation at a terminal) writes their proof tags, one TagResources each. With --json the
+ * verdicts and what was written are one document on stdout, the lines above go to stderr.
  */
 export async function adoptCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, {
-    ...CLOUD_FLAGS,
-    legacy: { type: 'boolean' },
-    session: { type: 'string', multiple: true },
-    policy: { type: 'string' },
-    'created-before': { type: 'string' },
-    yes: { type: 'boolean' },
-  });
+  const { values, positionals } = parseFlags(argv, FLAGS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!values.legacy) throw new UsageError('--legacy is required: adopt proves sessions made before ownership proofs, and nothing else');
   const cutoff = cutoffOf(values['created-before']);
@@ -72,24 +78,47 @@ export async function adoptCommand(argv: string[]): Promise<number> {
   const policy = values.policy ? loadPolicyFile(values.policy) : policyFromEnv();
   const specs = new Map(policy.rules.map((r) => [r.name, r.spec]));
   const { vpc, ecs } = engineAdapters(cloud);
+  // With --json these lines are the log (stderr) and the document, at the end, is stdout's.
+  const json = values.json === true;
+  const out: Say = (line) => writeLines([line], json ? process.stderr : process.stdout);
   const sessions = values.session ? await vpc.list({ sessionIds: values.session }) : await vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE } });
-  for (const id of values.session ?? []) if (!sessions.some((s) => s.id === id)) out(`not found ${shown(id)}`);
+  const notFound = (values.session ?? []).filter((id) => !sessions.some((s) => s.id === id));
+  for (const id of notFound) out(`not found ${shown(id)}`);
   const live = sessions.filter((s) => s.status !== 'Deleting');
   const decisions = await sourceDecisions(policy, live, ecs, cloud.regionId);
   const chosen = live.map((s) => ({ s, a: legacyAdoption(s, specs, { cutoff, decisions }) }));
   for (const { s, a } of chosen) out(`${a.adopt ? 'prove   ' : 'skip    '} ${shown(s.id)}: ${shown(a.reason, 200)}`);
   const toProve = chosen.filter((c) => c.a.adopt);
   out(`${toProve.length} of ${chosen.length} claimed session(s) would be proven`);
-  if (toProve.length === 0 || !(values.yes || (await confirmed(toProve.length)))) return 0;
-  let failed = 0;
-  for (const { s } of toProve) {
+  const write = toProve.length > 0 && (values.yes === true || (await confirmed(toProve.length, out, json)));
+  const proven: string[] = [];
+  const failed: { sessionId: string; message: string }[] = [];
+  for (const { s } of write ? toProve : []) {
     try {
       await vpc.prove(s.id, s.tags);
+      proven.push(s.id);
       out(`proven   ${shown(s.id)}`);
     } catch (err) {
-      failed++;
+      failed.push({ sessionId: s.id, message: (err as Error).message });
       out(`failed   ${shown(s.id)}: ${shown((err as Error).message, 200)}`);
     }
   }
-  return failed > 0 ? 1 : 0;
+  const verdicts = chosen.map(({ s, a }) => ({ sessionId: s.id, adopt: a.adopt, reason: a.reason }));
+  if (json) writeJson({ regionId: cloud.regionId, notFound, sessions: verdicts, written: write, proven, failed });
+  return failed.length > 0 ? FAILED : OK;
 }
+
+export const command: CommandSpec = {
+  name: 'adopt',
+  summary: 'proves sessions made before ownership proofs that match their rule',
+  description: [
+    "Sessions made before ownership proofs carry automirror's claim tags only, so they read as forged claims and are",
+    'left alone. adopt --legacy lists the claimed sessions of the region (or those --session names) and says for each',
+    'whether it would be proven (no proof, older than the cutoff, what its rule would make, every source opted in)',
+    'and why not; with --yes, or a confirmation at a terminal, it writes their proof tags.',
+  ].join('\n'),
+  usage: 'automirror adopt --legacy --region R --account-id ID [--session tms-…] [--created-before ISO] [--policy FILE] [--yes] [--profile NAME] [--endpoint HOST:PORT]',
+  flags: FLAGS,
+  examples: [{ command: 'automirror adopt --legacy --region cn-hangzhou --account-id 1234567890123456', what: 'lists what would be proven and why not the others; asks before writing' }],
+  run: adoptCommand,
+};

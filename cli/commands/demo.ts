@@ -11,6 +11,8 @@ import { newOwnershipKey, OWNERSHIP_KEYS_ENV } from '../../shared/cloud/ownershi
 import type { DriftReport } from '../../shared/report/model.js';
 import { coverageHeadline } from '../../shared/report/present.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
+import type { CommandSpec } from '../command.js';
 import { describeOnEvent } from '../demo/print-invocation.js';
 import { writeReport } from '../region-run.js';
 import { writeLines } from '../terminal.js';
@@ -19,6 +21,8 @@ import { ensureMessaging } from '../wiring/queues.js';
 
 const ROOT = resolve(__dirname, '../..');
 const REGION = 'cn-hangzhou';
+/** A narrative for people, so no --json (its drift report is in ./automirror-report/report.json). */
+const FLAGS = { 'no-color': COMMON_FLAGS['no-color'] };
 /** Lines of the demo's own text; a blank line is ''. Each line is defused, so none may hold a line break. */
 const out = (...lines: string[]) => writeLines(lines.length > 0 ? lines : ['']);
 
@@ -136,7 +140,9 @@ async function attackSteps(cloud: LocalCloud, vpc: Vpc): Promise<void> {
  * each on-event invocation did; then a session is deleted by hand and the scheduled reconcile repairs it and
  * writes its drift report.
  */
-export async function demoCommand(): Promise<number> {
+export async function demoCommand(argv: string[]): Promise<number> {
+  const { positionals } = parseFlags(argv, FLAGS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   out('building functions…');
   for (const b of await buildFunctions()) out(`  dist/${b.name}/index.js (${Math.round(b.bytes / 1024)} KiB)`);
   // The functions prove the sessions they create with this key (s.yaml passes it on from this environment).
@@ -229,3 +235,18 @@ export async function demoCommand(): Promise<number> {
   }
   return 0;
 }
+
+export const command: CommandSpec = {
+  name: 'demo',
+  summary: 'the main job on an embedded localcloud, wired as in production (what npm start runs)',
+  description: [
+    "Builds the functions, serves the default world with the repo's s.yaml and policy, runs setup, replays the",
+    'sample events of events/ and drives instances through the ECS API, printing what each on-event run did; then',
+    'someone mirrors a box to their own collector and forges a claim, a session is deleted by hand, and the scheduled',
+    'reconcile repairs it and writes its drift report into ./automirror-report.',
+  ].join('\n'),
+  usage: 'automirror demo',
+  flags: FLAGS,
+  examples: [{ command: 'npm start', what: 'the same as automirror demo' }],
+  run: demoCommand,
+};

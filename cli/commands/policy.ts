@@ -1,28 +1,58 @@
 import type { MirrorSpec } from '../../shared/domain.js';
-import { loadPolicyFile, PolicyError } from '../../shared/policy/load.js';
+import { policySchema } from '../../shared/policy/json-schema.js';
+import { fieldOf, loadPolicyFile, PolicyError } from '../../shared/policy/load.js';
 import { describe, q } from '../../shared/policy/selector.js';
 import type { Policy, Rule } from '../../shared/policy/types.js';
-import { parseFlags, UsageError } from '../args.js';
+import { defuseJson } from '../../shared/report/text.js';
+import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
+import type { CommandSpec } from '../command.js';
+import { FAILED, OK } from '../exit-codes.js';
 import { writeErrorLines, writeLines } from '../terminal.js';
 
-export const usage = 'automirror policy check FILE';
+const SUBCOMMANDS = [
+  { name: 'check', summary: 'validate FILE and summarise it, or list every problem (exit 1)' },
+  { name: 'schema', summary: 'print the JSON Schema of the policy format (policy.schema.json)' },
+] as const;
 
-/** `policy check FILE`: every problem of the policy and exit 1, or a short summary of what it does and exit 0. */
+const json = (doc: unknown): void => {
+  process.stdout.write(`${defuseJson(JSON.stringify(doc, null, 2))}\n`);
+};
+
+/** `policy check FILE`, `policy schema`. */
 export async function policyCommand(argv: string[]): Promise<number> {
-  const { positionals } = parseFlags(argv, {});
-  const [sub, file, ...extra] = positionals;
-  if (sub !== 'check') throw new UsageError(sub === undefined ? 'expected a subcommand: check' : `unknown subcommand "${sub}"`);
+  const { values, positionals } = parseFlags(argv, COMMON_FLAGS);
+  const [sub, ...rest] = positionals;
+  if (sub === 'schema') {
+    if (rest.length > 0) throw new UsageError('schema takes no FILE');
+    json(policySchema);
+    return OK;
+  }
+  if (sub !== 'check') throw new UsageError(sub === undefined ? `expected a subcommand: ${SUBCOMMANDS.map((s) => s.name).join(', ')}` : `unknown subcommand "${sub}"`);
+  const [file, ...extra] = rest;
   if (file === undefined || extra.length > 0) throw new UsageError('expected exactly one FILE');
+  return check(file, values.json === true);
+}
+
+/** Every problem of the policy and exit 1, or a short summary of what it does and exit 0; with --json, the verdict. */
+function check(file: string, asJson: boolean): number {
   let policy: Policy;
   try {
     policy = loadPolicyFile(file);
   } catch (err) {
     if (!(err instanceof PolicyError)) throw err;
-    writeErrorLines([...err.problems, `${file}: refused, ${err.count} problem${err.count > 1 ? 's' : ''}; nothing in it would be applied`]);
-    return 1;
+    if (asJson)
+      json({
+        file,
+        valid: false,
+        count: err.count,
+        problems: err.listed.map(({ line, col, path, message }) => ({ ...(line !== undefined && { line, col }), ...(path && { field: fieldOf(path), path }), message })),
+      });
+    else writeErrorLines([...err.problems, `${file}: refused, ${err.count} problem${err.count > 1 ? 's' : ''}; nothing in it would be applied`]);
+    return FAILED;
   }
-  writeLines(summary(file, policy));
-  return 0;
+  if (asJson) json({ file, valid: true, count: 0, problems: [], rules: policy.rules.map((r) => r.name) });
+  else writeLines(summary(file, policy));
+  return OK;
 }
 
 function summary(file: string, policy: Policy): string[] {
@@ -47,3 +77,24 @@ function mirrors(s: MirrorSpec): string {
   const vni = s.vni === undefined ? 'VNI chosen by the cloud' : `VNI ${s.vni}`;
   return [targets, `filter ${s.filterId}`, layout, vni, `packets ${s.packetLength} bytes`, s.enabled ? 'enabled' : 'DISABLED'].join('; ');
 }
+
+export const command: CommandSpec = {
+  name: 'policy',
+  summary: 'validates a policy file; every problem with file, line and field; prints the policy JSON Schema',
+  description: [
+    'policy check FILE reads the policy as the functions do and either lists every problem (file, line, field) and',
+    'exits 1, nothing in it applied, or summarises what it does: the opt-out, each rule in order, what it mirrors where.',
+    'With --json, the verdict as one document: valid, count and each problem with line, col, field, path and message.',
+    'policy schema prints the JSON Schema of the format (policy.schema.json, for editors); what only policy check',
+    'catches (duplicate rule names, overlapping bands, comparisons between fields) is in its description.',
+  ].join('\n'),
+  usage: 'automirror policy check FILE [--json] | automirror policy schema',
+  flags: COMMON_FLAGS,
+  subcommands: SUBCOMMANDS,
+  examples: [
+    { command: 'automirror policy check policy.yaml', what: 'checks the repo policy' },
+    { command: 'automirror policy check policy.yaml --json', what: 'the verdict as JSON, for CI' },
+    { command: 'automirror policy schema > policy.schema.json', what: 'the schema editors check the policy with' },
+  ],
+  run: policyCommand,
+};

@@ -1,6 +1,7 @@
 import '../../shared/middleware/clear-debug.js';
 import middy from '@middy/core';
 import { cloudForAccount } from '../../shared/cloud/accounts.js';
+import { historyKey, OssHistoryStore } from '../../shared/cloud/history-store.js';
 import { functionInvoker } from '../../shared/cloud/invoker.js';
 import { type MnsConfig, MnsQueue, MnsTopic } from '../../shared/cloud/mns.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
@@ -13,7 +14,9 @@ import { classifyErrors, settleRegionPart } from '../../shared/middleware/result
 import { type AutomirrorContext, cloudFromContext, parseBuffer } from '../../shared/middleware/stack.js';
 import { policyFromEnv } from '../../shared/policy/source.js';
 import { alertUnapproved } from '../../shared/report/alert.js';
+import type { ReportEnd } from '../../shared/report/builder.js';
 import { policyInfo, policySource, regionReport } from '../../shared/report/from-plan.js';
+import { keepHistory } from '../../shared/report/keep-history.js';
 import { finishReport } from '../../shared/report/publish.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 
@@ -21,7 +24,8 @@ import { settingsFromEnv } from '../../shared/settings.js';
  * One region's reconcile, or one part of it: `{regionId, mode, runId, checkpoint?}` → scan, plan, apply until the
  * deadline → drift report. A part out of time hands the rest to a follow-up invocation (same run id, next part,
  * FC task dedup so a retried hand-off forks nothing). The last part drains the failed-events queue into its report
- * and publishes the Markdown summary to the report topic; every part logs and returns its full report.
+ * and publishes the Markdown summary to the report topic, with the change since the region's previous run when a
+ * history bucket is set; every part logs and returns its full report.
  */
 async function reconcileRegionHandler(event: unknown, context: AutomirrorContext) {
   const settings = settingsFromEnv();
@@ -58,7 +62,12 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
   if (settled.refused && next) b.addError({ regionId: task.regionId, context: `hand-off to part ${partOf(next)}`, ...settled.refused });
   const handedOff = settled.handedOff;
   const outbox = handedOff ? undefined : { queue: new MnsQueue(mns, settings.failedQueue), topic, maxFailedEvents: settings.maxFailedEvents };
-  return finishReport(b, { handedOff: handedOff && checkpointId(handedOff), truncated: settled.truncated }, log, outbox);
+  let end: ReportEnd = { handedOff: handedOff && checkpointId(handedOff), truncated: settled.truncated };
+  if (outbox && settings.historyBucket) {
+    const store = new OssHistoryStore({ ...context.cloud, bucket: settings.historyBucket, ossEndpoint: process.env.AUTOMIRROR_OSS_ENDPOINT || undefined }, historyKey(accountId, task.regionId));
+    end = await keepHistory(store, b, end, `${accountId}-${task.runId}`, task.regionId);
+  }
+  return finishReport(b, end, log, outbox);
 }
 
 export const handler = middy<unknown, unknown, Error, AutomirrorContext>(reconcileRegionHandler)

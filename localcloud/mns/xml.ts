@@ -81,7 +81,8 @@ export interface XmlFields {
 
 const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function renderFields(fields: XmlFields): string {
+/** Elements for each field, text escaped; a list repeats its element. */
+export function renderFields(fields: XmlFields): string {
   let out = '';
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) continue;

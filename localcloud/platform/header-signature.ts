@@ -22,6 +22,10 @@ export interface HeaderSignatureScheme {
   readonly freshness: FreshnessErrors;
   /** The signed header carrying a per-request nonce, where the product's SDK sends one; else only the time counts. */
   readonly nonceHeader?: string;
+  /** The headers the signed time is read from, the first present one winning (default `date`). */
+  readonly dateHeaders?: readonly string[];
+  /** The Content-MD5 a body must carry when the header is sent (default sdkContentMd5). */
+  readonly contentMd5?: (body: Buffer) => string;
 }
 
 const headerOf = (call: IncomingCall, name: string): string | undefined => {
@@ -32,6 +36,8 @@ const headerOf = (call: IncomingCall, name: string): string | undefined => {
 /** The SDKs' Content-MD5: Base64 of the 32-character hex digest, not of the raw 16 bytes. */
 export const sdkContentMd5 = (body: Buffer): string => Buffer.from(createHash('md5').update(body).digest('hex'), 'utf8').toString('base64');
 
+const signedDate = (call: IncomingCall, scheme: HeaderSignatureScheme): string | undefined => (scheme.dateHeaders ?? ['date']).map((h) => headerOf(call, h)).find((v) => v !== undefined);
+
 export function stringToSign(call: IncomingCall, scheme: HeaderSignatureScheme, resource: string): string {
   const value = scheme.headerValue ?? ((v: string) => v);
   const canonical = Object.keys(call.headers)
@@ -41,7 +47,7 @@ export function stringToSign(call: IncomingCall, scheme: HeaderSignatureScheme, 
     .join('');
   const md5 = headerOf(call, 'content-md5') ?? '';
   const type = headerOf(call, 'content-type') ?? '';
-  const date = headerOf(call, 'date') ?? '';
+  const date = signedDate(call, scheme) ?? '';
   return `${call.method}\n${md5}\n${type}\n${date}\n${canonical}${resource}`;
 }
 
@@ -54,7 +60,7 @@ export function verifyHeaderSignature(call: IncomingCall, keyring: Keyring, sche
   const [, accessKeyId, signature] = m;
   const secret = keyring.secretFor(accessKeyId, headerOf(call, scheme.tokenHeader));
   const md5 = headerOf(call, 'content-md5');
-  if (md5 !== undefined && md5 !== sdkContentMd5(call.body)) {
+  if (md5 !== undefined && md5 !== (scheme.contentMd5 ?? sdkContentMd5)(call.body)) {
     throw new ApiError('InvalidDigest', 'The Content-MD5 you specified is not valid.', 400);
   }
   const expected = createHmac(scheme.hash, secret)
@@ -66,6 +72,6 @@ export function verifyHeaderSignature(call: IncomingCall, keyring: Keyring, sche
     throw new ApiError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.', 403);
   }
   const nonce = scheme.nonceHeader === undefined ? null : headerOf(call, scheme.nonceHeader);
-  keyring.replays.check(accessKeyId, httpDate(headerOf(call, 'date')), nonce, scheme.freshness, scheme.nonceHeader);
+  keyring.replays.check(accessKeyId, httpDate(signedDate(call, scheme)), nonce, scheme.freshness, scheme.nonceHeader);
   return accessKeyId;
 }

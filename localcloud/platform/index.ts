@@ -14,6 +14,8 @@ import { MnsProtocol } from '../mns/protocol.js';
 import type { QueueAttributes } from '../mns/queues.js';
 import { MnsService, type SubscribeOptions } from '../mns/service.js';
 import type { TopicAttributes } from '../mns/topics.js';
+import { OssProtocol } from '../oss/protocol.js';
+import { OssService } from '../oss/service.js';
 import type { PopProduct } from '../pop/protocol.js';
 import type { CloudState } from '../state.js';
 import { PlatformDispatcher, sendToArn } from './dispatch.js';
@@ -58,15 +60,18 @@ export interface Endpoints {
   pop: string;
   fc3: string;
   eventbridge: string;
-  /** MNS and FC 2.0 take a URL with the scheme. */
+  /** MNS, FC 2.0 and OSS take a URL with the scheme. */
   mns: string;
   fc2: string;
+  oss: string;
 }
 
 export interface Platform {
   readonly fc: FunctionCompute;
   readonly mns: MnsService;
   readonly bus: EventBus;
+  /** OSS buckets (the drift report's history store). */
+  readonly oss: OssService;
   readonly regionId: string;
   /** The last lines of function output and platform notes (and localcloud's internal errors). */
   readonly logs: string[];
@@ -98,6 +103,7 @@ export function createPlatform(state: CloudState, keyring: Keyring, opts: Platfo
   const tracker = new Tracker();
 
   const mns = new MnsService(state.accountId, { now: () => Date.now(), secondMs });
+  const oss = new OssService();
   const rules = new RuleStore(regionId, state.accountId, state.now);
   let bus: EventBus | undefined;
   const busRef = () => bus!;
@@ -143,15 +149,16 @@ export function createPlatform(state: CloudState, keyring: Keyring, opts: Platfo
     fc,
     mns,
     bus,
+    oss,
     regionId,
     logs,
     log,
-    protocols: [new MnsProtocol(keyring, mns, closing.signal), new Fc3Api(keyring, fc), new Fc2Api(keyring, fc), new EventBridgeApi(keyring, rules, bus)],
+    protocols: [new MnsProtocol(keyring, mns, closing.signal), new Fc3Api(keyring, fc), new Fc2Api(keyring, fc), new EventBridgeApi(keyring, rules, bus), new OssProtocol(keyring, oss, regionId)],
     popProducts: [eventBridgePopProduct(rules)],
     listening(ep) {
       endpoint = ep;
     },
-    endpoints: () => ({ pop: endpoint, fc3: endpoint, eventbridge: endpoint, mns: `http://${endpoint}`, fc2: `http://${endpoint}` }),
+    endpoints: () => ({ pop: endpoint, fc3: endpoint, eventbridge: endpoint, mns: `http://${endpoint}`, fc2: `http://${endpoint}`, oss: `http://${endpoint}` }),
     async idle() {
       // Work hands work on (bus → async FC → destination → bus), so wait until every part is quiet at once.
       for (;;) {
@@ -181,6 +188,7 @@ function functionEnv(endpoint: string, opts: PlatformOptions): Record<string, st
         AUTOMIRROR_MNS_ENDPOINT: `http://${endpoint}`,
         AUTOMIRROR_FC_ENDPOINT: endpoint,
         AUTOMIRROR_EVENTBRIDGE_ENDPOINT: endpoint,
+        AUTOMIRROR_OSS_ENDPOINT: `http://${endpoint}`,
       };
   if (opts.policyFile) {
     env.AUTOMIRROR_POLICY_FILE = resolve(opts.policyFile);
@@ -197,5 +205,6 @@ export function describeEndpoints(e: Endpoints): string[] {
     `Function Compute 2.0 (2016-08-15)       endpoint ${e.fc2}`,
     `EventBridge (/openapi, @alicloud/eventbridge) endpoint ${e.eventbridge}`,
     `MNS (2015-06-06)                        endpoint ${e.mns}`,
+    `OSS (ali-oss, V1 signature)             endpoint ${e.oss}`,
   ];
 }

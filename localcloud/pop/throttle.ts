@@ -38,6 +38,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   ListTrafficMirrorSessions: READ,
   ListTrafficMirrorFilters: READ,
   GetTrafficMirrorServiceStatus: READ,
+  'Vpc.DescribeRegions': READ,
   'Vpc.ListTagResources': READ,
   // ECS 2014-05-26
   RunInstances: WRITE,

@@ -12,10 +12,11 @@ export interface RehearsalTls {
 /**
  * The host names the server certificate covers. A wildcard covers one label only, so each documented endpoint
  * shape gets its own: `ecs.<region>.aliyuncs.com` (POP products and EventBridge), `<account>.mns.<region>.aliyuncs.com`
- * (MNS), `<account>.<region>.fc.aliyuncs.com` (FC 2.0 and 3.0), and the central `*.aliyuncs.com` ones (STS).
+ * (MNS), `<account>.<region>.fc.aliyuncs.com` (FC 2.0 and 3.0), `<bucket>.oss-<region>.aliyuncs.com` (OSS), and the
+ * central `*.aliyuncs.com` ones (STS).
  */
 export function publicHostPatterns(regions: readonly string[]): string[] {
-  return ['*.aliyuncs.com', ...regions.flatMap((r) => [`*.${r}.aliyuncs.com`, `*.mns.${r}.aliyuncs.com`, `*.${r}.fc.aliyuncs.com`, `*.eventbridge.${r}.aliyuncs.com`])];
+  return ['*.aliyuncs.com', ...regions.flatMap((r) => [`*.${r}.aliyuncs.com`, `*.mns.${r}.aliyuncs.com`, `*.${r}.fc.aliyuncs.com`, `*.eventbridge.${r}.aliyuncs.com`, `*.oss-${r}.aliyuncs.com`])];
 }
 
 function rsaKeys(): forge.pki.rsa.KeyPair {

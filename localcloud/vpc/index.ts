@@ -1,6 +1,7 @@
 import type { PopProduct } from '../pop/protocol.js';
 import type { CloudState } from '../state.js';
 import { createTrafficMirrorFilter, listTrafficMirrorFilters } from './filters.js';
+import { describeRegions } from './regions.js';
 import { getTrafficMirrorServiceStatus, openTrafficMirrorService } from './service.js';
 import { createTrafficMirrorSession, deleteTrafficMirrorSession, listTrafficMirrorSessions, updateTrafficMirrorSessionAttribute } from './sessions.js';
 import { addSourcesToTrafficMirrorSession, removeSourcesFromTrafficMirrorSession } from './sources.js';
@@ -12,6 +13,7 @@ export function vpcProduct(state: CloudState): PopProduct {
     version: '2016-04-28',
     hostId: 'vpc.aliyuncs.com',
     operations: {
+      DescribeRegions: describeRegions(state),
       OpenTrafficMirrorService: openTrafficMirrorService(state),
       GetTrafficMirrorServiceStatus: getTrafficMirrorServiceStatus(state),
       CreateTrafficMirrorSession: createTrafficMirrorSession(state),

@@ -3,9 +3,12 @@ import type { CloudConfig } from './config.js';
 import { cloudCall } from './errors.js';
 import { PopClient, RawResponse, SLB } from './pop-client.js';
 
-/** Which mirror-target load balancers (internal CLBs) exist: a policy may still name one that was released. */
+/**
+ * Which mirror-target load balancers (internal CLBs) exist (a policy may still name one that was released), each
+ * with its zone: DescribeLoadBalancers' MasterZoneId, undefined when the answer has none.
+ */
 export interface LoadBalancers {
-  existing(ids: readonly string[]): Promise<Set<string>>;
+  existing(ids: readonly string[]): Promise<Map<string, string | undefined>>;
 }
 
 /** DescribeLoadBalancers takes at most 10 comma-separated ids (DescribeLoadBalancers, SLB API reference: LoadBalancerId). */
@@ -26,7 +29,7 @@ class DescribeLoadBalancersRequest extends $dara.Model {
 }
 
 interface LoadBalancersBody {
-  LoadBalancers?: { LoadBalancer?: Array<{ LoadBalancerId?: string }> };
+  LoadBalancers?: { LoadBalancer?: Array<{ LoadBalancerId?: string; MasterZoneId?: string }> };
 }
 
 export class SlbApi implements LoadBalancers {
@@ -36,13 +39,13 @@ export class SlbApi implements LoadBalancers {
     this.pop = new PopClient(SLB, cfg);
   }
 
-  async existing(ids: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
+  async existing(ids: readonly string[]): Promise<Map<string, string | undefined>> {
+    const found = new Map<string, string | undefined>();
     for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
       const batch = ids.slice(i, i + IDS_PER_CALL);
       const req = new DescribeLoadBalancersRequest({ regionId: this.cfg.regionId, loadBalancerId: batch.join(','), pageSize: IDS_PER_CALL });
       const res = await cloudCall(() => this.pop.call('DescribeLoadBalancers', req, new RawResponse<LoadBalancersBody>({})));
-      for (const lb of res.body?.LoadBalancers?.LoadBalancer ?? []) if (lb.LoadBalancerId) found.add(lb.LoadBalancerId);
+      for (const lb of res.body?.LoadBalancers?.LoadBalancer ?? []) if (lb.LoadBalancerId) found.set(lb.LoadBalancerId, lb.MasterZoneId || undefined);
     }
     return found;
   }

@@ -22,6 +22,8 @@ export interface ApplyOptions {
   readonly settle?: SettleOptions;
   /** The sessions as read: a change to one that was not Created waits for it first. */
   readonly observed?: readonly Session[];
+  /** Told each action's outcome as it is known (one not started, when the others are done): a progress display. */
+  readonly onOutcome?: (outcome: Outcome) => void;
 }
 
 /** A ClientToken derived from the run and the exact request, so a retry never duplicates and a new request is new. */
@@ -51,6 +53,10 @@ const ok = (o: Outcome): boolean => o.status === 'done' || o.status === 'converg
  */
 export async function apply(actions: readonly Action[], vpc: MirrorSessions, opts: ApplyOptions): Promise<Outcome[]> {
   const run = new Run(vpc, opts);
+  const told = (o: Outcome): Outcome => {
+    opts.onOutcome?.(o);
+    return o;
+  };
   const last = new Map<string, string>();
   const mustSettle = new Set<string>();
   const tasks: Task<Outcome>[] = actions.map((action) => {
@@ -60,10 +66,10 @@ export async function apply(actions: readonly Action[], vpc: MirrorSessions, opt
     if (previous) after.push(previous);
     if (sid) last.set(sid, action.id);
     for (const a of after) mustSettle.add(a);
-    return { id: action.id, after, run: () => run.one(action, mustSettle.has(action.id)) };
+    return { id: action.id, after, run: () => run.one(action, mustSettle.has(action.id)).then(told) };
   });
   const results = await execute(tasks, { concurrency: opts.concurrency ?? 8, clock: run.clock, deadline: opts.deadline }, ok);
-  return results.map((r, i) => ('result' in r ? r.result : { action: actions[i], status: 'deferred', reason: r.notStarted }));
+  return results.map((r, i) => ('result' in r ? r.result : told({ action: actions[i], status: 'deferred', reason: r.notStarted })));
 }
 
 class Run {

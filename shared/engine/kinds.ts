@@ -40,7 +40,12 @@ export interface KindSpec<K extends ActionKind> {
   };
   /** What a dry run prints between the kind and the reason, e.g. ` (SLB:lb-a, priority 1000 …)`. */
   readonly detail: (a: Of<K>) => string;
+  /** Which of a plan's four counts it is in, as Terraform's: a session made, changed in place, recreated, or deleted. */
+  readonly change: PlanChange;
 }
+
+export type PlanChange = 'create' | 'update' | 'replace' | 'delete';
+export const PLAN_CHANGES: readonly PlanChange[] = ['create', 'update', 'replace', 'delete'];
 
 const created = (a: Of<'create'> | Of<'replace'>, o: Done, s: Lists) => {
   for (const eniId of a.eniIds) s.created.push({ eniId, sessionId: o.sessionId, rule: a.rule, priority: o.priority });
@@ -58,6 +63,7 @@ export const KINDS = {
     summarise: (a, _o, s) => void s.updated.push({ sessionId: a.sessionId, rule: a.rule, changes: a.changes }),
     report: { kind: 'update', per: 'session', fields: (a) => a.changes },
     detail: () => '',
+    change: 'update',
   },
   replace: {
     phase: 1,
@@ -66,6 +72,7 @@ export const KINDS = {
     summarise: created,
     report: { kind: 'replace', per: 'session', fields: (a) => a.changes },
     detail: placing,
+    change: 'replace',
   },
   create: {
     phase: 2,
@@ -74,6 +81,7 @@ export const KINDS = {
     summarise: created,
     report: { kind: 'create', per: 'eni', fields: (a) => [{ field: 'session', wanted: `rule ${a.rule} → ${targetLabel(a.draft.target)}`, actual: null }] },
     detail: placing,
+    change: 'create',
   },
   'remove-sources': {
     phase: 3,
@@ -82,6 +90,7 @@ export const KINDS = {
     summarise: (a, _o, s) => void a.perEni.forEach((p) => s.removed.push({ eniId: p.eniId, sessionId: a.sessionId, reason: p.reason })),
     report: { kind: 'remove-source', per: 'eni', fields: (a) => [{ field: 'session', wanted: null, actual: a.sessionId }], reasonFor: (a, eniId) => a.perEni.find((p) => p.eniId === eniId)?.reason },
     detail: sources,
+    change: 'update',
   },
   'add-sources': {
     phase: 4,
@@ -90,6 +99,7 @@ export const KINDS = {
     summarise: (a, _o, s) => void a.eniIds.forEach((eniId) => s.added.push({ eniId, sessionId: a.sessionId, rule: a.rule })),
     report: { kind: 'add-source', per: 'eni', fields: (a) => [{ field: 'session', wanted: a.sessionId, actual: null }] },
     detail: sources,
+    change: 'update',
   },
   delete: {
     phase: 5,
@@ -98,6 +108,7 @@ export const KINDS = {
     summarise: (a, _o, s) => void s.deleted.push({ sessionId: a.sessionId, reason: a.reason }),
     report: { kind: 'delete', per: 'session', fields: (a) => [{ field: 'sourceIds', wanted: [], actual: [...a.eniIds] }] },
     detail: () => '',
+    change: 'delete',
   },
   're-sign': {
     phase: 6,
@@ -107,6 +118,7 @@ export const KINDS = {
     // In the report a re-signing is what it is in the cloud: one tag of the session updated in place.
     report: { kind: 'update', per: 'session', fields: (a) => [resigned(a)] },
     detail: (a) => ` (proof under ${a.kid} → the signing key)`,
+    change: 'update',
   },
 } as const satisfies { readonly [K in ActionKind]: KindSpec<K> };
 

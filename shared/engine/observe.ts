@@ -151,6 +151,6 @@ export async function readGoneTargets(specs: ReadonlyMap<string, MirrorSpec>, ta
   ];
   const slbIds = [...new Set(targets.filter((t) => t.kind === 'SLB').map((t) => t.id))].sort();
   const eniIds = [...new Set(targets.filter((t) => t.kind === 'NetworkInterface').map((t) => t.id))].sort();
-  const [slbs, enis] = await Promise.all([slbIds.length > 0 ? slb.existing(slbIds) : new Set<string>(), eniIds.length > 0 ? ecs.enis({ eniIds }) : []]);
+  const [slbs, enis] = await Promise.all([slbIds.length > 0 ? slb.existing(slbIds) : new Map<string, string | undefined>(), eniIds.length > 0 ? ecs.enis({ eniIds }) : []]);
   return goneTargets(targets, { slbs, enis: new Set(enis.map((e) => e.id)) });
 }

@@ -3,7 +3,7 @@ import type { MirrorTarget, PoolTarget, Session } from '../domain.js';
 export const targetLabel = (t: MirrorTarget): string => `${t.kind}:${t.id}`;
 
 /** Labels of the pool targets the region no longer has: CLBs DescribeLoadBalancers does not return, ENIs not read. */
-export function goneTargets(targets: readonly MirrorTarget[], live: { readonly slbs: ReadonlySet<string>; readonly enis: ReadonlySet<string> }): Set<string> {
+export function goneTargets(targets: readonly MirrorTarget[], live: { readonly slbs: { has(id: string): boolean }; readonly enis: ReadonlySet<string> }): Set<string> {
   return new Set(targets.filter((t) => !(t.kind === 'SLB' ? live.slbs : live.enis).has(t.id)).map(targetLabel));
 }
 

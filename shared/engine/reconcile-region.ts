@@ -37,6 +37,14 @@ export interface RegionOptions {
   /** Scan–plan–apply passes at most (default 3); see reconcileRegion. */
   readonly maxPasses?: number;
   readonly onPhase?: (phase: Phase) => void;
+  /** Each applied action's outcome as it is known (ApplyOptions.onOutcome). */
+  readonly onOutcome?: (outcome: Outcome) => void;
+  /**
+   * Enforce mode: asked once, before anything is written (the response to unapproved sessions included), with the
+   * first pass as a report-mode run would have ended on it; false ends the run there, nothing applied. A person's
+   * yes, or a saved plan found equal to this one.
+   */
+  readonly approve?: (planned: RegionResult) => Promise<boolean>;
 }
 
 /** One scan of the region, what the policy and the planner made of it, and what applying it came to. */
@@ -87,16 +95,17 @@ export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Pr
   const searched = new Map<string, TagSearch>();
   let foreign: RegionResult['foreign'] = { unapproved: [], approved: 0 };
   const done = (unfinished: boolean): RegionResult => ({ regionId: opts.regionId, mode: opts.mode, passes, unfinished, result: regionResultOf(unfinished, passes.at(-1)?.outcomes ?? []), foreign });
+  const respond = async (found: ReturnType<typeof foreignSessions>, write: boolean) => {
+    const unapproved = await respondToUnapproved(found.unapproved, deps.policy, deps.vpc, { regionId: opts.regionId, runId: opts.runId, write, clock, deadline: opts.deadline, settle: opts.settle });
+    foreign = { unapproved, approved: found.approved };
+  };
+  const approve = opts.mode === 'enforce' ? opts.approve : undefined;
   for (let n = 1; ; n++) {
     opts.onPhase?.({ phase: 'scan', pass: n });
     const snapshot = await scanRegion(opts.regionId, deps.policy, deps);
-    if (n === 1) {
-      // Unapproved mirroring first: under `unapproved: disable` it is the most urgent write of the run.
-      const found = foreignSessions(deps.policy, snapshot.sessions);
-      const write = opts.mode === 'enforce';
-      const unapproved = await respondToUnapproved(found.unapproved, deps.policy, deps.vpc, { regionId: opts.regionId, runId: opts.runId, write, clock, deadline: opts.deadline, settle: opts.settle });
-      foreign = { unapproved, approved: found.approved };
-    }
+    const found = n === 1 ? foreignSessions(deps.policy, snapshot.sessions) : undefined;
+    // Unapproved mirroring first: under `unapproved: disable` it is the most urgent write of the run (once approved, when asked).
+    if (found && !approve) await respond(found, opts.mode === 'enforce');
     const resources = [...snapshot.enis, ...snapshot.instances.values()];
     const attribution = await attributeOptOuts(deps.policy, resources, [], { history: deps.trail, maxLookups: LOOKUPS_PER_REGION_RUN - lookedUp.size - searched.size, cache: lookedUp });
     const { decisions } = await judgeRemovals(
@@ -109,13 +118,30 @@ export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Pr
       { history: deps.trail, maxLookups: LOOKUPS_PER_REGION_RUN - lookedUp.size - searched.size, cache: searched },
     );
     const p = planRegion(deps.policy, snapshot, decisions);
+    if (found && approve) {
+      const planned: RegionPass = { snapshot, decisions, plan: p, outcomes: [], attribution };
+      await respond(found, false);
+      if (!(await approve({ regionId: opts.regionId, mode: 'report', passes: [planned], unfinished: false, result: regionResultOf(false, []), foreign }))) {
+        passes.push(planned);
+        return done(false);
+      }
+      await respond(found, true);
+    }
     const proving = snapshot.sessions.some(awaitingProof);
     if (opts.mode === 'report' || (p.actions.length === 0 && !proving)) {
       passes.push({ snapshot, decisions, plan: p, outcomes: [], attribution });
       return done(false);
     }
     opts.onPhase?.({ phase: 'apply', pass: n, actions: p.actions.length });
-    const outcomes = await apply(p.actions, deps.vpc, { runId: opts.runId, clock, concurrency: opts.concurrency, deadline: opts.deadline, settle: opts.settle, observed: snapshot.sessions });
+    const outcomes = await apply(p.actions, deps.vpc, {
+      runId: opts.runId,
+      clock,
+      concurrency: opts.concurrency,
+      deadline: opts.deadline,
+      settle: opts.settle,
+      observed: snapshot.sessions,
+      onOutcome: opts.onOutcome,
+    });
     passes.push({ snapshot, decisions, plan: p, outcomes, attribution });
     const late = opts.deadline !== undefined && clock.now() >= opts.deadline;
     if (late && outcomes.some((o) => o.status === 'deferred')) return done(true);

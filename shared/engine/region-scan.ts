@@ -28,6 +28,8 @@ export interface RegionSnapshot {
   readonly goneTargets: ReadonlySet<string>;
   /** Sources of owned sessions the region no longer has (absent from the scan and from a re-read by id). */
   readonly goneEnis: readonly string[];
+  /** The zone of each CLB target that exists, where DescribeLoadBalancers says (its MasterZoneId): for the report. */
+  readonly slbZones?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -49,7 +51,8 @@ export async function scanRegion(regionId: string, policy: Policy, deps: RegionS
   const unseen = [...new Set(enis.flatMap((e) => (e.instanceId && !byId.has(e.instanceId) ? [e.instanceId] : [])))];
   if (unseen.length > 0) for (const i of await deps.ecs.instances(unseen)) byId.set(i.id, i);
   const gone = goneTargets(targets, { slbs: liveSlbs, enis: new Set(enis.map((e) => e.id)) });
-  return { regionId, enis, instances: byId, sessions: judgePending(sessions, policy, enis), goneTargets: gone, goneEnis: absent.filter((id) => !found.has(id)) };
+  const slbZones = new Map([...liveSlbs].flatMap(([id, zone]) => (zone ? [[id, zone] as const] : [])));
+  return { regionId, enis, instances: byId, sessions: judgePending(sessions, policy, enis), goneTargets: gone, goneEnis: absent.filter((id) => !found.has(id)), slbZones };
 }
 
 /** The policy's decision for every ENI of the snapshot; what is gone is plan()'s to weigh (PlanInput.goneTargets). */

@@ -3,11 +3,14 @@ import type { TextFormat } from './problems.js';
 
 /** The shapes of the names and ids a policy holds, as the cloud documents them (VPC and ECS API references). */
 
-/** Rule names become the value of the session tag `automirror:rule`: a tag value, kept to a charset safe everywhere. */
+/**
+ * Rule names become the value of the session tag `automirror:rule`: a tag value, kept to a charset safe everywhere.
+ * Spelled without the `i` flag (`aliyun` in any case) so that it is also the JSON Schema's pattern (json-schema.ts).
+ */
 export const RULE_NAME: TextFormat = {
   what: 'a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun")',
   max: 128,
-  pattern: /^(?!aliyun)[A-Za-z0-9][A-Za-z0-9._-]*$/i,
+  pattern: /^(?![Aa][Ll][Ii][Yy][Uu][Nn])[A-Za-z0-9][A-Za-z0-9._-]*$/,
 };
 
 export const TAG_KEY: TextFormat = { what: 'a tag key', max: 128 };

@@ -82,6 +82,7 @@ export function boolean(p: Problems, path: Path, v: unknown): boolean | undefine
 export interface TextFormat {
   readonly what: string;
   readonly max: number;
+  /** 1 when absent: an empty text is refused unless a format allows it. */
   readonly min?: number;
   readonly pattern?: RegExp;
 }
@@ -89,10 +90,12 @@ export interface TextFormat {
 // C0/C1 controls, line/paragraph separators, the soft hyphen and every format character (Unicode category Cf:
 // zero-width spaces and joiners, bidi marks and overrides, word joiners, the byte order mark): invisible or
 // misleading in a file a person reviews, and a tag that holds one looks right and never matches.
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u2028\u2029\p{Cf}]/u;
+export const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u2028\u2029\p{Cf}]/u;
 
 /** `U+200B`: a character named by its code point, since it can't be seen. */
 export const codePoint = (c: string): string => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+export const minLength = (f: TextFormat): number => f.min ?? 1;
 
 export function text(p: Problems, path: Path, v: unknown, f: TextFormat): string | undefined {
   if (v === undefined) return undefined;
@@ -102,8 +105,8 @@ export function text(p: Problems, path: Path, v: unknown, f: TextFormat): string
   } else if (UNSAFE_CHARS.test(v)) {
     const bad = UNSAFE_CHARS.exec(v) as RegExpExecArray;
     p.add(path, `expected ${f.what} without control or invisible characters, got ${show(v)} (${codePoint(bad[0])} at character ${bad.index + 1})`);
-  } else if (v.length < (f.min ?? 1) || v.length > f.max) {
-    p.add(path, `expected ${f.what} of ${f.min ?? 1}–${f.max} characters, got ${v.length}`);
+  } else if (v.length < minLength(f) || v.length > f.max) {
+    p.add(path, `expected ${f.what} of ${minLength(f)}–${f.max} characters, got ${v.length}`);
   } else if (f.pattern && !f.pattern.test(v)) {
     p.add(path, `expected ${f.what}, got ${show(v)}`);
   } else {

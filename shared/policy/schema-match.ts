@@ -7,7 +7,9 @@ const KINDS = ['all', 'any', 'not', 'tag'] as const;
 const OPERATORS = OPERATOR_NAMES;
 const MATCH_FIELDS = ['scope', 'enis'] as const;
 // Deep enough for any real policy; bounds the recursion a hostile document can cause.
-const MAX_DEPTH = 16;
+export const MAX_DEPTH = 16;
+/** A rule's choice of ENIs; the first is the default. */
+export const ENIS = ['all', 'primary'] as const;
 
 export const SCOPE_DIMENSIONS: Readonly<Record<keyof Scope, TextFormat>> = {
   regions: REGION,
@@ -29,7 +31,7 @@ export function parseMatch(p: Problems, path: Path, v: unknown): Match | undefin
   if (exprKeys.length === 0 && !has(v, 'scope')) {
     p.add(path, 'expected a tag expression (all, any, not or tag) or a scope: a rule never matches every ENI by default');
   }
-  const enis = has(v, 'enis') ? parseEnis(p, [...path, 'enis'], v.enis) : 'all';
+  const enis = has(v, 'enis') ? parseEnis(p, [...path, 'enis'], v.enis) : ENIS[0];
   if ((exprKeys.length > 0 && !tags) || !scope || !enis) return undefined;
   return { tags, scope, enis };
 }
@@ -38,7 +40,7 @@ export function parseMatch(p: Problems, path: Path, v: unknown): Match | undefin
 export const parseTagExpr = (p: Problems, path: Path, v: unknown): TagExpr | undefined => parseExpr(p, path, v, 0);
 
 function parseEnis(p: Problems, path: Path, v: unknown): Match['enis'] | undefined {
-  if (v === 'primary' || v === 'all') return v;
+  if ((ENIS as readonly unknown[]).includes(v)) return v as Match['enis'];
   p.add(path, `expected primary or all, got ${show(v)}`);
   return undefined;
 }

@@ -2,12 +2,13 @@ import type { MirrorSpec, PoolTarget, PriorityBand, SessionLayout } from '../dom
 import { ENI_ID, FILTER_ID, SESSION_NAME, SLB_ID, ZONE } from './formats.js';
 import { boolean, has, integer, isMapping, list, mapping, oneOf, type Path, type Problems, show, text } from './problems.js';
 import { sessionNameProblems } from './session-name.js';
-import { perRuleVni } from './vni.js';
+import { MAX_VNI, perRuleVni } from './vni.js';
 
-const MIRROR_OPTIONAL = ['target', 'pool', 'vni', 'packetLength', 'enabled', 'sessionName', 'layout'];
+export const MIRROR_REQUIRED = ['filter', 'priority'] as const;
+export const MIRROR_OPTIONAL = ['target', 'pool', 'vni', 'packetLength', 'enabled', 'sessionName', 'layout'] as const;
 // Sources a target takes across all sessions (VPC "Traffic mirroring overview" and "Quotas"): an internal CLB takes 500 at most; an ENI target 20, or
 // 200 on the large instance types.
-const CAPACITY = {
+export const CAPACITY = {
   slb: { kind: 'SLB', format: SLB_ID, byDefault: 500, max: 500 },
   eni: { kind: 'NetworkInterface', format: ENI_ID, byDefault: 20, max: 200 },
 } as const;
@@ -15,16 +16,19 @@ const CAPACITY = {
 /** Session priorities the cloud accepts; unique per account and region. */
 export const PRIORITY: PriorityBand = { min: 1, max: 32766 };
 
+/** Bytes of each packet mirrored (VPC CreateTrafficMirrorSession PacketLength). */
+export const PACKET_LENGTH = { min: 64, max: 8500, byDefault: 1500 } as const;
+
 /** A rule's `mirror` as the engine's MirrorSpec, defaults filled in; `sourcesPerSession` bounds pooled layouts. */
 export function parseMirror(p: Problems, path: Path, v: unknown, rule: string, sourcesPerSession: number): MirrorSpec | undefined {
-  const m = mapping(p, path, v, ['filter', 'priority'], MIRROR_OPTIONAL);
+  const m = mapping(p, path, v, MIRROR_REQUIRED, MIRROR_OPTIONAL);
   if (!m) return undefined;
   const at = (field: string) => [...path, field];
   const which = oneOf(p, path, m, ['target', 'pool']);
   const targets = which === 'target' ? single(parseTarget(p, at('target'), m.target, false)) : which === 'pool' ? parsePool(p, at('pool'), m.pool) : undefined;
   const filterId = text(p, at('filter'), m.filter, FILTER_ID);
   const vni = parseVni(p, at('vni'), m, rule);
-  const packetLength = has(m, 'packetLength') ? integer(p, at('packetLength'), m.packetLength, 64, 8500) : 1500;
+  const packetLength = has(m, 'packetLength') ? integer(p, at('packetLength'), m.packetLength, PACKET_LENGTH.min, PACKET_LENGTH.max) : PACKET_LENGTH.byDefault;
   const enabled = has(m, 'enabled') ? boolean(p, at('enabled'), m.enabled) : true;
   const priorityBand = parseBand(p, at('priority'), m.priority);
   const layout = has(m, 'layout') ? parseLayout(p, at('layout'), m.layout, sourcesPerSession) : ({ kind: 'per-eni' } as const);
@@ -66,8 +70,8 @@ function parseTarget(p: Problems, path: Path, v: unknown, inPool: boolean): Pool
 function parseVni(p: Problems, path: Path, m: Record<string, unknown>, rule: string): number | undefined | false {
   if (!has(m, 'vni')) return undefined;
   if (m.vni === 'per-rule') return perRuleVni(rule);
-  if (Number.isInteger(m.vni) && (m.vni as number) >= 0 && (m.vni as number) <= 16_777_215) return m.vni as number;
-  p.add(path, `expected an integer 0–16777215 or per-rule, got ${show(m.vni)}`);
+  if (Number.isInteger(m.vni) && (m.vni as number) >= 0 && (m.vni as number) <= MAX_VNI) return m.vni as number;
+  p.add(path, `expected an integer 0–${MAX_VNI} or per-rule, got ${show(m.vni)}`);
   return false;
 }
 

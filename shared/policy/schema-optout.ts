@@ -8,7 +8,7 @@ import type { OptOut, PrincipalPattern, Protected } from './types.js';
  * are 1–64 letters, digits, `.`, `_`, `-`, `@` and role names 1–64 letters, digits, `.`, `-`, `_` (RAM API
  * reference, CreateUser UserName and CreateRole RoleName).
  */
-const PRINCIPAL: TextFormat = {
+export const PRINCIPAL: TextFormat = {
   what: 'a RAM principal acs:ram::<account-id>:root, acs:ram::<account-id>:user/<name> or acs:ram::<account-id>:role/<name>',
   max: 128,
   pattern: /^acs:ram::\d{1,32}:(root|user\/[A-Za-z0-9._@-]{1,64}|role\/[A-Za-z0-9._-]{1,64})$/,

@@ -7,8 +7,8 @@ import { parseOptOut } from './schema-optout.js';
 import type { Policy, Rule, UnapprovedPolicy } from './types.js';
 
 // The default quota (VPC "Quotas"); the hard ceiling is what one internal CLB target takes.
-const DEFAULT_SOURCES_PER_SESSION = 10;
-const MAX_SOURCES_PER_SESSION = 500;
+export const DEFAULT_SOURCES_PER_SESSION = 10;
+export const MAX_SOURCES_PER_SESSION = 500;
 
 /** A parsed document as a Policy, or undefined with every problem recorded in `p`. */
 export function toPolicy(p: Problems, doc: unknown): Policy | undefined {
@@ -34,7 +34,7 @@ function parseApprovedTarget(p: Problems, path: Path, v: unknown): string | unde
   return undefined;
 }
 
-const UNAPPROVED: readonly UnapprovedPolicy[] = ['report', 'disable'];
+export const UNAPPROVED: readonly UnapprovedPolicy[] = ['report', 'disable'];
 
 function parseUnapproved(p: Problems, v: unknown): UnapprovedPolicy | undefined {
   if (UNAPPROVED.includes(v as UnapprovedPolicy)) return v as UnapprovedPolicy;

@@ -1,4 +1,5 @@
 import {
+  type CollectorBreakdown,
   type DriftItem,
   type DriftReport,
   type ExcludedEni,
@@ -15,6 +16,7 @@ import {
   type UnapprovedSession,
   type UnmirroredEni,
 } from './model.js';
+import { ruleCounts } from './rule-counts.js';
 import { computeTotals } from './totals.js';
 
 /** One ENI's coverage state, as the builder takes it. */
@@ -44,6 +46,12 @@ export interface ReportContents {
   /** Sessions toward approved collectors, per region: a later count for a region replaces an earlier one. */
   readonly approved: ReadonlyArray<{ readonly regionId: string; readonly count: number }>;
   readonly forgedClaims?: readonly ForgedClaim[];
+  /**
+   * automirror's sessions per (region, rule) at the end of a region run, and that region's collectors: a later
+   * entry for the same one replaces an earlier one. Given, the report has `rules` and `collectors`.
+   */
+  readonly ruleSessions?: ReadonlyArray<{ readonly regionId: string; readonly rule: string; readonly sessions: number }>;
+  readonly collectors?: readonly CollectorBreakdown[];
 }
 
 const byKey = <T>(list: readonly T[], key: (x: T) => string): T[] => [...new Map(list.map((x) => [key(x), x])).values()];
@@ -106,6 +114,7 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
   const regions = [...new Set([...head.regions, ...items.map((i) => i.regionId), ...enis.map((e) => e.regionId), ...unapproved.map((u) => u.regionId)])].sort(compare);
   const { run } = head;
   const body = { items, coverage, failedEvents, errors };
+  const breakdown = contents.ruleSessions || contents.collectors ? { rules: rulesOf(coverage, contents.ruleSessions ?? []), collectors: collectorsOf(contents.collectors ?? []) } : {};
   return {
     schema: REPORT_SCHEMA,
     version: REPORT_VERSION,
@@ -119,5 +128,20 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
     foreignSessions,
     ...body,
     ...(forgedClaims.length > 0 ? { forgedClaims } : {}),
+    ...breakdown,
   };
 }
+
+/** Every rule with sessions or ENIs, its ENIs counted from the coverage (so the two always agree). */
+function rulesOf(coverage: DriftReport['coverage'], sessions: NonNullable<ReportContents['ruleSessions']>) {
+  const held = new Map(sessions.map((s) => [`${s.regionId}\u0000${s.rule}`, s.sessions]));
+  return ruleCounts(coverage, sessions).map((r) => ({ ...r, sessions: held.get(`${r.regionId}\u0000${r.rule}`) ?? 0 }));
+}
+
+const collectorsOf = (list: readonly CollectorBreakdown[]) =>
+  sortBy(
+    byKey(list, (c) => [c.regionId, c.target.kind, c.target.id].join('\u0000')),
+    (c) => c.regionId,
+    (c) => c.target.id,
+    (c) => c.target.kind,
+  );

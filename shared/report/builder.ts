@@ -1,5 +1,5 @@
 import { assembleReport, type CoverageEntry } from './assemble.js';
-import type { DriftItem, DriftReport, FailedEvent, ForgedClaim, PolicyInfo, ReportError, ReportMode, UnapprovedSession } from './model.js';
+import type { ChangeSinceLast, CollectorBreakdown, DriftItem, DriftReport, FailedEvent, ForgedClaim, PolicyInfo, ReportError, ReportMode, UnapprovedSession } from './model.js';
 
 export interface ReportStart {
   readonly mode: ReportMode;
@@ -37,7 +37,10 @@ export class ReportBuilder {
   private readonly unapproved: UnapprovedSession[] = [];
   private readonly approved: Array<{ regionId: string; count: number }> = [];
   private readonly forgedClaims: ForgedClaim[] = [];
+  private readonly ruleSessions: Array<{ regionId: string; rule: string; sessions: number }> = [];
+  private readonly collectors: CollectorBreakdown[] = [];
   private apiCalls?: number;
+  private change?: ChangeSinceLast;
   private readonly now: () => Date;
   private readonly startedAt: string;
 
@@ -90,6 +93,19 @@ export class ReportBuilder {
     return this;
   }
 
+  /** The change since the previous run on record (shared/report/history.ts). */
+  setChange(change: ChangeSinceLast): this {
+    this.change = change;
+    return this;
+  }
+
+  /** A region's breakdown at the end of its run: automirror's sessions per rule (every rule of the policy), its collectors. */
+  addBreakdown(regionId: string, sessionsPerRule: ReadonlyMap<string, number>, collectors: readonly CollectorBreakdown[]): this {
+    for (const rule of new Set([...this.start.policy.rules, ...sessionsPerRule.keys()])) this.ruleSessions.push({ regionId, rule, sessions: sessionsPerRule.get(rule) ?? 0 });
+    this.collectors.push(...collectors);
+    return this;
+  }
+
   countApiCalls(n = 1): this {
     this.apiCalls = (this.apiCalls ?? 0) + n;
     return this;
@@ -99,7 +115,7 @@ export class ReportBuilder {
   finish(end: ReportEnd = {}): DriftReport {
     const { start } = this;
     const finishedAt = iso(end.finishedAt ?? this.now());
-    return assembleReport(
+    const report = assembleReport(
       {
         generatedAt: finishedAt,
         ...(start.accountId !== undefined ? { accountId: start.accountId } : {}),
@@ -116,7 +132,17 @@ export class ReportBuilder {
           ...(this.apiCalls !== undefined ? { apiCalls: this.apiCalls } : {}),
         },
       },
-      { items: this.items, coverage: this.coverage, failedEvents: this.failedEvents, errors: this.errors, unapproved: this.unapproved, approved: this.approved, forgedClaims: this.forgedClaims },
+      {
+        items: this.items,
+        coverage: this.coverage,
+        failedEvents: this.failedEvents,
+        errors: this.errors,
+        unapproved: this.unapproved,
+        approved: this.approved,
+        forgedClaims: this.forgedClaims,
+        ...(this.ruleSessions.length || this.collectors.length ? { ruleSessions: this.ruleSessions, collectors: this.collectors } : {}),
+      },
     );
+    return this.change ? { ...report, change: this.change } : report;
   }
 }

@@ -9,6 +9,7 @@ import type { RegionResult } from '../engine/reconcile-region.js';
 import type { OptOutRecord } from '../policy/opt-out.js';
 import type { Policy } from '../policy/types.js';
 import type { CoverageEntry } from './assemble.js';
+import { collectorsOf, sessionsAtEnd, sessionsPerRule } from './breakdown.js';
 import { ReportBuilder, type ReportStart } from './builder.js';
 import type { DriftAction, DriftItem, FieldDrift, OptOutInfo, PolicyInfo } from './model.js';
 import { unapprovedEntry } from './unapproved.js';
@@ -65,7 +66,8 @@ const skipped = (reason: string): DriftAction => ({ kind: 'none', reason, status
  * A region reconcile into the report: an item for every action of every pass (a later pass's item for the same
  * resource replaces an earlier one), the last pass's ENIs that could not be placed, withheld for a gone target or
  * put off, the sessions automirror does not own that stand in the way, each ENI's coverage at the end, and the
- * region's unapproved mirroring (with what the policy had done about it) and approved sessions not automirror's.
+ * region's unapproved mirroring (with what the policy had done about it) and approved sessions not automirror's,
+ * and the breakdown per rule and per collector as the run left the region.
  */
 function addRegionResult(b: ReportBuilder, r: RegionResult): void {
   const regionId = r.regionId;
@@ -86,6 +88,8 @@ function addRegionResult(b: ReportBuilder, r: RegionResult): void {
     if (claim) b.addForgedClaim({ sessionId: s.id, regionId, claimedRule: s.tags[RULE_TAG], verdict: claim.verdict, reason: claim.why, sourceIds: s.sourceIds, target: targetLabel(s.target) });
   }
   for (const c of coverage) b.addCoverage(coverageEntry(c, regionId));
+  const sessions = sessionsAtEnd(last);
+  b.addBreakdown(regionId, sessionsPerRule(sessions), collectorsOf(last, regionId, sessions));
   for (const f of r.foreign.unapproved) b.addUnapproved(unapprovedEntry(f));
   b.countApproved(regionId, r.foreign.approved);
 }

@@ -1,5 +1,23 @@
 import type { DriftItem, DriftReport, ForeignSessions } from './model.js';
-import { coverageHeadline, formatTime, formatValue, optOutWho, overriddenOptOuts, plural, rankItems, runState, scopeParts, statusCounts } from './present.js';
+import {
+  COLLECTOR_HEAD,
+  changeRows,
+  changeSummary,
+  collectorCells,
+  coverageHeadline,
+  formatTime,
+  formatValue,
+  headlineNotes,
+  optOutWho,
+  overriddenOptOuts,
+  plural,
+  RULE_HEAD,
+  rankItems,
+  ruleCells,
+  ruleRows,
+  runState,
+  statusCounts,
+} from './present.js';
 import { clip, defuse } from './text.js';
 import { UNAPPROVED_HEAD, unapprovedCells, unapprovedSummary } from './unapproved.js';
 
@@ -16,6 +34,8 @@ export interface MarkdownOptions {
 export const MARKDOWN_MAX_BYTES = 12_000;
 const CELL_CHARS = 160;
 const LIST_NAMES = 8;
+/** Most not-in-scope ENIs listed, whatever `top` allows: the full list is in the JSON report. */
+export const EXCLUDED_SHOWN = 20;
 
 /**
  * One hostile string made inert in Markdown: one line (line breaks become spaces, other controls and bidi
@@ -73,24 +93,52 @@ function forged(r: DriftReport, top: number): string[] {
   ];
 }
 
+/** The change since the previous run: the line, then what it names (the lists may be capped: the counts are whole). */
+function change(r: DriftReport, top: number): string[] {
+  const c = r.change;
+  if (!c) return ['### Since the last run', mdText(changeSummary(r), 200)];
+  const rows = changeRows(c);
+  const named = c.counts.newUnmirrored + c.counts.fixed + c.counts.newOptOuts;
+  const shown = rows.slice(0, top);
+  return [
+    '### Since the last run',
+    mdText(changeSummary(r), 300),
+    ...(shown.length
+      ? [
+          '',
+          ...table(
+            ['Change', 'ENI', 'Region', 'Rule'],
+            shown.map((x) => [x.what, x.eni.eniId, x.eni.regionId, x.eni.rule ?? '—']),
+          ),
+        ]
+      : []),
+    ...(named > shown.length ? ['', `_…and ${named - shown.length} more changed ENIs in the full report._`] : []),
+  ];
+}
+
+/** Per rule, then per collector (the collectors only in a report made from a region run). */
+function breakdown(r: DriftReport, top: number): string[] {
+  const collectors = r.collectors ?? [];
+  return ['### Per rule', ...bounded('rules', ruleRows(r), top, RULE_HEAD, ruleCells), '', '### Collectors', ...bounded('collectors', collectors, top, COLLECTOR_HEAD, collectorCells)];
+}
+
 function compose(r: DriftReport, top: number): string {
   const t = r.totals;
   const { policy, run } = r;
+  const notes = headlineNotes(r).map((x) => mdText(x, 400));
   return [
     '## automirror drift report',
     '',
     ...unapprovedMarkdown(r.foreignSessions, top),
     '',
     ...forged(r, top),
-    `**${coverageHeadline(t)}** · ${scopeParts(r)
-      .map((x) => mdText(x, 400))
-      .join(' · ')} · ${t.unmirrored} unmirrored  `,
+    `**${coverageHeadline(t)}**${notes.length ? ` · ${notes.join(' · ')}` : ''}  `,
     `Mode: ${r.mode} · Regions: ${names(r.regions)} · Run: ${runState(run)} · Generated ${mdText(formatTime(r.generatedAt), 40)}  `,
     `Policy: ${mdText(policy.source, 120)}${policy.revision ? ` @ ${mdText(policy.revision, 40)}` : ''} (rules: ${names(policy.rules)})`,
     '',
-    '| ENIs | Mirrored | Opted out | Not in scope | Unmirrored | Drift items | Failed events | Errors |',
+    '| ENIs | Mirrored | Opted in, unmirrored | Opted out | Not in scope | Drift items | Failed events | Errors |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${t.enis} | ${t.mirrored} | ${t.optedOut} | ${t.excluded} | ${t.unmirrored} | ${t.items} | ${t.failedEvents} | ${t.errors} |`,
+    `| ${t.enis} | ${t.mirrored} | ${t.unmirrored} | ${t.optedOut} | ${t.excluded} | ${t.items} | ${t.failedEvents} | ${t.errors} |`,
     '',
     ...(t.overriddenOptOuts
       ? [
@@ -99,6 +147,10 @@ function compose(r: DriftReport, top: number): string {
           '',
         ]
       : []),
+    ...change(r, top),
+    '',
+    ...breakdown(r, top),
+    '',
     '### Opted out',
     ...bounded('opted-out ENIs', r.coverage.optedOut, top, ['ENI', 'Region', 'Rule', 'Opted out by', 'Tag on'], (o) => [o.eniId, o.regionId, o.rule, optOutWho(o), `${o.on} ${o.resourceId}`]),
     '',
@@ -116,6 +168,9 @@ function compose(r: DriftReport, top: number): string {
     '### Unmirrored ENIs',
     ...bounded('unmirrored ENIs', r.coverage.unmirrored, top, ['ENI', 'Region', 'Rule', 'Reason'], (u) => [u.eniId, u.regionId, u.rule ?? '—', u.reason]),
     '',
+    '### Not in scope',
+    ...bounded('not-in-scope ENIs', r.coverage.excluded, Math.min(top, EXCLUDED_SHOWN), ['ENI', 'Region', 'Reason'], (e) => [e.eniId, e.regionId, e.reason]),
+    '',
     '### Failed events',
     t.failedEvents ? `${plural(t.failedEvents, 'failed event')} drained from the failed-events queue; details in the full report.` : 'No failed events.',
     '',
@@ -126,8 +181,9 @@ function compose(r: DriftReport, top: number): string {
 }
 
 /**
- * The summary for the MNS topic and chat: headline coverage, counts, the top drift items and unmirrored ENIs
- * (failures first) with "and N more", within `maxBytes` (UTF-8): tables shrink until it fits.
+ * The summary for the MNS topic and chat: headline coverage, counts, the change since the last run, the tables per
+ * rule and per collector, the top drift items and unmirrored ENIs (failures first) and the first not-in-scope ENIs,
+ * each with "and N more", within `maxBytes` (UTF-8): tables shrink until it fits.
  */
 export function renderMarkdown(report: DriftReport, opts: MarkdownOptions = {}): string {
   const maxBytes = opts.maxBytes ?? MARKDOWN_MAX_BYTES;

@@ -1,4 +1,5 @@
 import { assembleReport, type CoverageEntry } from './assemble.js';
+import { mergeChanges } from './history.js';
 import { type DriftReport, REPORT_SCHEMA, REPORT_VERSION, type ReportError } from './model.js';
 
 const policyId = (r: DriftReport) => `${r.policy.source}${r.policy.revision ? `@${r.policy.revision}` : ''}`;
@@ -18,7 +19,8 @@ function tagged(r: DriftReport): CoverageEntry[] {
  * One report from the parts of a run: one per region (the reconciler fans out), and one per invocation of a scan
  * continued from checkpoints. Give the parts in the order they ran: where two name the same resource, the later
  * one wins. A hand-off answered by a part that continues from it is settled; the merged run is complete when every
- * part reached its end or handed off to a part that is here. A merged report can be merged again as a part.
+ * part reached its end or handed off to a part that is here. A merged report can be merged again as a part. The
+ * parts' changes since the previous run are combined (mergeChanges).
  *
  * Parts of different modes or accounts can't describe one run and are refused; parts under different policies
  * are merged with an error that says so, since coverage then mixes two sets of promises.
@@ -42,7 +44,7 @@ export function mergeReports(parts: readonly DriftReport[], opts: { generatedAt?
   const starts = parts.map((p) => p.run.startedAt).sort((a, b) => time(a) - time(b));
   const ends = parts.map((p) => p.run.finishedAt).sort((a, b) => time(a) - time(b));
 
-  return assembleReport(
+  const merged = assembleReport(
     {
       generatedAt: new Date(opts.generatedAt ?? Date.now()).toISOString(),
       ...(accounts.length ? { accountId: accounts[0] } : {}),
@@ -67,6 +69,11 @@ export function mergeReports(parts: readonly DriftReport[], opts: { generatedAt?
       unapproved: parts.flatMap((p) => p.foreignSessions.unapproved),
       approved: parts.flatMap((p) => Object.entries(p.foreignSessions.approved).map(([regionId, count]) => ({ regionId, count }))),
       forgedClaims: parts.flatMap((p) => p.forgedClaims ?? []),
+      ...(parts.some((p) => p.rules || p.collectors)
+        ? { ruleSessions: parts.flatMap((p) => (p.rules ?? []).map(({ regionId, rule, sessions }) => ({ regionId, rule, sessions }))), collectors: parts.flatMap((p) => p.collectors ?? []) }
+        : {}),
     },
   );
+  const change = mergeChanges(parts.map((p) => p.change));
+  return change ? { ...merged, change } : merged;
 }

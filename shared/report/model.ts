@@ -323,12 +323,49 @@ export interface ChangeSinceLast {
   readonly previousRunAt: string;
   /** The previous run's `totals.coveragePercent`; for a merged report, recomputed over the parts' previous runs. */
   readonly previousCoveragePercent: number | null;
+  /** The previous run's coverage counts, from which a merged report recomputes `previousCoveragePercent`. */
+  readonly previousCounts?: { readonly mirrored: number; readonly unmirrored: number; readonly optedOut: number };
   /** Sorted by region, ENI id; at most CHANGE_LIST_CAP each. */
   readonly newUnmirrored: readonly ChangedEni[];
   readonly fixed: readonly ChangedEni[];
   readonly newOptOuts: readonly ChangedEni[];
   /** The full counts, also when a list was capped. */
   readonly counts: { readonly newUnmirrored: number; readonly fixed: number; readonly newOptOuts: number };
+}
+
+/**
+ * One rule in one region at the end of the run: the ENIs it selects, by coverage state (counted from `coverage`,
+ * so they always agree), and automirror's sessions of the rule.
+ */
+export interface RuleBreakdown {
+  readonly rule: string;
+  readonly regionId: string;
+  readonly mirrored: number;
+  readonly unmirrored: number;
+  readonly optedOut: number;
+  /** Sessions automirror owns under this rule when the run ended (the scan, plus what the run applied). */
+  readonly sessions: number;
+}
+
+/** A collector (mirror target) a rule's pool names, in one region, and how full it is at the end of the run. */
+export interface CollectorBreakdown {
+  readonly regionId: string;
+  readonly target: { readonly kind: 'SLB' | 'NetworkInterface'; readonly id: string };
+  /**
+   * Its zone as the scan read it (`zoneFrom: 'scan'`: an ENI target's own, a CLB's MasterZoneId), else the zone the
+   * policy's pool assigns it (`'policy'`); absent when neither says.
+   */
+  readonly zone?: string;
+  readonly zoneFrom?: 'scan' | 'policy';
+  /** The rules whose pools name it, sorted. */
+  readonly rules: readonly string[];
+  /** Sessions toward it, anyone's, and how many of them are automirror's. */
+  readonly sessions: number;
+  readonly ownedSessions: number;
+  /** Source ENIs across those sessions: what counts against its capacity. */
+  readonly sources: number;
+  /** Sources it takes across all sessions, as the policy says (by default the cloud's limit: 500 for an internal CLB, 20 for an ENI). */
+  readonly capacity: number;
 }
 
 export interface DriftReport {
@@ -356,6 +393,10 @@ export interface DriftReport {
   readonly forgedClaims?: readonly ForgedClaim[];
   /** The change since the previous run on record; absent when there is none. */
   readonly change?: ChangeSinceLast;
+  /** Per rule and region, sorted by region, rule; present when the report was made from a region reconcile. */
+  readonly rules?: readonly RuleBreakdown[];
+  /** Per collector, sorted by region, target id; present with `rules`. */
+  readonly collectors?: readonly CollectorBreakdown[];
 }
 
 export const ACTION_KINDS: readonly ActionKind[] = ['create', 'add-source', 'remove-source', 'update', 'replace', 'delete', 'none'];

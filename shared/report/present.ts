@@ -1,5 +1,19 @@
 /** What the Markdown and HTML renderings say alike: values, times, coverage, run state and the order of findings. */
-import { ACTION_STATUSES, type ActionStatus, type DriftItem, type DriftReport, type FieldValue, type OptOutInfo, type RunInfo, type Totals } from './model.js';
+import {
+  ACTION_STATUSES,
+  type ActionStatus,
+  type ChangedEni,
+  type ChangeSinceLast,
+  type CollectorBreakdown,
+  type DriftItem,
+  type DriftReport,
+  type FieldValue,
+  type OptOutInfo,
+  type RunInfo,
+  type Totals,
+} from './model.js';
+import { ruleCounts } from './rule-counts.js';
+import { coveragePercent } from './totals.js';
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -20,10 +34,21 @@ export function formatPercent(p: number | null): string {
   return p === null ? 'n/a' : `${p.toFixed(1)}%`;
 }
 
-/** The one line a person reads first: opted-out ENIs count against coverage, so an opt-out never reads as 100 %. */
+/** Mirrored of every ENI examined, opted in or not, rounded down like coverage; `null` when none was examined. */
+export const fleetPercent = (t: Totals): number | null => coveragePercent(t.mirrored, t.enis - t.mirrored);
+
+/**
+ * The one line a person reads first, the same in every rendering and at the terminal: both coverages, named, and
+ * the whole fleet split four ways. Opted-out ENIs count against opted-in coverage, so an opt-out never reads as
+ * 100 %; fleet coverage counts what no rule selects too, so a policy that selects little never reads as full.
+ */
 export function coverageHeadline(t: Totals): string {
-  if (t.coveragePercent === null) return `No ENI is opted in by the policy (${t.excluded} not in scope)`;
-  return `${formatPercent(t.coveragePercent)} coverage: ${t.mirrored} of ${plural(t.mirrored + t.unmirrored + t.optedOut, 'opted-in ENI')} mirrored`;
+  const optedIn = t.mirrored + t.unmirrored + t.optedOut;
+  const inScope =
+    t.coveragePercent === null ? 'opted-in coverage n/a (no ENI is opted in)' : `opted-in coverage ${formatPercent(t.coveragePercent)} (${t.mirrored} of ${plural(optedIn, 'opted-in ENI')} mirrored)`;
+  const fleet = t.enis === 0 ? 'fleet coverage n/a (no ENI examined)' : `fleet coverage ${formatPercent(fleetPercent(t))} (${t.mirrored} of ${plural(t.enis, 'ENI')})`;
+  const split = `${t.mirrored} mirrored, ${t.unmirrored} opted in but unmirrored, ${t.optedOut} opted out, ${t.excluded} not in scope`;
+  return `${inScope[0].toUpperCase()}${inScope.slice(1)} · ${fleet}: ${split}`;
 }
 
 /** Who opted ENIs out, most first: at most `n` principals (RAM names, or "principal unknown"), then how many more. */
@@ -35,15 +60,10 @@ export function optedOutBy(r: DriftReport, n = 3): string {
   return ranked.length > n ? `${shown.join(', ')} and ${ranked.length - n} more` : shown.join(', ');
 }
 
-/** The headline's split: mirrored of opted in, opted out (by whom), not in scope, and overridden opt-outs. */
-export function scopeParts(r: DriftReport): string[] {
+/** What the headline's split leaves out: who opted ENIs out, and opt-outs the policy overrode; empty when neither. */
+export function headlineNotes(r: DriftReport): string[] {
   const t = r.totals;
-  return [
-    `${t.mirrored} mirrored of ${t.mirrored + t.unmirrored + t.optedOut} opted in`,
-    `${t.optedOut} opted out${t.optedOut ? ` (by ${optedOutBy(r)})` : ''}`,
-    `${t.excluded} not in scope`,
-    ...(t.overriddenOptOuts ? [`${plural(t.overriddenOptOuts, 'opt-out')} overridden`] : []),
-  ];
+  return [...(t.optedOut ? [`opted out by ${optedOutBy(r)}`] : []), ...(t.overriddenOptOuts ? [`${plural(t.overriddenOptOuts, 'opt-out')} overridden`] : [])];
 }
 
 /** An ENI's opt-out as one line: who and when, or that nobody knows. */
@@ -73,3 +93,86 @@ export function rankItems(items: readonly DriftItem[]): DriftItem[] {
 /** ENIs whose opt-out the policy overrode, mirrored or not, in coverage order. */
 export const overriddenOptOuts = (r: DriftReport): Array<{ eniId: string; regionId: string; instanceId?: string; optOut: OptOutInfo }> =>
   [...r.coverage.mirrored, ...r.coverage.unmirrored].flatMap((e) => (e.optOutOverridden ? [{ eniId: e.eniId, regionId: e.regionId, instanceId: e.instanceId, optOut: e.optOutOverridden }] : []));
+
+/** One rule across the report's regions, as the per-rule tables show it. */
+export interface RuleRow {
+  readonly rule: string;
+  /** ENIs the rule selects: mirrored + unmirrored + opted out. */
+  readonly wanted: number;
+  readonly mirrored: number;
+  readonly unmirrored: number;
+  readonly optedOut: number;
+  /** automirror's sessions of the rule; undefined when the report has no breakdown (not made from a region run). */
+  readonly sessions?: number;
+  readonly coverage: string;
+}
+
+/** Every rule of the policy, in its order (then any other rule the report names), summed over the regions. */
+export function ruleRows(r: DriftReport): RuleRow[] {
+  const rows = new Map<string, { mirrored: number; unmirrored: number; optedOut: number; sessions?: number }>(r.policy.rules.map((rule) => [rule, { mirrored: 0, unmirrored: 0, optedOut: 0 }]));
+  for (const c of r.rules ?? ruleCounts(r.coverage)) {
+    const row = rows.get(c.rule) ?? { mirrored: 0, unmirrored: 0, optedOut: 0 };
+    rows.set(c.rule, {
+      mirrored: row.mirrored + c.mirrored,
+      unmirrored: row.unmirrored + c.unmirrored,
+      optedOut: row.optedOut + c.optedOut,
+      ...('sessions' in c ? { sessions: (row.sessions ?? 0) + c.sessions } : {}),
+    });
+  }
+  return [...rows].map(([rule, c]) => ({ rule, wanted: c.mirrored + c.unmirrored + c.optedOut, ...c, coverage: formatPercent(coveragePercent(c.mirrored, c.unmirrored, c.optedOut)) }));
+}
+
+export const RULE_HEAD = ['Rule', 'ENIs wanted', 'Mirrored', 'Unmirrored', 'Opted out', 'Sessions', 'Coverage'] as const;
+
+/** One rule's row of plain text, in RULE_HEAD's order. */
+export const ruleCells = (x: RuleRow): string[] => [
+  x.rule,
+  String(x.wanted),
+  String(x.mirrored),
+  String(x.unmirrored),
+  String(x.optedOut),
+  x.sessions === undefined ? '—' : String(x.sessions),
+  x.coverage,
+];
+
+export const COLLECTOR_HEAD = ['Collector', 'Region', 'Zone', 'Rules', 'Sources', 'Sessions', 'Capacity used'] as const;
+
+/** One collector's row of plain text, in COLLECTOR_HEAD's order. */
+export const collectorCells = (c: CollectorBreakdown): string[] => [
+  `${collectorKind(c.target.kind)} ${c.target.id}`,
+  c.regionId,
+  collectorZone(c),
+  c.rules.join(', '),
+  String(c.sources),
+  `${c.sessions} (${c.ownedSessions} automirror's)`,
+  capacityUsed(c),
+];
+
+/** A collector's kind as people say it. */
+export const collectorKind = (kind: 'SLB' | 'NetworkInterface'): string => (kind === 'SLB' ? 'CLB' : 'ENI');
+
+/** Where a collector is: its zone and who says so. */
+function collectorZone(c: CollectorBreakdown): string {
+  if (c.zone === undefined) return 'unknown';
+  return c.zoneFrom === 'policy' ? `${c.zone} (policy)` : c.zone;
+}
+
+/** `4 / 500 (0.8%)`: sources placed of what the collector takes. */
+const capacityUsed = (c: CollectorBreakdown): string => `${c.sources} / ${c.capacity} (${formatPercent(Math.floor((1000 * c.sources) / c.capacity) / 10)})`;
+
+/** A collector at or past 90 % of its capacity: the next ENIs may find no room. */
+export const nearlyFull = (c: CollectorBreakdown): boolean => c.sources * 10 >= c.capacity * 9;
+
+/** The change since the previous run in one line; what to say when there was none on record. */
+export function changeSummary(r: DriftReport): string {
+  const c = r.change;
+  if (!c) return 'No earlier run on record';
+  const was = formatPercent(c.previousCoveragePercent);
+  const now = formatPercent(r.totals.coveragePercent);
+  return `Since the run of ${formatTime(c.previousRunAt)}: opted-in coverage ${was === now ? `unchanged at ${now}` : `${was} → ${now}`}; ${c.counts.newUnmirrored} newly unmirrored, ${c.counts.fixed} fixed, ${plural(c.counts.newOptOuts, 'new opt-out')}`;
+}
+
+/** The ENIs a change names, one row each: what changed, the ENI, its region and rule. */
+export function changeRows(c: ChangeSinceLast): Array<{ what: string; eni: ChangedEni }> {
+  return [...c.newUnmirrored.map((eni) => ({ what: 'newly unmirrored', eni })), ...c.fixed.map((eni) => ({ what: 'fixed', eni })), ...c.newOptOuts.map((eni) => ({ what: 'new opt-out', eni }))];
+}

@@ -76,11 +76,29 @@ const changedEnis = listOf(object(['eniId', 'regionId'], { eniId: nonEmpty, regi
 const change = object(['previousRunAt', 'previousCoveragePercent', 'newUnmirrored', 'fixed', 'newOptOuts', 'counts'], {
   previousRunAt: time,
   previousCoveragePercent: { type: ['number', 'null'], minimum: 0, maximum: 100 },
+  previousCounts: countsOf(['mirrored', 'unmirrored', 'optedOut']),
   newUnmirrored: changedEnis,
   fixed: changedEnis,
   newOptOuts: changedEnis,
   counts: countsOf(['newUnmirrored', 'fixed', 'newOptOuts']),
 });
+
+const rules = listOf(
+  object(['rule', 'regionId', 'mirrored', 'unmirrored', 'optedOut', 'sessions'], { rule: nonEmpty, regionId: nonEmpty, mirrored: count, unmirrored: count, optedOut: count, sessions: count }),
+);
+const collectors = listOf(
+  object(['regionId', 'target', 'rules', 'sessions', 'ownedSessions', 'sources', 'capacity'], {
+    regionId: nonEmpty,
+    target: object(['kind', 'id'], { kind: { enum: ['SLB', 'NetworkInterface'] }, id: nonEmpty }),
+    zone: str,
+    zoneFrom: { enum: ['scan', 'policy'] },
+    rules: strings,
+    sessions: count,
+    ownedSessions: count,
+    sources: count,
+    capacity: { type: 'integer', minimum: 1 },
+  }),
+);
 
 /**
  * JSON Schema (draft-07) of the drift report, for consumers to check a document with any validator. Field meanings
@@ -146,5 +164,7 @@ export const reportSchema = {
       }),
     ),
     change,
+    rules,
+    collectors,
   }),
 } as const;

@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import type { DriftReport } from './model.js';
+import { type RuleCounts, ruleCounts } from './rule-counts.js';
 import { reportSchema } from './schema.js';
 import { computeTotals } from './totals.js';
 
@@ -13,7 +14,7 @@ export class InvalidReportError extends Error {
 const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
 const matchesSchema = ajv.compile(reportSchema as object);
 
-/** What the schema can't say: totals that disagree with the contents, an ENI in two coverage states. */
+/** What the schema can't say: totals or per-rule counts that disagree with the contents, an ENI in two coverage states. */
 function consistencyProblems(r: DriftReport): string[] {
   const problems: string[] = [];
   const counted = computeTotals(r) as unknown as Record<string, unknown>;
@@ -28,6 +29,15 @@ function consistencyProblems(r: DriftReport): string[] {
     const key = `${e.regionId}/${e.eniId}`;
     if (seen.has(key)) problems.push(`/coverage: ${key} is in more than one coverage list`);
     seen.add(key);
+  }
+  if (r.rules) {
+    const row = (c: RuleCounts) => [c.regionId, c.rule, c.mirrored, c.unmirrored, c.optedOut];
+    const stated = r.rules.map(row);
+    const counted = ruleCounts(r.coverage, r.rules).map(row);
+    if (JSON.stringify(stated) !== JSON.stringify(counted)) problems.push(`/rules: states ${JSON.stringify(stated)}, the coverage counts ${JSON.stringify(counted)}`);
+  }
+  for (const c of r.collectors ?? []) {
+    if (c.ownedSessions > c.sessions) problems.push(`/collectors: ${c.regionId}/${c.target.id} states ${c.ownedSessions} of its ${c.sessions} sessions are automirror's`);
   }
   const complete = !r.run.truncated && r.run.handedOff.length === 0;
   if (r.run.complete !== complete) problems.push(`/run/complete: states ${r.run.complete}, truncated and handedOff say ${complete}`);

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import * as $Ecs from '@alicloud/ecs20140526';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { explainCommand } from '../../cli/commands/explain.js';
-import { planCommand } from '../../cli/commands/plan.js';
-import { reportCommand } from '../../cli/commands/report.js';
+import { command as plan } from '../../cli/commands/plan.js';
+import { command as report } from '../../cli/commands/report.js';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { ACCOUNT, eniId, instanceId, REGION, startCloud, worldSession } from '../engine/cloud.js';
 import { DEMO_KEY, ecsClient } from '../support/localcloud.js';
@@ -89,17 +89,17 @@ describe('hostile tag values never reach a terminal or a page as controls', () =
   });
 
   it('plan: the reasons that quote the values are one defused line each', async () => {
-    const text = await printed(() => planCommand(flags()));
+    const text = await printed(() => plan.run(flags()));
     expect(text).not.toMatch(STEERING);
     const lines = text.split('\n');
-    expect(lines.filter((l) => l.startsWith('delete tms-m'))).toHaveLength(HOSTILE.length);
+    expect(lines.filter((l) => l.trimStart().startsWith('- delete tms-m'))).toHaveLength(HOSTILE.length);
     expect(lines.filter((l) => l.startsWith('sessions on it'))).toEqual([]);
     expect(text).toContain('\uFFFD31mred');
   });
 
   it('the Markdown summary and the HTML page carry them defused', async () => {
     const out = join(dir, 'report');
-    await printed(() => reportCommand([...flags(), '--out', out]));
+    await printed(() => report.run([...flags(), '--out', out]));
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     const page = readFileSync(join(out, 'report.html'), 'utf8');
     expect(md).not.toMatch(STEERING);

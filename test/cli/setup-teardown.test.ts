@@ -68,6 +68,18 @@ describe('automirror setup and teardown against localcloud', () => {
     expect(again.out).toMatch(/unchanged\s+trigger automirror-vpc-events/);
   });
 
+  it('setup creates the report history bucket, private, when AUTOMIRROR_HISTORY_BUCKET names one', async () => {
+    process.env.AUTOMIRROR_HISTORY_BUCKET = 'automirror-history-setup';
+    try {
+      const r = await cli(setupCommand);
+      expect(r.out).toContain("ready    bucket automirror-history-setup (private: the drift report's history)");
+      expect(cloud.oss.bucket('automirror-history-setup')).toMatchObject({ regionId: 'cn-hangzhou', acl: 'private' });
+      expect((await cli(setupCommand)).code).toBe(0);
+    } finally {
+      delete process.env.AUTOMIRROR_HISTORY_BUCKET;
+    }
+  });
+
   it('teardown --delete-sessions removes the trigger and only the sessions automirror owns', async () => {
     await invokeOnCloud(cloud, 'on-event', sampleEvent('ecs-instance-running.json'));
     const owned = sessions().filter((s) => s.trafficMirrorSessionId !== UNOWNED);

@@ -16,8 +16,9 @@ const ARN = /^acs:([a-z0-9-]+):([^:]*):([^:]*):(.+)$/;
 
 /**
  * What is too broad in a policy: a write granted on `*` or on every resource of a service (`acs:vpc:R:A:*`), and
- * any ARN whose region or account is a wildcard or empty (RAM ARNs for the services used here all have both; none in
- * this policy is global).
+ * any ARN whose region or account is a wildcard or empty (RAM ARNs for the services used here all have both), except
+ * OSS's region: bucket names are global, and OSS's ARNs are written `acs:oss:*:<account>:<bucket>/<object>`
+ * (https://www.alibabacloud.com/help/en/oss/user-guide/authorization-syntax-and-elements).
  */
 function tooBroad(doc: RolePolicy): string[] {
   const found: string[] = [];
@@ -30,7 +31,7 @@ function tooBroad(doc: RolePolicy): string[] {
       }
       const m = ARN.exec(r);
       if (!m) found.push(`not an ARN: ${r}`);
-      else if (!m[2] || !m[3] || m[2].includes('*') || m[3].includes('*')) found.push(`${list(s.Action).join(', ')} on ${r}: region and account must be pinned`);
+      else if (!m[3] || m[3].includes('*') || !m[2] || (m[2].includes('*') && !(m[1] === 'oss' && m[2] === '*'))) found.push(`${list(s.Action).join(', ')} on ${r}: region and account must be pinned`);
       else if (writes.length && m[4].startsWith('*')) found.push(`${writes.join(', ')} on ${r}: every resource of the service`);
     }
   }
@@ -62,6 +63,8 @@ function actionsCalledByCode(): Set<string> {
     }
     for (const m of src.matchAll(/\.(\w+)\(this\.name/g)) if (MNS_METHODS[m[1]]) found.add(MNS_METHODS[m[1]]);
     if (/action: 'InvokeFunction'|\.invokeFunction\(/.test(src)) found.add('fc:InvokeFunction');
+    if (/\.get\(this\.key/.test(src)) found.add('oss:GetObject');
+    if (/\.put\(this\.key/.test(src)) found.add('oss:PutObject');
   }
   return found;
 }
@@ -86,7 +89,7 @@ describe("the functions' RAM role", () => {
 
   it('grants no write on "*" and pins region and account in every ARN (placeholders the deployment fills)', () => {
     expect(tooBroad(policy)).toEqual([]);
-    for (const s of policy.Statement) for (const r of list(s.Resource)) if (r !== '*') expect(r).toMatch(/^acs:[a-z]+:\{(vpcRegion|region)\}:\{account\}:/);
+    for (const s of policy.Statement) for (const r of list(s.Resource)) if (r !== '*') expect(r).toMatch(/^acs:[a-z]+:\{(vpcRegion|region)\}:\{account\}:|^acs:oss:\*:\{account\}:\{historyBucket\}\//);
   });
 
   it('the check fails on a planted write on "*", on every resource of a service, a wildcard region and a wildcard account', () => {
@@ -110,6 +113,16 @@ describe("the functions' RAM role", () => {
     expect(deleteOn).toEqual(['acs:vpc:cn-hangzhou:1234567890123456:trafficmirrorsession/*', 'acs:vpc:cn-shanghai:1234567890123456:trafficmirrorsession/*']);
     // FC and MNS live only in the deployment's region.
     expect(arns.filter((r) => /^acs:(mns|fc):/.test(r)).every((r) => r.includes(':cn-hangzhou:'))).toBe(true);
+  });
+
+  it('grants the history objects of one bucket only, and only when the deployment has one', () => {
+    const scope = { region: 'cn-hangzhou', regions: ['cn-hangzhou'], account: '1234567890123456' };
+    const on = (doc: RolePolicy) => doc.Statement.filter((s) => list(s.Action).includes('oss:PutObject')).flatMap((s) => list(s.Resource));
+    expect(on(renderRolePolicy({ ...scope, historyBucket: 'am-history' }))).toEqual(['acs:oss:*:1234567890123456:am-history/automirror/history/*']);
+    expect(on(renderRolePolicy(scope))).toEqual([]);
+    expect(tooBroad(renderRolePolicy({ ...scope, historyBucket: 'am-history' }))).toEqual([]);
+    expect(tooBroad({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:PutObject'], Resource: 'acs:oss:*:*:am-history/*' }] })).toHaveLength(1);
+    expect(() => renderRolePolicy({ ...scope, historyBucket: '*' })).toThrow(/not a bucket name/);
   });
 
   it('refuses a region or account that is not an id (no wildcard can be templated in)', () => {

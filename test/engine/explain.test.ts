@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { explainCommand } from '../../cli/commands/explain.js';
+import { Failure } from '../../cli/failure.js';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { DEMO_KEY } from '../support/localcloud.js';
 import { ACCOUNT, eniId, instanceId, REGION, startCloud, worldSession } from './cloud.js';
@@ -55,8 +56,12 @@ describe('automirror explain', () => {
     expect(text).toContain('the engine would do nothing: it is as the policy wants');
   });
 
-  it('says when the ENI does not exist', async () => {
-    expect(await explain('eni-missing')).toBe(`eni-missing does not exist in ${REGION}\n`);
+  it('fails (exit 1 from main) saying the ENI does not exist, printing nothing', async () => {
+    const printed = vi.spyOn(process.stdout, 'write');
+    await expect(explainCommand(['eni-missing', '--region', REGION, '--policy', policyFile, '--endpoint', cloud.endpoint])).rejects.toThrow(
+      new Failure(`eni-missing does not exist in ${REGION}`, 'NotFound'),
+    );
+    expect(printed).not.toHaveBeenCalled();
   });
 
   it('says an ENI whose rule names a CLB that is gone is left unmirrored, and why, as the event path decides', async () => {

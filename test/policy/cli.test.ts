@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -111,13 +111,66 @@ rules:
   });
 
   it.each([
-    [[], 'expected a subcommand: check'],
+    [[], 'expected a subcommand: check, schema'],
     [['lint', 'policy.yaml'], 'unknown subcommand "lint"'],
     [['check'], 'expected exactly one FILE'],
     [['check', 'a.yaml', 'b.yaml'], 'expected exactly one FILE'],
+    [['schema', 'policy.yaml'], 'schema takes no FILE'],
   ])('refuses %j as a usage error, exit 2', (args, message) => {
     const r = check(...args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`automirror policy: ${message}\nusage: automirror policy check FILE\n`);
+    expect(r.stderr).toBe(`automirror policy: ${message}\nusage: automirror policy check FILE [--json] | automirror policy schema\nsee: automirror help policy\n`);
+  });
+});
+
+describe('automirror policy check --json', () => {
+  it('a valid policy: one document, exit 0, as the README shows it', () => {
+    const r = check('check', 'policy.yaml', '--json');
+    expect(r).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: `${JSON.stringify({ file: 'policy.yaml', valid: true, count: 0, problems: [], rules: ['mirror-tagged'] }, null, 2)}\n`,
+    });
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`\`\`\`json\n${r.stdout}\`\`\``);
+  });
+
+  it('an invalid one: each problem with its position, field and path, exit 1, nothing on stderr', () => {
+    const path = file('bad-json.yaml', 'version: 1\nrules:\n  - name: web\n    match: { tag: env, in: [] }\n    mirror: { target: { slb: lb-a }, filter: tmf-a, priority: { min: 1, max: 40000 } }\n');
+    const r = check('check', path, '--json');
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    expect(JSON.parse(r.stdout)).toEqual({
+      file: path,
+      valid: false,
+      count: 2,
+      problems: [
+        { line: 4, col: 24, field: 'rules[0].match.in', path: ['rules', 0, 'match', 'in'], message: 'expected a non-empty list, got an empty list' },
+        { line: 5, col: 73, field: 'rules[0].mirror.priority.max', path: ['rules', 0, 'mirror', 'priority', 'max'], message: 'expected an integer 1–32766, got 40000' },
+      ],
+    });
+  });
+
+  it('a problem of the text has a position and no field; an unreadable file neither', () => {
+    const r = check('check', file('dup.yaml', 'version: 1\nversion: 1\n'), '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).problems).toEqual([{ line: 2, col: 1, message: 'Map keys must be unique' }]);
+    const missing = check('check', join(dir, 'missing.yaml'), '--json');
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ valid: false, count: 1, problems: [{ message: expect.stringMatching(/^ENOENT: /) }] });
+  });
+
+  it('thousands of problems: 200 listed, all counted, hostile keys escaped', () => {
+    const fields = Array.from({ length: 5_000 }, (_, i) => `    "k${i}\\e[2J\\u202e\\x9b": 1`).join('\n');
+    const r = check('check', file('many-json.yaml', `version: 1\nrules:\n  - name: web\n${fields}\n`), '--json');
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/[\u001b\u009b\u202e]/);
+    const doc = JSON.parse(r.stdout);
+    expect([doc.count, doc.problems.length]).toEqual([5002, 200]);
+    expect(doc.problems[0].path).toEqual(['rules', 0, 'k0\u001b[2J\u202e\u009b']);
+  });
+});
+
+describe('automirror policy schema', () => {
+  it('prints policy.schema.json, exit 0', () => {
+    expect(check('schema')).toEqual({ code: 0, stderr: '', stdout: readFileSync(join(ROOT, 'policy.schema.json'), 'utf8') });
   });
 });

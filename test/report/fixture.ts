@@ -1,6 +1,6 @@
 import { ReportBuilder } from '../../shared/report/builder.js';
 import { failedEventFrom } from '../../shared/report/failed-event.js';
-import type { DriftReport, ReportMode } from '../../shared/report/model.js';
+import type { ChangeSinceLast, DriftReport, ReportMode } from '../../shared/report/model.js';
 
 export const POLICY = { source: 'policy.yaml', revision: 'sha256:3f9a1c', rules: ['prod-web', 'pci-db'] };
 export const T0 = new Date('2025-06-01T03:00:00Z');
@@ -22,8 +22,21 @@ export function fcFailure(eventId: string, error: string): string {
   });
 }
 
-/** A two-region enforce run with every kind of finding: what a security team would get on a bad day. */
-export function sampleReport(opts: { hostile?: boolean } = {}): DriftReport {
+/** What changed since the run an hour before the sample's: one ENI newly unmirrored, one fixed. */
+export const SAMPLE_CHANGE: ChangeSinceLast = {
+  previousRunAt: at(-3600).toISOString(),
+  previousCoveragePercent: 88.4,
+  newUnmirrored: [{ eniId: 'eni-db2', regionId: 'cn-shanghai', rule: 'pci-db' }],
+  fixed: [{ eniId: 'eni-web005', regionId: 'cn-hangzhou', rule: 'prod-web' }],
+  newOptOuts: [],
+  counts: { newUnmirrored: 1, fixed: 1, newOptOuts: 0 },
+};
+
+/**
+ * A two-region enforce run with every kind of finding: what a security team would get on a bad day. Its change
+ * since the last run is SAMPLE_CHANGE, or none with `firstRun`.
+ */
+export function sampleReport(opts: { hostile?: boolean; firstRun?: boolean } = {}): DriftReport {
   const b = builder('enforce', { regions: ['cn-hangzhou', 'cn-shanghai'] });
   if (opts.hostile) {
     // A tag value and an event body someone crafted: the page must show them as text and run nothing.
@@ -103,6 +116,24 @@ export function sampleReport(opts: { hostile?: boolean } = {}): DriftReport {
     code: 'ServiceUnavailable',
     message: 'the request failed after 5 attempts; sessions of cn-shanghai page 3 were not read',
   });
+  b.addBreakdown('cn-hangzhou', new Map([['prod-web', 16]]), [
+    { regionId: 'cn-hangzhou', target: { kind: 'SLB', id: 'lb-web01h' }, zone: 'cn-hangzhou-h', zoneFrom: 'policy', rules: ['prod-web'], sessions: 17, ownedSessions: 16, sources: 17, capacity: 500 },
+    { regionId: 'cn-hangzhou', target: { kind: 'SLB', id: 'lb-pci01' }, rules: ['pci-db'], sessions: 2, ownedSessions: 0, sources: 19, capacity: 20 },
+  ]);
+  b.addBreakdown('cn-shanghai', new Map([['prod-web', 8]]), [
+    {
+      regionId: 'cn-shanghai',
+      target: { kind: 'NetworkInterface', id: 'eni-ids01' },
+      zone: 'cn-shanghai-b',
+      zoneFrom: 'scan',
+      rules: ['pci-db', 'prod-web'],
+      sessions: 8,
+      ownedSessions: 8,
+      sources: 8,
+      capacity: 20,
+    },
+  ]);
   b.countApiCalls(57);
+  if (!opts.firstRun) b.setChange(SAMPLE_CHANGE);
   return b.finish({ finishedAt: at(95) });
 }

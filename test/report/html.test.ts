@@ -1,23 +1,59 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from '../../shared/report/html.js';
+import { consoleUrl } from '../../shared/report/console-links.js';
+import { PAGE_CSP, renderHtml } from '../../shared/report/html.js';
+import { PAGE_SCRIPT } from '../../shared/report/html-script.js';
 import { escapeHtml, html } from '../../shared/report/html-template.js';
 import { builder, SCRIPT, sampleReport } from './fixture.js';
 
 describe('the HTML report', () => {
   const page = renderHtml(sampleReport());
 
-  it('is one self-contained page: no script, no external resource, a policy that forbids both', () => {
+  it('is one self-contained page: no external resource, no script but its own, a policy that allows that one by its hash', () => {
     expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(page).not.toMatch(/<script|<link|<img|<iframe|\bsrc=|@import|url\(/i);
-    expect(page).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg")/);
-    expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+    expect(page).not.toMatch(/<link|<img|<iframe|\bsrc=|@import|url\(/i);
+    expect(page.match(/<script/g)).toHaveLength(1);
+    expect(page).toContain(`<script>${PAGE_SCRIPT}</script>`);
+    const hash = createHash('sha256').update(PAGE_SCRIPT).digest('base64');
+    expect(page).toContain(`content="default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; img-src data:; script-src &#39;sha256-${hash}&#39;"`);
+    expect(PAGE_CSP).not.toMatch(/script-src[^;]*unsafe/);
+    // Links only to the console, never loaded: the page's one host besides the SVG namespace.
+    const urls = [...page.matchAll(/https?:\/\/[^\s"<]+/g)].map((m) => m[0]).filter((u) => u !== 'http://www.w3.org/2000/svg');
+    expect(urls.length).toBeGreaterThan(0);
+    for (const u of urls) expect(u).toMatch(/^https:\/\/(ecs|vpc)\.console\.aliyun\.com\//);
+  });
+
+  it('links ENIs, instances and sessions to their console pages in their region, and only well-formed ids', () => {
+    expect(page).toContain('<a href="https://ecs.console.aliyun.com/networkInterfaces/region/cn-shanghai/detail/eni-db2" rel="noreferrer" target="_blank">eni-db2</a>');
+    expect(page).toContain('<a href="https://ecs.console.aliyun.com/server/i-db1/detail?regionId=cn-hangzhou" rel="noreferrer" target="_blank">i-db1</a>');
+    expect(page).toContain('<a href="https://vpc.console.aliyun.com/traffic-mirror/cn-hangzhou/sessions" rel="noreferrer" target="_blank">tms-web5</a>');
+    expect(consoleUrl('eni', 'eni-x"><b', 'cn-hangzhou')).toBeUndefined();
+    expect(consoleUrl('eni', 'eni-ok1', 'cn-hangzhou/../../x')).toBeUndefined();
+    expect(consoleUrl('instance', 'eni-ok1', 'cn-hangzhou')).toBeUndefined();
+    const hostile = renderHtml(sampleReport({ hostile: true }));
+    expect(hostile).not.toMatch(/href="[^"]*(onmouseover|alert|%22)/);
+  });
+
+  it('leads with both coverages, named, and the fleet split four ways', () => {
+    expect(page).toContain(
+      '<p class="headline">Opted-in coverage 92.3% (24 of 26 opted-in ENIs mirrored) · fleet coverage 82.7% (24 of 29 ENIs): 24 mirrored, 2 opted in but unmirrored, 0 opted out, 3 not in scope</p>',
+    );
+    for (const card of ['Opted-in coverage', 'Fleet coverage', 'Opted in but unmirrored', 'Opted out', 'Not in scope']) expect(page).toContain(`<span class="l">${card}</span>`);
+  });
+
+  it('shows the change since the last run, or says there is none on record', () => {
+    expect(page).toContain('Since the run of 2025-06-01 02:00:00 UTC: opted-in coverage 88.4% → 92.3%; 1 newly unmirrored, 1 fixed, 0 new opt-outs.');
+    expect(page).toContain('<strong class="error">newly unmirrored</strong>');
+    expect(renderHtml(sampleReport({ firstRun: true }))).toContain('No earlier run on record.');
   });
 
   it('has the expected section headings, an inline SVG chart and the drift table', () => {
     const headings = [...page.matchAll(/<h2[^>]*>([^<]*)<\/h2>/g)].map((m) => m[1]);
-    expect(headings).toEqual(['Unapproved mirroring', 'Coverage', 'Drift', 'Unmirrored ENIs', 'Opted out', 'Not in scope', 'Failed events', 'Errors']);
+    expect(headings).toEqual(['Unapproved mirroring', 'Coverage', 'Since the last run', 'Per rule', 'Collectors', 'Drift', 'Unmirrored ENIs', 'Opted out', 'Not in scope', 'Failed events', 'Errors']);
     expect(page).toMatch(/<svg class="chart"[^>]*role="img"/);
-    for (const th of ['Field', 'Wanted', 'Actual', 'Action', 'Status']) expect(page).toContain(`<th scope="col">${th}</th>`);
+    for (const th of ['Field', 'Wanted', 'Actual', 'Action', 'Status', 'ENIs wanted', 'Capacity used']) expect(page).toMatch(new RegExp(`<th scope="col"( class="n")?>${th}</th>`));
+    expect(page).toContain('<table class="drift sortable filterable" aria-label="drift items">');
+    expect(page).toContain('<strong class="warn">19 / 20 (95.0%)</strong>');
     expect(page).toContain('<span class="badge failed">failed</span>');
     expect(page).toContain('secondary ENI; rule prod-web mirrors primary ENIs only');
     expect(page).toContain('CreateTrafficMirrorSession failed: QuotaExceeded.TrafficMirrorSession');
@@ -27,7 +63,9 @@ describe('the HTML report', () => {
     const empty = renderHtml(builder().finish());
     expect(empty).toContain('No drift.');
     expect(empty).toContain('None: every opted-in ENI is mirrored.');
-    expect(empty).not.toContain('<table');
+    expect(empty.match(/<table/g)).toHaveLength(1);
+    expect(empty).toContain('<table class="rules sortable filterable"');
+    expect(empty).toContain('Not counted: this report was not made from a region run.');
     expect(empty).toContain('no ENIs examined');
   });
 
@@ -61,7 +99,7 @@ describe('hostile strings in the HTML report', () => {
     b.addFailedEvent({ messageId: SCRIPT, functionArn: SCRIPT, requestId: SCRIPT, origin: { id: SCRIPT, type: SCRIPT, source: SCRIPT }, error: SCRIPT, excerpt: `</pre>${SCRIPT}`, bodyLength: 99 });
     b.addError({ regionId: SCRIPT, context: SCRIPT, code: SCRIPT, message: SCRIPT });
     const out = renderHtml(b.finish());
-    expect(out).not.toMatch(/<\/?script/i);
+    expect(out.match(/<\/?script/gi)).toEqual(['<script', '</script']);
     expect(out).toContain('<pre>&#60;/pre&#62;&#60;script&#62;');
     expect(out.split('&#60;script&#62;alert(1)&#60;/script&#62;').length - 1).toBeGreaterThanOrEqual(20);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MARKDOWN_MAX_BYTES, mdText, renderMarkdown } from '../../shared/report/markdown.js';
+import { EXCLUDED_SHOWN, MARKDOWN_MAX_BYTES, mdText, renderMarkdown } from '../../shared/report/markdown.js';
 import { builder, SCRIPT, sampleReport } from './fixture.js';
 
 const tableRows = (md: string, heading: string) => {
   const section = md.split(`### ${heading}\n`)[1].split('\n### ')[0];
-  return section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ENI |') && !l.startsWith('| Resource |'));
+  return section.split('\n').filter((l) => l.startsWith('| ') && !/^\| (ENI|Resource|Rule|Collector|Change) \|/.test(l));
 };
 
 describe('the Markdown summary', () => {
@@ -17,9 +17,9 @@ describe('the Markdown summary', () => {
       '### Unapproved mirroring',
       "No unapproved mirroring; 0 sessions toward approved collectors, not automirror's",
       '',
-      '**92.3% coverage: 24 of 26 opted-in ENIs mirrored** · 24 mirrored of 26 opted in · 0 opted out · 3 not in scope · 2 unmirrored  ',
+      '**Opted-in coverage 92.3% (24 of 26 opted-in ENIs mirrored) · fleet coverage 82.7% (24 of 29 ENIs): 24 mirrored, 2 opted in but unmirrored, 0 opted out, 3 not in scope**  ',
     ]);
-    expect(md).toContain('| 29 | 24 | 0 | 3 | 2 | 5 | 2 | 1 |');
+    expect(md).toContain('| 29 | 24 | 2 | 0 | 3 | 5 | 2 | 1 |');
     expect(md).toContain('5 items: applied 2 · failed 1 · deferred 1 · skipped 1');
     expect(md).toContain('2 failed events drained from the failed-events queue');
     expect(md).toContain('Mode: enforce · Regions: cn-hangzhou, cn-shanghai · Run: complete · Generated 2025-06-01 03:01:35 UTC');
@@ -33,6 +33,36 @@ describe('the Markdown summary', () => {
     expect(tableRows(md, 'Unmirrored ENIs')).toEqual([
       '| eni-db1 | cn-hangzhou | pci-db | CreateTrafficMirrorSession failed: QuotaExceeded.TrafficMirrorSession |',
       '| eni-db2 | cn-shanghai | pci-db | deferred: ENI still Attaching |',
+    ]);
+  });
+
+  it('says what changed since the last run, with the ENIs it names', () => {
+    expect(md).toContain('### Since the last run\nSince the run of 2025-06-01 02:00:00 UTC: opted-in coverage 88.4% → 92.3%; 1 newly unmirrored, 1 fixed, 0 new opt-outs\n');
+    expect(tableRows(md, 'Since the last run')).toEqual(['| newly unmirrored | eni-db2 | cn-shanghai | pci-db |', '| fixed | eni-web005 | cn-hangzhou | prod-web |']);
+    expect(renderMarkdown(sampleReport({ firstRun: true }))).toContain('### Since the last run\nNo earlier run on record\n');
+  });
+
+  it('has a table per rule, every rule of the policy in its order, and one per collector with its capacity used', () => {
+    expect(tableRows(md, 'Per rule')).toEqual(['| prod-web | 24 | 24 | 0 | 0 | 24 | 100.0% |', '| pci-db | 2 | 0 | 2 | 0 | 0 | 0.0% |']);
+    expect(tableRows(md, 'Collectors')).toEqual([
+      "| CLB lb-pci01 | cn-hangzhou | unknown | pci-db | 19 | 2 (0 automirror's) | 19 / 20 (95.0%) |",
+      "| CLB lb-web01h | cn-hangzhou | cn-hangzhou-h (policy) | prod-web | 17 | 17 (16 automirror's) | 17 / 500 (3.4%) |",
+      "| ENI eni-ids01 | cn-shanghai | cn-shanghai-b | pci-db, prod-web | 8 | 8 (8 automirror's) | 8 / 20 (40.0%) |",
+    ]);
+  });
+
+  it('lists what is not in scope, the first 20 and then how many more', () => {
+    const b = builder();
+    for (let n = 0; n < 45; n++) b.addCoverage({ state: 'excluded', eniId: `eni-x${String(n).padStart(2, '0')}`, regionId: 'cn-hangzhou', reason: 'no rule matches' });
+    const out = renderMarkdown(b.finish(), { top: 1000, maxBytes: Infinity });
+    const rows = tableRows(out, 'Not in scope');
+    expect(rows).toHaveLength(EXCLUDED_SHOWN);
+    expect(rows[0]).toBe('| eni-x00 | cn-hangzhou | no rule matches |');
+    expect(out).toContain('_…and 25 more not-in-scope ENIs in the full report._');
+    expect(tableRows(md, 'Not in scope')).toEqual([
+      '| eni-bastion1 | cn-hangzhou | opt-out tag mirror=off |',
+      '| eni-sec2 | cn-hangzhou | secondary ENI; rule prod-web mirrors primary ENIs only |',
+      '| eni-dev7 | cn-shanghai | no rule matches (env=dev) |',
     ]);
   });
 
@@ -54,7 +84,9 @@ describe('the Markdown summary', () => {
     expect(empty).toContain('No drift items.');
     expect(empty).toContain('No unmirrored ENIs.');
     expect(empty).toContain('No failed events.');
-    expect(empty).toContain('**No ENI is opted in by the policy (0 not in scope)**');
+    expect(empty).toContain('**Opted-in coverage n/a (no ENI is opted in) · fleet coverage n/a (no ENI examined): 0 mirrored, 0 opted in but unmirrored, 0 opted out, 0 not in scope**');
+    expect(empty).toContain('### Since the last run\nNo earlier run on record');
+    expect(empty).toContain('### Collectors\nNo collectors.');
   });
 
   it('says when the run is incomplete', () => {

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES, FAILED, USAGE } from '../../cli/exit-codes.js';
+import type { LocalCloud } from '../../localcloud/index.js';
+import { automirror, ROOT } from '../support/cli.js';
+import { DEMO_KEY, withCloud } from '../support/localcloud.js';
+
+let cloud: LocalCloud;
+let env: NodeJS.ProcessEnv;
+beforeAll(async () => {
+  cloud = await withCloud();
+  env = { ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_KEY.accessKeySecret };
+});
+afterAll(() => cloud?.close());
+
+const explain = (id: string) => ['explain', id, '--region', 'cn-hangzhou', '--policy', 'policy.yaml', '--endpoint', cloud.endpoint];
+
+describe('the exit codes', () => {
+  it('are the README table, row for row', () => {
+    const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+    const section = readme.slice(readme.indexOf('### Exit codes'), readme.indexOf('### `--json`'));
+    const rows = [...section.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((m) => ({ code: Number(m[1]), meaning: m[2].replace(/`/g, '') }));
+    expect(rows).toEqual(EXIT_CODES);
+  });
+
+  it('--help lists them', async () => {
+    const r = await automirror(['--help']);
+    for (const e of EXIT_CODES) expect(r.stdout).toContain(`  ${e.code}  ${e.meaning}\n`);
+  });
+
+  it('a port out of range is a usage error, exit 2, before anything starts', async () => {
+    const r = await automirror(['localcloud', '--world', 'worlds/default.json', '--port', '99999']);
+    expect(r.code).toBe(USAGE);
+    expect(r.stderr.split('\n')[0]).toBe('automirror localcloud: --port must be 0–65535, got "99999"');
+    expect(r.stdout).toBe('');
+  });
+
+  it('explain of a resource that does not exist: exit 1, one line saying so', async () => {
+    const r = await automirror(explain('i-nope'), { env });
+    expect(r).toEqual({ code: FAILED, stdout: '', stderr: 'automirror explain: i-nope does not exist in cn-hangzhou\n' });
+  });
+
+  it('explain of one that exists: exit 0', async () => {
+    const r = await automirror(explain('eni-web01p'), { env });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain('policy: mirrored by rule mirror-tagged');
+  });
+
+  it('the cloud refusing: exit 1, one line with its code', async () => {
+    const r = await automirror(explain('i-web01'), { env: { ...env, ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'not-the-secret' } });
+    expect(r.code).toBe(FAILED);
+    expect(r.stderr).toMatch(/^automirror explain: SignatureDoesNotMatch: [^\n]*\n$/);
+  });
+});
