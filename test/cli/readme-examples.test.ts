@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -8,13 +10,17 @@ import { afterAll, describe, expect, it } from 'vitest';
  * The README's command section shows each example with the output it prints. This runs those `console` blocks as a
  * reader would, top to bottom in one shell session: `$ export …` sets the environment, `$ … &` starts a server in the
  * background (its first lines are checked), every other `$` line runs in bash and its stdout+stderr must be the
- * lines under it. Values that differ from run to run (times, generated ids and keys, the port) are normalised.
+ * lines under it. They run in a copy of the checkout (what `npm run build` writes stays there), with the README's
+ * port and its `/tmp/` paths mapped to the test's own; values that differ from run to run (times, generated ids and
+ * keys) are normalised.
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const start = README.indexOf('## The `automirror` command\n');
 const SECTION = README.slice(start, README.indexOf('\n## ', start + 1));
 const README_PORT = '18080';
+/** How the README writes the checkout's path where a command prints it. */
+const README_CHECKOUT = '~/automirror';
 
 interface Step {
   readonly command: string;
@@ -37,8 +43,9 @@ const tableCommands = [...SECTION.matchAll(/^\| `automirror ([a-z-]+)/gm)].map((
 
 const VOLATILE: [RegExp, string][] = [
   [/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<time>'],
+  [/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/g, '<time>'],
   [/\btms-[0-9a-z]{6,}\b/g, 'tms-<id>'],
-  [/\bk\d{8}-\d{4}:[A-Za-z0-9_-]{43}\b/g, '<key>'],
+  [/\bk\d{8}-[0-9a-f]{4}:[A-Za-z0-9_-]{43}\b/g, '<key>'],
   [/\bcli-\d{8}T\d{9}Z\b/g, 'cli-<run>'],
   [/\b\d+(\.\d+)? ?(ms|s)\b/g, '<duration>'],
 ];
@@ -56,15 +63,26 @@ async function freePort(): Promise<string> {
   return String(port);
 }
 
-const background: ChildProcess[] = [];
+/** A copy of the checkout as a reader has it: sources, no build output, the installed node_modules. */
+function checkoutCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'automirror-readme-'));
+  const skip = new Set(['node_modules', '.git', 'dist', 'automirror-report', '.stryker-tmp']);
+  cpSync(ROOT, dir, { recursive: true, filter: (src) => !skip.has(src.slice(ROOT.length).split('/')[0]) });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+const cleanup: (() => void)[] = [];
 afterAll(() => {
-  for (const child of background) child.kill('SIGTERM');
+  for (const c of cleanup) c();
 });
 
-/** Starts `command` in the background and resolves with its output once it has printed `lines` lines. */
-function startInBackground(command: string, env: NodeJS.ProcessEnv, lines: number): Promise<string[]> {
-  const child = spawn('bash', ['-c', `exec ${command} 2>&1`], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  background.push(child);
+/** Starts `command` in the background (its own process group) and resolves with its first `lines` lines. */
+function startInBackground(command: string, cwd: string, env: NodeJS.ProcessEnv, lines: number): Promise<string[]> {
+  const child: ChildProcess = spawn('bash', ['-c', `exec ${command} 2>&1`], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  cleanup.unshift(() => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (d) => {
@@ -73,6 +91,7 @@ function startInBackground(command: string, env: NodeJS.ProcessEnv, lines: numbe
       if (got.length > lines) resolve(got.slice(0, lines));
     });
     child.on('exit', (code) => reject(new Error(`"${command}" exited ${code} before printing ${lines} lines:\n${out}`)));
+    setTimeout(() => reject(new Error(`"${command}" printed only this in 120 s:\n${out}`)), 120_000).unref();
   });
 }
 
@@ -87,22 +106,27 @@ describe("README's command examples", () => {
 
   it('print exactly the output the README shows', { timeout: 600_000 }, async () => {
     const port = await freePort();
+    const cwd = checkoutCopy();
+    const tmp = join(cwd, '.readme-tmp');
+    mkdirSync(tmp);
+    cleanup.push(() => rmSync(cwd, { recursive: true, force: true }));
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
     for (const step of all) {
-      const command = step.command.replaceAll(README_PORT, port);
+      const command = step.command.replaceAll(README_PORT, port).replaceAll('/tmp/', `${tmp}/`);
       const exported = /^export (.+)$/.exec(command);
       if (exported) {
         for (const [, k, v] of exported[1].matchAll(/(\w+)=(\S+)/g)) env[k] = v;
         continue;
       }
       let lines: string[];
-      if (command.endsWith(' &')) lines = await startInBackground(command.slice(0, -2), env, step.expected.length);
+      if (command.endsWith(' &')) lines = await startInBackground(command.slice(0, -2), cwd, env, step.expected.length);
       else {
-        const r = spawnSync('bash', ['-c', `${command} 2>&1`], { cwd: ROOT, env, encoding: 'utf8', timeout: 300_000 });
+        const r = spawnSync('bash', ['-c', `{ ${command}\n} 2>&1`], { cwd, env, encoding: 'utf8', timeout: 300_000 });
         lines = r.stdout.replace(/\n$/, '').split('\n');
       }
-      const actual = lines.map((l) => l.replaceAll(port, README_PORT));
-      expect(normalise(actual), `$ ${step.command}`).toBe(normalise(step.expected));
+      const actual = lines.map((l) => l.replaceAll(port, README_PORT).replaceAll(`${tmp}/`, '/tmp/').replaceAll(cwd, README_CHECKOUT));
+      // Soft: every example that differs is listed in one run, each with what it printed.
+      expect.soft(normalise(actual), `$ ${step.command}`).toBe(normalise(step.expected));
     }
   });
 });
