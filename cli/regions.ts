@@ -1,8 +1,8 @@
 import type { CloudConfig } from '../shared/cloud/config.js';
-import { mirroringRegions } from '../shared/cloud/regions.js';
 import { callPolicy } from '../shared/engine/call-policy.js';
 import { UsageError } from './args.js';
 import { shown } from './forged-claims.js';
+import { mirroringRegions } from './wiring/mirroring-regions.js';
 
 /** A region id as Alibaba Cloud writes them: cn-hangzhou, ap-southeast-1, eu-central-1, cn-shanghai-finance-1. */
 export const REGION_ID = /^[a-z]{2,}(-[a-z0-9]+)+$/;
@@ -25,7 +25,7 @@ export function parseRegions(value: string | undefined): RegionChoice {
 /** The region DescribeRegions is asked in for `all` (any region's VPC endpoint lists them all). */
 const LISTING_REGION = 'cn-hangzhou';
 
-/** The regions to run in: those named, or for `all` every region where traffic mirroring is available and open (shared/cloud/regions.ts). */
+/** The regions to run in: those named, or for `all` every region where traffic mirroring is available and open (cli/wiring/mirroring-regions.ts). */
 export async function resolveRegions(choice: RegionChoice, cfg: Omit<CloudConfig, 'regionId'>): Promise<string[]> {
   if ('ids' in choice) return [...choice.ids];
   // Paced and retried as every engine call is (shared/engine/call-policy.ts).

@@ -18,7 +18,8 @@ const explain = (id: string) => ['explain', id, '--region', 'cn-hangzhou', '--po
 describe('the exit codes', () => {
   it('are the README table, row for row', () => {
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-    const section = readme.slice(readme.indexOf('### Exit codes'), readme.indexOf('### `--json`'));
+    const start = readme.indexOf('### Exit codes\n');
+    const section = readme.slice(start, readme.indexOf('\n#', start + 1));
     const rows = [...section.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((m) => ({ code: Number(m[1]), meaning: m[2].replace(/`/g, '') }));
     expect(rows).toEqual(EXIT_CODES);
   });

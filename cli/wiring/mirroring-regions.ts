@@ -2,9 +2,11 @@ import { DescribeRegionsRequest } from '@alicloud/vpc20160428/dist/models/Descri
 import { DescribeRegionsResponse } from '@alicloud/vpc20160428/dist/models/DescribeRegionsResponse';
 import { GetTrafficMirrorServiceStatusRequest } from '@alicloud/vpc20160428/dist/models/GetTrafficMirrorServiceStatusRequest';
 import { GetTrafficMirrorServiceStatusResponse } from '@alicloud/vpc20160428/dist/models/GetTrafficMirrorServiceStatusResponse';
-import type { CloudConfig } from './config.js';
-import { cloudCall } from './errors.js';
-import { PopClient, VPC } from './pop-client.js';
+import type { CloudConfig } from '../../shared/cloud/config.js';
+import { cloudCall } from '../../shared/cloud/errors.js';
+import { PopClient, VPC } from '../../shared/cloud/pop-client.js';
+
+// Only the CLI lists regions (`--region all`): kept out of shared/cloud, so out of the functions' bundle and their RAM role.
 
 /**
  * The regions where the documentation says traffic mirroring is available ("Regions that support traffic mirroring",
