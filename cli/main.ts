@@ -1,17 +1,24 @@
 import { UsageError } from './args.js';
-import { OK, USAGE } from './exit-codes.js';
+import { USAGE } from './exit-codes.js';
 import { reportFailure, wantsJson } from './failure.js';
-import { commandHelp, globalHelp } from './help-text.js';
+import { globalHelp } from './help-text.js';
 import { COMMANDS, findCommand } from './registry.js';
-import { writeErrorLines, writeLines } from './terminal.js';
+import { writeErrorLines } from './terminal.js';
 import { version } from './version.js';
 
 /** `--help`/`-h` anywhere before `--`: the command's help, whatever else is on the line. */
 const asksHelp = (argv: readonly string[]): boolean => argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).some((a) => a === '--help' || a === '-h');
 
+/** Flags of every command that may also come before it (`automirror --json plan …`): handed to the command. */
+const LEADING = new Set(['--json', '--no-color']);
+
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const lead = argv.findIndex((a) => !LEADING.has(a));
+  const leading = lead === -1 ? argv : argv.slice(0, lead);
+  const [name, ...others] = argv.slice(leading.length);
+  const rest = [...leading, ...others];
   if (name === undefined) {
+    if (wantsJson(leading)) return reportFailure(new UsageError('a command is required'), undefined, true);
     writeErrorLines(globalHelp(COMMANDS, version()));
     return USAGE;
   }
@@ -19,10 +26,8 @@ async function main(argv: string[]): Promise<number> {
   if (name === '--version' || name === '-v') return main(['version', ...rest]);
   const cmd = findCommand(name);
   if (!cmd) return reportFailure(new UsageError(`unknown command "${name}"`), undefined, wantsJson(argv));
-  if (asksHelp(rest)) {
-    writeLines(commandHelp(cmd));
-    return OK;
-  }
+  // As `automirror help CMD` prints it, as JSON with --json.
+  if (asksHelp(rest)) return main(['help', cmd.name, ...(wantsJson(rest) ? ['--json'] : [])]);
   try {
     return await cmd.run(rest);
   } catch (err) {

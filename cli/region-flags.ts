@@ -5,7 +5,7 @@ import type { Policy } from '../shared/policy/types.js';
 import { policyInfo, policySource } from '../shared/report/from-plan.js';
 import type { PolicyInfo } from '../shared/report/model.js';
 import { COMMON_FLAGS, UsageError } from './args.js';
-import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from './cloud-flags.js';
+import { CLOUD_FLAGS, provingCloud, regionlessCloud } from './cloud-flags.js';
 import type { FlagSpecs } from './command.js';
 import { parseRegions, resolveRegions } from './regions.js';
 
@@ -33,6 +33,9 @@ interface RunValues {
   policy?: string;
 }
 
+/** `--policy FILE`, else the policy the functions would read (AUTOMIRROR_POLICY, AUTOMIRROR_POLICY_FILE, ./policy.yaml). */
+export const policyOf = (file: string | undefined): Policy => (file ? loadPolicyFile(file) : policyFromEnv());
+
 export function noArguments(positionals: readonly string[]): void {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
 }
@@ -44,9 +47,8 @@ export function noArguments(positionals: readonly string[]): void {
  */
 export async function runSetup(values: RunValues, opts: { readonly proving: boolean; readonly regions?: readonly string[] }): Promise<RunSetup> {
   const choice = opts.regions ? { ids: opts.regions } : parseRegions(values.region);
-  // popCloudFromFlags wants one region: the first named; each region's run sets its own.
-  const read = popCloudFromFlags({ ...values, region: 'ids' in choice ? choice.ids[0] : 'all' });
-  const { regionId: _, ...cloud } = opts.proving ? provingCloud(read) : read;
-  const policy = values.policy ? loadPolicyFile(values.policy) : policyFromEnv();
+  const read = regionlessCloud(values);
+  const cloud = opts.proving ? provingCloud(read) : read;
+  const policy = policyOf(values.policy);
   return { regions: await resolveRegions(choice, cloud), cloud, policy, policyInfo: policyInfo(policy, values.policy ?? policySource()) };
 }

@@ -37,8 +37,8 @@ export interface RegionsRunOptions {
   readonly historyDir?: string;
 }
 
-/** DIR/history.json, or one file per region when a run covers several (the history is per region, as the functions keep it). */
-const historyFile = (dir: string, regionId: string, regions: number): string => join(dir, regions === 1 ? 'history.json' : `history-${regionId}.json`);
+/** history.json, or one file per region when a run covers several (the history is per region, as the functions keep it). */
+export const historyFile = (regionId: string, regions: number): string => (regions === 1 ? 'history.json' : `history-${regionId}.json`);
 
 export interface RegionsRun {
   /** Each region's run and report, in the order of `regions`. */
@@ -88,7 +88,7 @@ export async function runRegions(opts: RegionsRunOptions): Promise<RegionsRun> {
         },
       );
       const b = regionReport(result, start, apiCalls);
-      const end = opts.historyDir ? await keepHistory(new FileHistoryStore(historyFile(opts.historyDir, regionId, regions.length)), b, {}, runId, regionId) : {};
+      const end = opts.historyDir ? await keepHistory(new FileHistoryStore(join(opts.historyDir, historyFile(regionId, regions.length))), b, {}, runId, regionId) : {};
       return { result, report: b.finish(end) };
     } catch (err) {
       gate?.fail(i);

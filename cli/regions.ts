@@ -22,6 +22,14 @@ export function parseRegions(value: string | undefined): RegionChoice {
   return { ids: unique };
 }
 
+/** `--region` of a command that works in one region (setup, teardown, explain, adopt): one id; a list or `all` is a usage error, before any call. */
+export function oneRegion(value: string | undefined): string {
+  if (value === undefined || value === '') throw new UsageError('--region is required');
+  if (value === 'all' || value.includes(',')) throw new UsageError(`--region takes one region, got "${shown(value, 60)}"`);
+  if (value.length > 64 || !REGION_ID.test(value)) throw new UsageError(`--region: "${shown(value)}" is not a region id`);
+  return value;
+}
+
 /** The region DescribeRegions is asked in for `all` (any region's VPC endpoint lists them all). */
 const LISTING_REGION = 'cn-hangzhou';
 

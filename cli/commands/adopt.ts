@@ -5,8 +5,6 @@ import { legacyAdoption } from '../../shared/engine/adopt.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { OWNER_TAG, OWNER_VALUE } from '../../shared/engine/ownership.js';
 import { type Decision, evaluate } from '../../shared/policy/evaluate.js';
-import { loadPolicyFile } from '../../shared/policy/load.js';
-import { policyFromEnv } from '../../shared/policy/source.js';
 import type { Policy } from '../../shared/policy/types.js';
 import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from '../cloud-flags.js';
@@ -14,6 +12,7 @@ import type { CommandSpec, FlagSpecs } from '../command.js';
 import { FAILED, OK } from '../exit-codes.js';
 import { shown } from '../forged-claims.js';
 import { writeJson } from '../output.js';
+import { policyOf } from '../region-flags.js';
 import { writeLines } from '../terminal.js';
 
 const FLAGS = {
@@ -75,7 +74,7 @@ export async function adoptCommand(argv: string[]): Promise<number> {
   if (!values.legacy) throw new UsageError('--legacy is required: adopt proves sessions made before ownership proofs, and nothing else');
   const cutoff = cutoffOf(values['created-before']);
   const cloud = provingCloud(popCloudFromFlags(values));
-  const policy = values.policy ? loadPolicyFile(values.policy) : policyFromEnv();
+  const policy = policyOf(values.policy);
   const specs = new Map(policy.rules.map((r) => [r.name, r.spec]));
   const { vpc, ecs } = engineAdapters(cloud);
   // With --json these lines are the log (stderr) and the document, at the end, is stdout's.

@@ -1,19 +1,19 @@
 import { OWN_ACCOUNT } from '../../shared/domain.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { ensure } from '../../shared/engine/ensure.js';
-import { loadPolicyFile } from '../../shared/policy/load.js';
-import { COMMON_FLAGS, parseFlags, required, UsageError } from '../args.js';
+import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
 import { OK } from '../exit-codes.js';
 import { explanation, explanationLines, found } from '../explanation.js';
 import { Failure } from '../failure.js';
 import { writeResult } from '../output.js';
+import { policyOf, RUN_FLAGS } from '../region-flags.js';
 
 const FLAGS = {
   ...COMMON_FLAGS,
   ...CLOUD_FLAGS,
-  policy: { type: 'string', value: 'FILE', help: 'the policy file to evaluate' },
+  policy: RUN_FLAGS.policy,
 } as const satisfies FlagSpecs;
 
 /**
@@ -27,7 +27,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
   if (!id || !/^(i|eni)-[a-z0-9]+$/.test(id)) throw new UsageError('ENI_OR_INSTANCE_ID is required: eni-… or i-…');
   const cloud = popCloudFromFlags(values);
   const regionId = cloud.regionId;
-  const policy = loadPolicyFile(required(values.policy, '--policy'));
+  const policy = policyOf(values.policy);
   const instance = id.startsWith('i-');
   // The account ownership proofs are checked in (--account-id or ALIBABA_CLOUD_ACCOUNT_ID) is the subject's too.
   const subject = { accountId: cloud.ownership?.accountId || OWN_ACCOUNT, regionId, instanceIds: instance ? [id] : [], eniIds: instance ? [] : [id], cause: `automirror explain ${id}` };
@@ -47,8 +47,8 @@ export const command: CommandSpec = {
     "The policy's trace rule by rule (the tags it saw and where from, each rule's verdict, any opt-out), the sessions",
     'on the ENI, and what the engine would do: a dry run of the same code the functions run. Reads only.',
   ].join('\n'),
-  usage: 'automirror explain ENI_OR_INSTANCE_ID --region R --policy FILE [--account-id ID] [--profile NAME] [--endpoint HOST:PORT]',
+  usage: 'automirror explain ENI_OR_INSTANCE_ID --region R [--policy FILE] [--account-id ID] [--profile NAME] [--endpoint HOST:PORT]',
   flags: FLAGS,
-  examples: [{ command: 'automirror explain i-web01 --region cn-hangzhou --policy policy.yaml', what: 'why each ENI of i-web01 is or is not mirrored' }],
+  examples: [{ command: 'automirror explain i-web01 --region cn-hangzhou', what: 'why each ENI of i-web01 is or is not mirrored under ./policy.yaml' }],
   run: explainCommand,
 };

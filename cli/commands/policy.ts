@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
 import type { MirrorSpec } from '../../shared/domain.js';
 import { policySchema } from '../../shared/policy/json-schema.js';
-import { fieldOf, loadPolicyFile, PolicyError } from '../../shared/policy/load.js';
+import { fieldOf, PolicyError, parsePolicy } from '../../shared/policy/load.js';
 import { describe, q } from '../../shared/policy/selector.js';
 import type { Policy, Rule } from '../../shared/policy/types.js';
 import { defuseJson } from '../../shared/report/text.js';
 import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import type { CommandSpec } from '../command.js';
 import { FAILED, OK } from '../exit-codes.js';
+import { Failure } from '../failure.js';
 import { writeErrorLines, writeLines } from '../terminal.js';
 
 const SUBCOMMANDS = [
@@ -33,11 +35,21 @@ export async function policyCommand(argv: string[]): Promise<number> {
   return check(file, values.json === true);
 }
 
+/** A file that can't be read is a failure as any other (exit 1, Node's code in --json), not a problem of a policy. */
+function readPolicyText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Failure(`cannot read ${file}: ${(err as Error).message}`, (err as { code?: string }).code ?? 'Unreadable');
+  }
+}
+
 /** Every problem of the policy and exit 1, or a short summary of what it does and exit 0; with --json, the verdict. */
 function check(file: string, asJson: boolean): number {
+  const text = readPolicyText(file);
   let policy: Policy;
   try {
-    policy = loadPolicyFile(file);
+    policy = parsePolicy(text, file);
   } catch (err) {
     if (!(err instanceof PolicyError)) throw err;
     if (asJson)

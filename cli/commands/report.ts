@@ -7,12 +7,12 @@ import { parseFlags, UsageError } from '../args.js';
 import type { CommandSpec } from '../command.js';
 import { BELOW_THRESHOLD, OK } from '../exit-codes.js';
 import { noArguments, RUN_FLAGS, runSetup } from '../region-flags.js';
-import { runRegions, writeReport } from '../region-run.js';
+import { historyFile, runRegions, writeReport } from '../region-run.js';
 import { writeErrorLines, writeLines } from '../terminal.js';
 
 const FLAGS = {
   ...RUN_FLAGS,
-  out: { type: 'string', value: 'DIR', help: 'where report.json, report.md and report.html go (default ./automirror-report), with history.json: what changed since the last run into DIR' },
+  out: { type: 'string', value: 'DIR', help: 'where report.json, report.md, report.html and history.json go (default ./automirror-report); a later run into DIR reports what changed since' },
   'fail-under': { type: 'string', value: 'PCT', help: 'exit 3 when the coverage of opted-in ENIs is below PCT (0–100)' },
 } as const;
 
@@ -38,8 +38,11 @@ async function reportCommand(argv: string[]): Promise<number> {
   const out = resolve(values.out ?? 'automirror-report');
   const { report } = await runRegions({ mode: 'report', ...setup, historyDir: out });
   writeReport(out, report);
+  // The history each region's run kept in --out (region-run.ts), beside the report.
+  const history = setup.regions.length === 1 ? historyFile(setup.regions[0], 1) : `${historyFile('REGION', setup.regions.length)} for each of the ${setup.regions.length} regions`;
   if (values.json) process.stdout.write(renderJson(report));
-  else writeLines([unapprovedSummary(report.foreignSessions), `${coverageHeadline(report.totals)}; ${report.totals.items} drift item(s)`, `wrote ${out}/report.json, report.md, report.html`]);
+  else
+    writeLines([unapprovedSummary(report.foreignSessions), `${coverageHeadline(report.totals)}; ${report.totals.items} drift item(s)`, `wrote ${out}/report.json, report.md, report.html, ${history}`]);
   // Nothing opted in leaves nothing unmirrored: no coverage to fall short.
   const coverage = report.totals.coveragePercent;
   if (pct === undefined || coverage === null || coverage >= pct) return OK;

@@ -180,7 +180,7 @@ export function createPlatform(state: CloudState, keyring: Keyring, opts: Platfo
 }
 
 /** What localcloud tells every function, on top of s.yaml's variables. ALIBABA_CLOUD_* are never set: credentials come in the context. */
-function functionEnv(endpoint: string, opts: PlatformOptions): Record<string, string> {
+export function functionEnv(endpoint: string, opts: PlatformOptions): Record<string, string> {
   const env: Record<string, string> = opts.publicEndpoints
     ? {}
     : {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type LocalCloud, startLocalCloud } from '../index.js';
-import { describeEndpoints } from './index.js';
+import { describeEndpoints, functionEnv } from './index.js';
 
 /** The repo's own s.yaml: what `s deploy` deploys, so what `automirror localcloud` runs. */
 export const REPO_SYAML = fileURLToPath(new URL('../../s.yaml', import.meta.url));
@@ -39,7 +39,10 @@ export async function serveLocalCloud(opts: ServeOptions): Promise<{ cloud: Loca
       const triggers = [...f.triggers.values()].map((t) => `${t.triggerName} (${t.triggerType})`).join(', ') || 'no triggers yet';
       return `  function ${f.spec.functionName} (${f.spec.runtime}, ${f.spec.handler}): ${triggers}`;
     }),
-    `  functions read AUTOMIRROR_ENDPOINT=${cloud.endpoints.pop} and AUTOMIRROR_MNS_ENDPOINT=${cloud.endpoints.mns}${opts.policyFile ? `, policy ${opts.policyFile}` : ''}`,
+    // Every variable the platform sets, from where it sets them: none left out.
+    `  functions run with ${Object.entries(functionEnv(cloud.endpoints.pop, { policyFile: opts.policyFile }))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
   ];
   return { cloud, banner };
 }

@@ -54,12 +54,18 @@ interface SdkErrorShape {
   data?: { Code?: string };
 }
 
+/**
+ * httpx (the POP SDKs' HTTP client) appends `METHOD URL failed.` to a socket error's message with no space between
+ * (node_modules/httpx/lib/index.js: `err.message += …`): "connect ECONNREFUSED 127.0.0.1:1POST http://…". Told apart.
+ */
+const GLUED_REQUEST = /(?<=\S)((?:GET|POST|PUT|DELETE|HEAD|PATCH|OPTIONS) \S+ failed\.)$/;
+
 /** Maps whatever an SDK threw (ClientError, ServerError, ThrottlingError, timeouts, socket errors) to a CloudError. */
 export function toCloudError(err: unknown): CloudError {
   if (err instanceof CloudError) return err;
   const e = (err ?? {}) as SdkErrorShape;
   const code = e.code ?? e.data?.Code ?? e.name ?? 'Unknown';
-  const message = e.message ?? String(err);
+  const message = (e.message ?? String(err)).replace(GLUED_REQUEST, '; $1');
   if (e.name === 'ThrottlingError' || THROTTLING.test(code)) {
     return new CloudError(code, message, true, typeof e.retryAfter === 'number' ? e.retryAfter : undefined, e.statusCode);
   }

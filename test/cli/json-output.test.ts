@@ -55,6 +55,16 @@ describe('automirror COMMAND --json', () => {
     expect(r.stderr).toMatch(/claimed session\(s\) would be proven/);
   });
 
+  it('teardown of a region list: a usage error, the triggers and sessions left', async () => {
+    const fn = () => cloud.fc.functions.get('automirror-on-event');
+    const before = [fn()?.triggers.size, cloud.state.region('cn-hangzhou').sessions.size];
+    const r = await json(['teardown', '--region', 'cn-hangzhou,cn-shanghai', '--endpoint', cloud.endpoint, '--delete-sessions']);
+    expect(r.code).toBe(2);
+    expect(r.doc).toEqual({ error: { kind: 'usage', message: '--region takes one region, got "cn-hangzhou,cn-shanghai"' } });
+    expect([fn()?.triggers.size, cloud.state.region('cn-hangzhou').sessions.size]).toEqual(before);
+    expect(fn()?.triggers.has('automirror-ecs-events')).toBe(true);
+  });
+
   it('teardown --delete-sessions: the triggers removed and the sessions deleted', async () => {
     const r = await json(['teardown', ...on(), '--delete-sessions']);
     expect(r.code).toBe(0);

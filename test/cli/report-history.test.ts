@@ -37,7 +37,9 @@ const reportIn = (out: string) => parseReport(readFileSync(join(out, 'report.jso
 describe('automirror report --out DIR, run again', () => {
   it('shows no change the first time, then the opt-out made in between; DIR/history.json holds both runs', async () => {
     const out = join(dir, 'out');
-    expect((await report(out)).code).toBe(0);
+    const run = await report(out);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(`wrote ${out}/report.json, report.md, report.html, history.json`);
     const first = reportIn(out);
     expect(first.change).toBeUndefined();
 

@@ -30,6 +30,9 @@ describe('serveLocalCloud', () => {
       const r = await fc2Client(cloud).invokeFunction('lc-test', 'lc-echo', 'policy?');
       const { env } = JSON.parse(String(r.data));
       expect(env).toMatchObject({ AUTOMIRROR_POLICY_FILE: policy, AUTOMIRROR_POLICY: '' });
+      // The banner names every endpoint variable the functions are given (the OSS one too).
+      for (const [k, v] of Object.entries(env as Record<string, string>)) if (/^AUTOMIRROR_\w+_?ENDPOINT$/.test(k)) expect(text).toContain(` ${k}=${v}`);
+      expect(text).toContain(`AUTOMIRROR_OSS_ENDPOINT=http://${cloud.endpoint}`);
       // A topic trigger declared before its topic exists starts working once the setup step creates the topic.
       const mns = mnsClient(cloud);
       await mns.createTopic('lc-news');

@@ -149,13 +149,13 @@ describe('automirror policy check --json', () => {
     });
   });
 
-  it('a problem of the text has a position and no field; an unreadable file neither', () => {
+  it('a problem of the text has a position and no field; an unreadable file is a failure, not a problem', () => {
     const r = check('check', file('dup.yaml', 'version: 1\nversion: 1\n'), '--json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).problems).toEqual([{ line: 2, col: 1, message: 'Map keys must be unique' }]);
     const missing = check('check', join(dir, 'missing.yaml'), '--json');
     expect(missing.code).toBe(1);
-    expect(JSON.parse(missing.stdout)).toMatchObject({ valid: false, count: 1, problems: [{ message: expect.stringMatching(/^ENOENT: /) }] });
+    expect(JSON.parse(missing.stdout)).toEqual({ error: { kind: 'failed', message: expect.stringMatching(/^cannot read \S*missing\.yaml: ENOENT: /), code: 'ENOENT' } });
   });
 
   it('thousands of problems: 200 listed, all counted, hostile keys escaped', () => {
