@@ -72,7 +72,9 @@ describe('automirror invoke, through the bin/ launcher as a user runs it', () =>
     const before = cloud.controls.calls.list().length;
     const r = await invoke('reconcile-region', eventFile('no-run.json', { regionId: 'cn-hangzhou', mode: 'report' }));
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ dropped: expect.stringMatching(/^runId must be .*, got nothing; a reconcile-region task is \{accountId\?, regionId, mode, runId, checkpoint\?\}, e\.g\. /) });
+    expect(JSON.parse(r.stdout)).toEqual({
+      dropped: expect.stringMatching(/^runId must be .*, got nothing; a reconcile-region task is \{accountId\?, regionId, mode, runId, checkpoint\?\}, e\.g\. /),
+    });
     expect(cloud.controls.calls.list().length).toBe(before);
   });
 
