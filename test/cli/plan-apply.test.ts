@@ -301,9 +301,9 @@ describe('automirror apply without a saved plan', () => {
   }, 90_000);
 
   /** The CLI on a pseudo-terminal (util-linux script), answering `answer` to the question. */
-  function onTerminal(answer: string, ...args: string[]): Promise<{ code: number | null; out: string }> {
+  function onTerminal(answer: string, args: string[], noColor = ''): Promise<{ code: number | null; out: string }> {
     const command = [process.execPath, join(ROOT, 'bin/automirror.mjs'), ...args, ...flags()].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env: { ...ENV, NO_COLOR: '' } });
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env: { ...ENV, NO_COLOR: noColor } });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -314,14 +314,20 @@ describe('automirror apply without a saved plan', () => {
 
   it('asks on a terminal: anything but yes changes nothing, yes applies', async () => {
     await start(driftWorld());
-    const no = await onTerminal('no', 'apply', '--region', 'cn-hangzhou');
+    const no = await onTerminal('no', ['apply', '--region', 'cn-hangzhou']);
     expect(no.out).toContain("Do you want to perform these actions?\r\n  automirror will perform the actions described above.\r\n  Only 'yes' will be accepted to approve.");
     expect(no.out).toContain('\x1b[32m+\x1b[39m create session'); // a terminal: colour
-    expect(no.out).toContain('automirror apply: Apply cancelled: nothing was changed');
+    // After the question only the answer and the refusal: no progress line drawn again over them.
+    expect(no.out.slice(no.out.indexOf('Enter a value: '))).toBe('Enter a value: no\r\nautomirror apply: Apply cancelled: nothing was changed\r\n');
     expect(no.code).toBe(1);
     expect(anyWrites()).toEqual([]);
-    const yes = await onTerminal('yes', 'apply', '--region', 'cn-hangzhou', '--no-color');
-    expect(yes.out).not.toContain('\x1b[32m');
+    // NO_COLOR set (any value but empty) on a terminal: the same plan and question, not a colour escape in it.
+    const noColour = await onTerminal('no', ['apply', '--region', 'cn-hangzhou'], '1');
+    expect(noColour.out).toContain('+ create session');
+    expect(noColour.out).not.toMatch(/\x1b\[[\d;]*m/);
+    expect(noColour.code).toBe(1);
+    const yes = await onTerminal('yes', ['apply', '--region', 'cn-hangzhou', '--no-color']);
+    expect(yes.out).not.toMatch(/\x1b\[[\d;]*m/);
     expect(yes.out).toContain('Apply complete: 4 applied, 0 failed, 0 not started');
     expect(yes.code).toBe(0);
     await quiet(cloud);
