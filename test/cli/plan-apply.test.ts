@@ -248,7 +248,11 @@ describe('saved plans: plan --out FILE, apply FILE', () => {
     doc.regions[0].actions.push({ ...doc.regions[0].actions[3], id: 'delete:tms-x', sessionId: 'tms-x' });
     writeFileSync(file, JSON.stringify(doc));
     const edited = await cli('apply', file);
-    expect([edited.code, edited.stderr]).toEqual([1, expect.stringContaining('cn-hangzhou: action delete:tms-x is no longer planned; nothing was applied')]);
+    // The cloud is as the file found it: what differs is the file, and the refusal says so (not that the cloud moved).
+    expect([edited.code, edited.stderr]).toEqual([
+      1,
+      `automirror apply: ${file}'s actions differ from the plan computed now from the same cloud and policy (edited, or planned by another version or ownership key): cn-hangzhou: action delete:tms-x is no longer planned; nothing was applied: run automirror plan again\n`,
+    ]);
     for (const [content, why] of [
       ['{"schema":', 'is not a saved plan: '],
       [JSON.stringify({ ...doc, version: 2 }), 'is not a saved plan of automirror (automirror.plan v1): /version must be equal to constant'],
