@@ -67,7 +67,7 @@ describe('automirror plan', () => {
     expect(lines[4]).toMatch(new RegExp(`^ {4}- delete tms-w3: no source is left in tms-w3: ${eniId(3)} \\(no longer opted in: `));
     expect(lines.slice(5)).toEqual([
       "    = 1 session not automirror's on ENIs in scope, left alone (--verbose lists them)",
-      'cn-hangzhou now: Opted-in coverage 0.0% (0 of 3 opted-in ENIs mirrored) · fleet coverage 0.0% (0 of 4 ENIs): 0 mirrored, 3 opted in but unmirrored, 0 opted out, 1 not in scope',
+      'cn-hangzhou now: Opted-in coverage 0.0% (0 of 3 ENIs a rule selects) · fleet coverage 0.0% (0 of 4 ENIs): 0 mirrored, 3 opted in but unmirrored, 0 opted out, 1 not in scope',
       '',
       'Plan: 2 to create, 1 to update, 0 to replace, 1 to delete, 0 ENIs still unmirrored',
       '',
@@ -133,7 +133,7 @@ describe('--region', () => {
     await start(appWorld(2, 1));
     const plan = await cli('plan', '--region', `cn-hangzhou,${SHANGHAI}`);
     expect(plan.stdout).toContain('cn-hangzhou: No unapproved mirroring');
-    expect(plan.stdout).toContain(`${SHANGHAI} now: Opted-in coverage 0.0% (0 of 1 opted-in ENI mirrored)`);
+    expect(plan.stdout).toContain(`${SHANGHAI} now: Opted-in coverage 0.0% (0 of 1 ENI a rule selects)`);
     expect(plan.stdout).toContain('Plan: 3 to create, 0 to update, 0 to replace, 0 to delete, 0 ENIs still unmirrored');
     const report = parseReport((await cli('report', '--region', `cn-hangzhou,${SHANGHAI}`, '--json', '--out', join(dir, 'r'))).stdout);
     expect([report.regions, report.totals.enis]).toEqual([['cn-hangzhou', SHANGHAI], 3]);
@@ -285,7 +285,7 @@ describe('automirror apply without a saved plan', () => {
     expect(r.stdout).toContain('Plan: 2 to create, 1 to update, 0 to replace, 1 to delete, 0 ENIs still unmirrored\n\ncn-hangzhou: 4 applied, 0 failed, 0 not started\n');
     expect(
       r.stdout.endsWith(
-        'cn-hangzhou: Opted-in coverage 100.0% (3 of 3 opted-in ENIs mirrored) · fleet coverage 75.0% (3 of 4 ENIs): 3 mirrored, 0 opted in but unmirrored, 0 opted out, 1 not in scope\n\nApply complete: 4 applied, 0 failed, 0 not started\n',
+        'cn-hangzhou: Opted-in coverage 100.0% (3 of 3 ENIs a rule selects) · fleet coverage 75.0% (3 of 4 ENIs): 3 mirrored, 0 opted in but unmirrored, 0 opted out, 1 not in scope\n\nApply complete: 4 applied, 0 failed, 0 not started\n',
       ),
     ).toBe(true);
     expect(r.stdout).not.toMatch(/^#|\*\*|\|/m);
