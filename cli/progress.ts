@@ -7,7 +7,7 @@ export interface Progress {
   call(regionId: string): void;
   /** One planned change finished, whatever came of it (the engine's ApplyOptions.onOutcome). */
   changed(): void;
-  /** Clears the line, for other output (a plan shown before asking); the next update draws it again. */
+  /** Clears the line, for other output (a plan shown before asking); the next update draws it again, done() does not. */
   clear(): void;
   done(): void;
 }
@@ -29,6 +29,8 @@ export function progressBar(out: Pick<NodeJS.WriteStream, 'isTTY' | 'write'>, la
   let total = 0;
   let changed = 0;
   let drawn = 0;
+  /** Whether the line was cleared for other output and not drawn since: done() then leaves that output alone. */
+  let cleared = false;
   const line = () => {
     const scanning = [...phases.values()].filter((p) => p.phase === 'scan');
     if (total === 0 || scanning.length === phases.size) {
@@ -41,6 +43,7 @@ export function progressBar(out: Pick<NodeJS.WriteStream, 'isTTY' | 'write'>, la
   const draw = (force = false) => {
     if (!force && now() - drawn < REDRAW_MS) return;
     drawn = now();
+    cleared = false;
     out.write(`\r\x1b[2K${line()}`);
   };
   return {
@@ -59,8 +62,10 @@ export function progressBar(out: Pick<NodeJS.WriteStream, 'isTTY' | 'write'>, la
     },
     clear() {
       out.write('\r\x1b[2K');
+      cleared = true;
     },
     done() {
+      if (cleared) return;
       draw(true);
       out.write('\n');
     },

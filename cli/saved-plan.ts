@@ -207,11 +207,26 @@ export function actionChanges(saved: readonly unknown[], now: readonly Action[])
   return named.length > 0 ? named : ['the actions are the same but not in the same order'];
 }
 
-/** What stands between a saved region and the region as planned now: [] when the plan can be applied as saved. */
-export function regionDrift(saved: SavedRegion, now: RegionResult): string[] {
+/**
+ * What stands between a saved region and the region as planned now: how the cloud moved, or else (the same cloud,
+ * yet other actions: the file was edited, or the plan is computed differently now) how the actions differ.
+ */
+export function regionDrift(saved: SavedRegion, now: RegionResult): { readonly moved: string[]; readonly actions: string[] } {
   const [pass] = now.passes;
   const moved = stateChanges(saved.state, stateOf(pass.snapshot));
-  return moved.length > 0 ? moved : actionChanges(saved.actions, pass.plan.actions);
+  return { moved, actions: moved.length > 0 ? [] : actionChanges(saved.actions, pass.plan.actions) };
+}
+
+/** Why `file` can't be applied as saved, given each region's drift (prefixed with its region), or nothing. */
+export function driftRefusal(file: string, moved: readonly string[], actions: readonly string[]): string | undefined {
+  const why = [
+    ...(moved.length > 0 ? [`the cloud is not as ${file} found it: ${listChanges(moved)}`] : []),
+    // Same policy revision and account (checked before), same cloud: what differs is the file, or how it is planned.
+    ...(actions.length > 0
+      ? [`${file}'s actions differ from the plan computed now from the same cloud and policy (edited, or planned by another version or ownership key): ${listChanges(actions)}`]
+      : []),
+  ];
+  return why.length > 0 ? why.join('; ') : undefined;
 }
 
 /** One line naming the first changes and counting the others. */

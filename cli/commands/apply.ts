@@ -7,7 +7,7 @@ import { FAILED, OK } from '../exit-codes.js';
 import { hasChanges, planCounts, planLines } from '../plan-view.js';
 import { RUN_FLAGS, type RunSetup, runSetup } from '../region-flags.js';
 import { type RegionRun, runRegions, writeReport } from '../region-run.js';
-import { listChanges, readSavedPlan, regionDrift, type SavedPlan } from '../saved-plan.js';
+import { driftRefusal, readSavedPlan, regionDrift, type SavedPlan } from '../saved-plan.js';
 import { styleFor } from '../style.js';
 import { writeStyled } from '../terminal.js';
 
@@ -52,11 +52,15 @@ async function applyCommand(argv: string[]): Promise<number> {
     if (saved && file) {
       refusal = savedPlanMismatch(file, saved, setup);
       const byRegion = new Map(saved.regions.map((r) => [r.regionId, r]));
-      const drift = planned.flatMap(({ result }) => {
+      const moved: string[] = [];
+      const actions: string[] = [];
+      for (const { result } of planned) {
         const was = byRegion.get(result.regionId);
-        return (was ? regionDrift(was, result) : ['not in the plan']).map((d) => `${result.regionId}: ${d}`);
-      });
-      if (!refusal && drift.length > 0) refusal = `the cloud is not as ${file} found it: ${listChanges(drift)}`;
+        const drift = was ? regionDrift(was, result) : { moved: ['not in the plan'], actions: [] };
+        moved.push(...drift.moved.map((d) => `${result.regionId}: ${d}`));
+        actions.push(...drift.actions.map((d) => `${result.regionId}: ${d}`));
+      }
+      refusal ??= driftRefusal(file, moved, actions);
       return refusal === undefined;
     }
     if (!json) writeStyled(planLines(planned, { verbose: values.verbose }), style);

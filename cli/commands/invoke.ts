@@ -63,8 +63,12 @@ export const command: CommandSpec = {
       what: 'on-event for a sample ECS event, against localcloud',
     },
     {
-      command: 'automirror invoke reconcile --event timer.json --account-id 1234567890123456 --endpoint 127.0.0.1:18080',
-      what: 'the scheduled reconcile as its timer fires it (timer.json: {"mode":"report"}): one reconcile-region per region, through FC',
+      command: 'automirror invoke reconcile --event events/reconcile/timer.json --account-id 1234567890123456 --endpoint 127.0.0.1:18080',
+      what: 'the scheduled reconcile as its timer fires it (payload {"mode":"report"}): one reconcile-region per region, through FC',
+    },
+    {
+      command: 'automirror invoke reconcile-region --event events/reconcile/region-task.json --account-id 1234567890123456 --endpoint 127.0.0.1:18080',
+      what: 'one region reconciled as reconcile asks it ({accountId?, regionId, mode, runId}): its drift report',
     },
   ],
   run: invokeCommand,

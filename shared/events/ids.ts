@@ -4,10 +4,12 @@ import { defuse } from '../report/text.js';
 const INSTANCE = /^i-[a-z0-9]{1,48}$/;
 const ENI = /^eni-[a-z0-9]{1,48}$/;
 const SESSION = /^tms-[a-z0-9]{1,48}$/;
+const LOAD_BALANCER = /^lb-[a-z0-9]{1,48}$/;
 
 export const isInstanceId = (v: unknown): v is string => typeof v === 'string' && INSTANCE.test(v);
 export const isEniId = (v: unknown): v is string => typeof v === 'string' && ENI.test(v);
 export const isSessionId = (v: unknown): v is string => typeof v === 'string' && SESSION.test(v);
+export const isLoadBalancerId = (v: unknown): v is string => typeof v === 'string' && LOAD_BALANCER.test(v);
 export { isRegionId } from '../domain.js';
 
 export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

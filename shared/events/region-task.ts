@@ -44,13 +44,24 @@ function modeOf(v: unknown, what: string): ReconcileMode {
 }
 
 /** A value as a message shows it: bounded, quoted when text, and never by calling anything of the value's. */
-const got = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(quote(v)) : quote(v));
+const got = (v: unknown): string => (v === undefined ? 'nothing' : typeof v === 'string' ? JSON.stringify(quote(v)) : quote(v));
 
 const isTime = (v: unknown): v is string => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v));
 
+/** What every refusal of a task ends with: someone invoking reconcile-region by hand learns the shape reconcile sends. */
+const TASK_SHAPE = 'a reconcile-region task is {accountId?, regionId, mode, runId, checkpoint?}, e.g. {"regionId":"cn-hangzhou","mode":"report","runId":"manual-1"}';
+
 /** A reconcile-region payload, checked field by field: it may come from anyone allowed to invoke the function. */
 export function parseRegionTask(event: unknown): RegionTask {
-  if (!isRec(event)) throw new BadInput('reconcile-region takes a JSON object {regionId, mode, runId, checkpoint?}');
+  try {
+    return regionTask(event);
+  } catch (err) {
+    throw err instanceof BadInput ? new BadInput(`${err.message}; ${TASK_SHAPE}`) : err;
+  }
+}
+
+function regionTask(event: unknown): RegionTask {
+  if (!isRec(event)) throw new BadInput('reconcile-region takes a JSON object');
   onlyKeys(event, ['accountId', 'regionId', 'mode', 'runId', 'checkpoint'], 'reconcile-region payload');
   const { accountId, regionId, runId, checkpoint } = event;
   if (accountId !== undefined && !isAccountId(accountId)) throw new BadInput(`accountId must be an account id (digits), got ${got(accountId)}`);

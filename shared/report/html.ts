@@ -120,7 +120,7 @@ function rowsOf(r: DriftReport): Row[] {
 /** Stacked bars of mirrored / opted-out / not-in-scope / unmirrored ENIs: all regions, then each region when there are several. */
 function chart(r: DriftReport): Html {
   const rows = rowsOf(r);
-  const [labelW, barX, barW, rowH, gap] = [190, 200, 640, 28, 14];
+  const [labelW, barX, barW, rowH, gap] = [190, 200, 600, 28, 14];
   const height = rows.length * (rowH + gap) + gap;
   const bars = rows.map((row, i) => {
     const y = gap + i * (rowH + gap);
@@ -140,7 +140,7 @@ function chart(r: DriftReport): Html {
     const pct = coveragePercent(row.counts.mirrored, row.counts.unmirrored, row.counts.optedOut);
     return html`<g><text x="${labelW}" y="${y + rowH / 2}" class="label">${row.label}</text>${
       total ? segments : html`<rect x="${barX}" y="${y}" width="${barW}" height="${rowH}" fill="none" stroke="${SHADES.excluded}" stroke-dasharray="4 3"/>`
-    }<text x="${barX + barW + 12}" y="${y + rowH / 2}" class="pct">${total ? `${formatPercent(pct)} covered` : 'no ENIs examined'}</text></g>`;
+    }<text x="${barX + barW + 12}" y="${y + rowH / 2}" class="pct">${total ? `opted-in coverage ${formatPercent(pct)}` : 'no ENIs examined'}</text></g>`;
   });
   return html`<svg class="chart" viewBox="0 0 1000 ${height}" width="1000" height="${height}" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
 <title id="chart-title">ENIs by coverage state: ${STATES.map((s) => `${rows[0].counts[s]} ${LABELS[s].toLowerCase()}`).join(', ')}</title>
@@ -277,7 +277,7 @@ ${tableOf(
     collectors,
     (c) => {
       const [, ...cells] = collectorCells(c);
-      const target = html`${collectorKind(c.target.kind)} ${id(c.target.id, c.target.kind === 'NetworkInterface' ? 'eni' : undefined, c.regionId)}`;
+      const target = html`${collectorKind(c.target.kind)} ${id(c.target.id, c.target.kind === 'NetworkInterface' ? 'eni' : 'clb', c.regionId)}`;
       return [target, ...cells.slice(0, 5), nearlyFull(c) ? html`<strong class="warn">${cells[5]}</strong>` : cells[5]];
     },
     [4, 5, 6],
@@ -427,7 +427,7 @@ export function renderHtml(report: DriftReport): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${PAGE_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>automirror drift report · ${formatPercent(t.coveragePercent)} opted in, ${formatPercent(fleetPercent(t))} fleet · ${formatTime(r.generatedAt)}</title>
+<title>automirror drift report · opted-in coverage ${formatPercent(t.coveragePercent)}, fleet coverage ${formatPercent(fleetPercent(t))} · ${formatTime(r.generatedAt)}</title>
 <style>${STYLE}</style>
 </head>
 <body><main>

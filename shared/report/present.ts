@@ -43,9 +43,10 @@ export const fleetPercent = (t: Totals): number | null => coveragePercent(t.mirr
  * 100 %; fleet coverage counts what no rule selects too, so a policy that selects little never reads as full.
  */
 export function coverageHeadline(t: Totals): string {
+  // A rule selects the opted-out ENIs too: they count against opted-in coverage.
   const optedIn = t.mirrored + t.unmirrored + t.optedOut;
   const inScope =
-    t.coveragePercent === null ? 'opted-in coverage n/a (no ENI is opted in)' : `opted-in coverage ${formatPercent(t.coveragePercent)} (${t.mirrored} of ${plural(optedIn, 'opted-in ENI')} mirrored)`;
+    t.coveragePercent === null ? 'opted-in coverage n/a (no rule selects an ENI)' : `opted-in coverage ${formatPercent(t.coveragePercent)} (${t.mirrored} of ${plural(optedIn, 'ENI')} a rule selects)`;
   const fleet = t.enis === 0 ? 'fleet coverage n/a (no ENI examined)' : `fleet coverage ${formatPercent(fleetPercent(t))} (${t.mirrored} of ${plural(t.enis, 'ENI')})`;
   const split = `${t.mirrored} mirrored, ${t.unmirrored} opted in but unmirrored, ${t.optedOut} opted out, ${t.excluded} not in scope`;
   return `${inScope[0].toUpperCase()}${inScope.slice(1)} · ${fleet}: ${split}`;

@@ -47,11 +47,12 @@ describe('automirror invoke, through the bin/ launcher as a user runs it', () =>
     expect(logLines(r.stderr).length).toBeGreaterThan(0);
   });
 
-  it('runs reconcile (named by its functionName) as its timer fires it: one reconcile-region per region, started through FC on the endpoint', async () => {
-    const r = await invoke('automirror-reconcile', eventFile('timer.json', { mode: 'report' }));
+  it('runs reconcile (named by its functionName) on the timer event of events/: one reconcile-region per region, started through FC on the endpoint', async () => {
+    const r = await invoke('automirror-reconcile', 'events/reconcile/timer.json');
     expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout) as { mode: string; regions: Array<{ regionId: string; requestId: string; started: boolean }> };
-    expect(result).toMatchObject({ mode: 'report', regions: [{ regionId: 'cn-hangzhou', started: true }] });
+    const result = JSON.parse(r.stdout) as { runId: string; mode: string; regions: Array<{ regionId: string; requestId: string; started: boolean }> };
+    // The run is named by the firing (its trigger and time), as FC's retry of the same firing names it.
+    expect(result).toMatchObject({ runId: expect.stringMatching(/^20261125T210000Z-[0-9a-f]{6}$/), mode: 'report', regions: [{ regionId: 'cn-hangzhou', started: true }] });
     expect(logLines(r.stderr).map((l) => l.msg)).toContain('reconcile started');
     // localcloud's FC received it: the invocation it ran under the request id it answered with.
     const ran = await waitFor(() => cloud.fc.invocations.find((i) => i.requestId === result.regions[0].requestId), 60_000);
@@ -59,12 +60,22 @@ describe('automirror invoke, through the bin/ launcher as a user runs it', () =>
     expect(JSON.parse(ran.event)).toMatchObject({ regionId: 'cn-hangzhou', mode: 'report', runId: expect.any(String) });
   });
 
-  it('runs reconcile-region for one region and prints its drift report', async () => {
-    const r = await invoke('reconcile-region', eventFile('region.json', { regionId: 'cn-hangzhou', mode: 'report', runId: 'cli-invoke-test' }));
+  it('runs reconcile-region on the region task of events/ and prints its drift report', async () => {
+    const r = await invoke('reconcile-region', 'events/reconcile/region-task.json');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as { report: { schema: string; regions: string[]; mode: string } };
     expect(result.report).toMatchObject({ schema: 'automirror.drift-report', regions: ['cn-hangzhou'], mode: 'report' });
     expect(logLines(r.stderr).map((l) => l.msg)).toContain('drift report');
+  });
+
+  it('drops a region task without its run id as bad input, saying what a task looks like, and changes nothing', async () => {
+    const before = cloud.controls.calls.list().length;
+    const r = await invoke('reconcile-region', eventFile('no-run.json', { regionId: 'cn-hangzhou', mode: 'report' }));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      dropped: expect.stringMatching(/^runId must be .*, got nothing; a reconcile-region task is \{accountId\?, regionId, mode, runId, checkpoint\?\}, e\.g\. /),
+    });
+    expect(cloud.controls.calls.list().length).toBe(before);
   });
 
   it('refuses a function s.yaml does not deploy as a usage error, naming those it does', async () => {

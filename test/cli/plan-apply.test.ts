@@ -67,7 +67,7 @@ describe('automirror plan', () => {
     expect(lines[4]).toMatch(new RegExp(`^ {4}- delete tms-w3: no source is left in tms-w3: ${eniId(3)} \\(no longer opted in: `));
     expect(lines.slice(5)).toEqual([
       "    = 1 session not automirror's on ENIs in scope, left alone (--verbose lists them)",
-      'cn-hangzhou now: Opted-in coverage 0.0% (0 of 3 opted-in ENIs mirrored) · fleet coverage 0.0% (0 of 4 ENIs): 0 mirrored, 3 opted in but unmirrored, 0 opted out, 1 not in scope',
+      'cn-hangzhou now: Opted-in coverage 0.0% (0 of 3 ENIs a rule selects) · fleet coverage 0.0% (0 of 4 ENIs): 0 mirrored, 3 opted in but unmirrored, 0 opted out, 1 not in scope',
       '',
       'Plan: 2 to create, 1 to update, 0 to replace, 1 to delete, 0 ENIs still unmirrored',
       '',
@@ -133,7 +133,7 @@ describe('--region', () => {
     await start(appWorld(2, 1));
     const plan = await cli('plan', '--region', `cn-hangzhou,${SHANGHAI}`);
     expect(plan.stdout).toContain('cn-hangzhou: No unapproved mirroring');
-    expect(plan.stdout).toContain(`${SHANGHAI} now: Opted-in coverage 0.0% (0 of 1 opted-in ENI mirrored)`);
+    expect(plan.stdout).toContain(`${SHANGHAI} now: Opted-in coverage 0.0% (0 of 1 ENI a rule selects)`);
     expect(plan.stdout).toContain('Plan: 3 to create, 0 to update, 0 to replace, 0 to delete, 0 ENIs still unmirrored');
     const report = parseReport((await cli('report', '--region', `cn-hangzhou,${SHANGHAI}`, '--json', '--out', join(dir, 'r'))).stdout);
     expect([report.regions, report.totals.enis]).toEqual([['cn-hangzhou', SHANGHAI], 3]);
@@ -248,7 +248,11 @@ describe('saved plans: plan --out FILE, apply FILE', () => {
     doc.regions[0].actions.push({ ...doc.regions[0].actions[3], id: 'delete:tms-x', sessionId: 'tms-x' });
     writeFileSync(file, JSON.stringify(doc));
     const edited = await cli('apply', file);
-    expect([edited.code, edited.stderr]).toEqual([1, expect.stringContaining('cn-hangzhou: action delete:tms-x is no longer planned; nothing was applied')]);
+    // The cloud is as the file found it: what differs is the file, and the refusal says so (not that the cloud moved).
+    expect([edited.code, edited.stderr]).toEqual([
+      1,
+      `automirror apply: ${file}'s actions differ from the plan computed now from the same cloud and policy (edited, or planned by another version or ownership key): cn-hangzhou: action delete:tms-x is no longer planned; nothing was applied: run automirror plan again\n`,
+    ]);
     for (const [content, why] of [
       ['{"schema":', 'is not a saved plan: '],
       [JSON.stringify({ ...doc, version: 2 }), 'is not a saved plan of automirror (automirror.plan v1): /version must be equal to constant'],
@@ -281,7 +285,7 @@ describe('automirror apply without a saved plan', () => {
     expect(r.stdout).toContain('Plan: 2 to create, 1 to update, 0 to replace, 1 to delete, 0 ENIs still unmirrored\n\ncn-hangzhou: 4 applied, 0 failed, 0 not started\n');
     expect(
       r.stdout.endsWith(
-        'cn-hangzhou: Opted-in coverage 100.0% (3 of 3 opted-in ENIs mirrored) · fleet coverage 75.0% (3 of 4 ENIs): 3 mirrored, 0 opted in but unmirrored, 0 opted out, 1 not in scope\n\nApply complete: 4 applied, 0 failed, 0 not started\n',
+        'cn-hangzhou: Opted-in coverage 100.0% (3 of 3 ENIs a rule selects) · fleet coverage 75.0% (3 of 4 ENIs): 3 mirrored, 0 opted in but unmirrored, 0 opted out, 1 not in scope\n\nApply complete: 4 applied, 0 failed, 0 not started\n',
       ),
     ).toBe(true);
     expect(r.stdout).not.toMatch(/^#|\*\*|\|/m);
@@ -301,9 +305,9 @@ describe('automirror apply without a saved plan', () => {
   }, 90_000);
 
   /** The CLI on a pseudo-terminal (util-linux script), answering `answer` to the question. */
-  function onTerminal(answer: string, ...args: string[]): Promise<{ code: number | null; out: string }> {
+  function onTerminal(answer: string, args: string[], noColor = ''): Promise<{ code: number | null; out: string }> {
     const command = [process.execPath, join(ROOT, 'bin/automirror.mjs'), ...args, ...flags()].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env: { ...ENV, NO_COLOR: '' } });
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env: { ...ENV, NO_COLOR: noColor } });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -314,14 +318,20 @@ describe('automirror apply without a saved plan', () => {
 
   it('asks on a terminal: anything but yes changes nothing, yes applies', async () => {
     await start(driftWorld());
-    const no = await onTerminal('no', 'apply', '--region', 'cn-hangzhou');
+    const no = await onTerminal('no', ['apply', '--region', 'cn-hangzhou']);
     expect(no.out).toContain("Do you want to perform these actions?\r\n  automirror will perform the actions described above.\r\n  Only 'yes' will be accepted to approve.");
     expect(no.out).toContain('\x1b[32m+\x1b[39m create session'); // a terminal: colour
-    expect(no.out).toContain('automirror apply: Apply cancelled: nothing was changed');
+    // After the question only the answer and the refusal: no progress line drawn again over them.
+    expect(no.out.slice(no.out.indexOf('Enter a value: '))).toBe('Enter a value: no\r\nautomirror apply: Apply cancelled: nothing was changed\r\n');
     expect(no.code).toBe(1);
     expect(anyWrites()).toEqual([]);
-    const yes = await onTerminal('yes', 'apply', '--region', 'cn-hangzhou', '--no-color');
-    expect(yes.out).not.toContain('\x1b[32m');
+    // NO_COLOR set (any value but empty) on a terminal: the same plan and question, not a colour escape in it.
+    const noColour = await onTerminal('no', ['apply', '--region', 'cn-hangzhou'], '1');
+    expect(noColour.out).toContain('+ create session');
+    expect(noColour.out).not.toMatch(/\x1b\[[\d;]*m/);
+    expect(noColour.code).toBe(1);
+    const yes = await onTerminal('yes', ['apply', '--region', 'cn-hangzhou', '--no-color']);
+    expect(yes.out).not.toMatch(/\x1b\[[\d;]*m/);
     expect(yes.out).toContain('Apply complete: 4 applied, 0 failed, 0 not started');
     expect(yes.code).toBe(0);
     await quiet(cloud);

@@ -31,7 +31,7 @@ describe('the progress line', () => {
     expect(frames(out.text).at(-1)).toBe(`2 regions: applying [${'#'.repeat(28)}] 4/4 changes\n`);
   });
 
-  it('adds a later pass to the total, and clears the line for a question', () => {
+  it('adds a later pass to the total', () => {
     const out = sink(true);
     const p = progressBar(out, 'cn-hangzhou', () => 0);
     p.phase('cn-hangzhou', { phase: 'apply', pass: 1, actions: 2 });
@@ -41,10 +41,29 @@ describe('the progress line', () => {
     expect(frames(out.text).at(-1)).toBe('cn-hangzhou: scanning again, 0 pages read');
     p.phase('cn-hangzhou', { phase: 'apply', pass: 2, actions: 1 });
     p.changed();
-    p.clear();
-    expect(out.text.endsWith('\r\x1b[2K')).toBe(true);
     p.done();
     expect(frames(out.text).at(-1)).toBe(`cn-hangzhou: applying [${'#'.repeat(28)}] 3/3 changes\n`);
+  });
+
+  it('clears the line for a question, and draws nothing after it unless there is progress to show', () => {
+    const out = sink(true);
+    const p = progressBar(out, 'cn-hangzhou', () => 0);
+    p.phase('cn-hangzhou', { phase: 'scan', pass: 1 });
+    p.call('cn-hangzhou');
+    p.clear();
+    expect(out.text.endsWith('\r\x1b[2K')).toBe(true);
+    // Answered no: the run ends without another update; the question and its answer stay as they are.
+    const asked = out.text;
+    p.done();
+    expect(out.text).toBe(asked);
+    // Answered yes: applying draws the line again, and done() ends it.
+    const again = progressBar(out, 'cn-hangzhou', () => 0);
+    again.phase('cn-hangzhou', { phase: 'scan', pass: 1 });
+    again.clear();
+    again.phase('cn-hangzhou', { phase: 'apply', pass: 1, actions: 1 });
+    again.changed();
+    again.done();
+    expect(frames(out.text).at(-1)).toBe(`cn-hangzhou: applying [${'#'.repeat(28)}] 1/1 changes\n`);
   });
 
   it('stays silent when stderr is not a terminal', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { actionChanges, listChanges, MAX_PLAN_BYTES, PLAN_SCHEMA, readSavedPlan, stateChanges } from '../../cli/saved-plan.js';
+import { actionChanges, driftRefusal, listChanges, MAX_PLAN_BYTES, PLAN_SCHEMA, readSavedPlan, stateChanges } from '../../cli/saved-plan.js';
 import type { Action } from '../../shared/engine/actions.js';
 
 // The saved plan's own checks: the file is bounded and closed before it is read, and a refusal names what moved.
@@ -63,6 +63,16 @@ describe('what moved', () => {
     expect(actionChanges([a], [a, b])).toEqual(['action delete:tms-2 is new']);
     expect(actionChanges([{ ...a, reason: 'other' }], [a])).toEqual(['action delete:tms-1 differs']);
     expect(actionChanges([b, a], [a, b])).toEqual(['the actions are the same but not in the same order']);
+  });
+
+  it('blames the cloud for what moved and the file for actions that differ over the same cloud', () => {
+    expect(driftRefusal('plan.json', [], [])).toBeUndefined();
+    expect(driftRefusal('plan.json', ['cn-hangzhou: eni a modified (tags)'], [])).toBe('the cloud is not as plan.json found it: cn-hangzhou: eni a modified (tags)');
+    const edited = "plan.json's actions differ from the plan computed now from the same cloud and policy (edited, or planned by another version or ownership key)";
+    expect(driftRefusal('plan.json', [], ['cn-hangzhou: action delete:tms-1 differs'])).toBe(`${edited}: cn-hangzhou: action delete:tms-1 differs`);
+    expect(driftRefusal('plan.json', ['cn-hangzhou: session s removed'], ['cn-shanghai: action delete:tms-1 is new'])).toBe(
+      `the cloud is not as plan.json found it: cn-hangzhou: session s removed; ${edited}: cn-shanghai: action delete:tms-1 is new`,
+    );
   });
 
   it('names ten and counts the rest', () => {

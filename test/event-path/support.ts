@@ -151,12 +151,13 @@ export function ownedSession(id: string, eniId: string, priority: number, instan
 
 export const EVENTS_DIR = join(ROOT, 'events');
 /**
- * Every sample, as a path under events/. What arrives on the event bus sits at the top (the demo replays those on
- * the bus); what reaches on-event another way sits in a folder named for it (mns/: the deferral queue's trigger).
+ * Every sample of on-event, as a path under events/. What arrives on the event bus sits at the top (the demo replays
+ * those on the bus); what reaches on-event another way sits in a folder named for it (mns/: the deferral queue's
+ * trigger). reconcile/ holds the scheduled path's (the timer's event, a region task), run by test/cli/invoke.test.ts.
  */
 export const sampleFiles = () =>
   readdirSync(EVENTS_DIR, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && !f.startsWith('reconcile'))
     .map((f) => f.split('\\').join('/'))
     .sort();
 export const sampleText = (file: string) => readFileSync(join(EVENTS_DIR, file), 'utf8');

@@ -29,6 +29,13 @@ describe('reconcile-region payloads', () => {
     expect(() => parseRegionTask(payload)).toThrow(BadInput);
   });
 
+  it('says what a task looks like when one is refused, e.g. without its run id', () => {
+    const { runId: _, ...noRun } = ok;
+    expect(() => parseRegionTask(noRun)).toThrow(
+      `runId must be 1–64 letters, digits, '.', '_' or '-', got nothing; a reconcile-region task is {accountId?, regionId, mode, runId, checkpoint?}, e.g. {"regionId":"cn-hangzhou","mode":"report","runId":"manual-1"}`,
+    );
+  });
+
   it('chains parts under one run id, bounded, each with its own task id and checkpoint', () => {
     const t0 = new Date('2026-11-25T21:00:01Z');
     const p2 = nextPart(ok, 3, t0) as RegionTask;

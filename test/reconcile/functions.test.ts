@@ -69,7 +69,7 @@ describe('the hourly timer, fanned out through FC 3.0', () => {
       const got = await inbox.receive(16);
       expect(got.map((m) => m.body).sort()).toEqual(runs.map((r) => r.markdown).sort());
       expect(got[0].body).toMatch(
-        /^## automirror drift report\n\n### Unapproved mirroring\nNo unapproved mirroring; [^\n]*\n\n\*\*Opted-in coverage 100\.0% \(\d of \d opted-in ENIs mirrored\) · fleet coverage /,
+        /^## automirror drift report\n\n### Unapproved mirroring\nNo unapproved mirroring; [^\n]*\n\n\*\*Opted-in coverage 100\.0% \(\d of \d ENIs a rule selects\) · fleet coverage /,
       );
     });
   });

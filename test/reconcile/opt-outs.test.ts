@@ -80,7 +80,7 @@ describe('the reconcile under optOut.allowedPrincipals', () => {
     expect(report.totals).toMatchObject({ mirrored: 3, optedOut: 2, unmirrored: 0, overriddenOptOuts: 3, coveragePercent: 60 });
     const md = renderMarkdown(report);
     expect(md).toContain(
-      `**Opted-in coverage 60.0% (3 of 5 opted-in ENIs mirrored) · fleet coverage 60.0% (3 of 5 ENIs): 3 mirrored, 0 opted in but unmirrored, 2 opted out, 0 not in scope** · opted out by acs:ram::${ACCOUNT}:assumed-role/netops/bob 1, acs:ram::${ACCOUNT}:user/alice 1 · 3 opt-outs overridden`,
+      `**Opted-in coverage 60.0% (3 of 5 ENIs a rule selects) · fleet coverage 60.0% (3 of 5 ENIs): 3 mirrored, 0 opted in but unmirrored, 2 opted out, 0 not in scope** · opted out by acs:ram::${ACCOUNT}:assumed-role/netops/bob 1, acs:ram::${ACCOUNT}:user/alice 1 · 3 opt-outs overridden`,
     );
     expect(md).toContain('### ⚠ Overridden opt-outs');
     // ActionTrail answered about each opted-out instance, by resource name (the protected one too: its writer is reported).

@@ -89,7 +89,7 @@ describe('the drift report of a region reconcile', () => {
     expect(parseReport(renderJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
     const md = renderMarkdown(report);
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(MARKDOWN_MAX_BYTES);
-    expect(md).toContain('**Opted-in coverage 75.0% (3 of 4 opted-in ENIs mirrored) · fleet coverage 60.0% (3 of 5 ENIs): 3 mirrored, 1 opted in but unmirrored, 0 opted out, 1 not in scope**');
+    expect(md).toContain('**Opted-in coverage 75.0% (3 of 4 ENIs a rule selects) · fleet coverage 60.0% (3 of 5 ENIs): 3 mirrored, 1 opted in but unmirrored, 0 opted out, 1 not in scope**');
     expect(md).toContain('| session tms-off | cn-hangzhou | web | enabled: wanted true, actual false |');
     const page = renderHtml(report);
     expect(page).toMatch(/^<!doctype html>/i);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,11 +10,6 @@ import { SCRIPT, sampleReport } from './fixture.js';
 const CHROMIUM = '/usr/bin/chromium';
 const HEADINGS = ['Coverage', 'Since the last run', 'Per rule', 'Collectors', 'Drift', 'Unmirrored ENIs', 'Opted out', 'Not in scope', 'Failed events', 'Errors'];
 const WIDTHS = [1400, 800] as const;
-/**
- * Where the page and its screenshots are left for a person to look at (not checked in: pixels differ between
- * Chromium builds and fonts, so the tests check what can be measured, and the PNGs are for eyes).
- */
-const OUT = join(tmpdir(), 'automirror-report');
 
 // Off CI a machine without Debian's chromium skips, saying so; CI installs it (.ci/run), so there it must run.
 const missing = !existsSync(CHROMIUM);
@@ -40,10 +35,15 @@ describe.skipIf(missing && !process.env.CI)('the HTML drift report in headless C
   const requests: string[] = [];
   const dialogs: string[] = [];
   const consoleErrors: string[] = [];
-  const file = join(OUT, 'drift-report.html');
+  /**
+   * This run's own folder for the page and its full-page screenshots. No pixel is compared (pixels differ between
+   * Chromium builds and fonts): the tests measure the page instead, element boxes, text, row order and requests, and
+   * of each screenshot only its size (the viewport's width, tall enough to hold every heading).
+   */
+  const out = mkdtempSync(join(tmpdir(), 'automirror-report-'));
+  const file = join(out, 'drift-report.html');
 
   beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
     writeFileSync(file, renderHtml(sampleReport({ hostile: true })));
     profile = mkdtempSync(join(tmpdir(), 'automirror-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -62,7 +62,7 @@ describe.skipIf(missing && !process.env.CI)('the HTML drift report in headless C
       page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
       page.on('pageerror', (e) => consoleErrors.push(e.message));
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-      shots.set(width, await page.screenshot({ path: join(OUT, `drift-report-${width}.png`), fullPage: true, type: 'png' }));
+      shots.set(width, await page.screenshot({ path: join(out, `drift-report-${width}.png`), fullPage: true, type: 'png' }));
       pages.set(width, page);
     }
   });
@@ -70,6 +70,7 @@ describe.skipIf(missing && !process.env.CI)('the HTML drift report in headless C
   afterAll(async () => {
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
   });
 
   it('loads nothing but itself, runs only its own script, and breaks no content security rule', () => {
@@ -94,7 +95,7 @@ describe.skipIf(missing && !process.env.CI)('the HTML drift report in headless C
       it('leads with the headline: both coverages, named, and the fleet split four ways', async () => {
         const headline = page().locator('p.headline');
         expect(await headline.textContent()).toBe(
-          'Opted-in coverage 92.3% (24 of 26 opted-in ENIs mirrored) · fleet coverage 80.0% (24 of 30 ENIs): 24 mirrored, 2 opted in but unmirrored, 0 opted out, 4 not in scope',
+          'Opted-in coverage 92.3% (24 of 26 ENIs a rule selects) · fleet coverage 80.0% (24 of 30 ENIs): 24 mirrored, 2 opted in but unmirrored, 0 opted out, 4 not in scope',
         );
         const box = (await headline.boundingBox())!;
         expect(box.y + box.height).toBeLessThan(400);
@@ -204,6 +205,12 @@ describe.skipIf(missing && !process.env.CI)('the HTML drift report in headless C
     expect(box!.width).toBeGreaterThan(600);
     expect(box!.height).toBeGreaterThan(50);
     expect(await svg.locator('g').count()).toBe(3);
+    // Each bar's label names its coverage and fits inside the chart.
+    const labels: Array<{ text: string; right: number }> = await pages
+      .get(1400)!
+      .evaluate(`[...document.querySelectorAll('svg.chart text.pct')].map((t) => ({ text: t.textContent, right: t.getBBox().x + t.getBBox().width }))`);
+    expect(labels.map((l) => l.text)).toEqual(['opted-in coverage 92.3%', expect.stringMatching(/^opted-in coverage /), expect.stringMatching(/^opted-in coverage /)]);
+    for (const l of labels) expect(l.right).toBeLessThanOrEqual(1000);
   });
 
   it('shows hostile strings as text and creates no element from them', async () => {

@@ -20,25 +20,31 @@ describe('the HTML report', () => {
     // Links only to the console, never loaded: the page's one host besides the SVG namespace.
     const urls = [...page.matchAll(/https?:\/\/[^\s"<]+/g)].map((m) => m[0]).filter((u) => u !== 'http://www.w3.org/2000/svg');
     expect(urls.length).toBeGreaterThan(0);
-    for (const u of urls) expect(u).toMatch(/^https:\/\/(ecs|vpc)\.console\.aliyun\.com\//);
+    for (const u of urls) expect(u).toMatch(/^https:\/\/(ecs|vpc|slb)\.console\.aliyun\.com\//);
   });
 
-  it('links ENIs, instances and sessions to their console pages in their region, and only well-formed ids', () => {
+  it("links ENIs, instances and CLBs to their console pages in their region, sessions to their region's list, and only well-formed ids", () => {
     expect(page).toContain('<a href="https://ecs.console.aliyun.com/networkInterfaces/region/cn-shanghai/detail/eni-db2" rel="noreferrer" target="_blank">eni-db2</a>');
     expect(page).toContain('<a href="https://ecs.console.aliyun.com/server/i-db1/detail?regionId=cn-hangzhou" rel="noreferrer" target="_blank">i-db1</a>');
     expect(page).toContain('<a href="https://vpc.console.aliyun.com/traffic-mirror/cn-hangzhou/sessions" rel="noreferrer" target="_blank">tms-web5</a>');
     expect(consoleUrl('eni', 'eni-x"><b', 'cn-hangzhou')).toBeUndefined();
     expect(consoleUrl('eni', 'eni-ok1', 'cn-hangzhou/../../x')).toBeUndefined();
     expect(consoleUrl('instance', 'eni-ok1', 'cn-hangzhou')).toBeUndefined();
+    expect(page).toContain('<a href="https://slb.console.aliyun.com/slb/cn-hangzhou/slbs/lb-web01h" rel="noreferrer" target="_blank">lb-web01h</a>');
+    expect(consoleUrl('clb', 'lb-x/../y', 'cn-hangzhou')).toBeUndefined();
+    expect(consoleUrl('clb', 'eni-ok1', 'cn-hangzhou')).toBeUndefined();
+    expect(consoleUrl('clb', 'lb-ok1', 'cn-hangzhou?x')).toBeUndefined();
     const hostile = renderHtml(sampleReport({ hostile: true }));
     expect(hostile).not.toMatch(/href="[^"]*(onmouseover|alert|%22)/);
   });
 
   it('leads with both coverages, named, and the fleet split four ways', () => {
     expect(page).toContain(
-      '<p class="headline">Opted-in coverage 92.3% (24 of 26 opted-in ENIs mirrored) · fleet coverage 82.7% (24 of 29 ENIs): 24 mirrored, 2 opted in but unmirrored, 0 opted out, 3 not in scope</p>',
+      '<p class="headline">Opted-in coverage 92.3% (24 of 26 ENIs a rule selects) · fleet coverage 82.7% (24 of 29 ENIs): 24 mirrored, 2 opted in but unmirrored, 0 opted out, 3 not in scope</p>',
     );
     for (const card of ['Opted-in coverage', 'Fleet coverage', 'Opted in but unmirrored', 'Opted out', 'Not in scope']) expect(page).toContain(`<span class="l">${card}</span>`);
+    expect(page).toMatch(/<title>automirror drift report · opted-in coverage 92\.3%, fleet coverage 82\.7% · [^<]+<\/title>/);
+    expect(page).toMatch(/<text [^>]*class="pct">opted-in coverage 92\.3%<\/text>/);
   });
 
   it('shows the change since the last run, or says there is none on record', () => {

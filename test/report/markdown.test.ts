@@ -17,7 +17,7 @@ describe('the Markdown summary', () => {
       '### Unapproved mirroring',
       "No unapproved mirroring; 0 sessions toward approved collectors, not automirror's",
       '',
-      '**Opted-in coverage 92.3% (24 of 26 opted-in ENIs mirrored) · fleet coverage 82.7% (24 of 29 ENIs): 24 mirrored, 2 opted in but unmirrored, 0 opted out, 3 not in scope**  ',
+      '**Opted-in coverage 92.3% (24 of 26 ENIs a rule selects) · fleet coverage 82.7% (24 of 29 ENIs): 24 mirrored, 2 opted in but unmirrored, 0 opted out, 3 not in scope**  ',
     ]);
     expect(md).toContain('| 29 | 24 | 2 | 0 | 3 | 5 | 2 | 1 |');
     expect(md).toContain('5 items: applied 2 · failed 1 · deferred 1 · skipped 1');
@@ -84,7 +84,7 @@ describe('the Markdown summary', () => {
     expect(empty).toContain('No drift items.');
     expect(empty).toContain('No unmirrored ENIs.');
     expect(empty).toContain('No failed events.');
-    expect(empty).toContain('**Opted-in coverage n/a (no ENI is opted in) · fleet coverage n/a (no ENI examined): 0 mirrored, 0 opted in but unmirrored, 0 opted out, 0 not in scope**');
+    expect(empty).toContain('**Opted-in coverage n/a (no rule selects an ENI) · fleet coverage n/a (no ENI examined): 0 mirrored, 0 opted in but unmirrored, 0 opted out, 0 not in scope**');
     expect(empty).toContain('### Since the last run\nNo earlier run on record');
     expect(empty).toContain('### Collectors\nNo collectors.');
   });
