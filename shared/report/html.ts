@@ -10,6 +10,7 @@ import {
   collectorKind,
   coverageHeadline,
   fleetPercent,
+  forgedClaimsLead,
   formatPercent,
   formatTime,
   formatValue,
@@ -221,7 +222,7 @@ function forged(r: DriftReport): Html | string {
   const claims = r.forgedClaims ?? [];
   if (claims.length === 0) return '';
   return html`<section><h2 id="forged-claims">Forged ownership claims</h2>
-<p class="sub error">${plural(claims.length, 'session')} carry automirror's ownership tag without a valid proof: never modified or deleted by automirror. Find who tagged them (ActionTrail, TagResources).</p>
+<p class="sub error">${forgedClaimsLead(claims.length)}</p>
 ${tableOf(
   ['Session', 'Region', 'Claimed rule', 'Sources', 'Target', 'Why'],
   rows(claims, (c) => [

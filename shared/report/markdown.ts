@@ -5,6 +5,7 @@ import {
   changeSummary,
   collectorCells,
   coverageHeadline,
+  forgedClaimsLead,
   formatTime,
   formatValue,
   headlineNotes,
@@ -79,7 +80,7 @@ function forged(r: DriftReport, top: number): string[] {
   if (claims.length === 0) return [];
   return [
     '### Forged ownership claims',
-    `${plural(claims.length, 'session')} carry automirror's ownership tag without a valid proof: never modified or deleted by automirror. Find who tagged them (ActionTrail, TagResources).`,
+    forgedClaimsLead(claims.length),
     '',
     ...bounded('forged claims', claims, top, ['Session', 'Region', 'Claimed rule', 'Sources', 'Target', 'Why'], (c) => [
       c.sessionId,

@@ -17,6 +17,10 @@ import { coveragePercent } from './totals.js';
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/** The forged-claims section's lead sentence, the same in Markdown and HTML. */
+export const forgedClaimsLead = (n: number): string =>
+  `${n === 1 ? "1 session carries automirror's ownership tag" : `${n} sessions carry automirror's ownership tag`} without a valid proof: never modified or deleted by automirror. Find who tagged ${n === 1 ? 'it' : 'them'} (ActionTrail, TagResources).`;
+
 /** `null` is an absent value; lists read as lists. */
 export function formatValue(v: FieldValue): string {
   if (v === null) return '(absent)';

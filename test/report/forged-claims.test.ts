@@ -4,6 +4,7 @@ import { parseReport, renderJson } from '../../shared/report/json.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
 import { mergeReports } from '../../shared/report/merge.js';
 import type { ForgedClaim } from '../../shared/report/model.js';
+import { forgedClaimsLead } from '../../shared/report/present.js';
 import { builder, SCRIPT } from './fixture.js';
 
 /** Sessions claiming automirror's ownership without a valid proof, in every rendering of the report. */
@@ -42,6 +43,7 @@ describe('forged ownership claims in the drift report', () => {
     expect(at).toBeGreaterThan(0);
     expect(at).toBeLessThan(md.indexOf('### Drift'));
     expect(md).toContain("2 sessions carry automirror's ownership tag without a valid proof");
+    expect(forgedClaimsLead(1)).toMatch(/^1 session carries automirror's ownership tag .* Find who tagged it /);
     expect(md).toContain('| tms-b | cn-hangzhou | prod-web | eni-web001 | SLB:lb-netops | forged: its proof does not match');
     expect(md).not.toContain(SCRIPT);
     expect(md).toContain('x\\|\\<script\\>');
