@@ -12,6 +12,9 @@ export interface Row {
   readonly target?: string;
 }
 
+/** How a row's target says whether the figure meets it (issue 13: the bench says which target each figure meets). */
+export const verdict = (ok: boolean): string => (ok ? 'meets' : 'misses');
+
 export interface Bench {
   readonly name: string;
   run(): Promise<Row[]>;

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startLocalCloud } from '../localcloud/index.js';
 import { buildFunctions, bundle } from '../scripts/build.js';
-import type { Bench, Row } from './bench.js';
+import { type Bench, type Row, verdict } from './bench.js';
 
 const ROOT = resolve(__dirname, '..');
 const RUNS = 9;
@@ -23,7 +23,6 @@ const FIRST_EVENT: Record<string, unknown> = {
 
 const run = promisify(execFile);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const verdict = (ok: boolean) => (ok ? 'meets' : 'misses');
 
 /**
  * Cold start of each function bundle (load it in a fresh process and handle a first event against localcloud)
