@@ -1,5 +1,6 @@
 import { assemblePop } from './admin/assemble.js';
 import type { CloudControls } from './admin/controls.js';
+import type { CmsStore } from './cms/index.js';
 import { type HttpOptions, startHttp } from './core/http.js';
 import { Keyring } from './core/keyring.js';
 import type { EventBus } from './eventbridge/bus.js';
@@ -30,6 +31,8 @@ export interface LocalCloud {
   readonly mns: MnsService;
   readonly bus: EventBus;
   readonly oss: OssService;
+  /** CloudMonitor's custom metrics and alarm rules as received: what tests read back. */
+  readonly cms: CmsStore;
   readonly endpoints: Endpoints;
   close(): Promise<void>;
 }
@@ -57,7 +60,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const world = typeof opts.world === 'string' ? readWorldFile(opts.world) : checkWorld(structuredClone(opts.world));
   const state = buildState(world, opts.now);
   const keyring = new Keyring(world.accessKeys, opts.signatureClock);
-  const { pop, controls, admin } = assemblePop(state, keyring, world);
+  const { pop, controls, cms, admin } = assemblePop(state, keyring, world);
   const platform = createPlatform(state, keyring, opts.platform);
   for (const p of platform.popProducts) pop.add(p);
   let server: Awaited<ReturnType<typeof startHttp>>;
@@ -93,6 +96,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     mns,
     bus,
     oss,
+    cms,
     endpoints: platform.endpoints(),
     close,
   };

@@ -38,6 +38,13 @@ export interface Settings {
    * the previous run"; empty: no history, no change section.
    */
   readonly historyBucket: string;
+  /**
+   * Publish CloudMonitor custom metrics (README, "Metrics and alarms"): each reconcile's counts, the event path's
+   * time to mirror. Off unless AUTOMIRROR_METRICS=on: PutCustomMetric's raw data is billed.
+   */
+  readonly metrics: boolean;
+  /** The CloudMonitor application group the metrics belong to; 0: none (PutCustomMetric's documented value). */
+  readonly metricsGroupId: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -59,6 +66,8 @@ export const DEFAULT_SETTINGS: Settings = {
   partSeconds: 0,
   maxFailedEvents: 500,
   historyBucket: '',
+  metrics: false,
+  metricsGroupId: '0',
 };
 
 const int = (v: string | undefined, dflt: number) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : dflt);
@@ -89,5 +98,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
     partSeconds: int(env.AUTOMIRROR_RECONCILE_PART_SECONDS, DEFAULT_SETTINGS.partSeconds),
     maxFailedEvents: int(env.AUTOMIRROR_MAX_FAILED_EVENTS, DEFAULT_SETTINGS.maxFailedEvents),
     historyBucket: env.AUTOMIRROR_HISTORY_BUCKET || DEFAULT_SETTINGS.historyBucket,
+    metrics: env.AUTOMIRROR_METRICS === 'on',
+    metricsGroupId: /^\d{1,20}$/.test(env.AUTOMIRROR_METRICS_GROUP_ID ?? '') ? (env.AUTOMIRROR_METRICS_GROUP_ID as string) : DEFAULT_SETTINGS.metricsGroupId,
   };
 }

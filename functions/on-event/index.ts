@@ -2,14 +2,17 @@ import '../../shared/middleware/clear-debug.js';
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { cloudForAccount } from '../../shared/cloud/accounts.js';
+import { publishMetrics } from '../../shared/cloud/metrics.js';
 import { MnsQueue, MnsTopic } from '../../shared/cloud/mns.js';
-import { engineAdapters } from '../../shared/engine/call-policy.js';
+import { engineAdapters, metricsAdapter } from '../../shared/engine/call-policy.js';
 import { checkSessions, repairSubjects } from '../../shared/engine/check-sessions.js';
 import { deadlineClock } from '../../shared/engine/clock.js';
 import { ensureUnits } from '../../shared/engine/ensure.js';
 import { unprovenClaims } from '../../shared/engine/ownership.js';
 import { summarize } from '../../shared/engine/summary.js';
+import { timeToMirrorPoints } from '../../shared/engine/time-to-mirror.js';
 import { deferWork } from '../../shared/events/deferral.js';
+import { ecsEventTimes } from '../../shared/events/event-time.js';
 import { eventsForLog, LOGGED } from '../../shared/events/log-view.js';
 import { parsePayload } from '../../shared/events/payload.js';
 import { deadlineGuard } from '../../shared/middleware/deadline.js';
@@ -75,7 +78,10 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   const queue = new MnsQueue(mns, settings.deferQueue);
   const settled = await settleEventUnits(units, (subject, items) => deferWork(subject, items, queue, settings, runId), log);
   const results = units.map((u, i) => ({ accountId: u.subject.accountId, regionId: u.subject.regionId, result: u.result.kind, ...u.summary, ...settled[i] }));
-  return { events, results, ...checkedPart };
+  // Time to mirror, launch event → session Created, once the work is settled (the wait delays nothing else).
+  const ttm = settings.metrics ? await timeToMirrorPoints(raw, ecsEventTimes(event, Date.now()), (a, r) => adaptersFor(a, r)?.vpc, clock, context.deadline) : [];
+  const metrics = ttm.length > 0 ? { metrics: await publishMetrics(metricsAdapter(context.cloud, settings.metricsGroupId, { clock }), ttm, log) } : {};
+  return { events, results, ...checkedPart, ...metrics };
 }
 
 export const handler = middy<unknown, unknown, Error, AutomirrorContext>(onEvent)

@@ -3,8 +3,9 @@ import middy from '@middy/core';
 import { cloudForAccount } from '../../shared/cloud/accounts.js';
 import { historyKey, OssHistoryStore } from '../../shared/cloud/history-store.js';
 import { functionInvoker } from '../../shared/cloud/invoker.js';
+import { publishMetrics } from '../../shared/cloud/metrics.js';
 import { type MnsConfig, MnsQueue, MnsTopic } from '../../shared/cloud/mns.js';
-import { engineAdapters } from '../../shared/engine/call-policy.js';
+import { engineAdapters, metricsAdapter } from '../../shared/engine/call-policy.js';
 import { deadlineClock } from '../../shared/engine/clock.js';
 import { reconcileRegion } from '../../shared/engine/reconcile-region.js';
 import { BadInput } from '../../shared/events/bad-input.js';
@@ -17,6 +18,7 @@ import { alertUnapproved } from '../../shared/report/alert.js';
 import type { ReportEnd } from '../../shared/report/builder.js';
 import { policyInfo, policySource, regionReport } from '../../shared/report/from-plan.js';
 import { keepHistory } from '../../shared/report/keep-history.js';
+import { reportMetrics } from '../../shared/report/metrics.js';
 import { finishReport } from '../../shared/report/publish.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 
@@ -67,7 +69,11 @@ async function reconcileRegionHandler(event: unknown, context: AutomirrorContext
     const store = new OssHistoryStore({ ...context.cloud, bucket: settings.historyBucket, ossEndpoint: process.env.AUTOMIRROR_OSS_ENDPOINT || undefined }, historyKey(accountId, task.regionId));
     end = await keepHistory(store, b, end, `${accountId}-${task.runId}`, task.regionId);
   }
-  return finishReport(b, end, log, outbox);
+  const finished = await finishReport(b, end, log, outbox);
+  // The run's last part publishes its figures, into the deployment's own CloudMonitor (dimensions name the account).
+  if (!settings.metrics || handedOff) return finished;
+  const metrics = await publishMetrics(metricsAdapter(context.cloud, settings.metricsGroupId, { clock }), reportMetrics(finished.report, Date.now()), log);
+  return { ...finished, metrics };
 }
 
 export const handler = middy<unknown, unknown, Error, AutomirrorContext>(reconcileRegionHandler)

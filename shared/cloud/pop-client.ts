@@ -12,6 +12,8 @@ export const ECS: PopProductInfo = { version: '2014-05-26', endpoint: (r) => `ec
 export const VPC: PopProductInfo = { version: '2016-04-28', endpoint: (r) => `vpc.${r}.aliyuncs.com` };
 export const SLB: PopProductInfo = { version: '2014-05-15', endpoint: (r) => `slb.${r}.aliyuncs.com` };
 /** ActionTrail's regional endpoint, as its own records name it (AcsHost actiontrail.cn-hangzhou.aliyuncs.com: https://www.alibabacloud.com/help/doc-detail/286997.htm). */
+/** CloudMonitor's public endpoint per region (CloudMonitor API reference, Endpoints: https://alibabacloud.com/help/en/cms/developer-reference/request-methods). */
+export const CMS: PopProductInfo = { version: '2019-01-01', endpoint: (r) => `metrics.${r}.aliyuncs.com` };
 export const ACTIONTRAIL: PopProductInfo = { version: '2020-07-06', endpoint: (r) => `actiontrail.${r}.aliyuncs.com` };
 
 /**

@@ -2,6 +2,7 @@ import { ActionTrailApi } from '../cloud/actiontrail.js';
 import type { CallWrapper, CloudConfig } from '../cloud/config.js';
 import { EcsApi } from '../cloud/ecs.js';
 import { isThrottling } from '../cloud/errors.js';
+import { CmsMetrics } from '../cloud/metrics.js';
 import { SlbApi } from '../cloud/slb.js';
 import { VpcMirrorApi } from '../cloud/vpc.js';
 import { type Clock, systemClock } from './clock.js';
@@ -41,9 +42,18 @@ export function callPolicy(opts: CallPolicyOptions = {}): CallWrapper {
  * config (e.g. call counting) stays innermost, so it sees each attempt.
  */
 export function engineAdapters(cfg: CloudConfig, opts: CallPolicyOptions = {}): { ecs: EcsApi; vpc: VpcMirrorApi; slb: SlbApi; trail: ActionTrailApi } {
+  const c = underPolicy(cfg, opts);
+  return { ecs: new EcsApi(c), vpc: new VpcMirrorApi(c), slb: new SlbApi(c), trail: new ActionTrailApi(c) };
+}
+
+/** CloudMonitor custom metrics under the same call policy (its QPS limit is the region's: 50–200 a second). */
+export function metricsAdapter(cfg: CloudConfig, groupId: string, opts: CallPolicyOptions = {}): CmsMetrics {
+  return new CmsMetrics(underPolicy(cfg, opts), groupId);
+}
+
+function underPolicy(cfg: CloudConfig, opts: CallPolicyOptions): CloudConfig {
   const policy = callPolicy(opts);
   const inner = cfg.around;
   const around: CallWrapper = inner ? (action, send) => policy(action, () => inner(action, send)) : policy;
-  const c = { ...cfg, around };
-  return { ecs: new EcsApi(c), vpc: new VpcMirrorApi(c), slb: new SlbApi(c), trail: new ActionTrailApi(c) };
+  return { ...cfg, around };
 }
