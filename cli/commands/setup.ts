@@ -1,13 +1,21 @@
 import { createHistoryBucket } from '../../shared/cloud/history-store.js';
 import { settingsFromEnv } from '../../shared/settings.js';
-import { COMMON_FLAGS, parseFlags } from '../args.js';
+import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
-import type { CommandSpec } from '../command.js';
+import type { CommandSpec, FlagSpecs } from '../command.js';
 import { writeResult } from '../output.js';
+import { ALARM_DEFAULTS, ensureAlarms } from '../wiring/alarms.js';
 import { ensureTrigger } from '../wiring/event-triggers.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
-const FLAGS = { ...COMMON_FLAGS, ...CLOUD_FLAGS };
+const FLAGS = {
+  ...COMMON_FLAGS,
+  ...CLOUD_FLAGS,
+  alarms: { type: 'boolean', help: 'also create or update the CloudMonitor alarm rules on automirror\'s metrics (README, "Metrics and alarms")' },
+  'contact-group': { type: 'string', help: 'the CloudMonitor alert contact group the alarms notify (with --alarms)' },
+  'coverage-threshold': { type: 'string', help: `coverage % below which the coverage alarm fires (default ${ALARM_DEFAULTS.coverageThreshold})` },
+  'collector-threshold': { type: 'string', help: `a collector's sources as % of its capacity above which its alarm fires (default ${ALARM_DEFAULTS.collectorThreshold})` },
+} as const satisfies FlagSpecs;
 
 /**
  * The wiring `s deploy` can't make: the ECS and VPC event triggers on on-event (Serverless Devs cannot create
@@ -19,6 +27,8 @@ export async function setupCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, FLAGS);
   const cloud = cloudFromFlags(values);
   const s = settingsFromEnv();
+  // Checked before anything is made: a bad threshold or contact group changes nothing.
+  const alarmOptions = values.alarms ? alarmOptionsOf(values, cloud.accountId) : undefined;
   const messaging = await ensureMessaging(cloud, s);
   if (s.historyBucket) await createHistoryBucket({ ...cloud, bucket: s.historyBucket, ossEndpoint: cloud.endpoint ? `http://${cloud.endpoint}` : undefined });
   const triggers = [];
@@ -28,12 +38,26 @@ export async function setupCommand(argv: string[]): Promise<number> {
   ] as const) {
     triggers.push({ trigger, function: s.onEventFunction, events, change: await ensureTrigger(cloud, kind, s.onEventFunction, trigger) });
   }
-  writeResult(values.json, { regionId: cloud.regionId, messaging, ...(s.historyBucket ? { historyBucket: s.historyBucket } : {}), triggers }, (d) => [
+  const alarms = alarmOptions && (await ensureAlarms(cloud, alarmOptions));
+  writeResult(values.json, { regionId: cloud.regionId, messaging, ...(s.historyBucket ? { historyBucket: s.historyBucket } : {}), triggers, ...(alarms ? { alarms } : {}) }, (d) => [
     ...d.messaging.map((made) => `ready    ${made}`),
     ...(d.historyBucket ? [`ready    bucket ${d.historyBucket} (private: the drift report's history)`] : []),
     ...d.triggers.map((t) => `${t.change.padEnd(8)} trigger ${t.trigger} on ${t.function} (${t.events})`),
+    ...(d.alarms ?? []).map((a) => `${a.change.padEnd(8)} alarm ${a.ruleId} (${a.ruleName})`),
   ]);
   return 0;
+}
+
+function alarmOptionsOf(values: { 'contact-group'?: string; 'coverage-threshold'?: string; 'collector-threshold'?: string }, accountId: string) {
+  const contactGroup = values['contact-group'];
+  if (!contactGroup) throw new UsageError('--alarms needs --contact-group: the CloudMonitor alert contact group the alarms notify');
+  const pct = (v: string | undefined, dflt: number) => (v === undefined ? dflt : /^\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN);
+  return {
+    accountId,
+    contactGroup,
+    coverageThreshold: pct(values['coverage-threshold'], ALARM_DEFAULTS.coverageThreshold),
+    collectorThreshold: pct(values['collector-threshold'], ALARM_DEFAULTS.collectorThreshold),
+  };
 }
 
 export const command: CommandSpec = {
@@ -42,9 +66,11 @@ export const command: CommandSpec = {
   description: [
     "The ECS and VPC event triggers on on-event (Serverless Devs can't create triggers for Alibaba Cloud service",
     'events), the MNS queues and topic the functions use, and the report history bucket (private) when',
-    'AUTOMIRROR_HISTORY_BUCKET names one. Idempotent: run it after every deploy.',
+    "AUTOMIRROR_HISTORY_BUCKET names one. With --alarms, the CloudMonitor alarm rules on automirror's metrics (coverage",
+    'below a threshold, failed events waiting, no reconcile for 2 hours, a collector near capacity). Idempotent: run it',
+    'after every deploy.',
   ].join('\n'),
-  usage: 'automirror setup --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT]',
+  usage: 'automirror setup --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--alarms --contact-group NAME [--coverage-threshold PCT] [--collector-threshold PCT]]',
   flags: FLAGS,
   examples: [{ command: 'automirror setup --region cn-hangzhou --account-id 1234567890123456 --profile prod', what: 'wires the deployment in cn-hangzhou' }],
   run: setupCommand,

@@ -9,12 +9,14 @@ import { CLOUD_FLAGS, cloudFromFlags, provingCloud } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
 import { forgedClaimLines } from '../forged-claims.js';
 import { writeResult } from '../output.js';
+import { removeAlarms } from '../wiring/alarms.js';
 import { removeTrigger } from '../wiring/event-triggers.js';
 
 const FLAGS = {
   ...COMMON_FLAGS,
   ...CLOUD_FLAGS,
   'delete-sessions': { type: 'boolean', help: 'also delete every session automirror owns in the region (ownership proven), and only those' },
+  alarms: { type: 'boolean', help: 'also delete the CloudMonitor alarm rules `setup --alarms` made, and only those' },
 } as const satisfies FlagSpecs;
 
 /** Unproven claims listed in --json at most (with their count): a region can hold many. */
@@ -33,9 +35,11 @@ export async function teardownCommand(argv: string[]): Promise<number> {
   const s = settingsFromEnv();
   const triggers = [];
   for (const trigger of [s.ecsTrigger, s.vpcTrigger]) triggers.push({ trigger, function: s.onEventFunction, change: await removeTrigger(cloud, s.onEventFunction, trigger) });
+  const alarms = values.alarms ? await removeAlarms(cloud) : undefined;
   const sessions = values['delete-sessions'] ? await deleteOwned(cloud) : undefined;
-  writeResult(values.json, { regionId: cloud.regionId, triggers, ...(sessions ? { sessions: sessions.doc } : {}) }, (d) => [
+  writeResult(values.json, { regionId: cloud.regionId, triggers, ...(alarms ? { alarms } : {}), ...(sessions ? { sessions: sessions.doc } : {}) }, (d) => [
     ...d.triggers.map((t) => `${t.change.padEnd(8)} trigger ${t.trigger} on ${t.function}`),
+    ...(d.alarms ?? []).map((a) => `${a.change.padEnd(8)} alarm ${a.ruleId}`),
     ...(sessions ? sessions.lines : []),
   ]);
   return 0;
@@ -75,7 +79,7 @@ export const command: CommandSpec = {
     'whose ownership proof verifies (AUTOMIRROR_OWNERSHIP_KEYS and --account-id needed); a session that merely',
     "carries automirror's tags is listed as a forged claim and left alone, as is every other session.",
   ].join('\n'),
-  usage: 'automirror teardown --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--delete-sessions]',
+  usage: 'automirror teardown --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--delete-sessions] [--alarms]',
   flags: FLAGS,
   examples: [{ command: 'automirror teardown --region cn-hangzhou --account-id 1234567890123456 --delete-sessions', what: "unwires cn-hangzhou and deletes automirror's sessions there" }],
   run: teardownCommand,
