@@ -15,6 +15,7 @@ import { judgePending } from './pending-claim.js';
 import { type PlanOptions, plan } from './plan.js';
 import { deferredReads, outOfTime, type Result, resultOf } from './result.js';
 import { proofSettled } from './settle.js';
+import { evalTimes } from './timebox.js';
 
 export interface EnsureDeps {
   readonly policy: Policy;
@@ -87,18 +88,20 @@ async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & 
   const resources = [...found.enis, ...found.instances.values()];
   const attribution = await attributeOptOuts(deps.policy, resources, subject.tagWrites ?? [], { history: deps.trail, maxLookups: LOOKUPS_PER_EVENT, check: reads.check });
   const instanceOf = (e: Eni) => (e.instanceId ? found.instances.get(e.instanceId) : undefined);
-  const judged = found.enis.map((e) => evaluate(deps.policy, e, instanceOf(e), undefined, attribution.writes));
   const { tagged, ...foundEnis } = found;
   const gone = new Set(found.goneEnis);
   const bySource = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc, reads, (id) => gone.has(id) && reads.settled.add(id));
   const sessions = [...new Map([...tagged, ...bySource].map((s) => [s.id, s])).values()];
+  // Judged after the sessions are read: a temporary mirror's expiry counts from its session's creation.
+  const at = evalTimes(sessions, reads.clock.now());
+  const judged = found.enis.map((e) => evaluate(deps.policy, e, instanceOf(e), undefined, attribution.writes, undefined, at(e.id)));
   const { decisions } = await judgeRemovals(
     deps.policy,
     found.enis,
     instanceOf,
     sessions,
     judged,
-    { tagWrites: subject.tagWrites ?? [], optOutWrites: attribution.writes },
+    { tagWrites: subject.tagWrites ?? [], optOutWrites: attribution.writes, at },
     { history: deps.trail, maxLookups: LOOKUPS_PER_EVENT - attribution.lookups, check: reads.check },
   );
   const specs = new Map(decisions.flatMap((d): Array<[string, MirrorSpec]> => ('spec' in d ? [[d.eniId, d.spec]] : [])));

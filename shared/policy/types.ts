@@ -24,6 +24,8 @@ export interface Rule {
   readonly match: Match;
   /** What every ENI this rule matches is mirrored with (defaults filled in, VNI derived). */
   readonly spec: MirrorSpec;
+  /** When the rule stops selecting (epoch ms; written as RFC 3339): its sessions are removed by the reconcile after it. */
+  readonly expires?: number;
 }
 
 export interface Match {
@@ -31,6 +33,11 @@ export interface Match {
   readonly tags?: TagExpr;
   readonly scope: Scope;
   readonly enis: 'primary' | 'all';
+  /**
+   * A temporary rule: it selects only ENIs (or their instances) tagged `automirror:until` / `automirror:for`, until
+   * then, at most `maxDurationMs` after the mirror starts (shared/policy/temporary.ts).
+   */
+  readonly temporary?: { readonly maxDurationMs: number };
 }
 
 /** Each present dimension must contain the ENI's value; absent dimensions do not restrict. */
