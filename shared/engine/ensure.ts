@@ -93,7 +93,7 @@ async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & 
   const bySource = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc, reads, (id) => gone.has(id) && reads.settled.add(id));
   const sessions = [...new Map([...tagged, ...bySource].map((s) => [s.id, s])).values()];
   // Judged after the sessions are read: a temporary mirror's expiry counts from its session's creation.
-  const at = evalTimes(sessions, reads.clock.now());
+  const at = evalTimes(sessions, reads.clock.now(), subject.tagWrites, found.enis);
   const judged = found.enis.map((e) => evaluate(deps.policy, e, instanceOf(e), undefined, attribution.writes, undefined, at(e.id)));
   const { decisions } = await judgeRemovals(
     deps.policy,

@@ -1,13 +1,16 @@
-import type { Session } from '../domain.js';
-import type { EvalTime } from '../policy/temporary.js';
+import { type Eni, latestWrite, type Session, type TagWrite, writesKey } from '../domain.js';
+import { type EvalTime, FOR_TAG } from '../policy/temporary.js';
 import { isOwned, ruleOf } from './ownership.js';
 
 /**
  * The time each ENI is judged at: the engine clock's now, and per rule the creation of the ENI's own proven session
  * of it (the anchor of an `automirror:for` expiry: the cloud's CreationTime, which no tag write resets). Only per-ENI
- * sessions count; of several (a lost race), the earliest, so a second session can't extend the first.
+ * sessions count; of several (a lost race), the earliest, so a second session can't extend the first. Before there is
+ * a session, `automirror:for` counts from its write on the ENI or its instance, when an event of `writes` recorded it.
  */
-export function evalTimes(sessions: readonly Session[], now: number): (eniId: string) => EvalTime {
+export function evalTimes(sessions: readonly Session[], now: number, writes: readonly TagWrite[] = [], enis: readonly Eni[] = []): (eniId: string) => EvalTime {
+  const forWrites = writes.filter((w) => w.eventName !== 'UntagResources' && writesKey(w, FOR_TAG));
+  const instanceOf = new Map(enis.map((e) => [e.id, e.instanceId]));
   const since = new Map<string, Map<string, string>>();
   for (const s of sessions) {
     if (!isOwned(s) || s.status === 'Deleting' || s.sourceIds.length !== 1 || s.createdAt === undefined) continue;
@@ -20,6 +23,7 @@ export function evalTimes(sessions: readonly Session[], now: number): (eniId: st
   }
   return (eniId) => {
     const s = since.get(eniId);
-    return s ? { now, since: s } : { now };
+    const w = forWrites.length > 0 ? latestWrite(forWrites.filter((x) => x.resourceId === eniId || x.resourceId === instanceOf.get(eniId))) : undefined;
+    return { now, ...(s && { since: s }), ...(w && { written: w.time }) };
   };
 }

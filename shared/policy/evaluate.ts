@@ -93,6 +93,8 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
     const judge = decider ?? temporaryRules.find((r) => r.conditions.every((cond) => cond.stage === 'time' || cond.test(c))) ?? (temporaryRules.length > 0 ? temporaryRules[0] : undefined);
     const temporary = judge ? judgeTemporary(c.tags, judge.name, maxOf.get(judge.name) as number, c.eni.id, c.at) : unusable(c.tags);
     if (!temporary) return d;
+    if ('spec' in d && !decider && temporary.status === 'active')
+      return { ...d, temporary: { ...temporary, status: 'superseded', why: `already mirrored by rule ${d.spec.rule} full-time: ${temporary.tag} adds nothing` } };
     const expired = temporary.status === 'expired' && 'excluded' in d && !d.optOut && !overriding(c);
     return expired ? { ...d, excluded: temporary.why, temporary } : { ...d, temporary };
   };

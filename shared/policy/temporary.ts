@@ -20,14 +20,19 @@ export interface EvalTime {
   readonly now: number;
   /** Rule name → the earliest creation time (as the cloud wrote it) of a proven per-ENI session of that rule on this ENI. */
   readonly since?: ReadonlyMap<string, string>;
+  /** When `automirror:for` was last written on the ENI or its instance, as the event's ActionTrail record says. */
+  readonly written?: string;
 }
 
 /** What became of a temporary tag on an ENI or its instance, for the report and `automirror explain`. */
 export interface TemporaryRecord {
   /** The tag as found, e.g. `automirror:for=6h` (quoted when odd, clipped). */
   readonly tag: string;
-  /** `active`: mirrored until `until`; `expired`: `until` has passed; `invalid`: a bad value; `unusable`: no temporary rule. */
-  readonly status: 'active' | 'expired' | 'invalid' | 'unusable';
+  /**
+   * `active`: mirrored until `until`; `expired`: `until` has passed; `invalid`: a bad value; `unusable`: no temporary
+   * rule; `superseded`: a rule that is not temporary mirrors the ENI anyway (full-time).
+   */
+  readonly status: 'active' | 'expired' | 'invalid' | 'unusable' | 'superseded';
   /** RFC 3339 (UTC) expiry, when one could be worked out. */
   readonly until?: string;
   /** The temporary rule that judged it. */
@@ -97,11 +102,14 @@ function shown(tags: TagView): string {
 }
 
 /**
- * A temporary tag judged for one rule at `at.now`. `automirror:until` is absolute; `automirror:for` counts from the
- * creation of the ENI's session of this rule (the cloud's CreationTime, which no tag write can reset), or from now
- * when there is none yet, so re-writing the same value never extends it (writing a longer one does: a tagger's right).
- * Refused: both tags at once, a malformed value, a time in the past before anything was mirrored, and an expiry more
- * than `maxMs` after the mirror starts. Undefined when the ENI carries neither tag.
+ * A temporary tag judged for one rule at `at.now`. `automirror:until` is absolute. `automirror:for` counts from the
+ * creation of the ENI's session of this rule (the cloud's CreationTime, which no tag write can reset) or, before
+ * there is one, from the tag's write as the event recorded it (ActionTrail's eventTime): both outlast the session,
+ * so an expired mirror is not started again by a later run, and re-writing the same value never extends it (writing a
+ * longer one, or an `automirror:until`, does: a tagger's right). Without either (a reconcile, no event at hand) it is
+ * refused rather than counted from now, which would re-arm it on every run. Also refused: both tags at once, a
+ * malformed value, a time in the past before anything was mirrored, and an expiry more than `maxMs` after the mirror
+ * starts. Undefined when the ENI carries neither tag.
  */
 export function judgeTemporary(tags: TagView, rule: string, maxMs: number, eniId: string, at: EvalTime | undefined): TemporaryRecord | undefined {
   if (!hasTemporaryTag(tags)) return undefined;
@@ -112,7 +120,8 @@ export function judgeTemporary(tags: TagView, rule: string, maxMs: number, eniId
   const sinceText = at.since?.get(rule);
   const since = sinceText === undefined ? undefined : Date.parse(sinceText);
   if (since !== undefined && Number.isNaN(since)) return invalid(`the creation time of its session (${q(sinceText as string)}) can't be read`);
-  const start = since ?? at.now;
+  // Where the mirror starts (for the maxDuration bound and automirror:for), and how a reason names it.
+  let start: { at: number; what: string } = since === undefined ? { at: at.now, what: 'now' } : { at: since, what: `its session's creation at ${isoTime(since)}` };
   let until: number;
   const untilText = tags[UNTIL_TAG];
   if (untilText !== undefined) {
@@ -123,13 +132,15 @@ export function judgeTemporary(tags: TagView, rule: string, maxMs: number, eniId
   } else {
     const d = parseDuration(tags[FOR_TAG] as string);
     if (typeof d !== 'number') return invalid(d.error);
-    until = start + d;
+    const written = at.written === undefined ? Number.NaN : Date.parse(at.written);
+    if (since === undefined && Number.isNaN(written)) {
+      return invalid(`${FOR_TAG} counts from the tag's write, and no record of it is at hand (only its event has one): write it again, or set ${UNTIL_TAG}`);
+    }
+    if (since === undefined) start = { at: written, what: `its write at ${isoTime(written)}` };
+    until = start.at + d;
   }
-  if (until - start > maxMs)
-    return invalid(
-      `it would mirror until ${isoTime(until)}, more than rule ${rule}'s maxDuration ${showDuration(maxMs)} after ${since === undefined ? 'now' : `its session's creation at ${isoTime(since)}`}`,
-    );
-  const from = tags[FOR_TAG] !== undefined ? (since === undefined ? ', from now' : `, from its session's creation at ${isoTime(since)}`) : '';
+  if (until - start.at > maxMs) return invalid(`it would mirror until ${isoTime(until)}, more than rule ${rule}'s maxDuration ${showDuration(maxMs)} after ${start.what}`);
+  const from = untilText === undefined ? `, from ${start.what}` : '';
   if (until <= at.now) return { tag, status: 'expired', until: isoTime(until), rule, why: `temporary mirroring of ${eniId} expired at ${isoTime(until)} (${tag}${from})` };
   return { tag, status: 'active', until: isoTime(until), rule, why: `mirrored temporarily by rule ${rule} until ${isoTime(until)} (${tag}${from})` };
 }
