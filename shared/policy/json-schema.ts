@@ -3,10 +3,10 @@ import { exactlyOneOf, integer, type JsonSchema, list, mapping, patternOf, text,
 import { OPERATOR_NAMES, TAG_OPERATORS } from './operators.js';
 import { DEFAULT_SOURCES_PER_SESSION, MAX_SOURCES_PER_SESSION, UNAPPROVED } from './schema.js';
 import { ENIS, MAX_DEPTH, SCOPE_DIMENSIONS } from './schema-match.js';
-import { DEFAULT_MAX_DURATION_MS, FOR_TAG, MAX_DURATION_CEILING_MS, showDuration, UNTIL_TAG } from './temporary.js';
 import { CAPACITY, type MIRROR_OPTIONAL, type MIRROR_REQUIRED, PACKET_LENGTH, PRIORITY } from './schema-mirror.js';
 import { PRINCIPAL } from './schema-optout.js';
 import { SESSION_NAME_TOKENS } from './session-name.js';
+import { DEFAULT_MAX_DURATION_MS, FOR_TAG, MAX_DURATION_CEILING_MS, showDuration, UNTIL_TAG } from './temporary.js';
 import type { Scope } from './types.js';
 import { MAX_VNI } from './vni.js';
 
@@ -88,7 +88,12 @@ const MATCH_FIELDS = {
     oneOf: [
       { const: true, description: `maxDuration ${showDuration(DEFAULT_MAX_DURATION_MS)}` },
       mapping('with a bound', {
-        maxDuration: { type: 'string', pattern: DURATION_PATTERN, description: `the longest a temporary mirror may last, at most ${showDuration(MAX_DURATION_CEILING_MS)}`, default: showDuration(DEFAULT_MAX_DURATION_MS) },
+        maxDuration: {
+          type: 'string',
+          pattern: DURATION_PATTERN,
+          description: `the longest a temporary mirror may last, at most ${showDuration(MAX_DURATION_CEILING_MS)}`,
+          default: showDuration(DEFAULT_MAX_DURATION_MS),
+        },
       }),
     ],
   },

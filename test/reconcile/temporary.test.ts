@@ -6,6 +6,8 @@ import type { Subject } from '../../shared/domain.js';
 import { type Clock, systemClock } from '../../shared/engine/clock.js';
 import { ensure } from '../../shared/engine/ensure.js';
 import { parsePolicy } from '../../shared/policy/load.js';
+import { renderHtml } from '../../shared/report/html.js';
+import { renderMarkdown } from '../../shared/report/markdown.js';
 import { ACCOUNT, engineDeps, engineWorld, eniId, instanceId, REGION, sessionsIn, subject } from '../engine/cloud.js';
 import { DEMO_KEY, ecsClient } from '../support/localcloud.js';
 import { quiet, runRegion } from './support.js';
@@ -104,14 +106,21 @@ describe('time-boxed mirroring', () => {
   it('a temporary tag on an ENI a rule mirrors full-time changes nothing, and a bad value is reported, not guessed', async () => {
     await world();
     await tag(0, 'automirror:until', new Date(Date.now() + 6 * HOUR).toISOString());
-    await tag(2, 'automirror:until', 'tomorrow');
+    await tag(2, 'automirror:until', 'tomorrow <img src=x onerror=alert(1)>|**');
     const r = await runRegion(cloud, 'enforce', POLICY());
     await quiet(cloud);
     expect(mirrored()).toEqual([`${eniId(0)} web`, `${eniId(1)} web`]);
     expect(r.report.temporary?.map((t) => [t.eniId, t.status, t.reason])).toEqual([
       [eniId(0), 'superseded', expect.stringContaining('already mirrored by rule web')],
-      [eniId(2), 'invalid', expect.stringContaining('automirror:until=tomorrow is refused: expected an RFC 3339 time')],
+      [eniId(2), 'invalid', expect.stringContaining('automirror:until="tomorrow <img src=x onerror=alert(1)>|**" is refused: expected an RFC 3339 time')],
     ]);
+    // Tags are hostile: escaped wherever the report shows them.
+    const md = renderMarkdown(r.report);
+    expect(md).toContain('### Temporary mirroring');
+    expect(md).not.toMatch(/[^\\]<img/);
+    const page = renderHtml(r.report);
+    expect(page).toContain('Temporary mirroring');
+    expect(page).not.toContain('<img');
   });
 
   it('a rule with expires in the past mirrors nothing new and its sessions are removed', async () => {
