@@ -1,5 +1,6 @@
 import * as $Ecs from '@alicloud/ecs20140526';
 import { afterEach, describe, expect, it } from 'vitest';
+import { explanation, explanationLines } from '../../cli/explanation.js';
 import type { LocalCloud } from '../../localcloud/index.js';
 import { startLocalCloud } from '../../localcloud/index.js';
 import type { Subject } from '../../shared/domain.js';
@@ -76,6 +77,11 @@ describe('time-boxed mirroring', () => {
     expect(e.decisions[0]).toMatchObject({ spec: { rule: 'incident' }, temporary: { status: 'active', tag: 'automirror:for=6h' } });
     await quiet(cloud);
     expect(mirrored()).toEqual([`${eniId(0)} web`, `${eniId(1)} web`, `${eniId(2)} incident`]);
+
+    // automirror explain says it is mirrored temporarily, and until when.
+    const dry = await ensure(subject([instanceId(2)]), engineDeps(cloud, POLICY()), { runId: 'explain', dryRun: true });
+    const lines = explanationLines(explanation(instanceId(2), dry, POLICY(), Date.now()));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}temporary: active: mirrored temporarily by rule incident until \S+Z \(automirror:for=6h, from its session's creation at /));
 
     // Within the 6 hours the reconcile keeps it, and reports it with its expiry.
     const within = await runRegion(cloud, 'enforce', POLICY(), { clock: later(5 * HOUR), runId: 'within' });
