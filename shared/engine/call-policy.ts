@@ -1,8 +1,8 @@
 import { ActionTrailApi } from '../cloud/actiontrail.js';
 import type { CallWrapper, CloudConfig } from '../cloud/config.js';
 import { EcsApi } from '../cloud/ecs.js';
-import { EssApi } from '../cloud/ess.js';
 import { isThrottling } from '../cloud/errors.js';
+import { EssApi } from '../cloud/ess.js';
 import { SlbApi } from '../cloud/slb.js';
 import { VpcMirrorApi } from '../cloud/vpc.js';
 import { type Clock, systemClock } from './clock.js';
