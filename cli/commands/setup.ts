@@ -8,6 +8,7 @@ import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
 import type { CommandSpec } from '../command.js';
 import { writeResult } from '../output.js';
 import { policyOf, RUN_FLAGS } from '../region-flags.js';
+import { EssHooks } from '../wiring/ess-hooks.js';
 import { ensureTrigger } from '../wiring/event-triggers.js';
 import { ensureLifecycleHooks } from '../wiring/lifecycle-hooks.js';
 import { ensureMessaging } from '../wiring/queues.js';
@@ -44,7 +45,7 @@ export async function setupCommand(argv: string[]): Promise<number> {
     triggers.push({ trigger, function: s.onEventFunction, events, change: await ensureTrigger(cloud, kind, s.onEventFunction, trigger) });
   }
   // Scale-outs of the groups the policy names wait for mirroring: their queue, its trigger, a hook on each group.
-  const held = lifecycleHooks && (await ensureLifecycleHooks(cloud, engineAdapters(cloud).ess, s, lifecycleHooks));
+  const held = lifecycleHooks && (await ensureLifecycleHooks(cloud, new EssHooks(engineAdapters(cloud).ess), s, lifecycleHooks));
   if (held) {
     messaging.push(`queue ${held.queue}`);
     triggers.push({ trigger: s.lifecycleTrigger, function: s.onEventFunction, events: 'Auto Scaling lifecycle notifications', change: held.trigger });

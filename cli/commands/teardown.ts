@@ -9,6 +9,7 @@ import { CLOUD_FLAGS, cloudFromFlags, provingCloud } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
 import { forgedClaimLines } from '../forged-claims.js';
 import { writeResult } from '../output.js';
+import { EssHooks } from '../wiring/ess-hooks.js';
 import { removeTrigger } from '../wiring/event-triggers.js';
 import { removeLifecycleHooks } from '../wiring/lifecycle-hooks.js';
 
@@ -34,7 +35,7 @@ export async function teardownCommand(argv: string[]): Promise<number> {
   const s = settingsFromEnv();
   const triggers = [];
   for (const trigger of [s.ecsTrigger, s.vpcTrigger]) triggers.push({ trigger, function: s.onEventFunction, change: await removeTrigger(cloud, s.onEventFunction, trigger) });
-  const held = await removeLifecycleHooks(cloud, engineAdapters(cloud).ess, s);
+  const held = await removeLifecycleHooks(cloud, new EssHooks(engineAdapters(cloud).ess), s);
   if (held.trigger !== 'absent') triggers.push({ trigger: s.lifecycleTrigger, function: s.onEventFunction, change: held.trigger });
   const sessions = values['delete-sessions'] ? await deleteOwned(cloud) : undefined;
   writeResult(values.json, { regionId: cloud.regionId, triggers, ...(held.hooks.length > 0 ? { lifecycleHooks: held.hooks } : {}), ...(sessions ? { sessions: sessions.doc } : {}) }, (d) => [

@@ -1,9 +1,10 @@
-import type { AutoScaling, LifecycleHookSpec, ScalingGroup } from '../../shared/cloud/ess.js';
+import type { LifecycleHookSpec, ScalingGroup } from '../../shared/cloud/ess.js';
 import type { FcConfig } from '../../shared/cloud/invoker.js';
 import { type MnsConfig, mnsClient } from '../../shared/cloud/mns.js';
 import { HOOK_METADATA, HOOK_NAME } from '../../shared/events/lifecycle.js';
 import type { LifecycleHooksPolicy } from '../../shared/policy/types.js';
 import type { Settings } from '../../shared/settings.js';
+import type { HookManagement } from './ess-hooks.js';
 import { ensureTriggerConfig, queueTriggerConfig, removeTrigger, type WiringChange } from './event-triggers.js';
 
 export interface HookChange {
@@ -29,7 +30,7 @@ const same = (a: LifecycleHookSpec, b: LifecycleHookSpec) =>
   a.transition === b.transition && a.defaultResult === b.defaultResult && a.heartbeatTimeout === b.heartbeatTimeout && a.notificationArn === b.notificationArn;
 
 /** The groups the policy names: by id, and by tag; each once. */
-async function namedGroups(ess: AutoScaling, p: LifecycleHooksPolicy): Promise<ScalingGroup[]> {
+async function namedGroups(ess: HookManagement, p: LifecycleHooksPolicy): Promise<ScalingGroup[]> {
   const found = new Map<string, ScalingGroup>();
   if (p.scalingGroups) for (const g of await ess.scalingGroups({ ids: p.scalingGroups })) found.set(g.id, g);
   if (p.scalingGroupTag) for (const g of await ess.scalingGroups({ tag: p.scalingGroupTag })) found.set(g.id, g);
@@ -42,7 +43,7 @@ async function namedGroups(ess: AutoScaling, p: LifecycleHooksPolicy): Promise<S
  * What a held scale-out needs: the lifecycle queue, its trigger on on-event, and a SCALE_OUT hook on each group the
  * policy names (DescribeLifecycleHooks first: created when absent, modified when it differs, else left alone).
  */
-export async function ensureLifecycleHooks(cfg: FcConfig & MnsConfig, ess: AutoScaling, s: Settings, p: LifecycleHooksPolicy) {
+export async function ensureLifecycleHooks(cfg: FcConfig & MnsConfig, ess: HookManagement, s: Settings, p: LifecycleHooksPolicy) {
   // A held action lives at most HeartbeatTimeout (21,600 s); its notification is kept a day.
   await (await mnsClient(cfg)).createQueue(s.lifecycleQueue, { VisibilityTimeout: 60, MessageRetentionPeriod: 86_400 });
   const trigger = await ensureTriggerConfig(
@@ -70,7 +71,7 @@ export async function ensureLifecycleHooks(cfg: FcConfig & MnsConfig, ess: AutoS
  * Removes the lifecycle trigger and, when setup had made it (the trigger was there), our hook (named and described
  * as automirror's) from every group of the region: a deployment that never held scale-outs makes no ESS call.
  */
-export async function removeLifecycleHooks(cfg: FcConfig, ess: AutoScaling, s: Settings) {
+export async function removeLifecycleHooks(cfg: FcConfig, ess: HookManagement, s: Settings) {
   const hooks: HookChange[] = [];
   const trigger = await removeTrigger(cfg, s.onEventFunction, s.lifecycleTrigger);
   if (trigger === 'absent') return { trigger, hooks };

@@ -1,4 +1,4 @@
-import type { AutoScaling, LifecycleResult } from '../cloud/ess.js';
+import type { LifecycleActions, LifecycleResult } from '../cloud/ess.js';
 import type { Session } from '../domain.js';
 import type { LifecycleWork } from '../events/lifecycle.js';
 import type { LifecycleHooksPolicy, Policy } from '../policy/types.js';
@@ -48,7 +48,7 @@ export interface HeldOutcome {
 export interface HoldDeps {
   readonly policy: Policy;
   readonly adaptersFor: AdaptersFor;
-  readonly essFor: (accountId: string, regionId: string) => AutoScaling | undefined;
+  readonly essFor: (accountId: string, regionId: string) => LifecycleActions | undefined;
   /** Puts the action back (with a delay) to be judged again; its failure throws, so the invocation is retried. */
   readonly requeue: (work: LifecycleWork) => Promise<void>;
   readonly now: () => number;
