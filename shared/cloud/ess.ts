@@ -48,6 +48,12 @@ export class EssRequest extends $dara.Model {
   constructor(private readonly params: Record<string, string | number>) {
     super({});
   }
+  static names(): Record<string, string> {
+    return {};
+  }
+  static types(): Record<string, string> {
+    return {};
+  }
   override toMap(): Record<string, string | number> {
     return this.params;
   }
