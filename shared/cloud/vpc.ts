@@ -174,6 +174,8 @@ export class VpcMirrorApi implements MirrorSessions {
       target: { kind: s.trafficMirrorTargetType === 'SLB' ? 'SLB' : 'NetworkInterface', id: s.trafficMirrorTargetId ?? '' },
       sourceIds: s.trafficMirrorSourceIds ?? [],
       tags,
+      ...(s.trafficMirrorSessionDescription ? { description: s.trafficMirrorSessionDescription } : {}),
+      ...(s.resourceGroupId ? { resourceGroupId: s.resourceGroupId } : {}),
       ...(s.creationTime ? { createdAt: s.creationTime } : {}),
       ownership: verifyOwnership(this.ownership, this.cfg.regionId, id, tags, ageOf(s.creationTime)),
     };
