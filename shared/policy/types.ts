@@ -15,6 +15,17 @@ export interface Policy {
   readonly approvedTargets?: readonly string[];
   /** What is done about an unapproved session: `report` (the default) or `disable` (Enabled=false on it). */
   readonly unapproved?: UnapprovedPolicy;
+  /** Scaling groups whose scale-outs wait to be mirrored (ESS lifecycle hooks). */
+  readonly lifecycleHooks?: LifecycleHooksPolicy;
+}
+
+/** Which scaling groups hold their scale-outs until mirrored, and what a wait that can't be met ends with. */
+export interface LifecycleHooksPolicy {
+  readonly scalingGroups?: readonly string[];
+  readonly scalingGroupTag?: { readonly key: string; readonly value?: string };
+  readonly defaultResult: 'CONTINUE' | 'ABANDON';
+  /** Seconds. */
+  readonly heartbeatTimeout: number;
 }
 
 export type UnapprovedPolicy = 'report' | 'disable';

@@ -70,7 +70,7 @@ x-collector: &collector { slb: lb-a }
 rules: []
 `;
     // Unknown top-level fields are refused, so anchors live where they are used.
-    expect(problemsOf(shared)).toContain('p.yaml:2:1 ["x-collector"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved');
+    expect(problemsOf(shared)).toContain('p.yaml:2:1 ["x-collector"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks');
     const ok = `version: 1
 rules:
   - name: a
@@ -87,12 +87,12 @@ rules:
 describe('every validation error names file, line, column, field, what was expected and what was found', () => {
   it.each([
     ['version', 'version: 1', 'version: 2', 'p.yaml:1:1 version: expected 1, got 2'],
-    ['unknown top-level field', 'quotas:', 'quota:', 'p.yaml:3:1 quota: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved'],
+    ['unknown top-level field', 'quotas:', 'quota:', 'p.yaml:3:1 quota: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks'],
     [
       'rules missing',
       'rules:\n',
       'rulez:\n',
-      ['p.yaml:1:1 rules: required field is missing', 'p.yaml:4:1 rulez: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved'],
+      ['p.yaml:1:1 rules: required field is missing', 'p.yaml:4:1 rulez: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks'],
     ],
     [
       'opt-out tag missing',
@@ -356,7 +356,7 @@ rules:
     mirror: { target: { slb: lb-a }, filter: tmf-a, priority: { min: 1, max: 2 }, constructor: x }
 `;
     expect(problemsOf(doc)).toEqual([
-      'p.yaml:2:1 ["__proto__"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved',
+      'p.yaml:2:1 ["__proto__"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks',
       'p.yaml:5:38 rules[0].match["__proto__"]: unknown field; expected tag, exists, equals, in, prefix, scope, enis, temporary',
       'p.yaml:6:83 rules[0].mirror.constructor: unknown field; expected one of filter, priority, target, pool, vni, packetLength, enabled, sessionName, layout',
     ]);
@@ -469,7 +469,7 @@ rules:
   });
 
   it('refuses an empty document and a scalar one', () => {
-    expect(problemsOf('')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, got null']);
-    expect(problemsOf('"version: 1"')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, got "version: 1"']);
+    expect(problemsOf('')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, got null']);
+    expect(problemsOf('"version: 1"')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, got "version: 1"']);
   });
 });
