@@ -38,8 +38,8 @@ async function start(world: WorldFile, policy: string) {
 }
 const plan = (...args: string[]) =>
   automirror(['plan', '--region', REGION, '--verify', '--no-color', ...args, '--endpoint', cloud.endpoint, '--account-id', ACCOUNT, '--policy', join(dir, 'policy.yaml')], { env: ENV, cwd: dir });
-/** Calls that would have changed something: every write localcloud answered with anything but DryRunOperation. */
-const realWrites = () => cloud.controls.calls.list().filter((c) => !/^(Describe|List|Get)/.test(c.action) && c.code !== 'DryRunOperation');
+/** Calls that could have changed something: every write that was not a dry run. */
+const realWrites = () => cloud.controls.calls.list().filter((c) => !/^(Describe|List|Get)/.test(c.action) && c.params.DryRun !== 'true');
 
 /** eni 0's session disabled (an update), ENIs 1 and 2 unmirrored (creates), instance 3 opted out of its session (a delete). */
 const driftWorld = () =>
