@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { EssHooks } from '../../shared/cloud/ess-hooks.js';
 import { createHistoryBucket } from '../../shared/cloud/history-store.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import type { Policy } from '../../shared/policy/types.js';
@@ -9,6 +8,7 @@ import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
 import type { CommandSpec } from '../command.js';
 import { writeResult } from '../output.js';
 import { policyOf, RUN_FLAGS } from '../region-flags.js';
+import { EssHooks } from '../wiring/ess-hooks.js';
 import { ensureTrigger } from '../wiring/event-triggers.js';
 import { ensureLifecycleHooks } from '../wiring/lifecycle-hooks.js';
 import { ensureMessaging } from '../wiring/queues.js';

@@ -1,6 +1,5 @@
 import type { CloudConfig } from '../../shared/cloud/config.js';
 import { CloudError } from '../../shared/cloud/errors.js';
-import { EssHooks } from '../../shared/cloud/ess-hooks.js';
 import { clientToken } from '../../shared/engine/apply.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { isOwned, isUnprovenClaim, OWNER_TAG, OWNER_VALUE, unprovenClaims } from '../../shared/engine/ownership.js';
@@ -10,6 +9,7 @@ import { CLOUD_FLAGS, cloudFromFlags, provingCloud } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
 import { forgedClaimLines } from '../forged-claims.js';
 import { writeResult } from '../output.js';
+import { EssHooks } from '../wiring/ess-hooks.js';
 import { removeTrigger } from '../wiring/event-triggers.js';
 import { removeLifecycleHooks } from '../wiring/lifecycle-hooks.js';
 

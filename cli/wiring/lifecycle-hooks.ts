@@ -1,10 +1,10 @@
 import type { LifecycleHookSpec, ScalingGroup } from '../../shared/cloud/ess.js';
-import type { HookManagement } from '../../shared/cloud/ess-hooks.js';
 import type { FcConfig } from '../../shared/cloud/invoker.js';
 import { type MnsConfig, mnsClient } from '../../shared/cloud/mns.js';
 import { HOOK_METADATA, HOOK_NAME } from '../../shared/events/lifecycle.js';
 import type { LifecycleHooksPolicy } from '../../shared/policy/types.js';
 import type { Settings } from '../../shared/settings.js';
+import type { HookManagement } from './ess-hooks.js';
 import { ensureTriggerConfig, queueTriggerConfig, removeTrigger, type WiringChange } from './event-triggers.js';
 
 export interface HookChange {

@@ -29,7 +29,7 @@ export interface LifecycleHook extends LifecycleHookSpec {
 
 /**
  * Auto Scaling (ESS 2014-08-28) as the functions use it: ending or extending a lifecycle action's wait. The hooks
- * themselves are `automirror setup`'s (shared/cloud/ess-hooks.ts, used only by the CLI), so the functions' role needs no hook management.
+ * themselves are `automirror setup`'s (cli/wiring/ess-hooks.ts, outside shared/ so no function bundles it), so the functions' role needs no hook management.
  */
 export interface LifecycleActions {
   /** `ended` when the action had already ended (completed, or timed out) before this call: nothing left to do. */

@@ -1,4 +1,4 @@
-import type { EssApi, LifecycleHook, LifecycleHookSpec, LifecycleResult, ScalingGroup } from './ess.js';
+import type { EssApi, LifecycleHook, LifecycleHookSpec, LifecycleResult, ScalingGroup } from '../../shared/cloud/ess.js';
 
 /**
  * The scaling groups a policy names and their lifecycle hooks, as `automirror setup` and `teardown` manage them
