@@ -1,11 +1,17 @@
+import { existsSync } from 'node:fs';
 import { createHistoryBucket } from '../../shared/cloud/history-store.js';
+import { engineAdapters } from '../../shared/engine/call-policy.js';
+import type { Policy } from '../../shared/policy/types.js';
 import { settingsFromEnv } from '../../shared/settings.js';
 import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import { CLOUD_FLAGS, cloudFromFlags } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
 import { writeResult } from '../output.js';
+import { policyOf, RUN_FLAGS } from '../region-flags.js';
 import { ALARM_DEFAULTS, ensureAlarms } from '../wiring/alarms.js';
+import { EssHooks } from '../wiring/ess-hooks.js';
 import { ensureTrigger } from '../wiring/event-triggers.js';
+import { ensureLifecycleHooks } from '../wiring/lifecycle-hooks.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
 const FLAGS = {
@@ -15,7 +21,17 @@ const FLAGS = {
   'contact-group': { type: 'string', help: 'the CloudMonitor alert contact group the alarms notify (with --alarms)' },
   'coverage-threshold': { type: 'string', help: `coverage % below which the coverage alarm fires (default ${ALARM_DEFAULTS.coverageThreshold})` },
   'collector-threshold': { type: 'string', help: `a collector's sources as % of its capacity above which its alarm fires (default ${ALARM_DEFAULTS.collectorThreshold})` },
+  policy: RUN_FLAGS.policy,
 } as const satisfies FlagSpecs;
+
+/**
+ * The policy whose `lifecycleHooks` setup wires: --policy, else the functions' own (AUTOMIRROR_POLICY,
+ * AUTOMIRROR_POLICY_FILE, ./policy.yaml) when there is one; without any, nothing is held.
+ */
+function setupPolicy(file: string | undefined): Policy | undefined {
+  const named = file || process.env.AUTOMIRROR_POLICY || process.env.AUTOMIRROR_POLICY_FILE;
+  return named || existsSync('policy.yaml') ? policyOf(file) : undefined;
+}
 
 /**
  * The wiring `s deploy` can't make: the ECS and VPC event triggers on on-event (Serverless Devs cannot create
@@ -29,6 +45,7 @@ export async function setupCommand(argv: string[]): Promise<number> {
   const s = settingsFromEnv();
   // Checked before anything is made: a bad threshold or contact group changes nothing.
   const alarmOptions = values.alarms ? alarmOptionsOf(values, cloud.accountId) : undefined;
+  const lifecycleHooks = setupPolicy(values.policy)?.lifecycleHooks;
   const messaging = await ensureMessaging(cloud, s);
   if (s.historyBucket) await createHistoryBucket({ ...cloud, bucket: s.historyBucket, ossEndpoint: cloud.endpoint ? `http://${cloud.endpoint}` : undefined });
   const triggers = [];
@@ -38,11 +55,18 @@ export async function setupCommand(argv: string[]): Promise<number> {
   ] as const) {
     triggers.push({ trigger, function: s.onEventFunction, events, change: await ensureTrigger(cloud, kind, s.onEventFunction, trigger) });
   }
+  const held = lifecycleHooks && (await ensureLifecycleHooks(cloud, new EssHooks(engineAdapters(cloud).ess), s, lifecycleHooks));
+  if (held) {
+    messaging.push(`queue ${held.queue}`);
+    triggers.push({ trigger: s.lifecycleTrigger, function: s.onEventFunction, events: 'Auto Scaling lifecycle notifications', change: held.trigger });
+  }
+  const hooks = held ? { lifecycleHooks: held.hooks } : {};
   const alarms = alarmOptions && (await ensureAlarms(cloud, alarmOptions));
-  writeResult(values.json, { regionId: cloud.regionId, messaging, ...(s.historyBucket ? { historyBucket: s.historyBucket } : {}), triggers, ...(alarms ? { alarms } : {}) }, (d) => [
+  writeResult(values.json, { regionId: cloud.regionId, messaging, ...(s.historyBucket ? { historyBucket: s.historyBucket } : {}), triggers, ...hooks, ...(alarms ? { alarms } : {}) }, (d) => [
     ...d.messaging.map((made) => `ready    ${made}`),
     ...(d.historyBucket ? [`ready    bucket ${d.historyBucket} (private: the drift report's history)`] : []),
     ...d.triggers.map((t) => `${t.change.padEnd(8)} trigger ${t.trigger} on ${t.function} (${t.events})`),
+    ...(held?.hooks ?? []).map((h) => `${h.change.padEnd(8)} lifecycle hook ${h.lifecycleHookId} on ${h.scalingGroupId} (scale-outs wait to be mirrored)`),
     ...(d.alarms ?? []).map((a) => `${a.change.padEnd(8)} alarm ${a.ruleId} (${a.ruleName})`),
   ]);
   return 0;
@@ -66,11 +90,12 @@ export const command: CommandSpec = {
   description: [
     "The ECS and VPC event triggers on on-event (Serverless Devs can't create triggers for Alibaba Cloud service",
     'events), the MNS queues and topic the functions use, and the report history bucket (private) when',
-    "AUTOMIRROR_HISTORY_BUCKET names one. With --alarms, the CloudMonitor alarm rules on automirror's metrics (coverage",
-    'below a threshold, failed events waiting, no reconcile for 2 hours, a collector near capacity). Idempotent: run it',
-    'after every deploy.',
+    'AUTOMIRROR_HISTORY_BUCKET names one. When the policy has lifecycleHooks, also the lifecycle queue, its trigger',
+    'and a SCALE_OUT lifecycle hook on each scaling group it names. With --alarms, the CloudMonitor alarm rules on',
+    "automirror's metrics (coverage below a threshold, failed events waiting, no reconcile for 2 hours, a collector near",
+    'capacity). Idempotent: run it after every deploy.',
   ].join('\n'),
-  usage: 'automirror setup --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--alarms --contact-group NAME [--coverage-threshold PCT] [--collector-threshold PCT]]',
+  usage: 'automirror setup --region R --account-id ID [--profile NAME] [--endpoint HOST:PORT] [--policy FILE] [--alarms --contact-group NAME [--coverage-threshold PCT] [--collector-threshold PCT]]',
   flags: FLAGS,
   examples: [{ command: 'automirror setup --region cn-hangzhou --account-id 1234567890123456 --profile prod', what: 'wires the deployment in cn-hangzhou' }],
   run: setupCommand,

@@ -2,6 +2,7 @@ import { ActionTrailApi } from '../cloud/actiontrail.js';
 import type { CallWrapper, CloudConfig } from '../cloud/config.js';
 import { EcsApi } from '../cloud/ecs.js';
 import { isThrottling } from '../cloud/errors.js';
+import { EssApi } from '../cloud/ess.js';
 import { CmsMetrics } from '../cloud/metrics.js';
 import { SlbApi } from '../cloud/slb.js';
 import { VpcMirrorApi } from '../cloud/vpc.js';
@@ -38,12 +39,12 @@ export function callPolicy(opts: CallPolicyOptions = {}): CallWrapper {
 }
 
 /**
- * The ECS, VPC, SLB and ActionTrail adapters as the engine uses them: every request under `callPolicy`. A wrapper already in the
+ * The ECS, VPC, SLB, ActionTrail and ESS adapters as the engine uses them: every request under `callPolicy`. A wrapper already in the
  * config (e.g. call counting) stays innermost, so it sees each attempt.
  */
-export function engineAdapters(cfg: CloudConfig, opts: CallPolicyOptions = {}): { ecs: EcsApi; vpc: VpcMirrorApi; slb: SlbApi; trail: ActionTrailApi } {
+export function engineAdapters(cfg: CloudConfig, opts: CallPolicyOptions = {}): { ecs: EcsApi; vpc: VpcMirrorApi; slb: SlbApi; trail: ActionTrailApi; ess: EssApi } {
   const c = underPolicy(cfg, opts);
-  return { ecs: new EcsApi(c), vpc: new VpcMirrorApi(c), slb: new SlbApi(c), trail: new ActionTrailApi(c) };
+  return { ecs: new EcsApi(c), vpc: new VpcMirrorApi(c), slb: new SlbApi(c), trail: new ActionTrailApi(c), ess: new EssApi(c) };
 }
 
 /** CloudMonitor custom metrics under the same call policy (its QPS limit is the region's: 50–200 a second). */
