@@ -1,5 +1,7 @@
 import type { WorldFile, WorldInstance, WorldSession } from '../localcloud/world/types.js';
-import base from './default.json';
+import { REGION, regionWorld } from './scale.js';
+
+export { REGION };
 
 /**
  * An account being onboarded (issue 13): `enis` opted-in ENIs (one per instance, four zones) and not one session of
@@ -15,7 +17,6 @@ export interface OnboardingOptions {
   readonly options?: WorldFile['options'];
 }
 
-export const REGION = 'cn-hangzhou';
 export const FILTER = 'tmf-onboard';
 const ZONES = ['h', 'i', 'j', 'k'];
 const LB_CAPACITY = 500;
@@ -63,19 +64,5 @@ export function onboardingWorld(opts: OnboardingOptions): WorldFile {
     tags: { team: 'netops' },
   }));
   const lbs = [...Array.from({ length: lbCount(opts.enis) }, (_, i) => `lb-o${i}`), ...Array.from({ length: Math.ceil(theirs / THEIRS_PER_LB) }, (_, i) => id('lb-x', i))];
-  const region = (base as unknown as WorldFile).regions[REGION];
-  return {
-    ...(base as unknown as WorldFile),
-    options: { asyncDelayMs: 20, callLogLimit: 1_000_000, ...opts.options },
-    regions: {
-      [REGION]: {
-        vpcs: [{ vpcId: 'vpc-prod01', vSwitches: ZONES.map((z) => ({ vSwitchId: `vsw-${z}`, zoneId: `${REGION}-${z}` })) }],
-        securityGroups: region.securityGroups,
-        instances: [...instances, ...outside],
-        loadBalancers: lbs.map((loadBalancerId) => ({ loadBalancerId, addressType: 'intranet', networkType: 'vpc', vpcId: 'vpc-prod01', vSwitchId: 'vsw-h', udpListenerPorts: [4789] })),
-        trafficMirrorFilters: [{ trafficMirrorFilterId: FILTER }],
-        trafficMirrorSessions: sessions,
-      },
-    },
-  };
+  return regionWorld({ instances: [...instances, ...outside], lbs, filters: [FILTER], sessions }, opts.options);
 }
