@@ -26,7 +26,6 @@ export interface SessionQuery {
   sessionIds?: readonly string[];
   tags?: Tags;
   priority?: number;
-  filterId?: string;
 }
 
 /**
@@ -35,11 +34,6 @@ export interface SessionQuery {
  */
 export interface MirrorSessions {
   list(query: SessionQuery): Promise<Session[]>;
-  /**
-   * How many sessions match (the list's TotalCount, one call of one result), for the sessions quotas; undefined
-   * when the answer carries no count.
-   */
-  count(query: SessionQuery): Promise<number | undefined>;
   /** Refused (a configuration error, before any call) when no key can prove the session afterwards. */
   create(draft: SessionDraft, clientToken: string): Promise<string>;
   /** Writes the proof tag binding `sessionId` to its rule and instance tags (`tags`), under the signing key. */
@@ -85,7 +79,6 @@ export class VpcMirrorApi implements MirrorSessions {
         trafficMirrorTargetId: query.targetId,
         trafficMirrorSessionIds: query.sessionIds ? [...query.sessionIds] : undefined,
         priority: query.priority,
-        trafficMirrorFilterId: query.filterId,
         tags: query.tags ? Object.entries(query.tags).map(([key, value]) => new ListTrafficMirrorSessionsRequestTags({ key, value })) : undefined,
         maxResults: PAGE,
         nextToken,
@@ -95,21 +88,6 @@ export class VpcMirrorApi implements MirrorSessions {
       nextToken = res.body?.nextToken || undefined;
     } while (nextToken);
     return out;
-  }
-
-  async count(query: SessionQuery): Promise<number | undefined> {
-    const req = new ListTrafficMirrorSessionsRequest({
-      regionId: this.cfg.regionId,
-      trafficMirrorSourceId: query.sourceId,
-      trafficMirrorTargetId: query.targetId,
-      trafficMirrorFilterId: query.filterId,
-      priority: query.priority,
-      maxResults: 1,
-    });
-    const res = await cloudCall(() => this.pop.call('ListTrafficMirrorSessions', req, new ListTrafficMirrorSessionsResponse({})));
-    // Hostile input: anything but a plain count is no count (never 0, which would let creates past the quota).
-    const text = res.body?.totalCount;
-    return typeof text === 'string' && /^\d{1,9}$/.test(text) ? Number(text) : undefined;
   }
 
   async create(d: SessionDraft, clientToken: string): Promise<string> {

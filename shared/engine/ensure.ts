@@ -13,7 +13,6 @@ import { type Observed, type ReadOptions, readEnis, readGoneTargets, readSession
 import { judgeRemovals } from './opt-in-removal.js';
 import { judgePending } from './pending-claim.js';
 import { type PlanOptions, plan } from './plan.js';
-import { readSessionCounts } from './quotas.js';
 import { deferredReads, outOfTime, type Result, resultOf } from './result.js';
 import { proofSettled } from './settle.js';
 
@@ -67,9 +66,9 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
     const observed: Observed = { enis: [], instances: new Map(), sessions: [], goneEnis: [], goneInstances: [] };
     return { subject, observed, decisions: [], plan: { actions: [], unmirrored: [], deferred, unowned: [] }, actions: [], outcomes: [], deferred, unmirrored: [], result: resultOf([], deferred) };
   }
-  const { found, decisions, observed, goneTargets, attribution, counts } = read;
+  const { found, decisions, observed, goneTargets, attribution } = read;
   const p = plan(
-    { decisions, enis: found.enis, sessions: observed.sessions, rules: deps.policy.rules.map((r) => r.name), gone: found.goneEnis, goneTargets, ...counts },
+    { decisions, enis: found.enis, sessions: observed.sessions, rules: deps.policy.rules.map((r) => r.name), gone: found.goneEnis, goneTargets },
     { sourcesPerSession: opts.sourcesPerSession ?? deps.policy.quotas.sourcesPerSession },
   );
   const outcomes = opts.dryRun ? [] : await apply(p.actions, deps.vpc, { ...opts, observed: observed.sessions });
@@ -105,19 +104,13 @@ async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & 
   const specs = new Map(decisions.flatMap((d): Array<[string, MirrorSpec]> => ('spec' in d ? [[d.eniId, d.spec]] : [])));
   const toRead = targetsToRead(specs, sessions);
   reads.check?.();
-  // Where something may be placed, the sessions quotas are counted (region, and the filters it may be placed with).
-  const filters = [...new Set([...specs.values()].filter((s) => s.targets.some((t) => toRead.includes(t.target.id))).map((s) => s.filterId))].sort();
-  const [onTargets, goneTargets, counts] = await Promise.all([
-    readTargets(toRead, deps.vpc, reads),
-    readGoneTargets(specs, toRead, deps.ecs, deps.slb),
-    toRead.length > 0 ? readSessionCounts(filters, deps.vpc) : undefined,
-  ]);
+  const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc, reads), readGoneTargets(specs, toRead, deps.ecs, deps.slb)]);
   // A claim moments old without its proof, exactly what automirror would make, is most likely another invocation
   // between its two writes: given a moment (any other claim is forged at once).
   const all = judgePending([...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()], deps.policy, found.enis);
   const checked = await Promise.all(all.map((s) => (s.ownership.verdict === 'pending' ? proofSettled(deps.vpc, s, reads.clock, reads.deadline) : s)));
   const observed: Observed = { ...foundEnis, sessions: checked.filter((s): s is Session => s !== undefined) };
-  return { found, decisions, observed, goneTargets, attribution, counts };
+  return { found, decisions, observed, goneTargets, attribution };
 }
 
 /** Reaching one unit's account and region: the engine's adapters there, or undefined when the account is out of reach. */

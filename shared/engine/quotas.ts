@@ -1,4 +1,3 @@
-import type { MirrorSessions } from '../cloud/vpc.js';
 import { LIMITS, type MirrorSpec, type Session } from '../domain.js';
 
 /**
@@ -13,26 +12,6 @@ export function filterCounts(sessions: readonly Session[], filterIds: Iterable<s
   for (const f of filterIds) counts.set(f, 0);
   for (const s of sessions) if (counts.has(s.filterId)) counts.set(s.filterId, (counts.get(s.filterId) ?? 0) + 1);
   return counts;
-}
-
-/** The session counts a plan weighs against the quotas (PlanInput's); a count absent is not checked. */
-export interface SessionCounts {
-  readonly sessionsInRegion?: number;
-  readonly sessionsPerFilter: ReadonlyMap<string, number>;
-}
-
-/**
- * For a plan that does not read the whole region (the event path): the region's sessions and those on each filter
- * a new session may use, one ListTrafficMirrorSessions of one result each (its TotalCount).
- */
-export async function readSessionCounts(filterIds: readonly string[], vpc: MirrorSessions): Promise<SessionCounts> {
-  const [region, ...onFilters] = await Promise.all([vpc.count({}), ...filterIds.map((filterId) => vpc.count({ filterId }))]);
-  const sessionsPerFilter = new Map<string, number>();
-  filterIds.forEach((f, i) => {
-    const n = onFilters[i];
-    if (n !== undefined) sessionsPerFilter.set(f, n);
-  });
-  return { sessionsInRegion: region, sessionsPerFilter };
 }
 
 const n = (x: number): string => x.toLocaleString('en');

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
-import { ensure } from '../../shared/engine/ensure.js';
 import { parsePolicy } from '../../shared/policy/load.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
 import { FILTER, onboardingPolicy, onboardingWorld } from '../../worlds/onboarding.js';
-import { engineDeps, sessionsIn, subject } from '../engine/cloud.js';
+import { sessionsIn } from '../engine/cloud.js';
 import { runRegion, writes } from './support.js';
 
 /**
@@ -60,20 +59,5 @@ describe('onboarding a pooled rule', () => {
       expect(sizes.length).toBe(Math.ceil(sources / 10));
     }
     expect([...byTarget.values()].flat().length).toBe(10);
-  });
-});
-
-describe('the event path', () => {
-  it('plans with the same quota: an ENI launched onto a full filter is unmirrored with why, after one count per filter and one for the region', async () => {
-    cloud = await startLocalCloud({ world: onboardingWorld({ enis: 2, filterSessions: 1_999 }) });
-    const deps = engineDeps(cloud, parsePolicy(onboardingPolicy(2, 'per-eni'), 'onboarding'));
-    const r = await ensure(subject(['i-00000', 'i-00001']), deps, { runId: 'evt' });
-    expect(r.outcomes.map((o) => `${o.action.eniIds} ${o.status}`)).toEqual(['eni-o00000 done']);
-    expect(r.unmirrored).toMatchObject([
-      { eniId: 'eni-o00001', quota: 'sessionsPerFilter', reason: expect.stringMatching(/^filter tmf-onboard serves 2,000 sessions \(1,999 read \+ 1 this plan creates\)/) },
-    ]);
-    expect(count(writes(cloud))).toEqual({ 'CreateTrafficMirrorSession OK': 1 });
-    const counts = cloud.controls.calls.list({ action: 'ListTrafficMirrorSessions' }).filter((c) => c.params.MaxResults === '1');
-    expect(counts.map((c) => c.params.TrafficMirrorFilterId ?? 'region').sort()).toEqual(['region', FILTER]);
   });
 });
