@@ -10,7 +10,7 @@ import { buildApp, regionRuns, removeScratch, scratch, startApp } from '../test/
 import { DEMO_KEY } from '../test/support/localcloud.js';
 import { TEST_ACCOUNT, testKeys } from '../test/support/ownership.js';
 import { type Drift, REGION, scalePolicy, scaleWorld } from '../worlds/scale.js';
-import type { Bench, Row } from './bench.js';
+import { type Bench, type Row, verdict } from './bench.js';
 
 /**
  * The scheduled reconcile over a 20,000-ENI / 5,000-session region on localcloud under rate limits: API calls
@@ -31,9 +31,13 @@ const SESSIONS = num('SESSIONS', 5_000);
 const PART_SECONDS = num('PART_SECONDS', 8);
 const DRIFT: Drift = { missing: num('MISSING', 120), unpooled: 40, disabled: 60, refiltered: 40, optedOut: 30, gone: 30 };
 
-/** CreateTrafficMirrorSession's published 600 a minute; the others are unpublished, so a plausible 20 a second. */
+/**
+ * CreateTrafficMirrorSession's published 600 a minute; the others are unpublished, so a plausible 20 a second.
+ * Every operation the runs call is here (TagResources, each create's proof, included), so the bound counts it.
+ */
 const RATES: Record<string, number> = {
   CreateTrafficMirrorSession: 10,
+  TagResources: 20,
   UpdateTrafficMirrorSessionAttribute: 20,
   AddSourcesToTrafficMirrorSession: 20,
   RemoveSourcesFromTrafficMirrorSession: 20,
@@ -46,18 +50,30 @@ const RATES: Record<string, number> = {
 const LIMITS: RateLimits = Object.fromEntries(Object.entries(RATES).map(([op, perSecond]) => [op, op === 'CreateTrafficMirrorSession' ? { perMinute: 600 } : { perSecond }]));
 const READS = new Set(['DescribeNetworkInterfaces', 'DescribeInstances', 'ListTrafficMirrorSessions', 'DescribeLoadBalancers']);
 
-const byAction = (cloud: LocalCloud): Map<string, number> => {
+type Call = ReturnType<LocalCloud['controls']['calls']['list']>[number];
+const byAction = (cloud: LocalCloud, which: (c: Call) => boolean = () => true): Map<string, number> => {
   const m = new Map<string, number>();
-  for (const c of cloud.controls.calls.list()) m.set(c.action, (m.get(c.action) ?? 0) + 1);
+  for (const c of cloud.controls.calls.list().filter(which)) m.set(c.action, (m.get(c.action) ?? 0) + 1);
   return m;
 };
 const throttled = (cloud: LocalCloud): number => cloud.controls.calls.list().filter((c) => /Throttling/.test(c.code)).length;
 
-/** Seconds the rate limits force at least: the slowest list of the scan, then the slowest operation of the apply. */
-function bound(calls: Map<string, number>): number {
-  const slowest = (reads: boolean) => Math.max(0, ...[...calls].filter(([op]) => READS.has(op) === reads).map(([op, n]) => n / (RATES[op] ?? 20)));
+/**
+ * Seconds the rate limits force at least: the slowest list of the scan, then the slowest operation of the apply,
+ * counting the calls the limits let through (a throttled one takes no slot).
+ */
+function bound(cloud: LocalCloud): number {
+  const calls = byAction(cloud, (c) => !/Throttling/.test(c.code));
+  const seconds = ([op, n]: [string, number]) => {
+    if (!(op in RATES)) throw new Error(`${op} has no rate in RATES: the bound would not count it`);
+    return n / RATES[op];
+  };
+  const slowest = (reads: boolean) => Math.max(0, ...[...calls].filter(([op]) => READS.has(op) === reads).map(seconds));
   return slowest(true) + slowest(false);
 }
+
+/** What the enforce runs aim at (issue 13): within 5% of the bound, the apply as long as its slowest operation. */
+const SLACK = 1.05;
 
 const detail = (calls: Map<string, number>) => [...calls].map(([op, n]) => `${n} ${op.replace('TrafficMirror', 'TM')}`).join(', ');
 
@@ -102,7 +118,9 @@ const bench: Bench = {
           baseline: minimum,
           target: `${minimum} (${pages} pages${mode === 'enforce' ? ` + ${changes} changes + ${creates} proofs` : ''})`,
         });
-        rows.push({ case: `${c}, ${label}`, measure: `wall time under rate limits, ${what}`, value: seconds, unit: 's', baseline: bound(calls), target: 'calls ÷ allowed rate' });
+        const least = bound(cloud);
+        const target = mode === 'enforce' ? `≤ ${SLACK} × calls ÷ allowed rate: ${verdict(seconds <= SLACK * least)}` : 'calls ÷ allowed rate';
+        rows.push({ case: `${c}, ${label}`, measure: `wall time under rate limits, ${what}`, value: seconds, unit: 's', baseline: least, target });
       };
       await measure('report', 'report');
       await measure('enforce', 'enforce');

@@ -3,6 +3,7 @@ import { describeAction } from '../shared/engine/describe.js';
 import type { EnsureResult } from '../shared/engine/ensure.js';
 import { isOwned, ruleOf, unprovenClaim } from '../shared/engine/ownership.js';
 import { targetLabel } from '../shared/engine/placement.js';
+import { evalTimes } from '../shared/engine/timebox.js';
 import { explainEni, type Explanation as Trace } from '../shared/policy/evaluate.js';
 import type { Policy } from '../shared/policy/types.js';
 
@@ -13,7 +14,13 @@ export interface EniExplanation {
   readonly status: string;
   readonly zoneId: string;
   readonly instanceId?: string;
-  readonly policy: { readonly mirroredBy?: string; readonly excluded?: string; readonly optOut?: string };
+  /** `temporary`: what became of a temporary-mirroring tag (mirrored until when, expired, refused and why). */
+  readonly policy: {
+    readonly mirroredBy?: string;
+    readonly excluded?: string;
+    readonly optOut?: string;
+    readonly temporary?: { readonly status: string; readonly until?: string; readonly why: string };
+  };
   readonly tags: Trace['tags'];
   readonly rules: Trace['rules'];
   readonly sessions: readonly {
@@ -47,13 +54,15 @@ function whose(s: Session): string {
 /** Whether the dry run found what was asked for: an ENI, or an instance with its ENIs. */
 export const found = (r: EnsureResult): boolean => r.observed.enis.length > 0 && r.observed.goneInstances.length + r.observed.goneEnis.length === 0;
 
-export function explanation(id: string, r: EnsureResult, policy: Policy): ExplainDocument {
+export function explanation(id: string, r: EnsureResult, policy: Policy, now: number): ExplainDocument {
   const { enis, instances } = r.observed;
+  // Judged at the same time, and on the same sessions and tag writes, as the dry run's plan (temporary rules, expires).
+  const at = evalTimes(r.observed.sessions, now, r.subject.tagWrites, enis);
   const explained = [...enis]
     .sort((a, b) => (a.id < b.id ? -1 : 1))
     .map((eni): EniExplanation => {
       // Judged on the same record of who set any opt-out tag as the dry run's plan was (ActionTrail).
-      const x = explainEni(policy, eni, eni.instanceId ? instances.get(eni.instanceId) : undefined, r.subject.regionId, r.attribution?.writes);
+      const x = explainEni(policy, eni, eni.instanceId ? instances.get(eni.instanceId) : undefined, r.subject.regionId, r.attribution?.writes, at(eni.id));
       const d = x.decision;
       const { id, primary, status, zoneId, instanceId } = eni;
       return {
@@ -62,7 +71,10 @@ export function explanation(id: string, r: EnsureResult, policy: Policy): Explai
         status,
         zoneId,
         ...(instanceId ? { instanceId } : {}),
-        policy: 'spec' in d ? { mirroredBy: d.spec.rule, ...(d.optOut ? { optOut: d.optOut.why } : {}) } : { excluded: d.excluded },
+        policy: {
+          ...('spec' in d ? { mirroredBy: d.spec.rule, ...(d.optOut ? { optOut: d.optOut.why } : {}) } : { excluded: d.excluded }),
+          ...(d.temporary ? { temporary: { status: d.temporary.status, ...(d.temporary.until ? { until: d.temporary.until } : {}), why: d.temporary.why } } : {}),
+        },
         tags: x.tags,
         rules: x.rules,
         sessions: r.observed.sessions
@@ -88,6 +100,7 @@ export function explanationLines(doc: ExplainDocument): string[] {
     line(`${e.id}  (${e.primary ? 'primary' : 'secondary'}, ${e.status}, ${e.zoneId}${e.instanceId ? `, instance ${e.instanceId}` : ', not attached'})`);
     line(e.policy.mirroredBy !== undefined ? `policy: mirrored by rule ${e.policy.mirroredBy}` : `policy: not mirrored: ${e.policy.excluded}`, 1);
     if (e.policy.optOut) line(`opt-out: ${e.policy.optOut}`, 2);
+    if (e.policy.temporary) line(`temporary: ${e.policy.temporary.status}: ${e.policy.temporary.why}`, 2);
     line(`tags seen: ${e.tags.map((t) => `${t.key}=${t.value} (${t.from})`).join(', ') || 'none'}`, 2);
     for (const t of e.rules) line(`rule ${t.rule}: ${t.detail}`, 2);
     line(`sessions on it: ${e.sessions.length} of ${e.sessionLimit}`, 1);

@@ -35,6 +35,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`automirror policy schema | head`) closes the pipe: the rest of the output has no one to
+// read it, which is not a failure of the command (as for cat or grep).
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

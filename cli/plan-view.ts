@@ -1,7 +1,9 @@
 import type { Action, Plan } from '../shared/engine/actions.js';
 import { kindOf, PLAN_CHANGES, type PlanChange } from '../shared/engine/kinds.js';
+import type { CloudVerdict } from '../shared/engine/verify.js';
 import type { UnapprovedSession } from '../shared/report/model.js';
 import { coverageHeadline, plural } from '../shared/report/present.js';
+import { clip } from '../shared/report/text.js';
 import { unapprovedSummary } from '../shared/report/unapproved.js';
 import { forgedClaimLines } from './forged-claims.js';
 import type { RegionRun } from './region-run.js';
@@ -34,6 +36,28 @@ function actionLine(a: Action): StyledLine {
   return marked(mark, paint, `${a.kind} ${resourceOf(a)}${spec.detail(a as never)}: ${a.reason}`);
 }
 
+/** Per region, each action's dry-run verdict by action id (plan --verify). */
+export type Verdicts = ReadonlyMap<string, Readonly<Record<string, CloudVerdict>>>;
+
+export interface PlanViewOptions {
+  readonly verbose?: boolean;
+  readonly verdicts?: Verdicts;
+}
+
+/** The cloud's word under a change: would succeed, refused with its code and message, or why it was not asked. */
+function verdictLine(v: CloudVerdict): StyledLine {
+  if (v.verdict === 'would-succeed') return ['        ', { text: 'cloud: would succeed', paint: 'green' }, ' (DryRunOperation)'];
+  if (v.verdict === 'refused') return ['        ', { text: `cloud: refused ${v.code}`, paint: 'red' }, `: ${clip(v.message, 300)}`];
+  return [{ text: `        cloud: not checked: ${v.why}`, paint: 'dim' }];
+}
+
+/** `Verify: 3 would succeed, 1 refused, 0 not checked`, over every region. */
+export function verifyCounts(verdicts: Verdicts): Readonly<Record<CloudVerdict['verdict'], number>> {
+  const n = { 'would-succeed': 0, refused: 0, 'not-checked': 0 };
+  for (const byAction of verdicts.values()) for (const v of Object.values(byAction)) n[v.verdict]++;
+  return n;
+}
+
 /** ENIs the plan leaves unmirrored once applied: those it can't place and those it puts off. */
 export function stillUnmirrored(p: Plan): number {
   return new Set([...p.unmirrored.map((u) => u.eniId), ...p.deferred.flatMap((d) => d.eniIds)]).size;
@@ -59,7 +83,7 @@ export const planSummary = (c: PlanCounts): string => `Plan: ${PLAN_CHANGES.map(
  * count with their markers, what stays unmirrored or waits, what is left alone as one count (each with `verbose`),
  * and the coverage now.
  */
-export function regionPlanLines(v: RegionRun, opts: { readonly verbose?: boolean } = {}): StyledLine[] {
+export function regionPlanLines(v: RegionRun, opts: PlanViewOptions = {}): StyledLine[] {
   const { regionId } = v.result;
   const plan = planOf(v);
   const disabling = toDisable(v);
@@ -69,7 +93,12 @@ export function regionPlanLines(v: RegionRun, opts: { readonly verbose?: boolean
   for (const l of forgedClaimLines(v.result.passes[0].snapshot.sessions)) lines.push(marked('!', 'red', `unproven claim, left alone: ${l}`));
   const groups = PLAN_CHANGES.map((c) => plan.actions.filter((a) => kindOf(a).change === c)).filter((g) => g.length > 0);
   if (groups.length === 0 && disabling.length === 0) lines.push('  no changes');
-  for (const g of groups) lines.push(...g.map(actionLine));
+  const verdicts = opts.verdicts?.get(regionId);
+  for (const a of groups.flat()) {
+    lines.push(actionLine(a));
+    const verdict = verdicts?.[a.id];
+    if (verdict) lines.push(verdictLine(verdict));
+  }
   for (const u of plan.unmirrored) lines.push(marked('!', 'yellow', `unmirrored ${u.eniId} (rule ${u.rule}): ${u.reason}`));
   for (const d of plan.deferred) lines.push(`    … deferred ${d.eniIds.join(', ')}: ${d.reason}`);
   // What the policy disables is not left alone.
@@ -84,6 +113,8 @@ export function regionPlanLines(v: RegionRun, opts: { readonly verbose?: boolean
 }
 
 /** Every region's plan, then the one summary line. */
-export function planLines(views: readonly RegionRun[], opts: { readonly verbose?: boolean } = {}): StyledLine[] {
-  return [...views.flatMap((v) => [...regionPlanLines(v, opts), '']), [{ text: planSummary(planCounts(views)), paint: 'bold' }]];
+export function planLines(views: readonly RegionRun[], opts: PlanViewOptions = {}): StyledLine[] {
+  const verified = opts.verdicts ? verifyCounts(opts.verdicts) : undefined;
+  const verify = verified ? [`Verify: ${verified['would-succeed']} would succeed, ${verified.refused} refused by the cloud, ${verified['not-checked']} not checked (DryRun)`] : [];
+  return [...views.flatMap((v) => [...regionPlanLines(v, opts), '']), [{ text: planSummary(planCounts(views)), paint: 'bold' }], ...verify];
 }

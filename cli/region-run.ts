@@ -35,6 +35,8 @@ export interface RegionsRunOptions {
   readonly approve?: (planned: readonly RegionRun[]) => Promise<boolean>;
   /** Where the report history is kept (beside the report written there), so that the next run into it says what changed. */
   readonly historyDir?: string;
+  /** The run id behind ClientTokens (default: `cli-<start time>`): a saved plan's, so its apply sends the requests it verified. */
+  readonly runId?: string;
 }
 
 /** history.json, or one file per region when a run covers several (the history is per region, as the functions keep it). */
@@ -45,6 +47,7 @@ export interface RegionsRun {
   readonly regions: readonly RegionRun[];
   /** The regions' reports merged (shared/report/merge.ts) when there are several. */
   readonly report: DriftReport;
+  readonly runId: string;
 }
 
 /**
@@ -66,7 +69,7 @@ export async function runRegions(opts: RegionsRunOptions): Promise<RegionsRun> {
           return approve(planned.map((result) => ({ result, report: regionReport(result, start).finish() })));
         })
       : undefined;
-  const runId = `cli-${startedAt.toISOString().replace(/[-:.]/g, '')}`;
+  const runId = opts.runId ?? `cli-${startedAt.toISOString().replace(/[-:.]/g, '')}`;
   const one = async (regionId: string, i: number): Promise<RegionRun> => {
     let apiCalls = 0;
     const around = async <T>(_action: string, send: () => Promise<T>): Promise<T> => {
@@ -102,7 +105,7 @@ export async function runRegions(opts: RegionsRunOptions): Promise<RegionsRun> {
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
   const runs = settled.map((s) => (s as PromiseFulfilledResult<RegionRun>).value);
-  return { regions: runs, report: runs.length === 1 ? runs[0].report : mergeReports(runs.map((r) => r.report)) };
+  return { regions: runs, report: runs.length === 1 ? runs[0].report : mergeReports(runs.map((r) => r.report)), runId };
 }
 
 /** The report's three renderings into `dir`: the document, the summary (uncapped: no message limit here), the page. */

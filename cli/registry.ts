@@ -4,6 +4,7 @@ import { command as apply } from './commands/apply.js';
 import { completionCommand } from './commands/completion.js';
 import { command as demo } from './commands/demo.js';
 import { command as explain } from './commands/explain.js';
+import { command as exportCmd } from './commands/export.js';
 import { helpCommand } from './commands/help.js';
 import { command as invoke } from './commands/invoke.js';
 import { command as keygen } from './commands/keygen.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   setup,
   teardown,
   adopt,
+  exportCmd,
   keygen,
   rolePolicy,
   invoke,

@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import type { Action, Deferred, Unmirrored } from '../shared/engine/actions.js';
 import type { RegionResult } from '../shared/engine/reconcile-region.js';
 import type { RegionSnapshot } from '../shared/engine/region-scan.js';
+import type { CloudVerdict } from '../shared/engine/verify.js';
 import type { PolicyInfo } from '../shared/report/model.js';
 import { clip, defuseJson } from '../shared/report/text.js';
 import { type PlanCounts, planCounts } from './plan-view.js';
@@ -33,12 +34,16 @@ export interface SavedRegion {
   readonly deferred: readonly Deferred[];
   /** `eni/<id>`, `instance/<id>`, `session/<id>`, `gone-target/<label>` → fingerprint. */
   readonly state: Readonly<Record<string, Fingerprint>>;
+  /** With plan --verify: the cloud's dry-run verdict on each action, by action id. */
+  readonly verdicts?: Readonly<Record<string, CloudVerdict>>;
 }
 
 export interface SavedPlan {
   readonly schema: typeof PLAN_SCHEMA;
   readonly version: typeof PLAN_VERSION;
   readonly createdAt: string;
+  /** The run id of the plan's ClientTokens: apply FILE sends its requests under it (the ones --verify checked). */
+  readonly runId?: string;
   readonly accountId?: string;
   readonly policy: Pick<PolicyInfo, 'source' | 'revision'>;
   readonly summary: PlanCounts;
@@ -83,20 +88,30 @@ export function stateOf(snap: RegionSnapshot): Record<string, Fingerprint> {
 }
 
 /** A region's first pass (as planned) in the saved form. */
-export function savedRegion(r: RegionResult): SavedRegion {
+export function savedRegion(r: RegionResult, verdicts?: Readonly<Record<string, CloudVerdict>>): SavedRegion {
   const [pass] = r.passes;
-  return { regionId: r.regionId, actions: pass.plan.actions, unmirrored: pass.plan.unmirrored, deferred: pass.plan.deferred, state: stateOf(pass.snapshot) };
+  return { regionId: r.regionId, actions: pass.plan.actions, unmirrored: pass.plan.unmirrored, deferred: pass.plan.deferred, state: stateOf(pass.snapshot), ...(verdicts ? { verdicts } : {}) };
 }
 
-export function savedPlan(views: readonly RegionRun[], info: { readonly accountId?: string; readonly policy: PolicyInfo; readonly createdAt: Date }): SavedPlan {
+export interface SavedPlanInfo {
+  readonly accountId?: string;
+  readonly policy: PolicyInfo;
+  readonly createdAt: Date;
+  readonly runId?: string;
+  /** Per region: each action's dry-run verdict (plan --verify). */
+  readonly verdicts?: ReadonlyMap<string, Readonly<Record<string, CloudVerdict>>>;
+}
+
+export function savedPlan(views: readonly RegionRun[], info: SavedPlanInfo): SavedPlan {
   return {
     schema: PLAN_SCHEMA,
     version: PLAN_VERSION,
     createdAt: info.createdAt.toISOString(),
+    ...(info.runId ? { runId: info.runId } : {}),
     ...(info.accountId ? { accountId: info.accountId } : {}),
     policy: { source: info.policy.source, revision: info.policy.revision },
     summary: planCounts(views),
-    regions: views.map((v) => savedRegion(v.result)),
+    regions: views.map((v) => savedRegion(v.result, info.verdicts?.get(v.result.regionId))),
   };
 }
 
@@ -113,6 +128,7 @@ const PLAN_DOCUMENT_SCHEMA = {
     schema: { const: PLAN_SCHEMA },
     version: { const: PLAN_VERSION },
     createdAt: { type: 'string', maxLength: 40 },
+    runId: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,64}$' },
     accountId: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,64}$' },
     policy: {
       type: 'object',
@@ -139,6 +155,7 @@ const PLAN_DOCUMENT_SCHEMA = {
           actions: boundedArray,
           unmirrored: boundedArray,
           deferred: boundedArray,
+          verdicts: { type: 'object', maxProperties: 100_000, propertyNames: { maxLength: 64 }, additionalProperties: { type: 'object' } },
           state: {
             type: 'object',
             maxProperties: 1_000_000,

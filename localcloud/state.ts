@@ -130,8 +130,52 @@ export interface SessionRec {
   creationTime: string;
 }
 
+export type LifecycleResult = 'CONTINUE' | 'ABANDON' | 'ROLLBACK';
+
+export interface LifecycleHookRec {
+  lifecycleHookId: string;
+  lifecycleHookName: string;
+  lifecycleTransition: 'SCALE_OUT' | 'SCALE_IN';
+  defaultResult: LifecycleResult;
+  /** Seconds. */
+  heartbeatTimeout: number;
+  notificationArn: string;
+  notificationMetadata: string;
+}
+
+/** One hook's hold on one scaling activity's instances (DescribeLifecycleActions). */
+export interface LifecycleActionRec {
+  token: string;
+  lifecycleHookId: string;
+  scalingActivityId: string;
+  instanceIds: string[];
+  status: 'Pending' | 'Completed' | 'Timeout';
+  result?: LifecycleResult;
+  /** Bumped by each heartbeat, so a superseded timeout finds itself stale. */
+  generation: number;
+}
+
+export interface ScalingGroupRec {
+  scalingGroupId: string;
+  scalingGroupName: string;
+  vSwitchId: string;
+  /** What a scale-out launches (the active scaling configuration, reduced to what RunInstances takes). */
+  instanceType: string;
+  imageId: string;
+  securityGroupIds: string[];
+  instanceTags: Tags;
+  tags: Tags;
+  /** Instance id → LifecycleState (Pending, Pending:Wait, InService). */
+  instances: Map<string, string>;
+  hooks: IdMap<LifecycleHookRec>;
+  actions: Map<string, LifecycleActionRec>;
+  creationTime: string;
+}
+
 export interface RegionState {
   readonly regionId: string;
+  /** Auto Scaling (ESS) groups with their lifecycle hooks and actions (ess/). */
+  scalingGroups: IdMap<ScalingGroupRec>;
   vSwitches: Map<string, VSwitchRec>;
   vpcIds: Set<string>;
   securityGroups: IdMap<SecurityGroupRec>;
@@ -176,6 +220,7 @@ export function emptyRegion(regionId: string, trafficMirrorServiceOpened: boolea
     loadBalancers: new IdMap(),
     filters: new IdMap(),
     sessions: new SessionStore(),
+    scalingGroups: new IdMap(),
     trafficMirrorServiceOpened,
     clientTokens: new Map(),
   };
@@ -220,6 +265,11 @@ export class CloudState {
   /** Runs `step` after the world's async delay, counted from `from` (a previous step's due time) or from now. */
   later(step: Due, from?: number): void {
     this.scheduler.at((from ?? this.now()) + this.options.asyncDelayMs, step);
+  }
+
+  /** Runs `step` `delayMs` from now (timeouts that are not the world's async delay, e.g. a lifecycle hook's). */
+  after(delayMs: number, step: Due): void {
+    this.scheduler.after(delayMs, step);
   }
 
   /** Stops the transition timer; pending transitions are dropped. */

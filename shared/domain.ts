@@ -136,6 +136,10 @@ export interface Session {
   readonly target: MirrorTarget;
   readonly sourceIds: readonly string[];
   readonly tags: Tags;
+  /** TrafficMirrorSessionDescription, when the cloud lists one. */
+  readonly description?: string;
+  /** The resource group the session is in, when the cloud lists one. */
+  readonly resourceGroupId?: string;
   /** When the cloud says it was created (ListTrafficMirrorSessions' CreationTime), as the cloud wrote it. */
   readonly createdAt?: string;
   readonly ownership: Ownership;

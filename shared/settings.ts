@@ -9,6 +9,10 @@ export interface Settings {
   readonly vpcTrigger: string;
   /** Work that can't be done yet waits here (with a delay) and comes back through on-event's queue trigger. */
   readonly deferQueue: string;
+  /** Where our Auto Scaling lifecycle hooks notify (queue trigger on on-event): scale-outs held until mirrored. */
+  readonly lifecycleQueue: string;
+  /** The MNS queue trigger `automirror setup` puts on on-event for the lifecycle queue. */
+  readonly lifecycleTrigger: string;
   /** FC's onFailure destination for events that failed all async retries; the reconcile drains it into its report. */
   readonly failedQueue: string;
   readonly reportTopic: string;
@@ -45,6 +49,8 @@ export const DEFAULT_SETTINGS: Settings = {
   ecsTrigger: 'automirror-ecs-events',
   vpcTrigger: 'automirror-vpc-events',
   deferQueue: 'automirror-deferred',
+  lifecycleQueue: 'automirror-lifecycle',
+  lifecycleTrigger: 'automirror-lifecycle-hooks',
   failedQueue: 'automirror-failed',
   reportTopic: 'automirror-reports',
   deferDelaySeconds: 30,
@@ -75,6 +81,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
     ecsTrigger: env.AUTOMIRROR_ECS_TRIGGER || DEFAULT_SETTINGS.ecsTrigger,
     vpcTrigger: env.AUTOMIRROR_VPC_TRIGGER || DEFAULT_SETTINGS.vpcTrigger,
     deferQueue: env.AUTOMIRROR_DEFER_QUEUE || DEFAULT_SETTINGS.deferQueue,
+    lifecycleQueue: env.AUTOMIRROR_LIFECYCLE_QUEUE || DEFAULT_SETTINGS.lifecycleQueue,
+    lifecycleTrigger: env.AUTOMIRROR_LIFECYCLE_TRIGGER || DEFAULT_SETTINGS.lifecycleTrigger,
     failedQueue: env.AUTOMIRROR_FAILED_QUEUE || DEFAULT_SETTINGS.failedQueue,
     reportTopic: env.AUTOMIRROR_REPORT_TOPIC || DEFAULT_SETTINGS.reportTopic,
     deferDelaySeconds: Math.min(604_800, int(env.AUTOMIRROR_DEFER_DELAY_SECONDS, DEFAULT_SETTINGS.deferDelaySeconds)),

@@ -69,7 +69,7 @@ async function applyCommand(argv: string[]): Promise<number> {
     if (!yes) refusal = 'Apply cancelled: nothing was changed';
     return yes;
   };
-  const run = await runRegions({ mode: 'enforce', ...setup, approve, historyDir: values.out });
+  const run = await runRegions({ mode: 'enforce', ...setup, approve, historyDir: values.out, runId: saved?.runId });
   if (refusal) throw new Error(saved ? `${refusal}; nothing was applied: run automirror plan again` : refusal);
   if (values.out) writeReport(values.out, run.report);
   if (json) process.stdout.write(renderJson(run.report));

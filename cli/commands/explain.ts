@@ -36,7 +36,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
     const pending = result.actions.length;
     throw new Failure(`${id} does not exist in ${regionId}${pending > 0 ? `; sessions still name it: automirror plan shows the ${pending} change(s) a reconcile makes` : ''}`, 'NotFound');
   }
-  writeResult(values.json, explanation(id, result, policy), explanationLines);
+  writeResult(values.json, explanation(id, result, policy, Date.now()), explanationLines);
   return OK;
 }
 

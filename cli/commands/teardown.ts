@@ -9,7 +9,9 @@ import { CLOUD_FLAGS, cloudFromFlags, provingCloud } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
 import { forgedClaimLines } from '../forged-claims.js';
 import { writeResult } from '../output.js';
+import { EssHooks } from '../wiring/ess-hooks.js';
 import { removeTrigger } from '../wiring/event-triggers.js';
+import { removeLifecycleHooks } from '../wiring/lifecycle-hooks.js';
 
 const FLAGS = {
   ...COMMON_FLAGS,
@@ -21,7 +23,7 @@ const FLAGS = {
 const MAX_LISTED = 1000;
 
 /**
- * Removes the ECS and VPC triggers; with --delete-sessions also every session automirror owns in the region (its
+ * Removes the ECS and VPC triggers (and the lifecycle trigger with automirror's lifecycle hooks, when setup made them); with --delete-sessions also every session automirror owns in the region (its
  * ownership proven), and only those: a session that merely carries the claim tag is listed as a forged claim and left alone.
  * With --json, what it removed as one document.
  */
@@ -33,9 +35,12 @@ export async function teardownCommand(argv: string[]): Promise<number> {
   const s = settingsFromEnv();
   const triggers = [];
   for (const trigger of [s.ecsTrigger, s.vpcTrigger]) triggers.push({ trigger, function: s.onEventFunction, change: await removeTrigger(cloud, s.onEventFunction, trigger) });
+  const held = await removeLifecycleHooks(cloud, new EssHooks(engineAdapters(cloud).ess), s);
+  if (held.trigger !== 'absent') triggers.push({ trigger: s.lifecycleTrigger, function: s.onEventFunction, change: held.trigger });
   const sessions = values['delete-sessions'] ? await deleteOwned(cloud) : undefined;
-  writeResult(values.json, { regionId: cloud.regionId, triggers, ...(sessions ? { sessions: sessions.doc } : {}) }, (d) => [
+  writeResult(values.json, { regionId: cloud.regionId, triggers, ...(held.hooks.length > 0 ? { lifecycleHooks: held.hooks } : {}), ...(sessions ? { sessions: sessions.doc } : {}) }, (d) => [
     ...d.triggers.map((t) => `${t.change.padEnd(8)} trigger ${t.trigger} on ${t.function}`),
+    ...held.hooks.map((h) => `deleted  lifecycle hook ${h.lifecycleHookId} on ${h.scalingGroupId}`),
     ...(sessions ? sessions.lines : []),
   ]);
   return 0;

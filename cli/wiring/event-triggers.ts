@@ -53,21 +53,18 @@ function parseConfig(raw: string | undefined): unknown {
 }
 
 /** Creates one of the on-event function's service-event triggers, or brings it in line; a second run changes nothing. */
-export async function ensureTrigger(cfg: FcConfig, kind: TriggerKind, functionName: string, triggerName: string): Promise<WiringChange> {
+export const ensureTrigger = (cfg: FcConfig, kind: TriggerKind, functionName: string, triggerName: string): Promise<WiringChange> =>
+  ensureTriggerConfig(cfg, functionName, triggerName, TRIGGERS[kind].description, serviceTriggerConfig(TRIGGERS[kind].pattern()));
+
+/** An FC 3.0 `eventbridge` trigger with this config on the function, created or brought in line. */
+export async function ensureTriggerConfig(cfg: FcConfig, functionName: string, triggerName: string, description: string, wanted: Record<string, unknown>): Promise<WiringChange> {
   const fc = fcClient(cfg);
-  const wanted = serviceTriggerConfig(TRIGGERS[kind].pattern());
   let existing: string | undefined;
   try {
     existing = (await fc.getTrigger(functionName, triggerName)).body?.triggerConfig;
   } catch (err) {
     if (!notFound(err)) throw err;
-    const input = new CreateTriggerInput({
-      triggerName,
-      triggerType: 'eventbridge',
-      qualifier: 'LATEST',
-      description: TRIGGERS[kind].description,
-      triggerConfig: JSON.stringify(wanted),
-    });
+    const input = new CreateTriggerInput({ triggerName, triggerType: 'eventbridge', qualifier: 'LATEST', description, triggerConfig: JSON.stringify(wanted) });
     await fc.createTrigger(functionName, new CreateTriggerRequest({ body: input }));
     return 'created';
   }
@@ -75,6 +72,17 @@ export async function ensureTrigger(cfg: FcConfig, kind: TriggerKind, functionNa
   await fc.updateTrigger(functionName, triggerName, new UpdateTriggerRequest({ body: new UpdateTriggerInput({ triggerConfig: JSON.stringify(wanted) }) }));
   return 'updated';
 }
+
+/**
+ * An MNS queue trigger's config, as s.yaml's deferred-work trigger is written: the events come from
+ * `MNS-<function>-<trigger>`, bodies as sent (not Base64-decoded), invoked asynchronously.
+ */
+export const queueTriggerConfig = (functionName: string, triggerName: string, queueName: string): Record<string, unknown> => ({
+  triggerEnable: true,
+  asyncInvocationType: true,
+  eventRuleFilterPattern: JSON.stringify({ source: [`MNS-${functionName}-${triggerName}`] }),
+  eventSourceConfig: { eventSourceType: 'MNS', eventSourceParameters: { sourceMNSParameters: { QueueName: queueName, IsBase64Decode: false } } },
+});
 
 /** Creates the ECS trigger (the event path's own), as the demo and the tests wire it. */
 export const ensureEcsTrigger = (cfg: FcConfig, functionName: string, triggerName: string) => ensureTrigger(cfg, 'ecs', functionName, triggerName);

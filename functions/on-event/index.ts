@@ -18,6 +18,7 @@ import { type AutomirrorContext, cloudFromContext, parseBuffer } from '../../sha
 import { policyFromEnv } from '../../shared/policy/source.js';
 import { alertUnapproved } from '../../shared/report/alert.js';
 import { settingsFromEnv } from '../../shared/settings.js';
+import { settleScaleOuts } from './lifecycle.js';
 
 /**
  * ECS events from EventBridge, and deferred work from the MNS queue trigger → reconcile the ENIs they concern,
@@ -30,11 +31,11 @@ import { settingsFromEnv } from '../../shared/settings.js';
 async function onEvent(event: unknown, context: AutomirrorContext) {
   const settings = settingsFromEnv();
   // Only the regions this deployment covers: its own and the scheduled reconcile's (others are out of scope).
-  const { subjects: fromEvents, checks, events } = parsePayload(event, { accountId: context.accountId, regionId: context.cloud.regionId, regions: settings.regions });
+  const { subjects: fromEvents, checks, events, lifecycle } = parsePayload(event, { accountId: context.accountId, regionId: context.cloud.regionId, regions: settings.regions });
   const view = eventsForLog(events);
   const log = context.log.child({ events: view.ids });
   if (view.unused) log[view.unused.level]('events not acted on', { events: view.unused.events, ...(view.unused.more ? { more: view.unused.more } : {}) });
-  if (fromEvents.length === 0 && checks.length === 0) return { events };
+  if (fromEvents.length === 0 && checks.length === 0 && lifecycle.length === 0) return { events };
   const policy = policyFromEnv();
   const runId = createHash('sha256')
     .update(events.map((e) => e.id ?? '').join('\u0000'))
@@ -59,8 +60,11 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   const checkedPart = sessions.length > 0 ? { sessions } : {};
   // automirror's own session changed by someone else: its sources are ensured now, the plan putting it back.
   for (const c of checked) if (c.repair && c.outcome === 'owned') log.warn('automirror’s session disabled by someone else: repairing', { sessionId: c.check.sessionId, why: c.repair.why });
+  // Scale-outs our lifecycle hooks hold: mirrored first, then let serve (or the configured result, reported).
+  const held = await settleScaleOuts(lifecycle, { policy, adaptersFor, mns, settings, log, clock }, { runId, deadline: context.deadline });
+  const heldPart = held.length > 0 ? { lifecycle: held } : {};
   const subjects = repairSubjects(fromEvents, checked);
-  if (subjects.length === 0) return { events, ...checkedPart };
+  if (subjects.length === 0) return { events, ...checkedPart, ...heldPart };
   const raw = await ensureUnits(subjects, { policy, adaptersFor }, { runId, deadline: context.deadline });
   const units = raw.map((u) => ({ ...u, summary: u.ensured && summarize(u.ensured) }));
   for (const u of units) {
@@ -75,7 +79,7 @@ async function onEvent(event: unknown, context: AutomirrorContext) {
   const queue = new MnsQueue(mns, settings.deferQueue);
   const settled = await settleEventUnits(units, (subject, items) => deferWork(subject, items, queue, settings, runId), log);
   const results = units.map((u, i) => ({ accountId: u.subject.accountId, regionId: u.subject.regionId, result: u.result.kind, ...u.summary, ...settled[i] }));
-  return { events, results, ...checkedPart };
+  return { events, results, ...checkedPart, ...heldPart };
 }
 
 export const handler = middy<unknown, unknown, Error, AutomirrorContext>(onEvent)

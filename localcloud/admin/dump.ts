@@ -92,6 +92,22 @@ function dumpRegion(r: RegionState): WorldRegion {
       tags: tagMap(s.tags),
     })),
     trafficMirrorServiceOpened: r.trafficMirrorServiceOpened,
+    // Groups and hooks; a wait in progress is not dumped (it ends with the cloud that holds it).
+    scalingGroups:
+      r.scalingGroups.size === 0
+        ? undefined
+        : r.scalingGroups.sorted().map((g) => ({
+            scalingGroupId: g.scalingGroupId,
+            scalingGroupName: g.scalingGroupName,
+            vSwitchId: g.vSwitchId,
+            instanceType: g.instanceType,
+            imageId: g.imageId,
+            securityGroupIds: [...g.securityGroupIds],
+            instanceTags: tagMap(g.instanceTags),
+            tags: tagMap(g.tags),
+            instanceIds: [...g.instances.keys()].filter((id) => r.instances.has(id)).sort(),
+            lifecycleHooks: g.hooks.sorted().map((h) => ({ ...h })),
+          })),
   };
 }
 

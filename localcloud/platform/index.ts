@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Protocol } from '../core/http.js';
 import type { AccessKey, Keyring } from '../core/keyring.js';
+import { essProduct } from '../ess/index.js';
 import { EventBridgeApi } from '../eventbridge/api.js';
 import { type DeliveryOptions, EventBus } from '../eventbridge/bus.js';
 import { eventBridgePopProduct } from '../eventbridge/pop.js';
@@ -154,7 +155,7 @@ export function createPlatform(state: CloudState, keyring: Keyring, opts: Platfo
     logs,
     log,
     protocols: [new MnsProtocol(keyring, mns, closing.signal), new Fc3Api(keyring, fc), new Fc2Api(keyring, fc), new EventBridgeApi(keyring, rules, bus), new OssProtocol(keyring, oss, regionId)],
-    popProducts: [eventBridgePopProduct(rules)],
+    popProducts: [eventBridgePopProduct(rules), essProduct(state, { mns, secondMs })],
     listening(ep) {
       endpoint = ep;
     },

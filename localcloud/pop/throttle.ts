@@ -57,6 +57,17 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   DescribeLoadBalancerAttribute: READ,
   // ActionTrail 2020-07-06: "at most twice per second" (LookupEvents)
   LookupEvents: { perSecond: 2 },
+  // ESS 2014-08-28: the same split of reads and writes
+  DescribeScalingGroups: READ,
+  DescribeScalingInstances: READ,
+  DescribeLifecycleHooks: READ,
+  DescribeLifecycleActions: READ,
+  CreateLifecycleHook: WRITE,
+  ModifyLifecycleHook: WRITE,
+  DeleteLifecycleHook: WRITE,
+  ScaleWithAdjustment: WRITE,
+  CompleteLifecycleAction: WRITE,
+  RecordLifecycleActionHeartbeat: WRITE,
   // EventBridge 2020-04-01
   CreateRule: EVENTBRIDGE,
   UpdateRule: EVENTBRIDGE,

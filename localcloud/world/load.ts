@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { ipFor, macFor } from '../core/addresses.js';
+import { IdMap } from '../core/id-map.js';
 import { newId } from '../core/ids.js';
 import { boot, settleEni } from '../ecs/lifecycle.js';
 import { type CloudOptions, CloudState, type EniRec, emptyRegion, type FilterRuleRec, type RegionState, type Tags } from '../state.js';
@@ -272,6 +273,39 @@ function loadRegion(state: CloudState, regionId: string, wr: WorldRegion, proble
       resourceGroupId: s.resourceGroupId ?? '',
       tags: toTags(s.tags),
       creationTime: s.creationTime ?? created,
+    });
+  });
+  (wr.scalingGroups ?? []).forEach((g, i) => {
+    const path = `${at}/scalingGroups/${i}`;
+    const vsw = vswitch(g.vSwitchId, path);
+    if (r.scalingGroups.has(g.scalingGroupId)) problems.push(`${path}: duplicate scalingGroupId "${g.scalingGroupId}"`);
+    for (const id of g.instanceIds ?? []) if (!r.instances.has(id)) problems.push(`${path}/instanceIds: instance "${id}" is not in this region`);
+    r.scalingGroups.set(g.scalingGroupId, {
+      scalingGroupId: g.scalingGroupId,
+      scalingGroupName: g.scalingGroupName ?? g.scalingGroupId,
+      vSwitchId: vsw.vSwitchId,
+      instanceType: g.instanceType ?? 'ecs.g7.large',
+      imageId: g.imageId ?? 'aliyun_3_x64_20G_alibase_20240528.vhd',
+      securityGroupIds: groups(g.securityGroupIds, path),
+      instanceTags: toTags(g.instanceTags),
+      tags: toTags(g.tags),
+      instances: new Map((g.instanceIds ?? []).map((id) => [id, 'InService'])),
+      hooks: new IdMap(
+        (g.lifecycleHooks ?? []).map((h) => [
+          h.lifecycleHookId,
+          {
+            lifecycleHookId: h.lifecycleHookId,
+            lifecycleHookName: h.lifecycleHookName ?? h.lifecycleHookId,
+            lifecycleTransition: h.lifecycleTransition ?? 'SCALE_OUT',
+            defaultResult: h.defaultResult ?? 'CONTINUE',
+            heartbeatTimeout: h.heartbeatTimeout ?? 600,
+            notificationArn: h.notificationArn ?? '',
+            notificationMetadata: h.notificationMetadata ?? '',
+          },
+        ]),
+      ),
+      actions: new Map(),
+      creationTime: created,
     });
   });
   resumeTransitions(state, r);

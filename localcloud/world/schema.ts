@@ -121,6 +121,29 @@ const session = closed(['trafficMirrorSessionId', 'priority', 'trafficMirrorFilt
   tags: { oneOf: [tagMap, tagList] },
 });
 
+const lifecycleHook = closed(['lifecycleHookId'], {
+  lifecycleHookId: { type: 'string', pattern: '^ash-' },
+  lifecycleHookName: { type: 'string', minLength: 2, maxLength: 64 },
+  lifecycleTransition: { enum: ['SCALE_OUT', 'SCALE_IN'] },
+  defaultResult: { enum: ['CONTINUE', 'ABANDON', 'ROLLBACK'] },
+  heartbeatTimeout: { type: 'integer', minimum: 30, maximum: 21600 },
+  notificationArn: { type: 'string' },
+  notificationMetadata: { type: 'string', maxLength: 128 },
+});
+
+const scalingGroup = closed(['scalingGroupId', 'vSwitchId'], {
+  scalingGroupId: { type: 'string', pattern: '^asg-' },
+  scalingGroupName: { type: 'string' },
+  vSwitchId: { type: 'string' },
+  instanceType: { type: 'string' },
+  imageId: { type: 'string' },
+  securityGroupIds: ids('^sg-'),
+  instanceTags: tagMap,
+  tags: tagMap,
+  instanceIds: ids('^i-'),
+  lifecycleHooks: { type: 'array', items: lifecycleHook },
+});
+
 const region = closed([], {
   vpcs: {
     type: 'array',
@@ -137,6 +160,7 @@ const region = closed([], {
   trafficMirrorFilters: { type: 'array', items: filter },
   trafficMirrorSessions: { type: 'array', items: session },
   trafficMirrorServiceOpened: { type: 'boolean', description: 'Overrides options.trafficMirrorServiceOpened for this region.' },
+  scalingGroups: { type: 'array', items: scalingGroup, description: 'Auto Scaling groups: what a scale-out launches, and their lifecycle hooks.' },
 });
 
 const rateLimit = closed([], {

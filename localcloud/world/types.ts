@@ -99,6 +99,31 @@ export interface WorldLoadBalancer extends Partial<Omit<LoadBalancerRec, 'loadBa
   tags?: TagMap;
 }
 
+export interface WorldLifecycleHook {
+  lifecycleHookId: string;
+  lifecycleHookName?: string;
+  lifecycleTransition?: 'SCALE_OUT' | 'SCALE_IN';
+  defaultResult?: 'CONTINUE' | 'ABANDON' | 'ROLLBACK';
+  heartbeatTimeout?: number;
+  notificationArn?: string;
+  notificationMetadata?: string;
+}
+
+export interface WorldScalingGroup {
+  scalingGroupId: string;
+  scalingGroupName?: string;
+  vSwitchId: string;
+  instanceType?: string;
+  imageId?: string;
+  securityGroupIds?: string[];
+  /** Tags a scale-out puts on the instances it launches (the scaling configuration's). */
+  instanceTags?: TagMap;
+  tags?: TagMap;
+  /** Instances already in the group, InService. */
+  instanceIds?: string[];
+  lifecycleHooks?: WorldLifecycleHook[];
+}
+
 export interface WorldRegion {
   vpcs?: Array<{ vpcId: string; vSwitches?: Array<{ vSwitchId: string; zoneId: string }> }>;
   securityGroups?: Array<{
@@ -114,4 +139,6 @@ export interface WorldRegion {
   trafficMirrorFilters?: WorldFilter[];
   trafficMirrorSessions?: WorldSession[];
   trafficMirrorServiceOpened?: boolean;
+  /** Auto Scaling groups (optional). */
+  scalingGroups?: WorldScalingGroup[];
 }

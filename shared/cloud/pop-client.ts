@@ -14,6 +14,9 @@ export const SLB: PopProductInfo = { version: '2014-05-15', endpoint: (r) => `sl
 /** ActionTrail's regional endpoint, as its own records name it (AcsHost actiontrail.cn-hangzhou.aliyuncs.com: https://www.alibabacloud.com/help/doc-detail/286997.htm). */
 export const ACTIONTRAIL: PopProductInfo = { version: '2020-07-06', endpoint: (r) => `actiontrail.${r}.aliyuncs.com` };
 
+/** Auto Scaling (ESS) 2014-08-28, RPC style, regional endpoint ess.<region>.aliyuncs.com (ESS API reference, "Endpoints"). */
+export const ESS: PopProductInfo = { version: '2014-08-28', endpoint: (r) => `ess.${r}.aliyuncs.com` };
+
 /**
  * Calls one POP product through openapi-core's generic client with the official SDK's request and response
  * models. The wire requests are byte-identical to the product client's, without loading its 3 MB of other models
@@ -55,7 +58,7 @@ export function rpcParams(action: string, version: string): $OpenApiUtil.Params 
   return new $OpenApiUtil.Params({ action, version, protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
 }
 
-/** A response whose body is kept as the JSON it came as: for products without a client package (SLB, ActionTrail). */
+/** A response whose body is kept as the JSON it came as: for products without a client package (SLB, ActionTrail, ESS). */
 export class RawResponse<B> extends $dara.Model {
   declare body?: B;
   static names(): Record<string, string> {

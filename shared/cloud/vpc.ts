@@ -28,6 +28,11 @@ export interface SessionQuery {
   priority?: number;
 }
 
+/** `dryRun`: the cloud runs every check of the write and answers DryRunOperation instead of making it. */
+export interface WriteOptions {
+  readonly dryRun?: boolean;
+}
+
 /**
  * Traffic mirror sessions in one region, each read with its ownership verified. Every write takes a ClientToken so
  * a retry is a no-op (TagResources takes none: writing the same proof again is a no-op by itself).
@@ -35,12 +40,12 @@ export interface SessionQuery {
 export interface MirrorSessions {
   list(query: SessionQuery): Promise<Session[]>;
   /** Refused (a configuration error, before any call) when no key can prove the session afterwards. */
-  create(draft: SessionDraft, clientToken: string): Promise<string>;
+  create(draft: SessionDraft, clientToken: string, opts?: WriteOptions): Promise<string>;
   /** Writes the proof tag binding `sessionId` to its rule and instance tags (`tags`), under the signing key. */
   prove(sessionId: string, tags: Tags): Promise<void>;
-  update(sessionId: string, changes: SessionChanges, clientToken: string): Promise<void>;
-  addSources(sessionId: string, sourceIds: readonly string[], clientToken: string): Promise<void>;
-  removeSources(sessionId: string, sourceIds: readonly string[], clientToken: string): Promise<void>;
+  update(sessionId: string, changes: SessionChanges, clientToken: string, opts?: WriteOptions): Promise<void>;
+  addSources(sessionId: string, sourceIds: readonly string[], clientToken: string, opts?: WriteOptions): Promise<void>;
+  removeSources(sessionId: string, sourceIds: readonly string[], clientToken: string, opts?: WriteOptions): Promise<void>;
   delete(sessionId: string, clientToken: string): Promise<void>;
 }
 
@@ -90,10 +95,12 @@ export class VpcMirrorApi implements MirrorSessions {
     return out;
   }
 
-  async create(d: SessionDraft, clientToken: string): Promise<string> {
-    this.signing();
+  async create(d: SessionDraft, clientToken: string, opts: WriteOptions = {}): Promise<string> {
+    // A dry run creates nothing that would need a proof.
+    if (!opts.dryRun) this.signing();
     const req = new CreateTrafficMirrorSessionRequest({
       regionId: this.cfg.regionId,
+      dryRun: opts.dryRun,
       clientToken,
       trafficMirrorSessionName: d.name,
       trafficMirrorSessionDescription: d.description,
@@ -127,9 +134,10 @@ export class VpcMirrorApi implements MirrorSessions {
     return { keys, accountId };
   }
 
-  async update(sessionId: string, c: SessionChanges, clientToken: string): Promise<void> {
+  async update(sessionId: string, c: SessionChanges, clientToken: string, opts: WriteOptions = {}): Promise<void> {
     const req = new UpdateTrafficMirrorSessionAttributeRequest({
       regionId: this.cfg.regionId,
+      dryRun: opts.dryRun,
       clientToken,
       trafficMirrorSessionId: sessionId,
       trafficMirrorSessionName: c.name,
@@ -144,13 +152,25 @@ export class VpcMirrorApi implements MirrorSessions {
     await cloudCall(() => this.pop.call('UpdateTrafficMirrorSessionAttribute', req, new UpdateTrafficMirrorSessionAttributeResponse({})));
   }
 
-  async addSources(sessionId: string, sourceIds: readonly string[], clientToken: string): Promise<void> {
-    const req = new AddSourcesToTrafficMirrorSessionRequest({ regionId: this.cfg.regionId, clientToken, trafficMirrorSessionId: sessionId, trafficMirrorSourceIds: [...sourceIds] });
+  async addSources(sessionId: string, sourceIds: readonly string[], clientToken: string, opts: WriteOptions = {}): Promise<void> {
+    const req = new AddSourcesToTrafficMirrorSessionRequest({
+      regionId: this.cfg.regionId,
+      dryRun: opts.dryRun,
+      clientToken,
+      trafficMirrorSessionId: sessionId,
+      trafficMirrorSourceIds: [...sourceIds],
+    });
     await cloudCall(() => this.pop.call('AddSourcesToTrafficMirrorSession', req, new AddSourcesToTrafficMirrorSessionResponse({})));
   }
 
-  async removeSources(sessionId: string, sourceIds: readonly string[], clientToken: string): Promise<void> {
-    const req = new RemoveSourcesFromTrafficMirrorSessionRequest({ regionId: this.cfg.regionId, clientToken, trafficMirrorSessionId: sessionId, trafficMirrorSourceIds: [...sourceIds] });
+  async removeSources(sessionId: string, sourceIds: readonly string[], clientToken: string, opts: WriteOptions = {}): Promise<void> {
+    const req = new RemoveSourcesFromTrafficMirrorSessionRequest({
+      regionId: this.cfg.regionId,
+      dryRun: opts.dryRun,
+      clientToken,
+      trafficMirrorSessionId: sessionId,
+      trafficMirrorSourceIds: [...sourceIds],
+    });
     await cloudCall(() => this.pop.call('RemoveSourcesFromTrafficMirrorSession', req, new RemoveSourcesFromTrafficMirrorSessionResponse({})));
   }
 
@@ -174,6 +194,8 @@ export class VpcMirrorApi implements MirrorSessions {
       target: { kind: s.trafficMirrorTargetType === 'SLB' ? 'SLB' : 'NetworkInterface', id: s.trafficMirrorTargetId ?? '' },
       sourceIds: s.trafficMirrorSourceIds ?? [],
       tags,
+      ...(s.trafficMirrorSessionDescription ? { description: s.trafficMirrorSessionDescription } : {}),
+      ...(s.resourceGroupId ? { resourceGroupId: s.resourceGroupId } : {}),
       ...(s.creationTime ? { createdAt: s.creationTime } : {}),
       ownership: verifyOwnership(this.ownership, this.cfg.regionId, id, tags, ageOf(s.creationTime)),
     };

@@ -5,6 +5,7 @@ import { LIMITS, type PriorityBand, type Session, type SessionDraft } from '../d
 import type { Action, AddSourcesAction, CreateAction, DeleteAction, Outcome, RemoveSourcesAction, ReplaceAction, ResignAction, UpdateAction } from './actions.js';
 import { type Clock, systemClock } from './clock.js';
 import { execute, type Task } from './executor.js';
+import { kindOf } from './kinds.js';
 import { isOwned, mirrors } from './ownership.js';
 import { awaitsProof, expectedOfDraft } from './pending-claim.js';
 import { priorityCandidates } from './priority.js';
@@ -15,7 +16,11 @@ export interface ApplyOptions {
   /** Names the run in ClientTokens: a retried call within the run is a no-op, a later run is a new request. */
   readonly runId: string;
   readonly clock?: Clock;
-  /** Actions in flight at once (default 8); actions on one session always run one after another. */
+  /**
+   * Actions in flight at once per lane (default 8): an action waits in the lane of the operation it starts with
+   * (kinds.ts), so creates held to their rate never hold up updates or deletes. Actions on one session always run
+   * one after another.
+   */
   readonly concurrency?: number;
   /** Epoch ms: no action starts after it; those left come back deferred. */
   readonly deadline?: number;
@@ -47,9 +52,11 @@ const sessionOf = (a: Action): string | undefined => ('sessionId' in a ? a.sessi
 const ok = (o: Outcome): boolean => o.status === 'done' || o.status === 'converged';
 
 /**
- * Executes a plan's actions through the VPC adapter: bounded concurrency, one change in flight per session (each
- * waits for the previous to settle), prerequisites first, nothing new after the deadline. A failure is reported in
- * its outcome and stops only the actions that wait for it.
+ * Executes a plan's actions through the VPC adapter: one lane per operation, each with bounded concurrency and
+ * draining at that operation's (adaptive) rate, so a mixed plan takes as long as its slowest operation rather than
+ * their sum; one change in flight per session (each waits for the previous to settle), prerequisites first (a
+ * delete that frees a slot before the create that needs it, whatever their lanes), nothing new after the deadline.
+ * A failure is reported in its outcome and stops only the actions that wait for it.
  */
 export async function apply(actions: readonly Action[], vpc: MirrorSessions, opts: ApplyOptions): Promise<Outcome[]> {
   const run = new Run(vpc, opts);
@@ -66,7 +73,7 @@ export async function apply(actions: readonly Action[], vpc: MirrorSessions, opt
     if (previous) after.push(previous);
     if (sid) last.set(sid, action.id);
     for (const a of after) mustSettle.add(a);
-    return { id: action.id, after, run: () => run.one(action, mustSettle.has(action.id)).then(told) };
+    return { id: action.id, after, lane: kindOf(action).lane(action), run: () => run.one(action, mustSettle.has(action.id)).then(told) };
   });
   const results = await execute(tasks, { concurrency: opts.concurrency ?? 8, clock: run.clock, deadline: opts.deadline }, ok);
   return results.map((r, i) => ('result' in r ? r.result : told({ action: actions[i], status: 'deferred', reason: r.notStarted })));

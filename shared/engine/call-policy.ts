@@ -2,6 +2,7 @@ import { ActionTrailApi } from '../cloud/actiontrail.js';
 import type { CallWrapper, CloudConfig } from '../cloud/config.js';
 import { EcsApi } from '../cloud/ecs.js';
 import { isThrottling } from '../cloud/errors.js';
+import { EssApi } from '../cloud/ess.js';
 import { SlbApi } from '../cloud/slb.js';
 import { VpcMirrorApi } from '../cloud/vpc.js';
 import { type Clock, systemClock } from './clock.js';
@@ -37,13 +38,13 @@ export function callPolicy(opts: CallPolicyOptions = {}): CallWrapper {
 }
 
 /**
- * The ECS, VPC, SLB and ActionTrail adapters as the engine uses them: every request under `callPolicy`. A wrapper already in the
+ * The ECS, VPC, SLB, ActionTrail and ESS adapters as the engine uses them: every request under `callPolicy`. A wrapper already in the
  * config (e.g. call counting) stays innermost, so it sees each attempt.
  */
-export function engineAdapters(cfg: CloudConfig, opts: CallPolicyOptions = {}): { ecs: EcsApi; vpc: VpcMirrorApi; slb: SlbApi; trail: ActionTrailApi } {
+export function engineAdapters(cfg: CloudConfig, opts: CallPolicyOptions = {}): { ecs: EcsApi; vpc: VpcMirrorApi; slb: SlbApi; trail: ActionTrailApi; ess: EssApi } {
   const policy = callPolicy(opts);
   const inner = cfg.around;
   const around: CallWrapper = inner ? (action, send) => policy(action, () => inner(action, send)) : policy;
   const c = { ...cfg, around };
-  return { ecs: new EcsApi(c), vpc: new VpcMirrorApi(c), slb: new SlbApi(c), trail: new ActionTrailApi(c) };
+  return { ecs: new EcsApi(c), vpc: new VpcMirrorApi(c), slb: new SlbApi(c), trail: new ActionTrailApi(c), ess: new EssApi(c) };
 }

@@ -9,12 +9,13 @@ import type { Action, Deferred, Outcome, Plan, Unmirrored } from './actions.js';
 import { type ApplyOptions, apply } from './apply.js';
 import { type Attribution, attributeOptOuts, LOOKUPS_PER_EVENT } from './attribution.js';
 import { type Clock, deadlineCheck, systemClock } from './clock.js';
-import { type Observed, type ReadOptions, readEnis, readGoneTargets, readSessions, readTargets, targetsToRead } from './observe.js';
+import { byInstanceTag, type Observed, type ReadOptions, readByInstance, readEnis, readGoneTargets, readSessions, readsTargets, readTargets, TARGET_SEEN_MS, targetsToRead } from './observe.js';
 import { judgeRemovals } from './opt-in-removal.js';
 import { judgePending } from './pending-claim.js';
 import { type PlanOptions, plan } from './plan.js';
 import { deferredReads, outOfTime, type Result, resultOf } from './result.js';
 import { proofSettled } from './settle.js';
+import { evalTimes } from './timebox.js';
 
 export interface EnsureDeps {
   readonly policy: Policy;
@@ -72,10 +73,18 @@ export async function ensure(subject: Subject, deps: EnsureDeps, opts: EnsureOpt
     { sourcesPerSession: opts.sourcesPerSession ?? deps.policy.quotas.sourcesPerSession },
   );
   const outcomes = opts.dryRun ? [] : await apply(p.actions, deps.vpc, { ...opts, observed: observed.sessions });
+  // A write toward a CLB refused: it may be gone since this process last found it (TARGET_SEEN_MS), so ask next time.
+  deps.slb.forget(outcomes.flatMap((o) => (o.status === 'failed' || o.status === 'blocked' ? targetsOf(o.action) : [])));
   const deferred = [...p.deferred, ...outcomes.flatMap((o): Deferred[] => (o.status === 'deferred' ? [{ eniIds: o.action.eniIds, reason: o.reason, action: o.action }] : []))];
   const blocked = outcomes.flatMap((o) => (o.status === 'blocked' ? o.action.eniIds.map((eniId) => ({ eniId, rule: o.action.rule ?? '', reason: o.reason })) : []));
   return { subject, observed, decisions, plan: p, actions: p.actions, outcomes, deferred, unmirrored: [...p.unmirrored, ...blocked], result: resultOf(outcomes, deferred), attribution };
 }
+
+/** The CLBs an action writes toward. */
+const targetsOf = (a: Action): string[] => {
+  const t = 'draft' in a ? a.draft.target : a.kind === 'update' ? a.set.target : undefined;
+  return t?.kind === 'SLB' ? [t.id] : [];
+};
 
 /**
  * Everything a subject's plan needs, read: its ENIs and instances, the sessions touching them (by source ENI, plus
@@ -87,24 +96,33 @@ async function observe(subject: Subject, deps: EnsureDeps, reads: ReadOptions & 
   const resources = [...found.enis, ...found.instances.values()];
   const attribution = await attributeOptOuts(deps.policy, resources, subject.tagWrites ?? [], { history: deps.trail, maxLookups: LOOKUPS_PER_EVENT, check: reads.check });
   const instanceOf = (e: Eni) => (e.instanceId ? found.instances.get(e.instanceId) : undefined);
-  const judged = found.enis.map((e) => evaluate(deps.policy, e, instanceOf(e), undefined, attribution.writes));
   const { tagged, ...foundEnis } = found;
   const gone = new Set(found.goneEnis);
-  const bySource = await readSessions([...found.enis.map((e) => e.id), ...found.goneEnis], deps.vpc, reads, (id) => gone.has(id) && reads.settled.add(id));
-  const sessions = [...new Map([...tagged, ...bySource].map((s) => [s.id, s])).values()];
+  // An instance's several ENIs: one list by its tag (what it can't show: byInstanceTag); any other ENI: by source.
+  const viaTag = byInstanceTag(subject, found.enis, deps.policy);
+  const covered = new Set([...viaTag.values()].flat());
+  const [byTag, bySource] = await Promise.all([
+    readByInstance([...viaTag.keys()], deps.vpc, reads),
+    readSessions([...found.enis.map((e) => e.id).filter((id) => !covered.has(id)), ...found.goneEnis], deps.vpc, reads, (id) => gone.has(id) && reads.settled.add(id)),
+  ]);
+  const sessions = [...new Map([...tagged, ...byTag, ...bySource].map((s) => [s.id, s])).values()];
+  // Judged after the sessions are read: a temporary mirror's expiry counts from its session's creation.
+  const at = evalTimes(sessions, reads.clock.now(), subject.tagWrites, found.enis);
+  const judged = found.enis.map((e) => evaluate(deps.policy, e, instanceOf(e), undefined, attribution.writes, undefined, at(e.id)));
   const { decisions } = await judgeRemovals(
     deps.policy,
     found.enis,
     instanceOf,
     sessions,
     judged,
-    { tagWrites: subject.tagWrites ?? [], optOutWrites: attribution.writes },
+    { tagWrites: subject.tagWrites ?? [], optOutWrites: attribution.writes, at },
     { history: deps.trail, maxLookups: LOOKUPS_PER_EVENT - attribution.lookups, check: reads.check },
   );
   const specs = new Map(decisions.flatMap((d): Array<[string, MirrorSpec]> => ('spec' in d ? [[d.eniId, d.spec]] : [])));
-  const toRead = targetsToRead(specs, sessions);
+  const toRead = targetsToRead(specs, sessions, readsTargets);
   reads.check?.();
-  const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc, reads), readGoneTargets(specs, toRead, deps.ecs, deps.slb)]);
+  const placing = targetsToRead(specs, sessions);
+  const [onTargets, goneTargets] = await Promise.all([readTargets(toRead, deps.vpc, reads), readGoneTargets(specs, placing, deps.ecs, deps.slb, TARGET_SEEN_MS)]);
   // A claim moments old without its proof, exactly what automirror would make, is most likely another invocation
   // between its two writes: given a moment (any other claim is forged at once).
   const all = judgePending([...new Map([...sessions, ...onTargets].map((s) => [s.id, s])).values()], deps.policy, found.enis);

@@ -42,7 +42,18 @@ export interface KindSpec<K extends ActionKind> {
   readonly detail: (a: Of<K>) => string;
   /** Which of a plan's four counts it is in, as Terraform's: a session made, changed in place, recreated, or deleted. */
   readonly change: PlanChange;
+  /** The API operation it starts with: its lane in apply, which drains at that operation's own rate. */
+  readonly lane: (a: Of<K>) => Operation;
 }
+
+/** The write operations of the VPC API an action starts with (the rate limiter's and localcloud's names for them). */
+export type Operation =
+  | 'CreateTrafficMirrorSession'
+  | 'UpdateTrafficMirrorSessionAttribute'
+  | 'AddSourcesToTrafficMirrorSession'
+  | 'RemoveSourcesFromTrafficMirrorSession'
+  | 'DeleteTrafficMirrorSession'
+  | 'TagResources';
 
 export type PlanChange = 'create' | 'update' | 'replace' | 'delete';
 export const PLAN_CHANGES: readonly PlanChange[] = ['create', 'update', 'replace', 'delete'];
@@ -64,6 +75,7 @@ export const KINDS = {
     report: { kind: 'update', per: 'session', fields: (a) => a.changes },
     detail: () => '',
     change: 'update',
+    lane: () => 'UpdateTrafficMirrorSessionAttribute',
   },
   replace: {
     phase: 1,
@@ -73,6 +85,7 @@ export const KINDS = {
     report: { kind: 'replace', per: 'session', fields: (a) => a.changes },
     detail: placing,
     change: 'replace',
+    lane: (a) => (a.breakFirst ? 'DeleteTrafficMirrorSession' : 'CreateTrafficMirrorSession'),
   },
   create: {
     phase: 2,
@@ -82,6 +95,7 @@ export const KINDS = {
     report: { kind: 'create', per: 'eni', fields: (a) => [{ field: 'session', wanted: `rule ${a.rule} → ${targetLabel(a.draft.target)}`, actual: null }] },
     detail: placing,
     change: 'create',
+    lane: () => 'CreateTrafficMirrorSession',
   },
   'remove-sources': {
     phase: 3,
@@ -91,6 +105,7 @@ export const KINDS = {
     report: { kind: 'remove-source', per: 'eni', fields: (a) => [{ field: 'session', wanted: null, actual: a.sessionId }], reasonFor: (a, eniId) => a.perEni.find((p) => p.eniId === eniId)?.reason },
     detail: sources,
     change: 'update',
+    lane: () => 'RemoveSourcesFromTrafficMirrorSession',
   },
   'add-sources': {
     phase: 4,
@@ -100,6 +115,7 @@ export const KINDS = {
     report: { kind: 'add-source', per: 'eni', fields: (a) => [{ field: 'session', wanted: a.sessionId, actual: null }] },
     detail: sources,
     change: 'update',
+    lane: () => 'AddSourcesToTrafficMirrorSession',
   },
   delete: {
     phase: 5,
@@ -109,6 +125,7 @@ export const KINDS = {
     report: { kind: 'delete', per: 'session', fields: (a) => [{ field: 'sourceIds', wanted: [], actual: [...a.eniIds] }] },
     detail: () => '',
     change: 'delete',
+    lane: () => 'DeleteTrafficMirrorSession',
   },
   're-sign': {
     phase: 6,
@@ -119,6 +136,7 @@ export const KINDS = {
     report: { kind: 'update', per: 'session', fields: (a) => [resigned(a)] },
     detail: (a) => ` (proof under ${a.kid} → the signing key)`,
     change: 'update',
+    lane: () => 'TagResources',
   },
 } as const satisfies { readonly [K in ActionKind]: KindSpec<K> };
 

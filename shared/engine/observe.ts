@@ -2,6 +2,8 @@ import type { EcsInventory } from '../cloud/ecs.js';
 import type { LoadBalancers } from '../cloud/slb.js';
 import type { MirrorSessions } from '../cloud/vpc.js';
 import type { Eni, Instance, MirrorSpec, Session, Subject } from '../domain.js';
+import { CAPACITY } from '../policy/schema-mirror.js';
+import type { Policy } from '../policy/types.js';
 import { mapConcurrent } from './concurrent.js';
 import { inPool } from './desired.js';
 import { INSTANCE_TAG, mirrors, OWNER_TAG, OWNER_VALUE } from './ownership.js';
@@ -116,13 +118,52 @@ export async function readSessions(eniIds: readonly string[], vpc: MirrorSession
 }
 
 /**
+ * The instances whose ENIs' sessions one list by the instance tag reads instead of one list per ENI: those the
+ * subject names with two or more ENIs, when no rule of the policy pools (a pooled session carries no instance tag,
+ * so only per-ENI sessions can be found so). Every session automirror makes per ENI carries the instance its ENI
+ * was on, and a claim carries it too (pending or forged, it is read and judged as by source). What the tag read
+ * can't show: sessions automirror does not own (they take an ENI's slots and priorities; a create they refuse
+ * re-reads the ENI and the priority's holder, apply.ts), and an ENI's session tagged with the instance the ENI was
+ * moved from (its move's own event reads it by source; a create for it meets it at the ENI's deterministic
+ * priority, converged, and the region reconcile takes an ENI out of a second session of its rule).
+ */
+export function byInstanceTag(subject: Subject, enis: readonly Eni[], policy: Policy): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (policy.rules.some((r) => r.spec.layout.kind === 'pooled')) return out;
+  const named = new Set(subject.eniIds);
+  const wanted = new Set(subject.instanceIds);
+  for (const e of enis) {
+    if (!e.instanceId || !wanted.has(e.instanceId) || named.has(e.id)) continue;
+    out.set(e.instanceId, [...(out.get(e.instanceId) ?? []), e.id]);
+  }
+  for (const [id, of] of out) if (of.length < 2) out.delete(id);
+  return out;
+}
+
+/** The owned sessions (and claims) tagged with each instance: one ListTrafficMirrorSessions per instance. */
+export async function readByInstance(instanceIds: readonly string[], vpc: MirrorSessions, opts: ReadOptions = {}): Promise<Session[]> {
+  return (await each(instanceIds, opts, (id) => vpc.list({ tags: { [OWNER_TAG]: OWNER_VALUE, [INSTANCE_TAG]: id } }))).flat();
+}
+
+/**
+ * Whether placing under `spec` needs the sessions on its targets read: a pool to choose from, pooled sessions to
+ * fill, or a capacity below what the cloud enforces by itself. One internal CLB at its full capacity (the 500
+ * sources a CLB takes, whoever's sessions they are) needs none: the cloud refuses a create past it
+ * (QuotaExceeded.SourcesPerTarget), and that refusal is the one check the read would have made.
+ */
+export const readsTargets = (spec: MirrorSpec): boolean =>
+  spec.layout.kind === 'pooled' || spec.targets.length !== 1 || spec.targets[0].target.kind !== 'SLB' || spec.targets[0].capacity < CAPACITY.slb.max;
+
+/**
  * The pool targets a plan may place into: those of specs with an ENI no session of its rule mirrors yet, or with
  * a session on a target outside the pool. Reading every session on them gives the capacity left (owned or not)
- * and the pooled sessions to fill. Nothing is read when everything is in place.
+ * and the pooled sessions to fill; `read` says which specs need that (readsTargets), the others' targets are only
+ * checked to exist. Nothing is listed when everything is in place.
  */
-export function targetsToRead(specs: ReadonlyMap<string, MirrorSpec>, sessions: readonly Session[]): string[] {
+export function targetsToRead(specs: ReadonlyMap<string, MirrorSpec>, sessions: readonly Session[], read: (spec: MirrorSpec) => boolean = () => true): string[] {
   const ids = new Set<string>();
   for (const [eniId, spec] of specs) {
+    if (!read(spec)) continue;
     const mine = sessions.filter((s) => mirrors(s, spec.rule, [eniId]));
     if (mine.length === 0 || mine.some((s) => !inPool(spec, s.target))) for (const t of spec.targets) ids.add(t.target.id);
   }
@@ -135,10 +176,18 @@ export async function readTargets(targetIds: readonly string[], vpc: MirrorSessi
 
 /**
  * Which of the pool targets a plan may place into (`targetIds`, from targetsToRead) the region no longer has: one
- * DescribeLoadBalancers per 10 CLBs and one DescribeNetworkInterfaces for ENI targets, only when there is
- * something to place. The region reconcile learns the same from its scan; plan() weighs both alike.
+ * DescribeLoadBalancers per 10 CLBs not found within `maxAgeMs` (TARGET_SEEN_MS on the event path) and one
+ * DescribeNetworkInterfaces for ENI targets, only when there is something to place. The region reconcile learns the same from its scan; plan() weighs both alike.
  */
-export async function readGoneTargets(specs: ReadonlyMap<string, MirrorSpec>, targetIds: readonly string[], ecs: EcsInventory, slb: LoadBalancers): Promise<Set<string>> {
+/**
+ * How long the event path takes a CLB this process found as still there (a warm FC instance serves a launch's
+ * events and the next launches): a CLB released meanwhile refuses the create toward it
+ * (ResourceNotFound.TrafficMirrorTarget), which fails that action and makes the next look ask again (ensure()
+ * forgets it); the region reconcile always asks.
+ */
+export const TARGET_SEEN_MS = 5 * 60_000;
+
+export async function readGoneTargets(specs: ReadonlyMap<string, MirrorSpec>, targetIds: readonly string[], ecs: EcsInventory, slb: LoadBalancers, maxAgeMs?: number): Promise<Set<string>> {
   if (targetIds.length === 0) return new Set();
   const wanted = new Set(targetIds);
   const targets = [
@@ -151,6 +200,6 @@ export async function readGoneTargets(specs: ReadonlyMap<string, MirrorSpec>, ta
   ];
   const slbIds = [...new Set(targets.filter((t) => t.kind === 'SLB').map((t) => t.id))].sort();
   const eniIds = [...new Set(targets.filter((t) => t.kind === 'NetworkInterface').map((t) => t.id))].sort();
-  const [slbs, enis] = await Promise.all([slbIds.length > 0 ? slb.existing(slbIds) : new Map<string, string | undefined>(), eniIds.length > 0 ? ecs.enis({ eniIds }) : []]);
+  const [slbs, enis] = await Promise.all([slbIds.length > 0 ? slb.existing(slbIds, { maxAgeMs }) : new Map<string, string | undefined>(), eniIds.length > 0 ? ecs.enis({ eniIds }) : []]);
   return goneTargets(targets, { slbs, enis: new Set(enis.map((e) => e.id)) });
 }

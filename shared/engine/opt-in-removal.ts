@@ -2,6 +2,7 @@ import type { TagHistory, TagSearch } from '../cloud/actiontrail.js';
 import { type Eni, type Instance, latestWrite, type Session, type TagWrite, writesKey } from '../domain.js';
 import { type Decision, evaluate, removalKeys } from '../policy/evaluate.js';
 import type { OptInRemoval, OptOutWrites } from '../policy/opt-out.js';
+import type { EvalTime } from '../policy/temporary.js';
 import type { Policy } from '../policy/types.js';
 import { INSTANCE_TAG, ruleOf } from './ownership.js';
 import { outOfTime } from './result.js';
@@ -33,7 +34,7 @@ export async function judgeRemovals(
   instanceOf: (eni: Eni) => Instance | undefined,
   sessions: readonly Session[],
   decisions: readonly Decision[],
-  known: { readonly tagWrites: readonly TagWrite[]; readonly optOutWrites: OptOutWrites; readonly regionId?: string },
+  known: { readonly tagWrites: readonly TagWrite[]; readonly optOutWrites: OptOutWrites; readonly regionId?: string; readonly at?: (eniId: string) => EvalTime },
   opts: RemovalOptions,
 ): Promise<RemovalFacts> {
   const holder = new Map<string, Session>();
@@ -48,7 +49,7 @@ export async function judgeRemovals(
     if (!s || i === undefined) continue;
     const instance = instanceOf(eni);
     const held = { rule: ruleOf(s) as string, ...(s.tags[INSTANCE_TAG] !== undefined && { instanceId: s.tags[INSTANCE_TAG] }) };
-    const keys = removalKeys(policy, eni, instance, held, decisions[i], known.regionId);
+    const keys = removalKeys(policy, eni, instance, held, decisions[i], known.regionId, known.at?.(eni.id));
     if (!keys || !instance) continue;
     const searches: TagSearch[] = [];
     for (const resourceId of [eni.id, instance.id]) {
@@ -58,7 +59,7 @@ export async function judgeRemovals(
     }
     const write = latestWrite(searches.map((x) => x.write));
     const removal: OptInRemoval = { rule: held.rule, ...(write && { write }), complete: searches.every((x) => x.complete) };
-    out[i] = evaluate(policy, eni, instance, known.regionId, known.optOutWrites, removal);
+    out[i] = evaluate(policy, eni, instance, known.regionId, known.optOutWrites, removal, known.at?.(eni.id));
   }
   return { decisions: out, lookups };
 }

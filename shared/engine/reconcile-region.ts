@@ -14,6 +14,7 @@ import { decideRegion, type RegionScanDeps, type RegionSnapshot, scanRegion } fr
 import { respondToUnapproved, type UnapprovedFinding } from './respond-unapproved.js';
 import { type Result, regionResultOf } from './result.js';
 import type { SettleOptions } from './settle.js';
+import { evalTimes } from './timebox.js';
 import { foreignSessions } from './unapproved.js';
 
 export interface RegionDeps extends RegionScanDeps {
@@ -109,13 +110,14 @@ export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Pr
     if (found && !approve) await respond(found, opts.mode === 'enforce');
     const resources = [...snapshot.enis, ...snapshot.instances.values()];
     const attribution = await attributeOptOuts(deps.policy, resources, [], { history: deps.trail, maxLookups: LOOKUPS_PER_REGION_RUN - lookedUp.size - searched.size, cache: lookedUp });
+    const at = evalTimes(snapshot.sessions, clock.now());
     const { decisions } = await judgeRemovals(
       deps.policy,
       snapshot.enis,
       (e) => (e.instanceId ? snapshot.instances.get(e.instanceId) : undefined),
       snapshot.sessions,
-      decideRegion(deps.policy, snapshot, attribution.writes),
-      { tagWrites: [], optOutWrites: attribution.writes, regionId: snapshot.regionId },
+      decideRegion(deps.policy, snapshot, attribution.writes, at),
+      { tagWrites: [], optOutWrites: attribution.writes, regionId: snapshot.regionId, at },
       { history: deps.trail, maxLookups: LOOKUPS_PER_REGION_RUN - lookedUp.size - searched.size, cache: searched },
     );
     const p = planRegion(deps.policy, snapshot, decisions);

@@ -5,6 +5,7 @@ import type { MirrorSessions } from '../cloud/vpc.js';
 import type { Eni, Instance, Session } from '../domain.js';
 import { type Decision, evaluate } from '../policy/evaluate.js';
 import type { OptOutWrites } from '../policy/opt-out.js';
+import type { EvalTime } from '../policy/temporary.js';
 import type { Policy } from '../policy/types.js';
 import { judgePending } from './pending-claim.js';
 import { goneTargets } from './placement.js';
@@ -55,7 +56,10 @@ export async function scanRegion(regionId: string, policy: Policy, deps: RegionS
   return { regionId, enis, instances: byId, sessions: judgePending(sessions, policy, enis), goneTargets: gone, goneEnis: absent.filter((id) => !found.has(id)), slbZones };
 }
 
-/** The policy's decision for every ENI of the snapshot; what is gone is plan()'s to weigh (PlanInput.goneTargets). */
-export function decideRegion(policy: Policy, snap: RegionSnapshot, writes?: OptOutWrites): Decision[] {
-  return snap.enis.map((eni) => evaluate(policy, eni, eni.instanceId ? snap.instances.get(eni.instanceId) : undefined, snap.regionId, writes));
+/**
+ * The policy's decision for every ENI of the snapshot, at `at` (the engine clock's now and the sessions' creation:
+ * rules' `expires`, temporary mirroring); what is gone is plan()'s to weigh (PlanInput.goneTargets).
+ */
+export function decideRegion(policy: Policy, snap: RegionSnapshot, writes?: OptOutWrites, at?: (eniId: string) => EvalTime): Decision[] {
+  return snap.enis.map((eni) => evaluate(policy, eni, eni.instanceId ? snap.instances.get(eni.instanceId) : undefined, snap.regionId, writes, undefined, at?.(eni.id)));
 }

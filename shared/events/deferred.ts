@@ -30,7 +30,7 @@ export const MAX_DEFERRED_IDS = 1000;
 
 export const encodeDeferred = (w: DeferredWork): string => JSON.stringify(w);
 
-function parseBody(body: string): unknown {
+export function parseBody(body: string): unknown {
   // An MNS message body is at most 64 KB; base64 of that is a third more.
   if (body.length > 96 * 1024) return undefined;
   try {

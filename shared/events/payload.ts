@@ -1,6 +1,7 @@
 import { isAccountId, type Subject, type TagWrite } from '../domain.js';
 import type { Provenance } from '../engine/respond-unapproved.js';
 import { EVENT_LIMITS, isObj, isRegionId, own, quote, str, tooBig } from './ids.js';
+import type { LifecycleWork } from './lifecycle.js';
 import { CMS_PREFIX, eventSourceFor } from './sources.js';
 import { bad, ignored, type Verdict } from './verdict.js';
 
@@ -37,6 +38,8 @@ export interface ParsedPayload {
   readonly checks: SessionCheck[];
   /** What became of each event, in order: for the invocation's log line and result. */
   readonly events: EventNote[];
+  /** Scale-outs our lifecycle hooks hold (one per action token), to mirror and then release. */
+  readonly lifecycle: LifecycleWork[];
 }
 
 /** Names of an object's keys, for a reason: a few, each clipped. */
@@ -100,9 +103,9 @@ export interface WorkDefaults {
 export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPayload {
   const list = Array.isArray(payload) ? payload : [payload];
   // Said as a bad event, so the invocation still logs why it did nothing.
-  if (list.length === 0) return { subjects: [], checks: [], events: [{ verdict: 'bad', why: 'an empty batch names no event' }] };
+  if (list.length === 0) return { subjects: [], checks: [], lifecycle: [], events: [{ verdict: 'bad', why: 'an empty batch names no event' }] };
   if (list.length > MAX_EVENTS_PER_BATCH) {
-    return { subjects: [], checks: [], events: [{ verdict: 'bad', why: `batch of ${list.length} events exceeds ${MAX_EVENTS_PER_BATCH}` }] };
+    return { subjects: [], checks: [], lifecycle: [], events: [{ verdict: 'bad', why: `batch of ${list.length} events exceeds ${MAX_EVENTS_PER_BATCH}` }] };
   }
   const covered = defaults.regions && new Set([defaults.regionId, ...defaults.regions]);
   let idsTaken = 0;
@@ -110,6 +113,7 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
   const events: EventNote[] = [];
   const byUnit = new Map<string, { accountId: string; regionId: string; instanceIds: Set<string>; eniIds: Set<string>; why: string[]; attempt: number; tagWrites: TagWrite[] }>();
   const checks = new Map<string, SessionCheck>();
+  const lifecycle = new Map<string, LifecycleWork>();
   for (const raw of list) {
     if (!isObj(raw)) {
       events.push({ verdict: 'bad', why: `an event is not a JSON object (${quote(raw)})` });
@@ -125,6 +129,26 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
       }
       if (c.key !== undefined) seen.add(c.key);
       if (workKey !== undefined) seen.add(workKey);
+    }
+    if (c.verdict.kind === 'lifecycle') {
+      const w = c.verdict.work;
+      // One action, whatever carried it: ESS's notification delivered twice, or beside our own requeue of it.
+      const dup = lifecycle.has(w.token);
+      const out = covered && !covered.has(w.regionId);
+      if (!dup && !out && idsTaken + w.instanceIds.length > MAX_IDS_PER_BATCH) {
+        events.push({
+          id: c.id,
+          type: c.type,
+          verdict: 'bad',
+          why: `names ${w.instanceIds.length} instances; with the ${idsTaken} before it, the batch would pass the ${MAX_IDS_PER_BATCH} one invocation takes`,
+        });
+        continue;
+      }
+      if (!dup && !out) idsTaken += w.instanceIds.length;
+      const why = dup ? 'the same lifecycle action as an earlier message in this batch' : out ? `out of scope: region ${w.regionId} is not one this deployment covers` : c.verdict.why;
+      events.push({ id: c.id, type: c.type, verdict: dup ? 'duplicate' : out ? 'ignored' : 'lifecycle', why });
+      if (!dup && !out) lifecycle.set(w.token, { ...w, accountId: w.accountId ?? (isAccountId(c.account) ? c.account : defaults.accountId) });
+      continue;
     }
     if (c.verdict.kind !== 'reconcile' && c.verdict.kind !== 'check-session') {
       events.push({ id: c.id, type: c.type, verdict: c.verdict.kind, why: c.verdict.why });
@@ -169,5 +193,5 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
       ...(a.tagWrites.length > 0 ? { tagWrites: a.tagWrites } : {}),
     }),
   );
-  return { subjects, checks: [...checks.values()], events };
+  return { subjects, checks: [...checks.values()], events, lifecycle: [...lifecycle.values()] };
 }

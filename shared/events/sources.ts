@@ -1,8 +1,9 @@
 import { actionTrailCall } from './actiontrail.js';
-import { deferredMessage } from './deferred.js';
+import { deferredMessage, parseBody } from './deferred.js';
 import { eniOperationCompleted } from './eni-operation.js';
 import { own } from './ids.js';
 import { instanceStateChange } from './instance-state.js';
+import { isLifecycleBody, lifecycleMessage } from './lifecycle.js';
 import { mirrorSessionCall } from './mirror-session-call.js';
 import type { Verdict } from './verdict.js';
 
@@ -58,10 +59,24 @@ registerEventSource({ type: 'ecs:NetworkInterface:NetworkInterfaceOperateComplet
 // VPC, through the default bus: traffic mirror sessions someone wrote (https://www.alibabacloud.com/help/en/eventbridge/user-guide/vpc-events).
 registerEventSource({ type: 'vpc:ActionTrail:ApiCall', source: VPC_SOURCE, parse: mirrorSessionCall });
 registerEventSource({ type: 'vpc:ActionTrail:ConsoleOperation', source: VPC_SOURCE, parse: mirrorSessionCall });
-// Deferred work, through the deferral queue's MNS trigger.
+/**
+ * What an MNS queue trigger's message may hold, told apart by its body: deferred work (the deferral queue), or an
+ * Auto Scaling lifecycle notification (the lifecycle queue) and our requeue of one. The first that claims it reads it.
+ */
+const QUEUE_BODIES: ReadonlyArray<{ claims: (parsed: unknown) => boolean; parse: (raw: unknown, parsed: unknown, label: string) => Verdict }> = [
+  { claims: isLifecycleBody, parse: (_raw, parsed, label) => lifecycleMessage(parsed, label) },
+  { claims: () => true, parse: (raw, _parsed, label) => deferredMessage(raw, label) },
+];
+
+function queueMessage(messageBody: unknown, label: string): Verdict {
+  const parsed = typeof messageBody === 'string' ? parseBody(messageBody) : messageBody;
+  return (QUEUE_BODIES.find((b) => b.claims(parsed)) as (typeof QUEUE_BODIES)[number]).parse(messageBody, parsed, label);
+}
+
+// Deferred work and lifecycle notifications, through the MNS queue triggers.
 registerEventSource({
   type: 'mns:Queue:SendMessage',
-  parse: (data, label) => deferredMessage(own(data, 'messageBody'), label),
+  parse: (data, label) => queueMessage(own(data, 'messageBody'), label),
 });
 // CloudMonitor's event-notification form (ECS system events delivered without an envelope).
 registerEventSource({ type: `${CMS_PREFIX}Instance:StateChange`, parse: instanceStateChange });

@@ -1,5 +1,6 @@
 import type { TagWrite } from '../domain.js';
 import type { Provenance } from '../engine/respond-unapproved.js';
+import type { LifecycleWork } from './lifecycle.js';
 
 /** What one event amounts to: ids to reconcile, a session to check, or a reason it needs nothing, or a reason it is unusable. */
 export type Verdict =
@@ -25,6 +26,12 @@ export type Verdict =
       readonly sessionId: string;
       readonly why: string;
       readonly provenance: Provenance;
+    }
+  | {
+      /** A scale-out held by our lifecycle hook: mirror its instances, then end the wait. */
+      readonly kind: 'lifecycle';
+      readonly work: LifecycleWork;
+      readonly why: string;
     }
   | { readonly kind: 'ignored'; readonly why: string }
   | { readonly kind: 'bad'; readonly why: string };

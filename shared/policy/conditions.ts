@@ -1,8 +1,9 @@
 import type { Eni, Instance, MirrorSpec } from '../domain.js';
 import { compileExpr, q, type TagView } from './selector.js';
+import { type EvalTime, FOR_TAG, isoTime, judgeTemporary, ruleLive, UNTIL_TAG } from './temporary.js';
 import type { Rule, Scope } from './types.js';
 
-/** A rule compiled into its conditions, in the order they are checked and reported: tags, scope, which ENIs. */
+/** A rule compiled into its conditions, in the order they are checked and reported: tags, scope, which ENIs, time. */
 
 /** One ENI as the rules see it. */
 export interface Candidate {
@@ -10,10 +11,12 @@ export interface Candidate {
   readonly instance: Instance | undefined;
   readonly regionId: string;
   readonly tags: TagView;
+  /** When it is judged (and its sessions' creation), for a rule's `expires` and `match.temporary`. */
+  readonly at?: EvalTime;
 }
 
 export interface Condition {
-  readonly stage: 'tags' | 'scope' | 'enis';
+  readonly stage: 'tags' | 'scope' | 'enis' | 'time';
   readonly test: (c: Candidate) => boolean;
   /** Why `test` is false, completing "rule web …": `needs zone in [cn-hangzhou-h], found cn-hangzhou-i`. */
   readonly why: (c: Candidate) => string;
@@ -47,6 +50,17 @@ export function compileRule(rule: Rule): CompiledRule {
     conditions.push({ stage: 'scope', test: (c) => allowed.has(of(c) as string), why: (c) => `needs ${label} in [${values.join(', ')}], found ${found(of(c))}` });
   }
   if (rule.match.enis === 'primary') conditions.push({ stage: 'enis', test: (c) => c.eni.primary, why: () => 'not the primary ENI' });
+  const { expires } = rule;
+  if (expires !== undefined) conditions.push({ stage: 'time', test: (c) => ruleLive(expires, c.at), why: () => `expired at ${isoTime(expires)}` });
+  const temporary = rule.match.temporary;
+  if (temporary) {
+    const judged = (c: Candidate) => judgeTemporary(c.tags, rule.name, temporary.maxDurationMs, c.eni.id, c.at);
+    conditions.push({
+      stage: 'time',
+      test: (c) => judged(c)?.status === 'active',
+      why: (c) => judged(c)?.why ?? `needs tag ${UNTIL_TAG} or ${FOR_TAG} (temporary mirroring), found neither`,
+    });
+  }
   return { name: rule.name, spec: rule.spec, conditions };
 }
 

@@ -2,10 +2,16 @@ import type { Eni, Instance, MirrorSpec } from '../domain.js';
 import { type Candidate, type CompiledRule, type Condition, compileRule, firstMiss } from './conditions.js';
 import { compileOptOut, type OptInRemoval, type OptOutRecord, type OptOutWrites } from './opt-out.js';
 import { keysOf } from './selector.js';
+import { type EvalTime, hasTemporaryTag, judgeTemporary, type TemporaryRecord, unusable } from './temporary.js';
 import type { Policy } from './types.js';
 
-/** A rule's spec, or why not mirrored; `optOut` says what became of an opt-out tag found (honoured or overridden). */
-export type Decision = { readonly eniId: string; readonly spec: MirrorSpec; readonly optOut?: OptOutRecord } | { readonly eniId: string; readonly excluded: string; readonly optOut?: OptOutRecord };
+/**
+ * A rule's spec, or why not mirrored; `optOut` says what became of an opt-out tag found (honoured or overridden),
+ * `temporary` what became of a temporary-mirroring tag found (shared/policy/temporary.ts).
+ */
+export type Decision =
+  | { readonly eniId: string; readonly spec: MirrorSpec; readonly optOut?: OptOutRecord; readonly temporary?: TemporaryRecord }
+  | { readonly eniId: string; readonly excluded: string; readonly optOut?: OptOutRecord; readonly temporary?: TemporaryRecord };
 
 /** One rule's verdict on one ENI, for `automirror explain`. */
 export interface RuleTrace {
@@ -33,17 +39,19 @@ export interface PolicyEvaluator {
   /**
    * The mirror spec of the first matching rule, or why the ENI is not mirrored. Pure and synchronous. `writes`
    * (who last set the opt-out tag on which resource) is what a governed opt-out is judged on; `removal`, what is
-   * known of the tag write that took a held ENI out of its rule (see `removalKeys`).
+   * known of the tag write that took a held ENI out of its rule (see `removalKeys`); `at`, the engine's time and the
+   * ENI's sessions' creation, which rules' `expires` and temporary rules are judged on (without it no temporary rule
+   * selects and no rule expires).
    */
-  evaluate(eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites, removal?: OptInRemoval): Decision;
-  explain(eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites, removal?: OptInRemoval): Explanation;
+  evaluate(eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites, removal?: OptInRemoval, at?: EvalTime): Decision;
+  explain(eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites, removal?: OptInRemoval, at?: EvalTime): Explanation;
   /**
    * For an ENI a proven session of `held.rule` mirrors that `decision` leaves unmirrored: the tag keys whose last
    * write decides whether that was a governed opt-out, or undefined when it can't be one. It can't when the policy
    * has no governance, the rule is gone (a policy edit is authoritative), another reason excludes the ENI, the rule
    * fails on more than its tags (scope, which ENIs), or the ENI left the session's instance (detached, moved).
    */
-  removalKeys(eni: Eni, instance: Instance | undefined, held: Held, decision: Decision, regionId?: string): readonly string[] | undefined;
+  removalKeys(eni: Eni, instance: Instance | undefined, held: Held, decision: Decision, regionId?: string, at?: EvalTime): readonly string[] | undefined;
 }
 
 // How many rules a "no rule matches" reason names before it only counts the rest.
@@ -72,7 +80,28 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
     return undefined;
   };
 
-  const decide = (c: Candidate, writes: OptOutWrites | undefined, removal: OptInRemoval | undefined): Decision => {
+  const temporaryRules = rules.filter((_, i) => policy.rules[i].match.temporary !== undefined);
+  const maxOf = new Map(policy.rules.flatMap((r) => (r.match.temporary ? [[r.name, r.match.temporary.maxDurationMs] as const] : [])));
+  /**
+   * What became of a temporary tag: judged by the temporary rule that decided, else by the first one that only its
+   * time keeps from selecting (or the first one); with no temporary rule, unusable. An expiry is the reason an ENI
+   * nothing else selects is not mirrored, so the plan's removal of its session says so.
+   */
+  const withTemporary = (c: Candidate, d: Decision): Decision => {
+    if (!hasTemporaryTag(c.tags)) return d;
+    const decider = 'spec' in d ? temporaryRules.find((r) => r.name === d.spec.rule) : undefined;
+    const judge = decider ?? temporaryRules.find((r) => r.conditions.every((cond) => cond.stage === 'time' || cond.test(c))) ?? (temporaryRules.length > 0 ? temporaryRules[0] : undefined);
+    const temporary = judge ? judgeTemporary(c.tags, judge.name, maxOf.get(judge.name) as number, c.eni.id, c.at) : unusable(c.tags);
+    if (!temporary) return d;
+    if ('spec' in d && !decider && temporary.status === 'active')
+      return { ...d, temporary: { ...temporary, status: 'superseded', why: `already mirrored by rule ${d.spec.rule} full-time: ${temporary.tag} adds nothing` } };
+    const expired = temporary.status === 'expired' && 'excluded' in d && !d.optOut && !overriding(c);
+    return expired ? { ...d, excluded: temporary.why, temporary } : { ...d, temporary };
+  };
+
+  const decide = (c: Candidate, writes: OptOutWrites | undefined, removal: OptInRemoval | undefined): Decision => withTemporary(c, decideRules(c, writes, removal));
+
+  const decideRules = (c: Candidate, writes: OptOutWrites | undefined, removal: OptInRemoval | undefined): Decision => {
     const eniId = c.eni.id;
     const excluded = overriding(c);
     if (excluded) return { eniId, excluded };
@@ -98,14 +127,14 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
   };
 
   return {
-    evaluate: (eni, instance, regionId, writes, removal) => decide(candidate(eni, instance, regionId), writes, removal),
-    removalKeys(eni, instance, held, decision, regionId) {
+    evaluate: (eni, instance, regionId, writes, removal, at) => decide(candidate(eni, instance, regionId, at), writes, removal),
+    removalKeys(eni, instance, held, decision, regionId, at) {
       if (!governed || !('excluded' in decision) || decision.optOut?.status === 'honoured') return undefined;
-      const c = candidate(eni, instance, regionId);
+      const c = candidate(eni, instance, regionId, at);
       return overriding(c) || rules.some((r) => !firstMiss(r, c)) ? undefined : onlyTagsMiss(c, held);
     },
-    explain(eni, instance, regionId, writes, removal) {
-      const c = candidate(eni, instance, regionId);
+    explain(eni, instance, regionId, writes, removal, at) {
+      const c = candidate(eni, instance, regionId, at);
       const decision = decide(c, writes, removal);
       const trace = rules.map((r): RuleTrace => {
         const miss = firstMiss(r, c);
@@ -119,10 +148,10 @@ export function compilePolicy(policy: Policy): PolicyEvaluator {
   };
 }
 
-function candidate(eni: Eni, instance: Instance | undefined, regionId = eni.regionId): Candidate {
+function candidate(eni: Eni, instance: Instance | undefined, regionId = eni.regionId, at?: EvalTime): Candidate {
   // Own properties are copied into a null-prototype object, so `__proto__` and `constructor` are plain keys.
   const tags: Record<string, string> = Object.assign(Object.create(null), instance?.tags, eni.tags);
-  return { eni, instance, regionId, tags };
+  return { eni, instance, regionId, tags, ...(at && { at }) };
 }
 
 /**
@@ -153,13 +182,13 @@ function evaluatorFor(policy: Policy): PolicyEvaluator {
 }
 
 /** Decides one ENI under the policy; `regionId` defaults to the ENI's. */
-export const evaluate = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites, removal?: OptInRemoval): Decision =>
-  evaluatorFor(policy).evaluate(eni, instance, regionId, writes, removal);
+export const evaluate = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites, removal?: OptInRemoval, at?: EvalTime): Decision =>
+  evaluatorFor(policy).evaluate(eni, instance, regionId, writes, removal, at);
 
 /** The tag keys whose last write decides a held ENI's removal from its rule (PolicyEvaluator.removalKeys). */
-export const removalKeys = (policy: Policy, eni: Eni, instance: Instance | undefined, held: Held, decision: Decision, regionId?: string): readonly string[] | undefined =>
-  evaluatorFor(policy).removalKeys(eni, instance, held, decision, regionId);
+export const removalKeys = (policy: Policy, eni: Eni, instance: Instance | undefined, held: Held, decision: Decision, regionId?: string, at?: EvalTime): readonly string[] | undefined =>
+  evaluatorFor(policy).removalKeys(eni, instance, held, decision, regionId, at);
 
 /** The per-rule trace behind `evaluate`'s decision, for `automirror explain`. */
-export const explainEni = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites): Explanation =>
-  evaluatorFor(policy).explain(eni, instance, regionId, writes);
+export const explainEni = (policy: Policy, eni: Eni, instance: Instance | undefined, regionId?: string, writes?: OptOutWrites, at?: EvalTime): Explanation =>
+  evaluatorFor(policy).explain(eni, instance, regionId, writes, undefined, at);

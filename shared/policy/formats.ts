@@ -29,3 +29,4 @@ export const INSTANCE_ID: TextFormat = { what: 'an ECS instance id like i-…', 
 export const FILTER_ID: TextFormat = { what: 'a traffic mirror filter id like tmf-…', max: 64, pattern: /^tmf-[a-z0-9]+$/ };
 
 export const SESSION_NAME: TextFormat = { what: 'a session name template', max: 128 };
+export const SCALING_GROUP_ID: TextFormat = { what: 'an Auto Scaling group id like asg-…', max: 64, pattern: /^asg-[a-z0-9]+$/ };

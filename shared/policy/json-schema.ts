@@ -2,10 +2,12 @@ import { ENI_ID, FILTER_ID, INSTANCE_ID, RULE_NAME, SESSION_NAME, SLB_ID, TAG_KE
 import { exactlyOneOf, integer, type JsonSchema, list, mapping, patternOf, text, when } from './json-schema-parts.js';
 import { OPERATOR_NAMES, TAG_OPERATORS } from './operators.js';
 import { DEFAULT_SOURCES_PER_SESSION, MAX_SOURCES_PER_SESSION, UNAPPROVED } from './schema.js';
+import { lifecycleHooksSchema } from './schema-lifecycle.js';
 import { ENIS, MAX_DEPTH, SCOPE_DIMENSIONS } from './schema-match.js';
 import { CAPACITY, type MIRROR_OPTIONAL, type MIRROR_REQUIRED, PACKET_LENGTH, PRIORITY } from './schema-mirror.js';
 import { PRINCIPAL } from './schema-optout.js';
 import { SESSION_NAME_TOKENS } from './session-name.js';
+import { DEFAULT_MAX_DURATION_MS, FOR_TAG, MAX_DURATION_CEILING_MS, showDuration, UNTIL_TAG } from './temporary.js';
 import type { Scope } from './types.js';
 import { MAX_VNI } from './vni.js';
 
@@ -75,15 +77,37 @@ const scope = mapping(
   { minProperties: 1 },
 );
 
+const DURATION_PATTERN = '^[1-9][0-9]{0,5}[mhd]$';
+/** An RFC 3339 time with seconds and a zone; the calendar itself (no 31 November) is what `policy check` adds. */
+const TIME: JsonSchema = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$' };
+
 const MATCH_FIELDS = {
   scope: def('scope'),
   enis: { description: `${ENIS.join(' (the default) or ')}: only each instance's primary ENI`, enum: ENIS, default: ENIS[0] },
+  temporary: {
+    description: `a temporary rule: it selects only ENIs whose tags (or their instance's) say ${UNTIL_TAG}=<RFC 3339 time> or ${FOR_TAG}=<duration: 90m, 6h, 2d>, until then; per-eni layout only`,
+    oneOf: [
+      { const: true, description: `maxDuration ${showDuration(DEFAULT_MAX_DURATION_MS)}` },
+      mapping('with a bound', {
+        maxDuration: {
+          type: 'string',
+          pattern: DURATION_PATTERN,
+          description: `the longest a temporary mirror may last, at most ${showDuration(MAX_DURATION_CEILING_MS)}`,
+          default: showDuration(DEFAULT_MAX_DURATION_MS),
+        },
+      }),
+    ],
+  },
 };
 
 const match: JsonSchema = {
-  description: 'which ENIs the rule opts in: a tag expression (all, any, not or a tag condition written directly here), a scope, or both; and enis',
+  description: 'which ENIs the rule opts in: a tag expression (all, any, not or a tag condition written directly here), a scope, temporary, or several; and enis',
   type: 'object',
-  oneOf: [...expressionForms(0, MATCH_FIELDS), mapping('a scope without a tag expression', MATCH_FIELDS, ['scope'])],
+  oneOf: [
+    ...expressionForms(0, MATCH_FIELDS),
+    mapping('a scope without a tag expression', MATCH_FIELDS, ['scope']),
+    mapping('temporary without a tag expression or scope', MATCH_FIELDS, ['temporary'], { not: { required: ['scope'] } }),
+  ],
 };
 
 type TargetKind = keyof typeof CAPACITY;
@@ -152,7 +176,12 @@ const mirror = mapping('how the ENIs the rule opts in are mirrored', MIRROR, ['f
 
 const rule = mapping(
   'a rule: which ENIs it opts in and how they are mirrored',
-  { name: text(RULE_NAME, `recorded on each session in the tag automirror:rule; unique: ${RULE_NAME.what}`), match, mirror },
+  {
+    name: text(RULE_NAME, `recorded on each session in the tag automirror:rule; unique: ${RULE_NAME.what}`),
+    match,
+    mirror,
+    expires: { ...TIME, description: 'when the rule stops selecting (RFC 3339, quoted): the reconcile after it removes its sessions' },
+  },
   ['name', 'match', 'mirror'],
 );
 
@@ -217,6 +246,7 @@ export const policySchema = {
         enum: UNAPPROVED,
         default: UNAPPROVED[0],
       },
+      lifecycleHooks: lifecycleHooksSchema,
       rules: list(rule, 'evaluated in order; the first match wins'),
     },
     ['version', 'rules'],

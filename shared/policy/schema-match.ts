@@ -1,11 +1,12 @@
 import { INSTANCE_TYPE_FAMILY, REGION, TAG_KEY, VPC_ID, VSWITCH_ID, ZONE } from './formats.js';
 import { OPERATOR_NAMES, type OperatorName, TAG_OPERATORS } from './operators.js';
 import { has, isMapping, list, mapping, oneOf, type Path, type Problems, show, type TextFormat, text } from './problems.js';
+import { DEFAULT_MAX_DURATION_MS, MAX_DURATION_CEILING_MS, parseDuration, showDuration } from './temporary.js';
 import type { Match, Scope, TagExpr } from './types.js';
 
 const KINDS = ['all', 'any', 'not', 'tag'] as const;
 const OPERATORS = OPERATOR_NAMES;
-const MATCH_FIELDS = ['scope', 'enis'] as const;
+const MATCH_FIELDS = ['scope', 'enis', 'temporary'] as const;
 // Deep enough for any real policy; bounds the recursion a hostile document can cause.
 export const MAX_DEPTH = 16;
 /** A rule's choice of ENIs; the first is the default. */
@@ -28,16 +29,34 @@ export function parseMatch(p: Problems, path: Path, v: unknown): Match | undefin
   const exprKeys = Object.keys(v).filter((k) => !(MATCH_FIELDS as readonly string[]).includes(k));
   const tags = exprKeys.length > 0 ? parseExpr(p, path, v, 0, MATCH_FIELDS) : undefined;
   const scope = has(v, 'scope') ? parseScope(p, [...path, 'scope'], v.scope) : {};
-  if (exprKeys.length === 0 && !has(v, 'scope')) {
-    p.add(path, 'expected a tag expression (all, any, not or tag) or a scope: a rule never matches every ENI by default');
+  if (exprKeys.length === 0 && !has(v, 'scope') && !has(v, 'temporary')) {
+    p.add(path, 'expected a tag expression (all, any, not or tag), a scope or temporary: a rule never matches every ENI by default');
   }
   const enis = has(v, 'enis') ? parseEnis(p, [...path, 'enis'], v.enis) : ENIS[0];
-  if ((exprKeys.length > 0 && !tags) || !scope || !enis) return undefined;
-  return { tags, scope, enis };
+  const temporary = has(v, 'temporary') ? parseTemporary(p, [...path, 'temporary'], v.temporary) : undefined;
+  if ((exprKeys.length > 0 && !tags) || !scope || !enis || (has(v, 'temporary') && !temporary)) return undefined;
+  return { tags, scope, enis, ...(temporary && { temporary }) };
 }
 
 /** A standalone tag expression (the opt-out's `protected.match`), under the same rules as a rule's. */
 export const parseTagExpr = (p: Problems, path: Path, v: unknown): TagExpr | undefined => parseExpr(p, path, v, 0);
+
+/** `temporary: true` or `temporary: { maxDuration: 3d }`: the rule selects ENIs tagged automirror:until / automirror:for. */
+function parseTemporary(p: Problems, path: Path, v: unknown): Match['temporary'] {
+  if (v === true) return { maxDurationMs: DEFAULT_MAX_DURATION_MS };
+  const m = isMapping(v) ? mapping(p, path, v, [], ['maxDuration']) : undefined;
+  if (!m) {
+    if (!isMapping(v)) p.add(path, `expected true or a mapping with maxDuration, got ${show(v)}`);
+    return undefined;
+  }
+  if (!has(m, 'maxDuration')) return { maxDurationMs: DEFAULT_MAX_DURATION_MS };
+  const d = typeof m.maxDuration === 'string' ? parseDuration(m.maxDuration) : { error: 'expected a duration like 12h or 7d' };
+  if (typeof d !== 'number' || d > MAX_DURATION_CEILING_MS) {
+    p.add([...path, 'maxDuration'], `${typeof d === 'number' ? `at most ${showDuration(MAX_DURATION_CEILING_MS)}` : d.error}, got ${show(m.maxDuration)}`);
+    return undefined;
+  }
+  return { maxDurationMs: d };
+}
 
 function parseEnis(p: Problems, path: Path, v: unknown): Match['enis'] | undefined {
   if ((ENIS as readonly unknown[]).includes(v)) return v as Match['enis'];

@@ -1,9 +1,11 @@
 import type { PriorityBand } from '../domain.js';
 import { ENI_ID, RULE_NAME, SLB_ID } from './formats.js';
 import { has, integer, isMapping, list, mapping, type Path, type Problems, show, text } from './problems.js';
+import { parseLifecycleHooks } from './schema-lifecycle.js';
 import { parseMatch } from './schema-match.js';
 import { PRIORITY, parseMirror } from './schema-mirror.js';
 import { parseOptOut } from './schema-optout.js';
+import { parseTime } from './temporary.js';
 import type { Policy, Rule, UnapprovedPolicy } from './types.js';
 
 // The default quota (VPC "Quotas"); the hard ceiling is what one internal CLB target takes.
@@ -12,7 +14,7 @@ export const MAX_SOURCES_PER_SESSION = 500;
 
 /** A parsed document as a Policy, or undefined with every problem recorded in `p`. */
 export function toPolicy(p: Problems, doc: unknown): Policy | undefined {
-  const m = mapping(p, [], doc, ['version', 'rules'], ['optOut', 'quotas', 'approvedTargets', 'unapproved']);
+  const m = mapping(p, [], doc, ['version', 'rules'], ['optOut', 'quotas', 'approvedTargets', 'unapproved', 'lifecycleHooks']);
   if (!m) return undefined;
   if (has(m, 'version') && m.version !== 1) p.add(['version'], `expected 1, got ${JSON.stringify(m.version) ?? 'nothing'}`);
   const optOut = has(m, 'optOut') ? parseOptOut(p, m.optOut) : undefined;
@@ -23,8 +25,9 @@ export function toPolicy(p: Problems, doc: unknown): Policy | undefined {
   if (Array.isArray(m.rules)) checkAcrossRules(p, m.rules);
   const approvedTargets = has(m, 'approvedTargets') ? list(p, ['approvedTargets'], m.approvedTargets, (path, t) => parseApprovedTarget(p, path, t)) : undefined;
   const unapproved = has(m, 'unapproved') ? parseUnapproved(p, m.unapproved) : undefined;
+  const lifecycleHooks = has(m, 'lifecycleHooks') ? parseLifecycleHooks(p, m.lifecycleHooks) : undefined;
   if (p.list.length > 0 || !rules || !quotas) return undefined;
-  return { version: 1, ...(optOut && { optOut }), quotas, rules, ...(approvedTargets && { approvedTargets }), ...(unapproved && { unapproved }) };
+  return { version: 1, ...(optOut && { optOut }), quotas, rules, ...(approvedTargets && { approvedTargets }), ...(unapproved && { unapproved }), ...(lifecycleHooks && { lifecycleHooks }) };
 }
 
 /** An approved collector: an internal CLB (`lb-…`) or an ENI (`eni-…`) id, as a rule's target names them. */
@@ -51,12 +54,25 @@ function parseQuotas(p: Problems, v: unknown): Policy['quotas'] | undefined {
 }
 
 function parseRule(p: Problems, path: Path, v: unknown, sourcesPerSession: number): Rule | undefined {
-  const m = mapping(p, path, v, ['name', 'match', 'mirror']);
+  const m = mapping(p, path, v, ['name', 'match', 'mirror'], ['expires']);
   if (!m) return undefined;
   const name = text(p, [...path, 'name'], m.name, RULE_NAME);
   const match = has(m, 'match') ? parseMatch(p, [...path, 'match'], m.match) : undefined;
   const spec = has(m, 'mirror') ? parseMirror(p, [...path, 'mirror'], m.mirror, name ?? '', sourcesPerSession) : undefined;
-  return name !== undefined && match && spec ? { name, match, spec } : undefined;
+  // A temporary mirror's expiry counts from its own session's creation: one session per ENI.
+  if (match?.temporary && spec?.layout.kind === 'pooled')
+    p.add([...path, 'mirror', 'layout'], 'a rule with match.temporary mirrors each ENI in its own session (per-eni): its expiry counts from that session');
+  const expires = has(m, 'expires') ? parseExpires(p, [...path, 'expires'], m.expires) : undefined;
+  if (name === undefined || !match || !spec || (has(m, 'expires') && expires === undefined) || (match.temporary && spec.layout.kind === 'pooled')) return undefined;
+  return { name, match, spec, ...(expires !== undefined && { expires }) };
+}
+
+/** An RFC 3339 time, strictly (shared/policy/temporary.ts parseTime). */
+function parseExpires(p: Problems, path: Path, v: unknown): number | undefined {
+  const t = typeof v === 'string' ? parseTime(v) : { error: 'expected an RFC 3339 time like 2026-12-03T10:00:00Z (quoted)' };
+  if (typeof t === 'number') return t;
+  p.add(path, `${t.error}, got ${show(v)}`);
+  return undefined;
 }
 
 /**

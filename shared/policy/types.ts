@@ -15,6 +15,17 @@ export interface Policy {
   readonly approvedTargets?: readonly string[];
   /** What is done about an unapproved session: `report` (the default) or `disable` (Enabled=false on it). */
   readonly unapproved?: UnapprovedPolicy;
+  /** Scaling groups whose scale-outs wait to be mirrored (ESS lifecycle hooks). */
+  readonly lifecycleHooks?: LifecycleHooksPolicy;
+}
+
+/** Which scaling groups hold their scale-outs until mirrored, and what a wait that can't be met ends with. */
+export interface LifecycleHooksPolicy {
+  readonly scalingGroups?: readonly string[];
+  readonly scalingGroupTag?: { readonly key: string; readonly value?: string };
+  readonly defaultResult: 'CONTINUE' | 'ABANDON';
+  /** Seconds. */
+  readonly heartbeatTimeout: number;
 }
 
 export type UnapprovedPolicy = 'report' | 'disable';
@@ -24,6 +35,8 @@ export interface Rule {
   readonly match: Match;
   /** What every ENI this rule matches is mirrored with (defaults filled in, VNI derived). */
   readonly spec: MirrorSpec;
+  /** When the rule stops selecting (epoch ms; written as RFC 3339): its sessions are removed by the reconcile after it. */
+  readonly expires?: number;
 }
 
 export interface Match {
@@ -31,6 +44,11 @@ export interface Match {
   readonly tags?: TagExpr;
   readonly scope: Scope;
   readonly enis: 'primary' | 'all';
+  /**
+   * A temporary rule: it selects only ENIs (or their instances) tagged `automirror:until` / `automirror:for`, until
+   * then, at most `maxDurationMs` after the mirror starts (shared/policy/temporary.ts).
+   */
+  readonly temporary?: { readonly maxDurationMs: number };
 }
 
 /** Each present dimension must contain the ENI's value; absent dimensions do not restrict. */

@@ -13,6 +13,7 @@ import {
   type ReportError,
   type ReportMode,
   type RunInfo,
+  type TemporaryMirror,
   type UnapprovedSession,
   type UnmirroredEni,
 } from './model.js';
@@ -46,6 +47,8 @@ export interface ReportContents {
   /** Sessions toward approved collectors, per region: a later count for a region replaces an earlier one. */
   readonly approved: ReadonlyArray<{ readonly regionId: string; readonly count: number }>;
   readonly forgedClaims?: readonly ForgedClaim[];
+  /** A later entry for the same (region, ENI) replaces an earlier one. */
+  readonly temporary?: readonly TemporaryMirror[];
   /**
    * automirror's sessions per (region, rule) at the end of a region run, and that region's collectors: a later
    * entry for the same one replaces an earlier one. Given, the report has `rules` and `collectors`.
@@ -104,6 +107,11 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
     (c) => c.regionId,
     (c) => c.sessionId,
   );
+  const temporary = sortBy(
+    byKey(contents.temporary ?? [], eniKey),
+    (t) => t.regionId,
+    (t) => t.eniId,
+  );
   const unapproved = sortBy(
     byKey(contents.unapproved, (u) => `${u.regionId}\u0000${u.sessionId}`),
     (u) => u.regionId,
@@ -128,6 +136,7 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
     foreignSessions,
     ...body,
     ...(forgedClaims.length > 0 ? { forgedClaims } : {}),
+    ...(temporary.length > 0 ? { temporary } : {}),
     ...breakdown,
   };
 }

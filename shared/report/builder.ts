@@ -1,5 +1,5 @@
 import { assembleReport, type CoverageEntry } from './assemble.js';
-import type { ChangeSinceLast, CollectorBreakdown, DriftItem, DriftReport, FailedEvent, ForgedClaim, PolicyInfo, ReportError, ReportMode, UnapprovedSession } from './model.js';
+import type { ChangeSinceLast, CollectorBreakdown, DriftItem, DriftReport, FailedEvent, ForgedClaim, PolicyInfo, ReportError, ReportMode, TemporaryMirror, UnapprovedSession } from './model.js';
 
 export interface ReportStart {
   readonly mode: ReportMode;
@@ -37,6 +37,7 @@ export class ReportBuilder {
   private readonly unapproved: UnapprovedSession[] = [];
   private readonly approved: Array<{ regionId: string; count: number }> = [];
   private readonly forgedClaims: ForgedClaim[] = [];
+  private readonly temporary: TemporaryMirror[] = [];
   private readonly ruleSessions: Array<{ regionId: string; rule: string; sessions: number }> = [];
   private readonly collectors: CollectorBreakdown[] = [];
   private apiCalls?: number;
@@ -93,6 +94,11 @@ export class ReportBuilder {
     return this;
   }
 
+  addTemporary(t: TemporaryMirror): this {
+    this.temporary.push(t);
+    return this;
+  }
+
   /** The change since the previous run on record (shared/report/history.ts). */
   setChange(change: ChangeSinceLast): this {
     this.change = change;
@@ -140,6 +146,7 @@ export class ReportBuilder {
         unapproved: this.unapproved,
         approved: this.approved,
         forgedClaims: this.forgedClaims,
+        temporary: this.temporary,
         ...(this.ruleSessions.length || this.collectors.length ? { ruleSessions: this.ruleSessions, collectors: this.collectors } : {}),
       },
     );

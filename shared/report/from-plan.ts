@@ -3,15 +3,15 @@ import { principalArn } from '../domain.js';
 import type { Action, Outcome } from '../engine/actions.js';
 import { type EniState, regionCoverage, unownedConflicts } from '../engine/coverage.js';
 import { kindOf, REPORT_STATUS } from '../engine/kinds.js';
-import { RULE_TAG, unprovenClaim } from '../engine/ownership.js';
+import { RULE_TAG, ruleOf, unprovenClaim } from '../engine/ownership.js';
 import { targetLabel } from '../engine/placement.js';
-import type { RegionResult } from '../engine/reconcile-region.js';
+import type { RegionPass, RegionResult } from '../engine/reconcile-region.js';
 import type { OptOutRecord } from '../policy/opt-out.js';
 import type { Policy } from '../policy/types.js';
 import type { CoverageEntry } from './assemble.js';
 import { collectorsOf, sessionsAtEnd, sessionsPerRule } from './breakdown.js';
 import { ReportBuilder, type ReportStart } from './builder.js';
-import type { DriftAction, DriftItem, FieldDrift, OptOutInfo, PolicyInfo } from './model.js';
+import type { DriftAction, DriftItem, FieldDrift, OptOutInfo, PolicyInfo, TemporaryMirror } from './model.js';
 import { unapprovedEntry } from './unapproved.js';
 
 /** Where policyFromEnv() read the policy (shared/policy/source.ts), as a report names it. */
@@ -88,10 +88,25 @@ function addRegionResult(b: ReportBuilder, r: RegionResult): void {
     if (claim) b.addForgedClaim({ sessionId: s.id, regionId, claimedRule: s.tags[RULE_TAG], verdict: claim.verdict, reason: claim.why, sourceIds: s.sourceIds, target: targetLabel(s.target) });
   }
   for (const c of coverage) b.addCoverage(coverageEntry(c, regionId));
+  for (const t of temporaryMirrors(last, regionId)) b.addTemporary(t);
   const sessions = sessionsAtEnd(last);
   b.addBreakdown(regionId, sessionsPerRule(sessions), collectorsOf(last, regionId, sessions));
   for (const f of r.foreign.unapproved) b.addUnapproved(unapprovedEntry(f));
   b.countApproved(regionId, r.foreign.approved);
+}
+
+/** Every temporary-mirroring tag the last pass judged, with the sessions of its rule on the ENI. */
+function temporaryMirrors(pass: RegionPass, regionId: string): TemporaryMirror[] {
+  const enis = new Map(pass.snapshot.enis.map((e) => [e.id, e]));
+  return pass.decisions.flatMap((d) => {
+    const t = d.temporary;
+    if (!t) return [];
+    const instanceId = enis.get(d.eniId)?.instanceId;
+    const sessionIds = pass.snapshot.sessions.filter((s) => t.rule !== undefined && ruleOf(s) === t.rule && s.sourceIds.includes(d.eniId)).map((s) => s.id);
+    return [
+      { eniId: d.eniId, regionId, ...(instanceId && { instanceId }), tag: t.tag, status: t.status, ...(t.rule && { rule: t.rule }), ...(t.until && { until: t.until }), sessionIds, reason: t.why },
+    ];
+  });
 }
 
 /** An opt-out in the report's terms: the principal as RAM names it, stripped of everything but what a reader needs. */

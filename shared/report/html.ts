@@ -25,6 +25,9 @@ import {
   ruleRows,
   runState,
   statusCounts,
+  TEMPORARY_HEAD,
+  temporaryCells,
+  temporaryLead,
 } from './present.js';
 import { coveragePercent } from './totals.js';
 import { UNAPPROVED_HEAD, unapprovedCells, unapprovedSummary } from './unapproved.js';
@@ -238,6 +241,32 @@ ${tableOf(
 )}</section>`;
 }
 
+/** Temporary-mirroring tags and what became of them; only when some were found. */
+function temporary(r: DriftReport): Html | string {
+  const list = r.temporary ?? [];
+  if (list.length === 0) return '';
+  return html`<section><h2 id="temporary">Temporary mirroring</h2>
+<p class="sub">${temporaryLead(list)}.</p>
+${tableOf(
+  [...TEMPORARY_HEAD],
+  rows(list, (t) => {
+    const c = temporaryCells(t);
+    return [
+      id(t.eniId, 'eni', t.regionId),
+      c[1],
+      html`<code>${c[2]}</code>`,
+      t.status === 'invalid' || t.status === 'unusable' ? html`<strong class="error">${c[3]}</strong>` : c[3],
+      c[4],
+      c[5],
+      ids(t.sessionIds, 'session', t.regionId),
+      why(c[7]),
+    ];
+  }),
+  '',
+  true,
+)}</section>`;
+}
+
 /** What changed since the previous run on record, or that there is none. */
 function change(r: DriftReport): Html {
   const c = r.change;
@@ -336,6 +365,7 @@ ${
 }</section>
 ${change(r)}
 ${breakdown(r)}
+${temporary(r)}
 <section><h2 id="drift">Drift</h2>
 <p class="sub">${t.items ? `${plural(t.items, 'item')}, ${plural(t.fields, 'differing field')}: ${statusCounts(t)}. Failures first.` : 'Nothing differs from what the policy wants.'}</p>
 ${tableOf(['Resource', 'Rule', 'Field', 'Wanted', 'Actual', 'Action', 'Status'], rankItems(r.items).map(driftRows), 'No drift.', t.items > 0, { interactive: true, label: 'drift items', cls: 'drift' })}</section>

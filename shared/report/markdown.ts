@@ -18,6 +18,9 @@ import {
   ruleRows,
   runState,
   statusCounts,
+  TEMPORARY_HEAD,
+  temporaryCells,
+  temporaryLead,
 } from './present.js';
 import { clip, defuse } from './text.js';
 import { UNAPPROVED_HEAD, unapprovedCells, unapprovedSummary } from './unapproved.js';
@@ -94,6 +97,13 @@ function forged(r: DriftReport, top: number): string[] {
   ];
 }
 
+/** Temporary-mirroring tags and what became of them; only when some were found. */
+function temporary(r: DriftReport, top: number): string[] {
+  const list = r.temporary ?? [];
+  if (list.length === 0) return [];
+  return ['### Temporary mirroring', mdText(temporaryLead(list), 200), '', ...bounded('temporary tags', list, top, TEMPORARY_HEAD, temporaryCells), ''];
+}
+
 /** The change since the previous run: the line, then what it names (the lists may be capped: the counts are whole). */
 function change(r: DriftReport, top: number): string[] {
   const c = r.change;
@@ -152,6 +162,7 @@ function compose(r: DriftReport, top: number): string {
     '',
     ...breakdown(r, top),
     '',
+    ...temporary(r, top),
     '### Opted out',
     ...bounded('opted-out ENIs', r.coverage.optedOut, top, ['ENI', 'Region', 'Rule', 'Opted out by', 'Tag on'], (o) => [o.eniId, o.regionId, o.rule, optOutWho(o), `${o.on} ${o.resourceId}`]),
     '',

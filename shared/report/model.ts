@@ -251,6 +251,27 @@ export interface ForgedClaim {
   readonly target: string;
 }
 
+/**
+ * A temporary-mirroring tag (`automirror:until` / `automirror:for`) found on an ENI or its instance, and what became
+ * of it: mirrored until `until` by a temporary rule, expired (its session removed), or refused (a bad value, or no
+ * temporary rule in the policy: never guessed), or superseded by a rule that mirrors the ENI full-time.
+ */
+export interface TemporaryMirror {
+  readonly eniId: string;
+  readonly regionId: string;
+  readonly instanceId?: string;
+  /** The tag as found, `key=value` (the value quoted when odd, clipped). */
+  readonly tag: string;
+  readonly status: 'active' | 'expired' | 'invalid' | 'unusable' | 'superseded';
+  /** The temporary rule that judged it. */
+  readonly rule?: string;
+  /** When the temporary mirror ends (ended), RFC 3339 UTC. */
+  readonly until?: string;
+  /** automirror's sessions of that rule on the ENI as the run found them. */
+  readonly sessionIds: readonly string[];
+  readonly reason: string;
+}
+
 /** The run (or runs, for a merged report) that produced the report. */
 export interface RunInfo {
   /** ISO 8601; for a merged report, the earliest part's start. */
@@ -391,6 +412,8 @@ export interface DriftReport {
   readonly errors: readonly ReportError[];
   /** Sessions claiming automirror's ownership without a valid proof, sorted by region, id; present when there are any. */
   readonly forgedClaims?: readonly ForgedClaim[];
+  /** Temporary-mirroring tags found, with their expiry or why refused, sorted by region, ENI id; present when there are any. */
+  readonly temporary?: readonly TemporaryMirror[];
   /** The change since the previous run on record; absent when there is none. */
   readonly change?: ChangeSinceLast;
   /** Per rule and region, sorted by region, rule; present when the report was made from a region reconcile. */

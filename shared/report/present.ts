@@ -10,6 +10,7 @@ import {
   type FieldValue,
   type OptOutInfo,
   type RunInfo,
+  type TemporaryMirror,
   type Totals,
 } from './model.js';
 import { ruleCounts } from './rule-counts.js';
@@ -126,6 +127,17 @@ export function ruleRows(r: DriftReport): RuleRow[] {
   }
   return [...rows].map(([rule, c]) => ({ rule, wanted: c.mirrored + c.unmirrored + c.optedOut, ...c, coverage: formatPercent(coveragePercent(c.mirrored, c.unmirrored, c.optedOut)) }));
 }
+
+/** The temporary-mirroring section's lead sentence and rows, the same in Markdown and HTML. */
+export const temporaryLead = (list: readonly TemporaryMirror[]): string => {
+  const active = list.filter((t) => t.status === 'active').length;
+  const refused = list.filter((t) => t.status === 'invalid' || t.status === 'unusable').length;
+  return `${plural(active, 'ENI')} mirrored temporarily; ${plural(refused, 'tag')} refused (a bad value or no temporary rule: never guessed)`;
+};
+
+export const TEMPORARY_HEAD = ['ENI', 'Region', 'Tag', 'Status', 'Until', 'Rule', 'Sessions', 'Why'] as const;
+
+export const temporaryCells = (t: TemporaryMirror): string[] => [t.eniId, t.regionId, t.tag, t.status, t.until ?? '—', t.rule ?? '—', t.sessionIds.join(', ') || '—', t.reason];
 
 export const RULE_HEAD = ['Rule', 'ENIs wanted', 'Mirrored', 'Unmirrored', 'Opted out', 'Sessions', 'Coverage'] as const;
 

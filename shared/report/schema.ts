@@ -163,6 +163,17 @@ export const reportSchema = {
         target: str,
       }),
     ),
+    temporary: listOf(
+      object(['eniId', 'regionId', 'tag', 'status', 'sessionIds', 'reason'], {
+        ...eni,
+        tag: nonEmpty,
+        status: { enum: ['active', 'expired', 'invalid', 'unusable', 'superseded'] },
+        rule: str,
+        until: time,
+        sessionIds: strings,
+        reason: str,
+      }),
+    ),
     change,
     rules,
     collectors,

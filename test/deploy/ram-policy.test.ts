@@ -56,7 +56,7 @@ function actionsCalledByCode(): Set<string> {
   const dir = join(ROOT, 'shared/cloud');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const src = readFileSync(join(dir, file), 'utf8');
-    const product = /new PopClient\((ECS|VPC|SLB|ACTIONTRAIL)\b/.exec(src)?.[1]?.toLowerCase();
+    const product = /new PopClient\((ECS|VPC|SLB|ACTIONTRAIL|ESS)\b/.exec(src)?.[1]?.toLowerCase();
     for (const m of src.matchAll(/\.call\('(\w+)'/g)) {
       expect(product, `${file} calls ${m[1]} without naming its product`).toBeDefined();
       found.add(`${product}:${m[1]}`);

@@ -236,6 +236,32 @@ describe('MNS topic triggers', () => {
   });
 });
 
+describe('FC eventbridge triggers for Alibaba Cloud service events', () => {
+  it('invoke once per event, a batch window notwithstanding: batch push is documented for custom event sources only', async () => {
+    const trigger = new $FC3.CreateTriggerInput({
+      triggerName: 'batched-service-events',
+      triggerType: 'eventbridge',
+      triggerConfig: JSON.stringify({
+        triggerEnable: true,
+        asyncInvocationType: true,
+        eventRuleFilterPattern: '{"source":["acs.batchtest"]}',
+        eventSourceConfig: { eventSourceType: 'Default' },
+        runOptions: { batchWindow: { CountBasedWindow: 10, TimeBasedWindow: 5 } },
+      }),
+    });
+    await fc3Client(cloud).createTrigger('lc-echo', new $FC3.CreateTriggerRequest({ body: trigger }));
+    try {
+      const ids = ['batch-1', 'batch-2', 'batch-3'];
+      await ebClient(cloud).putEvents(ids.map((id) => new $EB.CloudEvent({ id, source: 'acs.batchtest', type: 'batchtest:Thing:Happened', data: Buffer.from('{}') })));
+      await cloud.platform.idle();
+      const runs = cloud.fc.invocations.filter((i) => i.source === 'eventbridge:fc-lc-echo-batched-service-events');
+      expect(runs.map((r) => JSON.parse(r.event).id).sort()).toEqual(ids);
+    } finally {
+      await fc3Client(cloud).deleteTrigger('lc-echo', 'batched-service-events');
+    }
+  });
+});
+
 describe('the default bus rule limit', () => {
   it('refuses the 11th rule, FC eventbridge triggers included', async () => {
     const other = await withPlatform();

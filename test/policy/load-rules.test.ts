@@ -76,10 +76,10 @@ describe('lengths', () => {
   it('an unknown field name of up to 40 characters is shown as it is, a longer one quoted and clipped', () => {
     const forty = 'a'.repeat(40);
     expect(only(problemsOf(doc(rule('web', undefined, `{ tag: env, equals: prod, ${forty}: 1 }`))))).toEqual([
-      `rules[0].match.${forty}: unknown field; expected tag, exists, equals, in, prefix, scope, enis`,
+      `rules[0].match.${forty}: unknown field; expected tag, exists, equals, in, prefix, scope, enis, temporary`,
     ]);
     const p = only(problemsOf(doc(rule('web', undefined, `{ tag: env, equals: prod, ${forty}b: 1 }`))));
-    expect(p).toEqual([`rules[0].match["${forty}… (41 characters)"]: unknown field; expected tag, exists, equals, in, prefix, scope, enis`]);
+    expect(p).toEqual([`rules[0].match["${forty}… (41 characters)"]: unknown field; expected tag, exists, equals, in, prefix, scope, enis, temporary`]);
   });
 
   it('a document of 256 KiB is read, one byte more is refused', () => {

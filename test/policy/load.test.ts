@@ -70,7 +70,7 @@ x-collector: &collector { slb: lb-a }
 rules: []
 `;
     // Unknown top-level fields are refused, so anchors live where they are used.
-    expect(problemsOf(shared)).toContain('p.yaml:2:1 ["x-collector"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved');
+    expect(problemsOf(shared)).toContain('p.yaml:2:1 ["x-collector"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks');
     const ok = `version: 1
 rules:
   - name: a
@@ -87,12 +87,12 @@ rules:
 describe('every validation error names file, line, column, field, what was expected and what was found', () => {
   it.each([
     ['version', 'version: 1', 'version: 2', 'p.yaml:1:1 version: expected 1, got 2'],
-    ['unknown top-level field', 'quotas:', 'quota:', 'p.yaml:3:1 quota: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved'],
+    ['unknown top-level field', 'quotas:', 'quota:', 'p.yaml:3:1 quota: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks'],
     [
       'rules missing',
       'rules:\n',
       'rulez:\n',
-      ['p.yaml:1:1 rules: required field is missing', 'p.yaml:4:1 rulez: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved'],
+      ['p.yaml:1:1 rules: required field is missing', 'p.yaml:4:1 rulez: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks'],
     ],
     [
       'opt-out tag missing',
@@ -120,12 +120,12 @@ describe('every validation error names file, line, column, field, what was expec
       `name: ${'w'.repeat(129)}`,
       'p.yaml:5:5 rules[0].name: expected a rule name (letters, digits, ".", "_", "-"; starting with a letter or digit; not starting with "aliyun") of 1–128 characters, got 129',
     ],
-    ['rule field unknown', '    match:', '    matchTags: { mirror: "on" }\n    match:', 'p.yaml:6:5 rules[0].matchTags: unknown field; expected one of name, match, mirror'],
+    ['rule field unknown', '    match:', '    matchTags: { mirror: "on" }\n    match:', 'p.yaml:6:5 rules[0].matchTags: unknown field; expected one of name, match, mirror, expires'],
     [
       'match empty',
       'match:\n      tag: env\n      equals: prod',
       'match: {}',
-      'p.yaml:6:5 rules[0].match: expected a tag expression (all, any, not or tag) or a scope: a rule never matches every ENI by default',
+      'p.yaml:6:5 rules[0].match: expected a tag expression (all, any, not or tag), a scope or temporary: a rule never matches every ENI by default',
     ],
     ['condition without operator', '      equals: prod\n', '', 'p.yaml:6:5 rules[0].match: expected exactly one of exists, equals, in, prefix, got none'],
     ['condition with two operators', 'equals: prod', 'equals: prod\n      prefix: pr', 'p.yaml:6:5 rules[0].match: expected exactly one of exists, equals, in, prefix, got equals and prefix'],
@@ -135,7 +135,7 @@ describe('every validation error names file, line, column, field, what was expec
       'equal: prod',
       [
         'p.yaml:6:5 rules[0].match: expected exactly one of exists, equals, in, prefix, got none',
-        'p.yaml:8:7 rules[0].match.equal: unknown field; expected tag, exists, equals, in, prefix, scope, enis',
+        'p.yaml:8:7 rules[0].match.equal: unknown field; expected tag, exists, equals, in, prefix, scope, enis, temporary',
       ],
     ],
     [
@@ -356,8 +356,8 @@ rules:
     mirror: { target: { slb: lb-a }, filter: tmf-a, priority: { min: 1, max: 2 }, constructor: x }
 `;
     expect(problemsOf(doc)).toEqual([
-      'p.yaml:2:1 ["__proto__"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved',
-      'p.yaml:5:38 rules[0].match["__proto__"]: unknown field; expected tag, exists, equals, in, prefix, scope, enis',
+      'p.yaml:2:1 ["__proto__"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks',
+      'p.yaml:5:38 rules[0].match["__proto__"]: unknown field; expected tag, exists, equals, in, prefix, scope, enis, temporary',
       'p.yaml:6:83 rules[0].mirror.constructor: unknown field; expected one of filter, priority, target, pool, vni, packetLength, enabled, sessionName, layout',
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -416,7 +416,7 @@ rules:
     const problems = problemsOf(mutate('tag: env', `tag: ${'k'.repeat(10_000)}\n      ${'u'.repeat(1000)}: 1`));
     expect(problems).toEqual([
       'p.yaml:7:7 rules[0].match.tag: expected a tag key of 1–128 characters, got 10000',
-      `p.yaml:8:7 rules[0].match["${'u'.repeat(40)}… (1000 characters)"]: unknown field; expected tag, exists, equals, in, prefix, scope, enis`,
+      `p.yaml:8:7 rules[0].match["${'u'.repeat(40)}… (1000 characters)"]: unknown field; expected tag, exists, equals, in, prefix, scope, enis, temporary`,
     ]);
     expect(Math.max(...problems.map((x) => x.length))).toBeLessThan(200);
   });
@@ -436,7 +436,7 @@ rules:
     const fields = Array.from({ length: 18_000 }, (_, i) => `    k${i}: 1`).join('\n');
     const err = refusalOf(`version: 1\nrules:\n  - name: web\n${fields}\n`);
     expect(err.problems).toHaveLength(201);
-    expect(err.problems[0]).toBe('p.yaml:4:5 rules[0].k0: unknown field; expected one of name, match, mirror');
+    expect(err.problems[0]).toBe('p.yaml:4:5 rules[0].k0: unknown field; expected one of name, match, mirror, expires');
     // 18,000 unknown fields and the two required ones missing.
     expect(err.count).toBe(18_002);
     expect(err.problems[200]).toBe(`… and ${18_002 - 200} more problems`);
@@ -469,7 +469,7 @@ rules:
   });
 
   it('refuses an empty document and a scalar one', () => {
-    expect(problemsOf('')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, got null']);
-    expect(problemsOf('"version: 1"')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, got "version: 1"']);
+    expect(problemsOf('')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, got null']);
+    expect(problemsOf('"version: 1"')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, got "version: 1"']);
   });
 });

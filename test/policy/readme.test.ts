@@ -39,6 +39,8 @@ describe("README's Policy section", () => {
       '.zones',
       'instanceTypeFamilies',
       'match.enis',
+      'rules[].expires',
+      'match.temporary',
       'mirror.target',
       'mirror.pool[]',
       'capacity',

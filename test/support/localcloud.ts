@@ -5,7 +5,7 @@ import Vpc from '@alicloud/vpc20160428';
 import * as $dara from '@darabonba/typescript';
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import type { WorldFile } from '../../localcloud/world/types.js';
-import { ACTIONTRAIL, type PopProductInfo, rpcParams, SLB } from '../../shared/cloud/pop-client.js';
+import { ACTIONTRAIL, ESS, type PopProductInfo, rpcParams, SLB } from '../../shared/cloud/pop-client.js';
 
 export const DEMO_KEY = { accessKeyId: 'LTAI-localcloud-demo', accessKeySecret: 'localcloud-demo-secret' };
 
@@ -57,6 +57,8 @@ export const v2Config = (cloud: LocalCloud, key: TestKey = DEMO_KEY) => Object.a
 export const slbCall = (cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) => genericCall(SLB, cloud, action, query, key);
 /** ActionTrail 2020-07-06 through the generic client, as shared/cloud/actiontrail.ts calls it. */
 export const actiontrailCall = (cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) => genericCall(ACTIONTRAIL, cloud, action, query, key);
+/** Auto Scaling (ESS) 2014-08-28 through the generic client, as shared/cloud/ess.ts calls it (no ESS client package). */
+export const essCall = (cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) => genericCall(ESS, cloud, action, query, key);
 
 async function genericCall(product: PopProductInfo, cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey) {
   const client = new OpenApi(retryThrottled(popConfig(cloud, key)));
