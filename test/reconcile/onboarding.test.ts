@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
+import { ensure } from '../../shared/engine/ensure.js';
 import { parsePolicy } from '../../shared/policy/load.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
 import { FILTER, onboardingPolicy, onboardingWorld } from '../../worlds/onboarding.js';
-import { sessionsIn } from '../engine/cloud.js';
+import { engineDeps, sessionsIn, subject } from '../engine/cloud.js';
 import { runRegion, writes } from './support.js';
 
 /**
@@ -59,5 +60,18 @@ describe('onboarding a pooled rule', () => {
       expect(sizes.length).toBe(Math.ceil(sources / 10));
     }
     expect([...byTarget.values()].flat().length).toBe(10);
+  });
+});
+
+describe('the event path', () => {
+  it('does not count the quotas (no read of every launch pays for them): a create past a full filter is one refusal, reported with its code and not retried', async () => {
+    cloud = await startLocalCloud({ world: onboardingWorld({ enis: 2, filterSessions: 1_999 }) });
+    const deps = engineDeps(cloud, parsePolicy(onboardingPolicy(2, 'per-eni'), 'onboarding'));
+    const r = await ensure(subject(['i-00000', 'i-00001']), deps, { runId: 'evt' });
+    const outcomes = r.outcomes.map((o) => `${o.action.eniIds} ${o.status}${o.status === 'failed' ? ` ${o.code} retryable=${o.retryable}` : ''}`).sort();
+    expect(outcomes).toEqual(['eni-o00000 done', 'eni-o00001 failed QuotaExceeded.SessionsPerFilter retryable=false']);
+    expect(r.result.kind).toBe('done');
+    expect(count(writes(cloud))).toEqual({ 'CreateTrafficMirrorSession OK': 1, 'CreateTrafficMirrorSession QuotaExceeded.SessionsPerFilter': 1 });
+    expect(cloud.controls.calls.list({ action: 'ListTrafficMirrorSessions' }).filter((c) => c.params.MaxResults === '1')).toEqual([]);
   });
 });
