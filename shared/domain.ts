@@ -9,8 +9,10 @@
 export const LIMITS = {
   /** Sessions one ENI may be a source of, owned by anyone. */
   sessionsPerEni: 3,
-  /** Sessions a region holds. */
+  /** Sessions a region holds (per account; not adjustable). */
   sessionsPerRegion: 20_000,
+  /** Sessions one traffic mirror filter serves (not adjustable). */
+  sessionsPerFilter: 2_000,
   /** Sources one AddSources / RemoveSources call takes. */
   sourcesPerCall: 10,
   /** Sources one session holds by default (an adjustable quota). */

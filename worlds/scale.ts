@@ -159,19 +159,30 @@ export function scaleWorld(opts: ScaleOptions): WorldFile {
     });
     lbs.add(theirs(i));
   }
+  return regionWorld({ instances, lbs, filters: ['tmf-wa', 'tmf-wb', 'tmf-db', 'tmf-other', 'tmf-theirs'], sessions, deleted: gone }, opts.options);
+}
+
+/**
+ * A generated world of REGION alone: vpc-prod01 with a vSwitch in each of the four zones (`vsw-h`…), the default
+ * world's security groups, internal CLBs with the UDP 4789 listener, and a call log big enough for a whole run.
+ */
+export function regionWorld(
+  r: { instances: WorldInstance[]; lbs: Iterable<string>; filters: readonly string[]; sessions: WorldSession[]; deleted?: string[] },
+  options?: WorldFile['options'],
+): WorldFile {
   const region = (base as unknown as WorldFile).regions[REGION];
   return {
     ...(base as unknown as WorldFile),
-    options: { asyncDelayMs: 20, callLogLimit: 1_000_000, ...opts.options },
+    options: { asyncDelayMs: 20, callLogLimit: 1_000_000, ...options },
     regions: {
       [REGION]: {
         vpcs: [{ vpcId: 'vpc-prod01', vSwitches: ZONES.map((z) => ({ vSwitchId: `vsw-${z}`, zoneId: `${REGION}-${z}` })) }],
         securityGroups: region.securityGroups,
-        instances,
-        loadBalancers: [...lbs].map((loadBalancerId) => ({ loadBalancerId, addressType: 'intranet', networkType: 'vpc', vpcId: 'vpc-prod01', vSwitchId: 'vsw-h', udpListenerPorts: [4789] })),
-        trafficMirrorFilters: ['tmf-wa', 'tmf-wb', 'tmf-db', 'tmf-other', 'tmf-theirs'].map((f) => ({ trafficMirrorFilterId: f })),
-        trafficMirrorSessions: sessions,
-        deletedNetworkInterfaceIds: gone,
+        instances: r.instances,
+        loadBalancers: [...r.lbs].map((loadBalancerId) => ({ loadBalancerId, addressType: 'intranet', networkType: 'vpc', vpcId: 'vpc-prod01', vSwitchId: 'vsw-h', udpListenerPorts: [4789] })),
+        trafficMirrorFilters: r.filters.map((f) => ({ trafficMirrorFilterId: f })),
+        trafficMirrorSessions: r.sessions,
+        ...(r.deleted && { deletedNetworkInterfaceIds: r.deleted }),
       },
     },
   };

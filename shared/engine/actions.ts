@@ -1,4 +1,5 @@
 import type { PriorityBand, SessionChanges, SessionDraft, Tags } from '../domain.js';
+import type { SessionQuota } from './quotas.js';
 
 /** A session attribute the engine compares with the rule's spec (`rule` is the ownership tag naming the rule). */
 export type Field = 'filterId' | 'target' | 'vni' | 'enabled' | 'packetLength' | 'priority' | 'name' | 'rule' | 'proof';
@@ -105,6 +106,8 @@ export interface Unmirrored {
   readonly blockers?: readonly string[];
   /** Set when the ENI is withheld because its rule names no live target: the labels of the gone ones. */
   readonly goneTargets?: readonly string[];
+  /** Set when a new session for it would exceed a sessions quota (the reason says which count and the fix). */
+  readonly quota?: SessionQuota;
 }
 
 /** Work not done now, to be retried later: an ENI not ready yet, or an action not started before the deadline. */

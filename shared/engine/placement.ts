@@ -19,6 +19,21 @@ function tier(t: PoolTarget, zoneId: string | undefined): number {
   return zoneId !== undefined && t.zoneId === zoneId ? 0 : 2;
 }
 
+/** Pooled sessions still filling, for TargetBook.choose: free slots of the open session per target id. */
+export interface Filling {
+  free(targetId: string): number | undefined;
+  /** Whether a new session may be opened (false when a sessions quota is reached). */
+  readonly opens: boolean;
+}
+
+const NO_FILLING: Filling = { free: () => undefined, opens: true };
+
+/** Lexicographic order of equal-length keys; ties keep the earlier (pool order). */
+function before(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
 /**
  * Sources per mirror target, counting every session read (owned or not) plus what the plan places, so no target
  * is filled past its capacity.
@@ -39,18 +54,23 @@ export class TargetBook {
   }
 
   /**
-   * The pool target for `n` more sources from an ENI in `zoneId`: zone affinity first, then the most remaining
-   * capacity, then pool order; undefined when no target has room.
+   * The pool target for `n` more sources from an ENI in `zoneId`: zone affinity first; within a tier, a target
+   * whose open session (`free`: the free slots of a pooled session of the rule there still filling, undefined when
+   * none) takes them, fewest free slots first, so sessions fill before new ones open; then the most remaining
+   * capacity, then pool order. `opens: false` (no new session may be created) leaves only targets with an open
+   * session. Undefined when no target has room.
    */
-  choose(pool: readonly PoolTarget[], zoneId: string | undefined, n: number): PoolTarget | undefined {
+  choose(pool: readonly PoolTarget[], zoneId: string | undefined, n: number, fill: Filling = NO_FILLING): PoolTarget | undefined {
     let best: PoolTarget | undefined;
-    let bestTier = Infinity;
-    let bestRoom = -Infinity;
+    let bestKey: readonly number[] = [];
     for (const t of pool) {
       const room = t.capacity - this.usage(t.target.id);
       if (room < n) continue;
-      const k = tier(t, zoneId);
-      if (k < bestTier || (k === bestTier && room > bestRoom)) [best, bestTier, bestRoom] = [t, k, room];
+      const free = fill.free(t.target.id);
+      const open = free !== undefined && free >= n;
+      if (!open && !fill.opens) continue;
+      const key = [tier(t, zoneId), open ? 0 : 1, open ? free : 0, -room];
+      if (!best || before(key, bestKey)) [best, bestKey] = [t, key];
     }
     return best;
   }

@@ -5,8 +5,9 @@ import { attributeDrift, type Drift, draftFor, inBand, inPool, priorityDrift, se
 import { KINDS } from './kinds.js';
 import { isOwned, provenTags, ruleOf } from './ownership.js';
 import { awaitsProof, expectedOf } from './pending-claim.js';
-import { goneReason, TargetBook, targetLabel } from './placement.js';
+import { type Filling, goneReason, TargetBook, targetLabel } from './placement.js';
 import { eniPriorityKey, PriorityBook, poolPriorityKey } from './priority.js';
+import { quotaReason, type SessionQuota } from './quotas.js';
 
 export interface PlanInput {
   /** What the policy decided for each ENI in scope. */
@@ -22,8 +23,13 @@ export interface PlanInput {
   readonly rules: readonly string[];
   /** ENIs known to no longer exist (named by the subject, absent from the cloud): removed from owned sessions. */
   readonly gone?: readonly string[];
-  /** Sessions in the region, when known (a region-wide read): creates stop at the 20,000 limit. */
+  /** Sessions in the region, when known (a region-wide read): creates stop at the 20,000 quota. */
   readonly sessionsInRegion?: number;
+  /**
+   * Sessions on each filter, when known (`filterCounts` of a region-wide read): creates on a filter stop at its
+   * 2,000 quota. A filter not in the map is not checked.
+   */
+  readonly sessionsPerFilter?: ReadonlyMap<string, number>;
   /**
    * Labels (`SLB:lb-…`, `NetworkInterface:eni-…`) of the policy's targets the region no longer has. They leave
    * their rules' pools: new ENIs go to live ones and sessions on a gone one move (an update); an ENI whose rule
@@ -142,6 +148,8 @@ class Planner {
   private readonly targets: TargetBook;
   private readonly maxPerSession: number;
   private newSessions = 0;
+  /** Sessions this plan adds to each filter (creates, and updates moving a session onto it). */
+  private readonly onFilter = new Map<string, number>();
 
   constructor(
     private readonly input: PlanInput,
@@ -295,6 +303,7 @@ class Planner {
     const name = sessionName(spec, { eniId: single, eni: single ? this.enis.get(single) : undefined, zoneId });
     const drift = [...attributeDrift(t.s, spec, name), ...moves];
     if (drift.length === 0) return;
+    if (drift.some((d) => d.change.field === 'filterId')) this.addOnFilter(spec.filterId);
     this.actions.push({
       kind: 'update',
       id: `update:${t.s.id}`,
@@ -323,9 +332,12 @@ class Planner {
     }
     const after = this.slotFor(eniId, spec);
     if (after === undefined) return;
-    const target = this.targets.choose(spec.targets, this.enis.get(eniId)?.zoneId, 1);
+    // A pooled ENI fills a session still filling before a new one opens, and past a sessions quota only fills.
+    const quota = this.quotaHit(spec);
+    const target = this.targets.choose(spec.targets, this.enis.get(eniId)?.zoneId, 1, spec.layout.kind === 'pooled' ? this.filling(spec, !quota) : undefined);
     if (!target) {
-      this.unmirror(eniId, spec, `rule ${spec.rule}'s target pool is full: ${this.targets.describe(spec.targets)}`);
+      if (quota) this.unmirror(eniId, spec, quota.reason, undefined, quota.quota);
+      else this.unmirror(eniId, spec, `rule ${spec.rule}'s target pool is full: ${this.targets.describe(spec.targets)}`);
       return;
     }
     if (spec.layout.kind === 'pooled') {
@@ -390,6 +402,20 @@ class Planner {
     return undefined;
   }
 
+  /** The rule's pooled sessions on each target still filling (existing or planned), for the choice of target. */
+  private filling(spec: MirrorSpec, opens: boolean): Filling {
+    const size = this.poolSize(spec);
+    return {
+      opens,
+      free: (targetId) => {
+        const k = ruleTarget(spec.rule, targetId);
+        const open = this.openSession(k, size);
+        const g = open ? undefined : this.openGroup(k, size);
+        return open ? size - members(open) : g ? size - g.sources.length : undefined;
+      },
+    };
+  }
+
   /** Fills the rule's pooled sessions on the target first (lowest id first), then the sessions this plan creates. */
   private placePooled(eniId: string, spec: MirrorSpec, target: PoolTarget, after: readonly string[]): void {
     const k = ruleTarget(spec.rule, target.target.id);
@@ -399,7 +425,7 @@ class Planner {
       open.adds.push({ eniId, after });
     } else {
       const groups = this.groups.get(k) ?? [];
-      let g = groups.length > 0 && groups[groups.length - 1].sources.length < size ? groups[groups.length - 1] : undefined;
+      let g = this.openGroup(k, size);
       if (!g) {
         const index = (this.byRuleTarget.get(k)?.length ?? 0) + groups.length;
         const priority = this.newPriority(eniId, spec, poolPriorityKey(spec.rule, target.target.id, index));
@@ -411,6 +437,12 @@ class Planner {
       for (const a of after) g.after.add(a);
     }
     this.targets.add(target.target.id, 1);
+  }
+
+  /** The session this plan creates for a rule on a target that still has room (the last one opened). */
+  private openGroup(k: string, size: number): PoolGroup | undefined {
+    const last = this.groups.get(k)?.at(-1);
+    return last && last.sources.length < size ? last : undefined;
   }
 
   /** The first existing session of a rule on a target with room; a cursor per key, as sessions only fill up. */
@@ -426,16 +458,37 @@ class Planner {
     return spec.layout.kind === 'pooled' ? Math.min(spec.layout.maxSources, this.maxPerSession) : 1;
   }
 
-  /** A priority for a new session, within the region's session limit; undefined (reported) when there is none. */
+  /** The sessions quota (region, then the rule's filter) a new session of the rule would exceed, with why. */
+  private quotaHit(spec: MirrorSpec): { quota: SessionQuota; reason: string } | undefined {
+    const region = this.input.sessionsInRegion;
+    if (region !== undefined && region + this.newSessions >= LIMITS.sessionsPerRegion) {
+      return { quota: 'sessionsPerRegion', reason: quotaReason('sessionsPerRegion', spec, region, this.newSessions, this.maxPerSession) };
+    }
+    const read = this.input.sessionsPerFilter?.get(spec.filterId);
+    const planned = this.onFilter.get(spec.filterId) ?? 0;
+    if (read !== undefined && read + planned >= LIMITS.sessionsPerFilter) {
+      return { quota: 'sessionsPerFilter', reason: quotaReason('sessionsPerFilter', spec, read, planned, this.maxPerSession) };
+    }
+    return undefined;
+  }
+
+  private addOnFilter(filterId: string): void {
+    this.onFilter.set(filterId, (this.onFilter.get(filterId) ?? 0) + 1);
+  }
+
+  /** A priority for a new session, within the sessions quotas; undefined (reported) when there is none. */
   private newPriority(eniId: string, spec: MirrorSpec, key: string): number | undefined {
-    const n = this.input.sessionsInRegion;
-    if (n !== undefined && n + this.newSessions >= LIMITS.sessionsPerRegion) {
-      this.unmirror(eniId, spec, `the region already holds ${n + this.newSessions} sessions, the limit per region`);
+    const quota = this.quotaHit(spec);
+    if (quota) {
+      this.unmirror(eniId, spec, quota.reason, undefined, quota.quota);
       return undefined;
     }
     const p = this.priorities.take(spec.priorityBand, key);
     if (p === undefined) this.unmirror(eniId, spec, `rule ${spec.rule}'s priority band ${spec.priorityBand.min}–${spec.priorityBand.max} has no free priority`);
-    else this.newSessions++;
+    else {
+      this.newSessions++;
+      this.addOnFilter(spec.filterId);
+    }
     return p;
   }
 
@@ -444,8 +497,8 @@ class Planner {
     return target?.zoneId ?? this.enis.get(eniId)?.zoneId;
   }
 
-  private unmirror(eniId: string, spec: MirrorSpec, reason: string, blockers?: string[]): void {
-    this.unmirrored.push({ eniId, rule: spec.rule, reason, blockers });
+  private unmirror(eniId: string, spec: MirrorSpec, reason: string, blockers?: string[], quota?: SessionQuota): void {
+    this.unmirrored.push({ eniId, rule: spec.rule, reason, blockers, ...(quota && { quota }) });
   }
 
   /** The per-ENI session of another rule this ENI leaves, which a replace recreates under the new rule. */

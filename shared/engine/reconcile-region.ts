@@ -9,6 +9,7 @@ import { type Clock, systemClock } from './clock.js';
 import { judgeRemovals } from './opt-in-removal.js';
 import { isOwned } from './ownership.js';
 import { plan } from './plan.js';
+import { filterCounts } from './quotas.js';
 import { decideRegion, type RegionScanDeps, type RegionSnapshot, scanRegion } from './region-scan.js';
 import { respondToUnapproved, type UnapprovedFinding } from './respond-unapproved.js';
 import { type Result, regionResultOf } from './result.js';
@@ -166,10 +167,26 @@ const othersAtWork = (sessions: readonly Session[], outcomes: readonly Outcome[]
 /** A claim moments old without its proof: most likely another run's create, between its two writes. */
 const awaitingProof = (s: Session): boolean => s.ownership.verdict === 'pending';
 
-/** plan() over the whole region: every ENI and session, what the scan found gone, the session count for the region limit. */
+/**
+ * plan() over the whole region: every ENI and session, what the scan found gone, and the session counts for the
+ * quotas (per region, and per filter of the policy's rules).
+ */
 function planRegion(policy: Policy, snap: RegionSnapshot, decisions: readonly Decision[]): Plan {
+  const sessionsPerFilter = filterCounts(
+    snap.sessions,
+    policy.rules.map((r) => r.spec.filterId),
+  );
   return plan(
-    { decisions, enis: snap.enis, sessions: snap.sessions, rules: policy.rules.map((r) => r.name), gone: snap.goneEnis, goneTargets: snap.goneTargets, sessionsInRegion: snap.sessions.length },
+    {
+      decisions,
+      enis: snap.enis,
+      sessions: snap.sessions,
+      rules: policy.rules.map((r) => r.name),
+      gone: snap.goneEnis,
+      goneTargets: snap.goneTargets,
+      sessionsInRegion: snap.sessions.length,
+      sessionsPerFilter,
+    },
     { sourcesPerSession: policy.quotas.sourcesPerSession },
   );
 }

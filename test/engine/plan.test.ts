@@ -189,7 +189,9 @@ describe('plan: capacity', () => {
   it('stops creating at the region’s 20,000 sessions', () => {
     const p = plan(input({ decisions: [opted('eni-a'), opted('eni-b')], sessionsInRegion: 19_999 }));
     expect(kinds(p.actions)).toEqual(['create create:web:eni-a']);
-    expect(p.unmirrored).toMatchObject([{ eniId: 'eni-b', reason: 'the region already holds 20000 sessions, the limit per region' }]);
+    expect(p.unmirrored).toMatchObject([
+      { eniId: 'eni-b', quota: 'sessionsPerRegion', reason: expect.stringMatching(/^the region holds 20,000 sessions \(19,999 read \+ 1 this plan creates\), its quota of 20,000/) },
+    ]);
   });
 
   it('hands out distinct priorities inside the band to every new session of one plan, and reports the band full', () => {
