@@ -6,6 +6,7 @@ import { Keyring } from './core/keyring.js';
 import type { EventBus } from './eventbridge/bus.js';
 import type { FunctionCompute } from './fc/service.js';
 import type { MnsService } from './mns/service.js';
+import { Organisation } from './org/index.js';
 import type { OssService } from './oss/service.js';
 import { createPlatform, type Endpoints, type Platform, type PlatformOptions } from './platform/index.js';
 import type { PopProtocol } from './pop/protocol.js';
@@ -34,6 +35,8 @@ export interface LocalCloud {
   /** CloudMonitor's custom metrics and alarm rules as received: what tests read back. */
   readonly cms: CmsStore;
   readonly endpoints: Endpoints;
+  /** The world's accounts (its own and `accounts`), their Resource Directory and RAM roles. */
+  readonly org: Organisation;
   close(): Promise<void>;
 }
 
@@ -59,8 +62,16 @@ export interface LocalCloudOptions {
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
   const world = typeof opts.world === 'string' ? readWorldFile(opts.world) : checkWorld(structuredClone(opts.world));
   const state = buildState(world, opts.now);
-  const keyring = new Keyring(world.accessKeys, opts.signatureClock);
-  const { pop, controls, cms, admin } = assemblePop(state, keyring, world);
+  let org: Organisation;
+  try {
+    org = new Organisation(world, state);
+  } catch (err) {
+    state.stop();
+    throw err;
+  }
+  const keyring = new Keyring(world.accessKeys, opts.signatureClock, { accountId: state.accountId, now: state.now });
+  const { pop, controls, cms, throttle, admin } = assemblePop(state, keyring, world);
+  org.serve(pop, keyring, throttle);
   const platform = createPlatform(state, keyring, opts.platform);
   for (const p of platform.popProducts) pop.add(p);
   let server: Awaited<ReturnType<typeof startHttp>>;
@@ -71,6 +82,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     platform.close();
     pop.close();
     state.stop();
+    org.stop();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw Object.assign(new Error(`port ${opts.port} is already in use`), { code: 'EADDRINUSE' });
     throw err;
   }
@@ -79,6 +91,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     platform.close();
     pop.close();
     state.stop();
+    org.stop();
     await server.close();
   };
   const { fc, mns, bus, oss } = platform;
@@ -98,6 +111,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     oss,
     cms,
     endpoints: platform.endpoints(),
+    org,
     close,
   };
 }

@@ -29,5 +29,5 @@ export function assemblePop(state: CloudState, keyring: Keyring, world: WorldFil
   const controls = new CloudControls(state, keyring, calls, faults, throttle, callLogLimit);
   controls.setRateLimits(world.options?.rateLimits ?? {});
   controls.setFaults(world.options?.faults ?? []);
-  return { pop, controls, cms, admin: new AdminProtocol(controls) };
+  return { pop, controls, cms, throttle, admin: new AdminProtocol(controls) };
 }

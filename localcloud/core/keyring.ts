@@ -8,6 +8,10 @@ export interface AccessKey {
   securityToken?: string;
   /** Who the key belongs to, as ActionTrail's userIdentity names them; default: the root account (an STS key: a role). */
   principal?: KeyPrincipal;
+  /** The account the key acts in; default: the world's own (`accountId`). */
+  accountId?: string;
+  /** An STS key's expiry (ms, by the world's clock): past it every request is refused. */
+  expiresAt?: number;
 }
 
 export interface KeyPrincipal {
@@ -23,8 +27,15 @@ export class Keyring {
   /** Stale and replayed requests, refused by every scheme once its signature checks out. */
   readonly replays: ReplayGuard;
 
-  /** `clock` is what signed times are checked against: the real clock the SDKs sign with, unless a test moves it. */
-  constructor(keys: readonly AccessKey[], clock: () => number = Date.now) {
+  /**
+   * `clock` is what signed times are checked against: the real clock the SDKs sign with, unless a test moves it.
+   * `world` names the account keys without one act in, and the clock STS expiry is checked against.
+   */
+  constructor(
+    keys: readonly AccessKey[],
+    clock: () => number = Date.now,
+    private readonly world: { accountId: string; now: () => number } = { accountId: '', now: Date.now },
+  ) {
     this.replays = new ReplayGuard(clock);
     for (const k of keys) this.keys.set(k.accessKeyId, k);
   }
@@ -44,6 +55,11 @@ export class Keyring {
     return accessKeyId.startsWith('STS.') ? { type: 'assumed-role' } : { type: 'root-account', userName: 'root' };
   }
 
+  /** The account a key acts in. */
+  accountOf(accessKeyId: string): string {
+    return this.keys.get(accessKeyId)?.accountId ?? this.world.accountId;
+  }
+
   /** Resolves an AccessKeyId to its secret, checking the STS token where the key demands one. */
   secretFor(accessKeyId: string, securityToken: string | undefined): string {
     const key = this.keys.get(accessKeyId);
@@ -54,6 +70,7 @@ export class Keyring {
         throw new ApiError('InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.', 400);
       }
     }
+    if (key.expiresAt !== undefined && this.world.now() >= key.expiresAt) throw new ApiError('InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.', 400);
     return key.accessKeySecret;
   }
 }

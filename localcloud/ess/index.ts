@@ -112,7 +112,7 @@ export function essProduct(state: CloudState, o: EssOptions): PopProduct {
   const release = deleteInstance(state);
   /** ESS calls ECS as itself: an internal request with no caller key (ActionTrail names the account). */
   const ecsCall = (op: (ctx: PopContext) => Record<string, unknown>, action: string, params: Record<string, string>) =>
-    op({ product: 'Ecs', version: '2014-05-26', action, params: Params.from(Object.entries(params)), accessKeyId: '', requestId: newRequestId(), signature: 'ACS3' });
+    op({ product: 'Ecs', version: '2014-05-26', action, params: Params.from(Object.entries(params)), accessKeyId: '', accountId: state.accountId, requestId: newRequestId(), signature: 'ACS3' });
 
   const notify = (r: RegionState, g: ScalingGroupRec, hook: LifecycleHookRec, a: LifecycleActionRec): void => {
     const m = ARN.exec(hook.notificationArn);

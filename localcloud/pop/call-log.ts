@@ -9,6 +9,8 @@ export interface CallRecord {
   action: string;
   params: Record<string, string>;
   accessKeyId: string;
+  /** The account the key acts in. */
+  accountId: string;
   requestId: string;
   signature: 'ACS3' | 'v2';
   /** `OK` or the error code answered (`ConnectionDropped` for a dropped connection). */
@@ -49,6 +51,7 @@ export class CallLog implements PopInterceptor {
       action: ctx.action,
       params: ctx.params.toObject(),
       accessKeyId: ctx.accessKeyId,
+      accountId: ctx.accountId,
       requestId: ctx.requestId,
       signature: ctx.signature,
       code: outcome.status === 0 ? 'ConnectionDropped' : outcome.code,

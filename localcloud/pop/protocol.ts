@@ -18,6 +18,8 @@ export interface PopContext {
   readonly accessKeyId: string;
   /** Who holds the key (the world's principals), once the signature is verified. */
   readonly principal?: KeyPrincipal;
+  /** The account the key acts in (empty until the signature is verified): whose resources and rate limits. */
+  readonly accountId: string;
   readonly requestId: string;
   readonly signature: 'ACS3' | 'v2';
 }
@@ -68,6 +70,10 @@ export class PopProtocol implements Protocol {
   readonly name = 'pop';
   readonly bodyLimit = DEFAULT_BODY_LIMIT;
   private readonly products = new Map<string, PopProduct>();
+  /** A member account's own products (its resources), by account; the world's account uses `products`. */
+  private readonly accounts = new Map<string, Map<string, PopProduct>>();
+  /** Products every account calls alike (STS, Resource Directory): they act on the caller's account themselves. */
+  private readonly global = new Map<string, PopProduct>();
 
   constructor(
     private readonly keyring: Keyring,
@@ -79,6 +85,19 @@ export class PopProtocol implements Protocol {
 
   add(product: PopProduct): void {
     this.products.set(product.version, product);
+  }
+
+  /** Serves `products` to the keys of `accountId` (a member account of the world), in place of the world's own. */
+  addAccount(accountId: string, products: readonly PopProduct[]): void {
+    this.accounts.set(accountId, new Map(products.map((p) => [p.version, p])));
+  }
+
+  addGlobal(product: PopProduct): void {
+    this.global.set(product.version, product);
+  }
+
+  private productFor(accountId: string, version: string): PopProduct | undefined {
+    return this.global.get(version) ?? (this.accounts.get(accountId) ?? this.products).get(version);
   }
 
   /** Every operation served, by product. */
@@ -105,7 +124,7 @@ export class PopProtocol implements Protocol {
     const v2 = call.headers.authorization === undefined && all.has('Signature');
     const version = v2 ? (all.get('Version') ?? '') : String(call.headers['x-acs-version'] ?? '');
     const action = v2 ? (all.get('Action') ?? '') : String(call.headers['x-acs-action'] ?? '');
-    const product = this.products.get(version);
+    let product = this.products.get(version) ?? this.global.get(version);
     const ctx = {
       product: product?.product ?? '',
       version,
@@ -113,6 +132,7 @@ export class PopProtocol implements Protocol {
       params: Params.from(v2 ? pairs.filter(([k]) => !RPC_ENVELOPE.has(k)) : pairs),
       accessKeyId: '',
       principal: undefined as KeyPrincipal | undefined,
+      accountId: '',
       requestId,
       signature: v2 ? 'v2' : 'ACS3',
     } satisfies PopContext;
@@ -121,6 +141,9 @@ export class PopProtocol implements Protocol {
     try {
       ctx.accessKeyId = v2 ? verifyRpcV2(call.method, all, this.keyring) : verifyAcs3(call, this.keyring);
       ctx.principal = this.keyring.principalOf(ctx.accessKeyId);
+      ctx.accountId = this.keyring.accountOf(ctx.accessKeyId);
+      product = this.productFor(ctx.accountId, version);
+      ctx.product = product?.product ?? '';
       if (!product) throw new ApiError('InvalidVersion', `Specified parameter Version "${version}" is not valid.`, 400);
       const op = product.operations[action];
       if (!op) throw new ApiError('InvalidAction.NotFound', 'Specified api is not found, please check your url and method.', 404);

@@ -68,6 +68,10 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   ScaleWithAdjustment: WRITE,
   CompleteLifecycleAction: WRITE,
   RecordLifecycleActionHeartbeat: WRITE,
+  // STS 2015-04-01 and Resource Manager 2020-03-31 (localcloud/org): assumed, as the other reads
+  AssumeRole: READ,
+  ListAccounts: READ,
+  ListAccountsForParent: READ,
   // EventBridge 2020-04-01
   CreateRule: EVENTBRIDGE,
   UpdateRule: EVENTBRIDGE,
@@ -93,6 +97,8 @@ interface Bucket {
  */
 export class Throttle implements PopInterceptor {
   private given: RateLimits = {};
+  /** A member account's own limits (limits are per account), in place of `given` for its keys. */
+  private readonly byAccount = new Map<string, RateLimits>();
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly now: () => number) {}
@@ -103,6 +109,12 @@ export class Throttle implements PopInterceptor {
     this.buckets.clear();
   }
 
+  /** The limits of a member account's keys (the defaults still apply to operations they leave out). */
+  setAccount(accountId: string, limits: RateLimits): void {
+    this.byAccount.set(accountId, { ...limits });
+    for (const k of this.buckets.keys()) if (k.startsWith(`${accountId}/`)) this.buckets.delete(k);
+  }
+
   /** The limits in force: the world's, over the defaults unless the world set `*` (which leaves no default). */
   get(): RateLimits {
     return '*' in this.given ? { ...this.given } : { ...DEFAULT_RATE_LIMITS, ...this.given };
@@ -110,7 +122,8 @@ export class Throttle implements PopInterceptor {
 
   /** The world's own entry (`Product.Action`, `Action`, then `*`), else the default; undefined = not limited. */
   private limitOf(ctx: PopContext): RateLimit | undefined {
-    const limit = lookupOperation(this.given, ctx) ?? this.given['*'] ?? lookupOperation(DEFAULT_RATE_LIMITS, ctx);
+    const given = this.byAccount.get(ctx.accountId) ?? this.given;
+    const limit = lookupOperation(given, ctx) ?? given['*'] ?? lookupOperation(DEFAULT_RATE_LIMITS, ctx);
     return limit === false ? undefined : limit;
   }
 
@@ -119,7 +132,8 @@ export class Throttle implements PopInterceptor {
     if (!limit) return;
     const perMs = limit.perSecond !== undefined ? limit.perSecond / 1000 : (limit.perMinute ?? Infinity) / 60_000;
     const capacity = limit.burst ?? limit.perSecond ?? limit.perMinute ?? Infinity;
-    const key = `${ctx.product}.${ctx.action}`;
+    // Buckets are per account and operation: one account's traffic never spends another's.
+    const key = `${ctx.accountId}/${ctx.product}.${ctx.action}`;
     const t = this.now();
     const b = this.buckets.get(key) ?? { tokens: capacity, updated: t };
     b.tokens = Math.min(capacity, b.tokens + (t - b.updated) * perMs);

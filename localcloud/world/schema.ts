@@ -209,23 +209,50 @@ const options = closed([], {
   callLogLimit: positive('How many calls the call log keeps (default 100000).'),
 });
 
+const accountIdSchema = { type: 'string', pattern: '^[0-9]+$' } as const;
+const roles = {
+  type: 'array',
+  description: 'RAM roles of the account, for STS AssumeRole.',
+  items: closed(['roleName', 'trustedAccounts'], {
+    roleName: { type: 'string', pattern: '^[A-Za-z0-9.-]{1,64}$' },
+    trustedAccounts: { type: 'array', items: accountIdSchema, description: 'Accounts whose RAM users and roles the trust policy lets assume the role.' },
+    maxSessionDuration: { type: 'integer', minimum: 3600, maximum: 43200, description: 'Most DurationSeconds an AssumeRole may ask (default 3600).' },
+  }),
+} as const;
+const folderId = { type: 'string', pattern: '^(fd|r)-' } as const;
+
+const accessKeys = {
+  type: 'array',
+  minItems: 1,
+  items: closed(['accessKeyId', 'accessKeySecret'], {
+    accessKeyId: { type: 'string', minLength: 1 },
+    accessKeySecret: { type: 'string', minLength: 1 },
+    securityToken: { type: 'string' },
+    principal: closed(['type'], {
+      type: { enum: ['root-account', 'ram-user', 'assumed-role'], description: "ActionTrail's userIdentity.type for this key's calls." },
+      userName: { type: 'string', minLength: 1, maxLength: 129, description: 'A RAM user name, or <role>:<session> for an assumed role.' },
+      principalId: { type: 'string', minLength: 1, maxLength: 129 },
+    }),
+  }),
+} as const;
+const regions = { type: 'object', minProperties: 1, propertyNames: { pattern: '^[a-z]+-[a-z0-9-]+$' }, additionalProperties: region } as const;
+
 export const worldSchema = closed(['accountId', 'accessKeys', 'regions'], {
   $schema: { type: 'string' },
-  accountId: { type: 'string', pattern: '^[0-9]+$' },
-  accessKeys: {
-    type: 'array',
-    minItems: 1,
-    items: closed(['accessKeyId', 'accessKeySecret'], {
-      accessKeyId: { type: 'string', minLength: 1 },
-      accessKeySecret: { type: 'string', minLength: 1 },
-      securityToken: { type: 'string' },
-      principal: closed(['type'], {
-        type: { enum: ['root-account', 'ram-user', 'assumed-role'], description: "ActionTrail's userIdentity.type for this key's calls." },
-        userName: { type: 'string', minLength: 1, maxLength: 129, description: 'A RAM user name, or <role>:<session> for an assumed role.' },
-        principalId: { type: 'string', minLength: 1, maxLength: 129 },
-      }),
-    }),
-  },
+  accountId: accountIdSchema,
+  accessKeys: { ...accessKeys, minItems: 1 },
   options,
-  regions: { type: 'object', minProperties: 1, propertyNames: { pattern: '^[a-z]+-[a-z0-9-]+$' }, additionalProperties: region },
+  regions,
+  roles,
+  accounts: {
+    type: 'array',
+    description: 'Further accounts: each its own keys, regions and resources, RAM roles and rate limits.',
+    items: closed(['accountId', 'regions'], { accountId: accountIdSchema, displayName: { type: 'string', maxLength: 50 }, accessKeys, regions, roles, rateLimits: rateLimitsSchema }),
+  },
+  resourceDirectory: closed(['members'], {
+    resourceDirectoryId: { type: 'string', pattern: '^rd-' },
+    rootFolderId: { type: 'string', pattern: '^r-' },
+    folders: { type: 'array', items: closed(['folderId'], { folderId, folderName: { type: 'string' }, parentFolderId: folderId }) },
+    members: { type: 'array', items: closed(['accountId'], { accountId: accountIdSchema, folderId }) },
+  }),
 });

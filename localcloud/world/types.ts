@@ -25,6 +25,38 @@ export interface WorldFile {
   accessKeys: AccessKey[];
   options?: WorldOptions;
   regions: Record<string, WorldRegion>;
+  /** RAM roles of the world's own account (STS AssumeRole into it). */
+  roles?: WorldRole[];
+  /** Further accounts, each with its own keys, regions, resources, roles and rate limits (localcloud/org). */
+  accounts?: WorldAccount[];
+  /** A Resource Directory whose management account is the world's own. */
+  resourceDirectory?: WorldResourceDirectory;
+}
+
+export interface WorldRole {
+  roleName: string;
+  /** Accounts the role's trust policy names (`acs:ram::<account>:root`): their RAM users and roles may assume it. */
+  trustedAccounts: string[];
+  /** Seconds (default 3600): DurationSeconds may not exceed it. */
+  maxSessionDuration?: number;
+}
+
+export interface WorldAccount {
+  accountId: string;
+  displayName?: string;
+  accessKeys?: AccessKey[];
+  regions: Record<string, WorldRegion>;
+  roles?: WorldRole[];
+  /** This account's flow control (limits are per account); default: the built-in defaults. */
+  rateLimits?: RateLimits;
+}
+
+export interface WorldResourceDirectory {
+  resourceDirectoryId?: string;
+  rootFolderId?: string;
+  folders?: Array<{ folderId: string; folderName?: string; parentFolderId?: string }>;
+  /** Member accounts (the management account is a member too, in the root folder); each from `accounts`. */
+  members: Array<{ accountId: string; folderId?: string }>;
 }
 
 interface WorldEniCommon {

@@ -1,16 +1,147 @@
+import type { CredentialsProvider } from '@alicloud/credentials';
+import Credentials from '@alicloud/credentials/dist/src/credentials.js';
 import type { CloudConfig } from './config.js';
+import { toCloudError } from './errors.js';
+import { PopClient, type PopProductInfo, RawResponse, RpcRequest } from './pop-client.js';
 
 /** The account a deployment runs in, and its own cloud access (FC's context credentials, or the CLI's chain). */
 export interface Deployment {
   readonly accountId: string;
   readonly cloud: CloudConfig;
+  /** How member accounts are reached; without it the deployment reaches its own account only. */
+  readonly members?: MemberAccess;
+}
+
+/** STS AssumeRole into a role of the member account. */
+export interface MemberAccess {
+  /** The role in every member account (RAM role names are case-insensitive). */
+  readonly roleName: string;
+  /** Names the run in RoleSessionName, so the member's ActionTrail shows which run acted. */
+  readonly runId: string;
+}
+
+/** Resource Directory creates this role in every member account it creates, trusting the management account. */
+export const DEFAULT_MEMBER_ROLE = 'ResourceDirectoryAccountAccessRole';
+
+/** STS 2015-04-01, RPC style; its public regional endpoint (STS API reference, Endpoints). */
+export const STS: PopProductInfo = { version: '2015-04-01', endpoint: (r) => `sts.${r}.aliyuncs.com` };
+
+/** Seconds an assumed session lasts (AssumeRole's default and the maximum of a role not raised past it). */
+const SESSION_SECONDS = 3600;
+/** A session is renewed this long before it expires, so no call signs with keys about to lapse. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * RoleSessionName for a run: `automirror-<run>`, letters, digits and `.@-_` only, at most 32 characters (the bound
+ * older STS documentation gives; the current one allows 64, so 32 is accepted by both).
+ */
+export function roleSessionName(runId: string): string {
+  const run = runId.replace(/[^A-Za-z0-9.@_-]/g, '-');
+  return `automirror-${run}`.slice(0, 32);
+}
+
+/** Why an account could not be reached: the STS error, with its code. */
+export class AssumeRoleError extends Error {
+  constructor(
+    readonly accountId: string,
+    readonly roleArn: string,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`can't assume ${roleArn} in account ${accountId}: ${code}: ${message}`);
+    this.name = 'AssumeRoleError';
+  }
+}
+
+interface AssumeRoleBody {
+  Credentials?: { AccessKeyId?: string; AccessKeySecret?: string; SecurityToken?: string; Expiration?: string };
+}
+
+interface Session {
+  readonly credentials: Credentials;
+  readonly expiresAt: number;
+}
+
+/**
+ * One member account's assumed-role session, as a credentials provider the SDK asks before every request: the
+ * session is kept until shortly before it expires, and callers that overlap share one AssumeRole in flight.
+ */
+class AssumedRole implements CredentialsProvider {
+  private session?: Session;
+  private pending?: Promise<Credentials>;
+
+  constructor(
+    private readonly sts: () => PopClient,
+    readonly accountId: string,
+    readonly roleArn: string,
+    private readonly sessionName: string,
+    private readonly now: () => number,
+  ) {}
+
+  getCredentials(): Promise<Credentials> {
+    if (this.session && this.now() < this.session.expiresAt - RENEW_BEFORE_MS) return Promise.resolve(this.session.credentials);
+    this.pending ??= this.assume().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  getProviderName(): string {
+    return 'automirror_assume_role';
+  }
+
+  private async assume(): Promise<Credentials> {
+    let body: AssumeRoleBody | undefined;
+    try {
+      const request = new RpcRequest({ RoleArn: this.roleArn, RoleSessionName: this.sessionName, DurationSeconds: SESSION_SECONDS });
+      body = (await this.sts().call('AssumeRole', request, new RawResponse<AssumeRoleBody>({}))).body;
+    } catch (err) {
+      const e = toCloudError(err);
+      throw new AssumeRoleError(this.accountId, this.roleArn, e.code, e.message);
+    }
+    const c = body?.Credentials ?? {};
+    const expiresAt = Date.parse(String(c.Expiration ?? ''));
+    if (!c.AccessKeyId || !c.AccessKeySecret || !c.SecurityToken || Number.isNaN(expiresAt)) {
+      throw new AssumeRoleError(this.accountId, this.roleArn, 'InvalidResponse', 'AssumeRole answered without complete credentials');
+    }
+    const credentials = Credentials.builder().withAccessKeyId(c.AccessKeyId).withAccessKeySecret(c.AccessKeySecret).withSecurityToken(c.SecurityToken).withProviderName(this.getProviderName()).build();
+    this.session = { credentials, expiresAt };
+    return credentials;
+  }
+}
+
+/** Sessions by (deployment account, member account, role): one AssumeRole per account while its session lasts. */
+const sessions = new Map<string, AssumedRole>();
+
+/** Drops every cached session (a test that restarts its cloud; a process that rotates its own keys). */
+export function forgetSessions(): void {
+  sessions.clear();
 }
 
 /**
  * The one seam for accounts (Cloud Custodian's `assume_member`): how to reach `accountId` in `regionId`, or
- * undefined when this deployment has no way into that account. Today the deployment reaches its own account
- * only; a member account of an organisation is to be reached here (STS AssumeRole), and nowhere else.
+ * undefined when this deployment has no way into that account. The deployment's own account uses its own
+ * credentials; a member account, when `members` is configured, the session of STS AssumeRole into
+ * `acs:ram::<account>:role/<roleName>`, asked of STS with the deployment's credentials and cached (AssumedRole).
  */
-export function cloudForAccount(d: Deployment, accountId: string, regionId: string): CloudConfig | undefined {
-  return accountId === d.accountId ? { ...d.cloud, regionId } : undefined;
+export function cloudForAccount(d: Deployment, accountId: string, regionId: string, now: () => number = Date.now): CloudConfig | undefined {
+  if (accountId === d.accountId) return { ...d.cloud, regionId };
+  if (!d.members) return undefined;
+  const roleArn = `acs:ram::${accountId}:role/${d.members.roleName.toLowerCase()}`;
+  const key = `${d.accountId}/${roleArn}`;
+  let role = sessions.get(key);
+  if (!role) {
+    // STS is asked in the deployment's region, with its credentials and endpoint override, and no call wrapper:
+    // AssumeRole is the deployment's call, not the member's (its counts and limits are the deployment's).
+    const { around: _around, ownership: _ownership, ...own } = d.cloud;
+    role = new AssumedRole(() => new PopClient(STS, own), accountId, roleArn, roleSessionName(d.members.runId), now);
+    sessions.set(key, role);
+  }
+  const { credentials: _credentials, profile: _profile, ...rest } = d.cloud;
+  return { ...rest, regionId, provider: role, ownership: d.cloud.ownership && { ...d.cloud.ownership, accountId } };
+}
+
+/** Asks for the account's credentials now: an account that can't be reached fails here, with its STS error. */
+export async function reach(cfg: CloudConfig): Promise<void> {
+  await cfg.provider?.getCredentials();
 }

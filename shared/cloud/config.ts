@@ -28,6 +28,8 @@ export interface CloudConfig {
    * which picks its profile from ALIBABA_CLOUD_PROFILE.
    */
   profile?: string;
+  /** Credentials that come and go (a member account's assumed-role session): asked before every request. */
+  provider?: CredentialsProvider;
   endpoint?: string;
   timeoutMs?: number;
   around?: CallWrapper;
@@ -146,6 +148,7 @@ function chainFor(profile: string | undefined): Credential {
  */
 export function credentialFor(cfg: CloudConfig): Credential {
   const c = cfg.credentials;
+  if (!c && cfg.provider) return new Credential(null, cfg.provider);
   if (!c) return chainFor(cfg.profile);
   return new Credential({
     type: c.securityToken ? 'sts' : 'access_key',

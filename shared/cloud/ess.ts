@@ -1,7 +1,7 @@
 import * as $dara from '@darabonba/typescript';
 import type { CloudConfig } from './config.js';
 import { CloudError, cloudCall } from './errors.js';
-import { ESS, PopClient, RawResponse } from './pop-client.js';
+import { ESS, PopClient, RawResponse, RpcRequest } from './pop-client.js';
 
 /** What a lifecycle action ends with: the instance joins the group, or is released (ROLLBACK acts as ABANDON on a scale-out). */
 export type LifecycleResult = 'CONTINUE' | 'ABANDON';
@@ -43,22 +43,6 @@ export interface LifecycleActions {
  */
 export const ACTION_ENDED = 'IncorrectLifecycleActionStatus';
 
-/** ESS has no client package on npm: a request is its RPC parameters, as the API reference names them. */
-export class EssRequest extends $dara.Model {
-  constructor(private readonly params: Record<string, string | number>) {
-    super({});
-  }
-  static names(): Record<string, string> {
-    return {};
-  }
-  static types(): Record<string, string> {
-    return {};
-  }
-  override toMap(): Record<string, string | number> {
-    return this.params;
-  }
-}
-
 export class EssApi implements LifecycleActions {
   private readonly pop: PopClient;
 
@@ -68,7 +52,7 @@ export class EssApi implements LifecycleActions {
 
   /** One ESS RPC call in the adapter's region (the hook management of `automirror setup` calls through it too). */
   call<B>(action: string, params: Record<string, string | number>): Promise<RawResponse<B>> {
-    return cloudCall(() => this.pop.call(action, new EssRequest({ RegionId: this.cfg.regionId, ...params }), new RawResponse<B>({})));
+    return cloudCall(() => this.pop.call(action, new RpcRequest({ RegionId: this.cfg.regionId, ...params }), new RawResponse<B>({})));
   }
 
   /** A call that may find its lifecycle action already ended. */

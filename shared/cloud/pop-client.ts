@@ -61,6 +61,22 @@ export function rpcParams(action: string, version: string): $OpenApiUtil.Params 
 }
 
 /** A response whose body is kept as the JSON it came as: for products without a client package (SLB, ActionTrail, ESS). */
+/** A request of a product with no client package on npm (ESS, STS, Resource Manager): its RPC parameters, as the API reference names them. */
+export class RpcRequest extends $dara.Model {
+  constructor(private readonly params: Record<string, string | number>) {
+    super({});
+  }
+  static names(): Record<string, string> {
+    return {};
+  }
+  static types(): Record<string, string> {
+    return {};
+  }
+  override toMap(): Record<string, string | number> {
+    return this.params;
+  }
+}
+
 export class RawResponse<B> extends $dara.Model {
   declare body?: B;
   static names(): Record<string, string> {

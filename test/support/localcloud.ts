@@ -60,6 +60,12 @@ export const actiontrailCall = (cloud: LocalCloud, action: string, query: Record
 /** Auto Scaling (ESS) 2014-08-28 through the generic client, as shared/cloud/ess.ts calls it (no ESS client package). */
 export const essCall = (cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) => genericCall(ESS, cloud, action, query, key);
 
+/** Any RPC product through the generic client (STS, Resource Manager: no client package in this repo). */
+export const genericCallFor =
+  (product: PopProductInfo) =>
+  (cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey = DEMO_KEY) =>
+    genericCall(product, cloud, action, query, key);
+
 async function genericCall(product: PopProductInfo, cloud: LocalCloud, action: string, query: Record<string, unknown>, key: TestKey) {
   const client = new OpenApi(retryThrottled(popConfig(cloud, key)));
   const params = rpcParams(action, product.version);
