@@ -11,7 +11,7 @@ import { policyOf, RUN_FLAGS } from '../region-flags.js';
 import { ALARM_DEFAULTS, ensureAlarms } from '../wiring/alarms.js';
 import { EssHooks } from '../wiring/ess-hooks.js';
 import { ensureTrigger } from '../wiring/event-triggers.js';
-import { ensureLifecycleHooks } from '../wiring/lifecycle-hooks.js';
+import { ensureLifecycleHooks, removeLifecycleHooks } from '../wiring/lifecycle-hooks.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
 const FLAGS = {
@@ -45,7 +45,8 @@ export async function setupCommand(argv: string[]): Promise<number> {
   const s = settingsFromEnv();
   // Checked before anything is made: a bad threshold or contact group changes nothing.
   const alarmOptions = values.alarms ? alarmOptionsOf(values, cloud.accountId) : undefined;
-  const lifecycleHooks = setupPolicy(values.policy)?.lifecycleHooks;
+  const policy = setupPolicy(values.policy);
+  const lifecycleHooks = policy?.lifecycleHooks;
   const messaging = await ensureMessaging(cloud, s);
   if (s.historyBucket) await createHistoryBucket({ ...cloud, bucket: s.historyBucket, ossEndpoint: cloud.endpoint ? `http://${cloud.endpoint}` : undefined });
   const triggers = [];
@@ -55,18 +56,22 @@ export async function setupCommand(argv: string[]): Promise<number> {
   ] as const) {
     triggers.push({ trigger, function: s.onEventFunction, events, change: await ensureTrigger(cloud, kind, s.onEventFunction, trigger) });
   }
-  const held = lifecycleHooks && (await ensureLifecycleHooks(cloud, new EssHooks(engineAdapters(cloud).ess), s, lifecycleHooks));
-  if (held) {
-    messaging.push(`queue ${held.queue}`);
-    triggers.push({ trigger: s.lifecycleTrigger, function: s.onEventFunction, events: 'Auto Scaling lifecycle notifications', change: held.trigger });
-  }
-  const hooks = held ? { lifecycleHooks: held.hooks } : {};
+  const ess = () => new EssHooks(engineAdapters(cloud).ess);
+  const held = lifecycleHooks && (await ensureLifecycleHooks(cloud, ess(), s, lifecycleHooks));
+  if (held) messaging.push(`queue ${held.queue}`);
+  // A policy without the section holds nothing: what an earlier setup made for it goes (no ESS call if it made none).
+  const released = policy && !lifecycleHooks ? await removeLifecycleHooks(cloud, ess(), s) : undefined;
+  const lifecycle = held ?? (released && released.trigger !== 'absent' ? released : undefined);
+  if (lifecycle) triggers.push({ trigger: s.lifecycleTrigger, function: s.onEventFunction, events: 'Auto Scaling lifecycle notifications', change: lifecycle.trigger });
+  const hooks = lifecycle ? { lifecycleHooks: lifecycle.hooks } : {};
   const alarms = alarmOptions && (await ensureAlarms(cloud, alarmOptions));
   writeResult(values.json, { regionId: cloud.regionId, messaging, ...(s.historyBucket ? { historyBucket: s.historyBucket } : {}), triggers, ...hooks, ...(alarms ? { alarms } : {}) }, (d) => [
     ...d.messaging.map((made) => `ready    ${made}`),
     ...(d.historyBucket ? [`ready    bucket ${d.historyBucket} (private: the drift report's history)`] : []),
     ...d.triggers.map((t) => `${t.change.padEnd(8)} trigger ${t.trigger} on ${t.function} (${t.events})`),
-    ...(held?.hooks ?? []).map((h) => `${h.change.padEnd(8)} lifecycle hook ${h.lifecycleHookId} on ${h.scalingGroupId} (scale-outs wait to be mirrored)`),
+    ...(lifecycle?.hooks ?? []).map(
+      (h) => `${h.change.padEnd(8)} lifecycle hook ${h.lifecycleHookId} on ${h.scalingGroupId} (${h.change === 'deleted' ? 'no longer named by the policy' : 'scale-outs wait to be mirrored'})`,
+    ),
     ...(d.alarms ?? []).map((a) => `${a.change.padEnd(8)} alarm ${a.ruleId} (${a.ruleName})`),
   ]);
   return 0;

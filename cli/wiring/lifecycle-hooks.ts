@@ -55,7 +55,8 @@ export async function ensureLifecycleHooks(cfg: FcConfig & MnsConfig, ess: HookM
   );
   const wanted = hookSpec(cfg, s, p);
   const hooks: HookChange[] = [];
-  for (const g of await namedGroups(ess, p)) {
+  const named = await namedGroups(ess, p);
+  for (const g of named) {
     const mine = (await ess.lifecycleHooks(g.id)).find(ours);
     if (!mine) hooks.push({ scalingGroupId: g.id, lifecycleHookId: await ess.createLifecycleHook(g.id, wanted), change: 'created' });
     else if (same(mine, wanted)) hooks.push({ scalingGroupId: g.id, lifecycleHookId: mine.id, change: 'unchanged' });
@@ -64,7 +65,22 @@ export async function ensureLifecycleHooks(cfg: FcConfig & MnsConfig, ess: HookM
       hooks.push({ scalingGroupId: g.id, lifecycleHookId: mine.id, change: 'updated' });
     }
   }
+  // A group the policy no longer names (its id dropped, or its tag removed) stops holding its scale-outs.
+  hooks.push(...(await deleteOurHooks(ess, new Set(named.map((g) => g.id)))));
   return { queue: s.lifecycleQueue, trigger, hooks };
+}
+
+/** Deletes our hook (named and described as automirror's) from every group of the region but those kept. */
+async function deleteOurHooks(ess: HookManagement, keep: ReadonlySet<string>): Promise<HookChange[]> {
+  const hooks: HookChange[] = [];
+  for (const g of await ess.scalingGroups({})) {
+    if (keep.has(g.id)) continue;
+    for (const h of (await ess.lifecycleHooks(g.id)).filter(ours)) {
+      await ess.deleteLifecycleHook(h.id);
+      hooks.push({ scalingGroupId: g.id, lifecycleHookId: h.id, change: 'deleted' });
+    }
+  }
+  return hooks;
 }
 
 /**
@@ -72,14 +88,6 @@ export async function ensureLifecycleHooks(cfg: FcConfig & MnsConfig, ess: HookM
  * as automirror's) from every group of the region: a deployment that never held scale-outs makes no ESS call.
  */
 export async function removeLifecycleHooks(cfg: FcConfig, ess: HookManagement, s: Settings) {
-  const hooks: HookChange[] = [];
   const trigger = await removeTrigger(cfg, s.onEventFunction, s.lifecycleTrigger);
-  if (trigger === 'absent') return { trigger, hooks };
-  for (const g of await ess.scalingGroups({})) {
-    for (const h of (await ess.lifecycleHooks(g.id)).filter(ours)) {
-      await ess.deleteLifecycleHook(h.id);
-      hooks.push({ scalingGroupId: g.id, lifecycleHookId: h.id, change: 'deleted' });
-    }
-  }
-  return { trigger, hooks };
+  return { trigger, hooks: trigger === 'absent' ? [] : await deleteOurHooks(ess, new Set()) };
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { setupCommand } from '../../cli/commands/setup.js';
 import { EssHooks } from '../../cli/wiring/ess-hooks.js';
 import { removeTrigger } from '../../cli/wiring/event-triggers.js';
 import { ensureLifecycleHooks, removeLifecycleHooks } from '../../cli/wiring/lifecycle-hooks.js';
@@ -43,6 +44,8 @@ import {
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB = 'asg-web01';
 const BROKEN = 'asg-broken01';
+/** Named by no id: held only while the policy selects groups by its tag. */
+const TAGGED = 'asg-tagged01';
 const INBOX = 'lifecycle-reports';
 
 /** The repo's policy, a rule whose collector does not exist (lb-gone01: never mirrorable), and the hooks section. */
@@ -69,6 +72,7 @@ const world = () =>
       { scalingGroupId: WEB, vSwitchId: 'vsw-prod-h', securityGroupIds: ['sg-prod01'], instanceTags: { mirror: 'on', app: 'web' } },
       { scalingGroupId: BROKEN, vSwitchId: 'vsw-prod-h', securityGroupIds: ['sg-prod01'], instanceTags: { mirror: 'broken' } },
       { scalingGroupId: 'asg-other01', vSwitchId: 'vsw-prod-h', securityGroupIds: ['sg-prod01'] },
+      { scalingGroupId: TAGGED, vSwitchId: 'vsw-prod-h', securityGroupIds: ['sg-prod01'], instanceTags: { mirror: 'on' }, tags: { hold: 'until-mirrored' } },
     ];
   });
 
@@ -260,6 +264,32 @@ describe('scale-outs held by an Auto Scaling lifecycle hook until mirrored', () 
     });
   });
 
+  it('holds a group the policy selects by tag, and a later setup that no longer selects it removes only its hook', async () => {
+    const ess = new EssHooks(engineAdapters(cfg).ess);
+    const byTag = { ...hooks, scalingGroupTag: { key: 'hold', value: 'until-mirrored' } };
+    const made = await ensureLifecycleHooks(cfg, ess, DEFAULT_SETTINGS, byTag);
+    expect(made.hooks.map((h) => [h.scalingGroupId, h.change])).toEqual([
+      [BROKEN, 'unchanged'],
+      [TAGGED, 'created'],
+      [WEB, 'unchanged'],
+    ]);
+    const mark = callMark(cloud);
+    const { action } = await scaleOut(cloud, TAGGED);
+    expect(action).toMatchObject({ LifecycleActionStatus: 'Completed', LifecycleActionResult: 'CONTINUE' });
+    expect((await sessionsOn(cloud, eniOf(cloud, action.InstanceIds.InstanceId[0]))).map((x) => x.trafficMirrorSessionStatus)).toEqual(['Created']);
+    expect(callsOf(cloud, 'CompleteLifecycleAction', mark).map((c) => c.code)).toEqual(['OK']);
+    // The tag dropped from the policy: that group's hook goes, the named groups' stay; a re-run changes nothing.
+    const dropped = await ensureLifecycleHooks(cfg, ess, DEFAULT_SETTINGS, hooks);
+    expect(dropped.hooks.map((h) => [h.scalingGroupId, h.change])).toEqual([
+      [BROKEN, 'unchanged'],
+      [WEB, 'unchanged'],
+      [TAGGED, 'deleted'],
+    ]);
+    expect((await essCall(cloud, 'DescribeLifecycleHooks', { RegionId: REGION, ScalingGroupId: TAGGED })).body.LifecycleHooks.LifecycleHook).toEqual([]);
+    const again = await ensureLifecycleHooks(cfg, ess, DEFAULT_SETTINGS, hooks);
+    expect(again.hooks.map((h) => h.change)).toEqual(['unchanged', 'unchanged']);
+  });
+
   it('teardown removes automirror’s hooks and the lifecycle trigger, and leaves other hooks alone', async () => {
     const gone = await removeLifecycleHooks(cfg, new EssHooks(new EssApi(cfg)), DEFAULT_SETTINGS);
     expect(gone.trigger).toBe('deleted');
@@ -267,5 +297,30 @@ describe('scale-outs held by an Auto Scaling lifecycle hook until mirrored', () 
     const left = (await essCall(cloud, 'DescribeLifecycleHooks', { RegionId: REGION })).body.LifecycleHooks.LifecycleHook;
     expect(left.map((h: { ScalingGroupId: string }) => h.ScalingGroupId)).toEqual(['asg-other01']);
     expect(onEventRuns(cloud).every((run) => run.ok)).toBe(true);
+  });
+
+  it('setup with a policy that no longer has lifecycleHooks removes the hooks and the trigger an earlier setup made', async () => {
+    await ensureLifecycleHooks(cfg, new EssHooks(engineAdapters(cfg).ess), DEFAULT_SETTINGS, hooks);
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    const keys = { id: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET };
+    Object.assign(process.env, { ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_KEY.accessKeySecret });
+    try {
+      const argv = ['--region', REGION, '--account-id', cloud.state.accountId, '--endpoint', cloud.endpoint, '--policy', join(ROOT, 'policy.yaml')];
+      expect(await setupCommand(argv)).toBe(0);
+    } finally {
+      spy.mockRestore();
+      for (const [name, v] of [
+        ['ALIBABA_CLOUD_ACCESS_KEY_ID', keys.id],
+        ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', keys.secret],
+      ] as const)
+        if (v === undefined) delete process.env[name];
+        else process.env[name] = v;
+    }
+    const printed = out.join('');
+    expect(printed).toContain(`deleted  trigger ${DEFAULT_SETTINGS.lifecycleTrigger} on ${ON_EVENT}`);
+    expect(printed.match(/deleted {2}lifecycle hook ash-\w+ on asg-\w+ \(no longer named by the policy\)/g)).toHaveLength(2);
+    const left = (await essCall(cloud, 'DescribeLifecycleHooks', { RegionId: REGION })).body.LifecycleHooks.LifecycleHook;
+    expect(left.map((h: { ScalingGroupId: string }) => h.ScalingGroupId)).toEqual(['asg-other01']);
   });
 });
