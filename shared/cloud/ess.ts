@@ -1,4 +1,3 @@
-import * as $dara from '@darabonba/typescript';
 import type { CloudConfig } from './config.js';
 import { CloudError, cloudCall } from './errors.js';
 import { ESS, PopClient, RawResponse, RpcRequest } from './pop-client.js';
