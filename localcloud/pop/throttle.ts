@@ -68,6 +68,12 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   ScaleWithAdjustment: WRITE,
   CompleteLifecycleAction: WRITE,
   RecordLifecycleActionHeartbeat: WRITE,
+  // CloudMonitor 2019-01-01: assumed, as the other reads and writes
+  PutCustomMetric: READ,
+  DescribeCustomMetricList: READ,
+  PutResourceMetricRule: WRITE,
+  DescribeMetricRuleList: READ,
+  DeleteMetricRules: WRITE,
   // STS 2015-04-01 and Resource Manager 2020-03-31 (localcloud/org): assumed, as the other reads
   AssumeRole: READ,
   ListAccounts: READ,

@@ -89,7 +89,7 @@ describe('throttling: per-operation rate limits, answered as the cloud answers f
     const { cloud } = await startRaw();
     const limits = cloud.controls.getRateLimits();
     const ops = cloud.pop.operations();
-    expect(new Set(ops.map((o) => o.product))).toEqual(new Set(['Ecs', 'Vpc', 'Slb', 'Actiontrail', 'eventbridge', 'Ess']));
+    expect(new Set(ops.map((o) => o.product))).toEqual(new Set(['Ecs', 'Vpc', 'Slb', 'Actiontrail', 'eventbridge', 'Ess', 'Cms']));
     expect(ops.filter(({ product, action }) => !limits[`${product}.${action}`] && !limits[action])).toEqual([]);
     expect(defaultWorld().options?.rateLimits).toEqual(DEFAULT_RATE_LIMITS);
     expect(DEFAULT_RATE_LIMITS.CreateTrafficMirrorSession).toEqual({ perMinute: 600 });
