@@ -23,7 +23,9 @@ const ARN = /^acs:([a-z0-9-]+):([^:]*):([^:]*):(.+)$/;
  * What is too broad in a policy: a write granted on `*` or on every resource of a service (`acs:vpc:R:A:*`), and
  * any ARN whose region or account is a wildcard or empty (RAM ARNs for the services used here all have both), except
  * OSS's region: bucket names are global, and OSS's ARNs are written `acs:oss:*:<account>:<bucket>/<object>`
- * (https://www.alibabacloud.com/help/en/oss/user-guide/authorization-syntax-and-elements).
+ * (https://www.alibabacloud.com/help/en/oss/user-guide/authorization-syntax-and-elements); and sts:AssumeRole on one
+ * named RAM role in any account (RAM is global, so its region is `*`; the member accounts come from the Resource
+ * Directory at run time, so the account can't be pinned at deploy time — the role name can, and must be).
  */
 function tooBroad(doc: RolePolicy): string[] {
   const found: string[] = [];
@@ -35,7 +37,9 @@ function tooBroad(doc: RolePolicy): string[] {
         continue;
       }
       const m = ARN.exec(r);
+      const memberRole = m?.[1] === 'ram' && m[2] === '*' && m[3] === '*' && /^role\/([a-z0-9.-]+|\{memberRole\})$/.test(m[4]) && list(s.Action).every((a) => a === 'sts:AssumeRole');
       if (!m) found.push(`not an ARN: ${r}`);
+      else if (memberRole) continue;
       else if (!m[3] || m[3].includes('*') || !m[2] || (m[2].includes('*') && !(m[1] === 'oss' && m[2] === '*'))) found.push(`${list(s.Action).join(', ')} on ${r}: region and account must be pinned`);
       else if (writes.length && m[4].startsWith('*')) found.push(`${writes.join(', ')} on ${r}: every resource of the service`);
     }
@@ -61,7 +65,7 @@ function actionsCalledByCode(): Set<string> {
   const dir = join(ROOT, 'shared/cloud');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const src = readFileSync(join(dir, file), 'utf8');
-    const product = /new PopClient\((ECS|VPC|SLB|ACTIONTRAIL|ESS|CMS)\b/.exec(src)?.[1]?.toLowerCase();
+    const product = /new PopClient\((ECS|VPC|SLB|ACTIONTRAIL|ESS|CMS|STS)\b/.exec(src)?.[1]?.toLowerCase();
     for (const m of src.matchAll(/\.call\('(\w+)'/g)) {
       expect(product, `${file} calls ${m[1]} without naming its product`).toBeDefined();
       found.add(`${product}:${m[1]}`);
@@ -94,7 +98,9 @@ describe("the functions' RAM role", () => {
 
   it('grants no write on "*" and pins region and account in every ARN (placeholders the deployment fills)', () => {
     expect(tooBroad(policy)).toEqual([]);
-    for (const s of policy.Statement) for (const r of list(s.Resource)) if (r !== '*') expect(r).toMatch(/^acs:[a-z]+:\{(vpcRegion|region)\}:\{account\}:|^acs:oss:\*:\{account\}:\{historyBucket\}\//);
+    for (const s of policy.Statement)
+      for (const r of list(s.Resource))
+        if (r !== '*') expect(r).toMatch(/^acs:[a-z]+:\{(vpcRegion|region)\}:\{account\}:|^acs:oss:\*:\{account\}:\{historyBucket\}\/|^acs:ram:\*:\*:role\/\{memberRole\}$/);
   });
 
   it('the check fails on a planted write on "*", on every resource of a service, a wildcard region and a wildcard account', () => {
@@ -118,6 +124,18 @@ describe("the functions' RAM role", () => {
     expect(deleteOn).toEqual(['acs:vpc:cn-hangzhou:1234567890123456:trafficmirrorsession/*', 'acs:vpc:cn-shanghai:1234567890123456:trafficmirrorsession/*']);
     // FC and MNS live only in the deployment's region.
     expect(arns.filter((r) => /^acs:(mns|fc):/.test(r)).every((r) => r.includes(':cn-hangzhou:'))).toBe(true);
+  });
+
+  it("grants sts:AssumeRole on the member accounts' role only, and only when the deployment names one", () => {
+    const scope = { region: 'cn-hangzhou', regions: ['cn-hangzhou'], account: '1234567890123456' };
+    const on = (doc: RolePolicy) => doc.Statement.filter((s) => list(s.Action).includes('sts:AssumeRole')).flatMap((s) => list(s.Resource));
+    expect(on(renderRolePolicy({ ...scope, memberRole: 'ResourceDirectoryAccountAccessRole' }))).toEqual(['acs:ram:*:*:role/resourcedirectoryaccountaccessrole']);
+    expect(on(renderRolePolicy(scope))).toEqual([]);
+    expect(tooBroad(renderRolePolicy({ ...scope, memberRole: 'automirror-member' }))).toEqual([]);
+    expect(() => renderRolePolicy({ ...scope, memberRole: '*' })).toThrow(/not a role name/);
+    // Any role in any account, or another action riding on the exception, is too broad.
+    expect(tooBroad({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: 'acs:ram:*:*:role/*' }] })).toHaveLength(1);
+    expect(tooBroad({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'ram:DeleteRole'], Resource: 'acs:ram:*:*:role/x' }] })).toHaveLength(1);
   });
 
   it('grants the history objects of one bucket only, and only when the deployment has one', () => {
