@@ -74,6 +74,13 @@ describe('which accounts a run covers (AUTOMIRROR_ACCOUNTS)', () => {
     expect(await accountsOfRun({ kind: 'resource-directory', folderId: 'fd-a' }, [member(1), member(3)], MAIN, list)).toHaveLength(58);
     expect(await accountsOfRun({ kind: 'own' }, [], MAIN, list)).toEqual([MAIN]);
     expect(await accountsOfRun({ kind: 'list', accountIds: [member(0), member(2)] }, [member(2)], MAIN, list)).toEqual([member(0)]);
+    // Members whose account does not exist (being created, failed, expired, cancelled) are not reconciled.
+    const statuses = ['CreateVerifying', 'CreateFailed', 'CreateExpired', 'CreateCancelled', 'InviteSuccess', 'PromoteVerifying', 'PromoteSuccess'] as const;
+    statuses.forEach((status, i) => cloud?.org.join(member(i), undefined, status));
+    const active = await rd.memberAccounts();
+    expect(active).toHaveLength(117);
+    expect(active).toEqual(expect.arrayContaining([member(4), member(5), member(6)]));
+    expect([0, 1, 2, 3].filter((i) => active.includes(member(i)))).toEqual([]);
     // A directory that can't be listed fails the run: no account is silently left out.
     await expect(accountsOfRun({ kind: 'resource-directory', folderId: 'fd-nope' }, [], MAIN, list)).rejects.toMatchObject({ code: 'EntityNotExists.Folder' });
   });
