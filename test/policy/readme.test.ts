@@ -26,6 +26,7 @@ describe("README's Policy section", () => {
       'optOut.protected',
       'quotas.sourcesPerSession',
       'approvedTargets',
+      'lifecycleHooks',
       '`unapproved`',
       'rules[].name',
       'rules[].match',
