@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { matches, type Pattern } from '../eventbridge/pattern.js';
 import type { CloudEvent } from '../events/cloud-event.js';
 import type { FunctionCompute } from '../fc/service.js';
-import type { MessageView } from '../mns/queues.js';
+import type { MessageView, MnsQueue } from '../mns/queues.js';
 import type { MnsService } from '../mns/service.js';
 import type { Tracker } from './tracker.js';
 
@@ -17,6 +17,11 @@ export interface MnsSourceOptions {
   async: boolean;
   /** Messages per invocation; >1 (or event-streaming mode) delivers a JSON array. */
   batchSize: number;
+  /**
+   * runOptions.batchWindow.TimeBasedWindow in ms (0: push what one receive brings): after the first message,
+   * wait up to this long for batchSize messages ("Advanced trigger features", batch push: whichever comes first).
+   */
+  windowMs: number;
   asArray: boolean;
   rawData: boolean;
   regionId: string;
@@ -61,7 +66,7 @@ export class MnsQueueSource {
         await new Promise((r) => setTimeout(r, this.o.secondMs));
         continue;
       }
-      const got = await queue.receive(Math.min(16, this.o.batchSize), 20 * this.o.secondMs, signal);
+      const got = await this.collect(queue, signal);
       if (got.length === 0 || !this.running) continue;
       const release = this.tracker.hold();
       try {
@@ -72,6 +77,19 @@ export class MnsQueueSource {
         release();
       }
     }
+  }
+
+  /** One batch: the first messages to arrive, then more until batchSize or the time window since the first. */
+  private async collect(queue: MnsQueue, signal: AbortSignal): Promise<MessageView[]> {
+    // MNS receives at most 16 messages per call.
+    const got = await queue.receive(Math.min(16, this.o.batchSize), 20 * this.o.secondMs, signal);
+    const until = this.mns.clock.now() + this.o.windowMs;
+    while (got.length > 0 && got.length < this.o.batchSize && this.running) {
+      const left = until - this.mns.clock.now();
+      if (left <= 0) break;
+      got.push(...(await queue.receive(Math.min(16, this.o.batchSize - got.length), left, signal)));
+    }
+    return got;
   }
 
   private async handle(messages: MessageView[]): Promise<void> {

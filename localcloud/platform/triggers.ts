@@ -128,6 +128,9 @@ export class PlatformTriggers implements TriggerBinder {
       throw err;
     }
     const batch = Number(cfg.runOptions?.batchWindow?.CountBasedWindow ?? 1) || 1;
+    // Batch Push Interval: 0–15 s ("Advanced trigger features"); 0 or absent pushes in real time.
+    const window = Number(cfg.runOptions?.batchWindow?.TimeBasedWindow ?? 0);
+    if (!Number.isInteger(window) || window < 0 || window > 15) throw invalid(`trigger ${t.triggerName}: runOptions.batchWindow.TimeBasedWindow must be 0 to 15 seconds`);
     const source = new MnsQueueSource(this.d.mns, this.d.fc, this.d.tracker, {
       functionName: fn.spec.functionName,
       triggerName: t.triggerName,
@@ -136,6 +139,7 @@ export class PlatformTriggers implements TriggerBinder {
       pattern,
       async,
       batchSize: batch,
+      windowMs: batch > 1 ? window * this.d.secondMs : 0,
       asArray: batch > 1 || cfg.runOptions?.mode === 'event-streaming',
       rawData,
       regionId: this.d.regionId,

@@ -1,5 +1,6 @@
 import { isObj, own, str } from './ids.js';
 import { MAX_EVENTS_PER_BATCH } from './payload.js';
+import { routedEvent } from './sources.js';
 
 /** An event time further than this from the invocation's clock is not believed (skewed or hostile). */
 const BELIEVABLE_MS = 24 * 3600_000;
@@ -12,7 +13,8 @@ const BELIEVABLE_MS = 24 * 3600_000;
 export function ecsEventTimes(payload: unknown, now: number): number[] {
   const list = (Array.isArray(payload) ? payload : [payload]).slice(0, MAX_EVENTS_PER_BATCH);
   const times: number[] = [];
-  for (const e of list) {
+  for (const item of list) {
+    const e = routedEvent(item);
     if (!isObj(e) || own(e, 'source') !== 'acs.ecs') continue;
     const t = Date.parse(str(own(e, 'time')) ?? '');
     if (Number.isFinite(t) && Math.abs(now - t) <= BELIEVABLE_MS) times.push(t);

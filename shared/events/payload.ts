@@ -2,7 +2,7 @@ import { isAccountId, type Subject, type TagWrite } from '../domain.js';
 import type { Provenance } from '../engine/respond-unapproved.js';
 import { EVENT_LIMITS, isObj, isRegionId, own, quote, str, tooBig } from './ids.js';
 import type { LifecycleWork } from './lifecycle.js';
-import { CMS_PREFIX, eventSourceFor } from './sources.js';
+import { CMS_PREFIX, eventSourceFor, routedEvent } from './sources.js';
 import { bad, ignored, type Verdict } from './verdict.js';
 
 /** FC's async invocation body limit is 128 KB (256 KB on request); anything larger is not from a trigger of ours. */
@@ -95,7 +95,8 @@ export interface WorkDefaults {
 }
 
 /**
- * A trigger payload (one event, or a batch as a JSON array) → the subjects to reconcile, one per account and
+ * A trigger payload (one event, or a batch as a JSON array; service events may come wrapped in the events queue's
+ * messages) → the subjects to reconcile, one per account and
  * region (the units of work), and the sessions to check. Duplicates within a batch count once: by (source, id),
  * since EventBridge delivers at least once, and deferred work by its work key, since a deferral may have been sent
  * twice.
@@ -114,7 +115,8 @@ export function parsePayload(payload: unknown, defaults: WorkDefaults): ParsedPa
   const byUnit = new Map<string, { accountId: string; regionId: string; instanceIds: Set<string>; eniIds: Set<string>; why: string[]; attempt: number; tagWrites: TagWrite[] }>();
   const checks = new Map<string, SessionCheck>();
   const lifecycle = new Map<string, LifecycleWork>();
-  for (const raw of list) {
+  for (const item of list) {
+    const raw = routedEvent(item);
     if (!isObj(raw)) {
       events.push({ verdict: 'bad', why: `an event is not a JSON object (${quote(raw)})` });
       continue;

@@ -1,7 +1,7 @@
 import { actionTrailCall } from './actiontrail.js';
 import { deferredMessage, parseBody } from './deferred.js';
 import { eniOperationCompleted } from './eni-operation.js';
-import { own } from './ids.js';
+import { isObj, own } from './ids.js';
 import { instanceStateChange } from './instance-state.js';
 import { isLifecycleBody, lifecycleMessage } from './lifecycle.js';
 import { mirrorSessionCall } from './mirror-session-call.js';
@@ -80,3 +80,18 @@ registerEventSource({
 });
 // CloudMonitor's event-notification form (ECS system events delivered without an envelope).
 registerEventSource({ type: `${CMS_PREFIX}Instance:StateChange`, parse: instanceStateChange });
+
+/** The sources `automirror setup` routes through its events queue (a default-bus rule per source, target the queue). */
+const ROUTED_SOURCES: ReadonlySet<unknown> = new Set([ECS_SOURCE, VPC_SOURCE]);
+
+/**
+ * The service event an events-queue message carries, else the item as it is. The rule's MNS target writes the
+ * whole event as the message body; the queue trigger wraps that body in its own `mns:Queue:SendMessage` event, so
+ * the original's (source, id) is what dedupes EventBridge's repeats within a batch.
+ */
+export function routedEvent(item: unknown): unknown {
+  if (!isObj(item) || own(item, 'type') !== 'mns:Queue:SendMessage') return item;
+  const body = own(own(item, 'data'), 'messageBody');
+  const inner = typeof body === 'string' ? parseBody(body) : undefined;
+  return isObj(inner) && ROUTED_SOURCES.has(own(inner, 'source')) ? inner : item;
+}

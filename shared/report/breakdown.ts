@@ -53,13 +53,6 @@ export function sessionsAtEnd(pass: RegionPass): Map<string, EndSession> {
   return sessions;
 }
 
-/** automirror's sessions per rule at the end of a pass. */
-export function sessionsPerRule(sessions: ReadonlyMap<string, EndSession>): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const s of sessions.values()) if (s.rule !== undefined) out.set(s.rule, (out.get(s.rule) ?? 0) + 1);
-  return out;
-}
-
 /**
  * The collectors of the rules that select ENIs in the region (the decisions carry each rule's pool), with what
  * every session toward them, anyone's, holds at the end of the pass, and their zone as the scan read it (an ENI's,

@@ -88,6 +88,45 @@ describe('events → subjects', () => {
   });
 });
 
+describe('service events through the events queue (an EventBridge rule with an MNS queue target)', () => {
+  // The rule's target writes the whole event as the message body; the queue trigger wraps it in its own event.
+  const queued = (event: unknown, n: number) => ({
+    id: `m-${n}`,
+    source: 'MNS-automirror-on-event-automirror-events',
+    specversion: '1.0',
+    type: 'mns:Queue:SendMessage',
+    data: { messageBody: typeof event === 'string' ? event : JSON.stringify(event) },
+  });
+
+  it("merges a launch's events into one subject, counts EventBridge's repeat of an event once, and notes a bad element alone", () => {
+    const running = envelope('ecs:Instance:StateChange', { resourceId: 'i-a1', state: 'Running' });
+    const launch = [
+      envelope('ecs:Instance:StateChange', { resourceId: 'i-a1', state: 'Pending' }),
+      call('RunInstances', { acsRegion: 'cn-hangzhou', referencedResources: { 'ACS::ECS::Instance': ['i-a1'] } }),
+      running,
+      running,
+      envelope('ecs:Instance:StateChange', { resourceId: 42, state: 'Running' }),
+      'not json {',
+    ];
+    const r = parsePayload(
+      launch.map((e, i) => queued(e, i)),
+      AT,
+    );
+    expect(r.events.map((e) => e.verdict)).toEqual(['ignored', 'reconcile', 'reconcile', 'duplicate', 'bad', 'bad']);
+    expect(r.events[3]).toMatchObject({ id: running.id, why: /same \(source, id\)/ });
+    expect(r.events[4].why).toMatch(/no valid instance id/);
+    expect(r.subjects).toEqual([expect.objectContaining({ regionId: 'cn-hangzhou', instanceIds: ['i-a1'], eniIds: [] })]);
+  });
+
+  it('still reads the direct shapes beside queued ones, one event or an array', () => {
+    const direct = envelope('ecs:Instance:StateChange', { resourceId: 'i-b1', state: 'Running' });
+    expect(one(direct).subject).toMatchObject({ instanceIds: ['i-b1'] });
+    const r = parsePayload([direct, queued(direct, 1), queued(envelope('ecs:Instance:StateChange', { resourceId: 'i-b2', state: 'Running' }), 2)], AT);
+    expect(r.events.map((e) => e.verdict)).toEqual(['reconcile', 'duplicate', 'reconcile']);
+    expect(r.subjects[0].instanceIds).toEqual(['i-b1', 'i-b2']);
+  });
+});
+
 describe('events that need nothing, and bad input', () => {
   it.each([
     ['a state that changes nothing', envelope('ecs:Instance:StateChange', { resourceId: 'i-a1', state: 'Stopped' }), 'ignored', /Stopped/],

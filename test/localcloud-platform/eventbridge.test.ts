@@ -224,6 +224,64 @@ describe('MNS queue triggers', () => {
   });
 });
 
+describe('MNS queue triggers with a batch window', () => {
+  // A documented second is 100 ms here, so a 5 s window is long enough for the SDK calls below to land inside it.
+  let slow: LocalCloud;
+  beforeAll(async () => {
+    slow = await withPlatform({ secondMs: 100, mns: { queues: [{ name: 'lc-batch', visibilityTimeout: 60 }] } });
+  });
+  afterAll(() => slow.close());
+
+  async function batchTrigger(name: string, batchWindow: Record<string, number>) {
+    const trigger = new $FC3.CreateTriggerInput({
+      triggerName: name,
+      triggerType: 'eventbridge',
+      triggerConfig: JSON.stringify({
+        triggerEnable: true,
+        asyncInvocationType: true,
+        eventRuleFilterPattern: JSON.stringify({ source: [`MNS-lc-echo-${name}`] }),
+        eventSourceConfig: { eventSourceType: 'MNS', eventSourceParameters: { sourceMNSParameters: { QueueName: 'lc-batch', IsBase64Decode: false } } },
+        runOptions: { batchWindow },
+      }),
+    });
+    await fc3Client(slow).createTrigger('lc-echo', new $FC3.CreateTriggerRequest({ body: trigger }));
+  }
+  const batches = (name: string) =>
+    slow.fc.invocations.filter((i) => i.source === `mns:${name}`).map((i) => (JSON.parse(i.event) as { data: { messageBody: string } }[]).map((e) => e.data.messageBody));
+
+  it('push what arrived within TimeBasedWindow of the first message as one array, the count not reached', async () => {
+    await batchTrigger('by-time', { CountBasedWindow: 10, TimeBasedWindow: 5 });
+    try {
+      const mns = mnsClient(slow);
+      for (const body of ['one', 'two', 'three']) await mns.sendMessage('lc-batch', { MessageBody: body });
+      await eventually(() => batches('by-time').flat().length === 3, 20_000, 'the three messages');
+      expect(batches('by-time')).toEqual([['one', 'two', 'three']]);
+    } finally {
+      await fc3Client(slow).deleteTrigger('lc-echo', 'by-time');
+    }
+  });
+
+  it('push as soon as CountBasedWindow messages are in, before the time window ends', async () => {
+    await batchTrigger('by-count', { CountBasedWindow: 2, TimeBasedWindow: 15 });
+    try {
+      const mns = mnsClient(slow);
+      for (const body of ['a', 'b', 'c', 'd']) await mns.sendMessage('lc-batch', { MessageBody: body });
+      await eventually(() => batches('by-count').flat().length === 4, 20_000, 'the four messages');
+      expect(batches('by-count')).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]);
+    } finally {
+      await fc3Client(slow).deleteTrigger('lc-echo', 'by-count');
+    }
+  });
+
+  it('refuse a TimeBasedWindow outside 0–15 seconds, making no trigger', async () => {
+    await expect(batchTrigger('too-long', { CountBasedWindow: 10, TimeBasedWindow: 16 })).rejects.toMatchObject({ code: 'InvalidArgument', statusCode: 400 });
+    expect(slow.fc.get('lc-echo').triggers.has('too-long')).toBe(false);
+  });
+});
+
 describe('MNS topic triggers', () => {
   it('invoke the function with the JSON notification for messages carrying the filter tag', async () => {
     const mns = mnsClient(cloud);
