@@ -14,6 +14,7 @@ import { decideRegion, type RegionScanDeps, type RegionSnapshot, scanRegion } fr
 import { respondToUnapproved, type UnapprovedFinding } from './respond-unapproved.js';
 import { type Result, regionResultOf } from './result.js';
 import type { SettleOptions } from './settle.js';
+import { type UnownedFinding, unownedFindings } from './take-over.js';
 import { evalTimes } from './timebox.js';
 import { foreignSessions } from './unapproved.js';
 
@@ -74,6 +75,8 @@ export interface RegionResult {
    * them, and how many go to an approved collector.
    */
   readonly foreign: { readonly unapproved: readonly UnapprovedFinding[]; readonly approved: number };
+  /** Sessions of the last scan that claim nothing of automirror's: adoptable, conflicting or unrelated. */
+  readonly unowned?: readonly UnownedFinding[];
 }
 
 const DEFAULT_PASSES = 3;
@@ -96,7 +99,11 @@ export async function reconcileRegion(deps: RegionDeps, opts: RegionOptions): Pr
   const lookedUp = new Map<string, TagWrite | null>();
   const searched = new Map<string, TagSearch>();
   let foreign: RegionResult['foreign'] = { unapproved: [], approved: 0 };
-  const done = (unfinished: boolean): RegionResult => ({ regionId: opts.regionId, mode: opts.mode, passes, unfinished, result: regionResultOf(unfinished, passes.at(-1)?.outcomes ?? []), foreign });
+  const done = (unfinished: boolean): RegionResult => {
+    const last = passes.at(-1);
+    const unowned = last ? unownedFindings(deps.policy, last.snapshot.sessions, last.snapshot.enis, last.decisions) : [];
+    return { regionId: opts.regionId, mode: opts.mode, passes, unfinished, result: regionResultOf(unfinished, last?.outcomes ?? []), foreign, unowned };
+  };
   const respond = async (found: ReturnType<typeof foreignSessions>, write: boolean) => {
     const unapproved = await respondToUnapproved(found.unapproved, deps.policy, deps.vpc, { regionId: opts.regionId, runId: opts.runId, write, clock, deadline: opts.deadline, settle: opts.settle });
     foreign = { unapproved, approved: found.approved };

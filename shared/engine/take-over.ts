@@ -1,5 +1,6 @@
 import type { Eni, MirrorSpec, Session, Tags } from '../domain.js';
 import type { Decision } from '../policy/evaluate.js';
+import type { Policy } from '../policy/types.js';
 import { attributeDrift, type Drift, inBand, inPool, sessionName } from './desired.js';
 import { claimsOwnership, isOwned, ownerTags } from './ownership.js';
 import { targetLabel } from './placement.js';
@@ -90,4 +91,18 @@ export function classifyUnowned(s: Session, specs: ReadonlyMap<string, MirrorSpe
   const band = [...specs.values()].find((sp) => inBand(sp, s.priority));
   if (band) return { class: 'conflicting', why: `holds priority ${s.priority} in rule ${band.rule}'s band` };
   return { class: 'unrelated', why: t.reason };
+}
+
+/** A session the region scan found that claims nothing of automirror's, and how the report sees it. */
+export interface UnownedFinding {
+  readonly session: Session;
+  readonly class: UnownedClass;
+  readonly why: string;
+}
+
+/** Every live session of a scan that claims nothing of automirror's, classified (claims are the forged-claims list's). */
+export function unownedFindings(policy: Policy, sessions: readonly Session[], enis: readonly Eni[], decisions: readonly Decision[]): UnownedFinding[] {
+  const specs = new Map(policy.rules.map((r) => [r.name, r.spec]));
+  const view: SourceView = { enis: new Map(enis.map((e) => [e.id, e])), decisions: new Map(decisions.map((d) => [d.eniId, d])) };
+  return sessions.filter((s) => s.ownership.verdict === 'none' && s.status !== 'Deleting').map((s) => ({ session: s, ...classifyUnowned(s, specs, view) }));
 }

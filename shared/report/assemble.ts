@@ -17,6 +17,7 @@ import {
   type TemporaryMirror,
   type UnapprovedSession,
   type UnmirroredEni,
+  type UnownedSession,
 } from './model.js';
 import { ruleCounts } from './rule-counts.js';
 import { computeTotals } from './totals.js';
@@ -48,6 +49,7 @@ export interface ReportContents {
   /** Sessions toward approved collectors, per region: a later count for a region replaces an earlier one. */
   readonly approved: ReadonlyArray<{ readonly regionId: string; readonly count: number }>;
   readonly forgedClaims?: readonly ForgedClaim[];
+  readonly unownedSessions?: readonly UnownedSession[];
   /** A later entry for the same (region, ENI) replaces an earlier one. */
   readonly temporary?: readonly TemporaryMirror[];
   /**
@@ -110,6 +112,11 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
     (c) => c.regionId,
     (c) => c.sessionId,
   );
+  const unownedSessions = sortBy(
+    byKey(contents.unownedSessions ?? [], (c) => `${c.regionId}\u0000${c.sessionId}`),
+    (c) => c.regionId,
+    (c) => c.sessionId,
+  );
   const temporary = sortBy(
     byKey(contents.temporary ?? [], eniKey),
     (t) => t.regionId,
@@ -139,6 +146,7 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
     foreignSessions,
     ...body,
     ...(forgedClaims.length > 0 ? { forgedClaims } : {}),
+    ...(unownedSessions.length > 0 ? { unownedSessions } : {}),
     ...(temporary.length > 0 ? { temporary } : {}),
     ...breakdown,
   };

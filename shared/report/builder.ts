@@ -1,6 +1,19 @@
 import { assembleReport, type CoverageEntry } from './assemble.js';
 import type { RegionUsage, RuleUsage, Usage } from './cost.js';
-import type { ChangeSinceLast, CollectorBreakdown, DriftItem, DriftReport, FailedEvent, ForgedClaim, PolicyInfo, ReportError, ReportMode, TemporaryMirror, UnapprovedSession } from './model.js';
+import type {
+  ChangeSinceLast,
+  CollectorBreakdown,
+  DriftItem,
+  DriftReport,
+  FailedEvent,
+  ForgedClaim,
+  PolicyInfo,
+  ReportError,
+  ReportMode,
+  TemporaryMirror,
+  UnapprovedSession,
+  UnownedSession,
+} from './model.js';
 
 export interface ReportStart {
   readonly mode: ReportMode;
@@ -38,6 +51,7 @@ export class ReportBuilder {
   private readonly unapproved: UnapprovedSession[] = [];
   private readonly approved: Array<{ regionId: string; count: number }> = [];
   private readonly forgedClaims: ForgedClaim[] = [];
+  private readonly unowned: UnownedSession[] = [];
   private readonly temporary: TemporaryMirror[] = [];
   private readonly ruleSessions: RuleUsage[] = [];
   private readonly regionSources: RegionUsage[] = [];
@@ -93,6 +107,11 @@ export class ReportBuilder {
 
   addForgedClaim(claim: ForgedClaim): this {
     this.forgedClaims.push(claim);
+    return this;
+  }
+
+  addUnowned(s: UnownedSession): this {
+    this.unowned.push(s);
     return this;
   }
 
@@ -152,6 +171,7 @@ export class ReportBuilder {
         unapproved: this.unapproved,
         approved: this.approved,
         forgedClaims: this.forgedClaims,
+        unownedSessions: this.unowned,
         temporary: this.temporary,
         ...(this.ruleSessions.length || this.collectors.length ? { ruleSessions: this.ruleSessions, regionUsage: this.regionSources, collectors: this.collectors } : {}),
       },

@@ -88,6 +88,7 @@ function addRegionResult(b: ReportBuilder, r: RegionResult): void {
     const claim = unprovenClaim(s);
     if (claim) b.addForgedClaim({ sessionId: s.id, regionId, claimedRule: s.tags[RULE_TAG], verdict: claim.verdict, reason: claim.why, sourceIds: s.sourceIds, target: targetLabel(s.target) });
   }
+  for (const u of r.unowned ?? []) b.addUnowned({ sessionId: u.session.id, regionId, class: u.class, why: u.why, sourceIds: u.session.sourceIds, target: targetLabel(u.session.target) });
   for (const c of coverage) b.addCoverage(coverageEntry(c, regionId));
   for (const t of temporaryMirrors(last, regionId)) b.addTemporary(t);
   const sessions = sessionsAtEnd(last);

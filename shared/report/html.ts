@@ -32,6 +32,7 @@ import {
   TEMPORARY_HEAD,
   temporaryCells,
   temporaryLead,
+  unownedLead,
 } from './present.js';
 import { coveragePercent } from './totals.js';
 import { UNAPPROVED_HEAD, unapprovedCells, unapprovedSummary } from './unapproved.js';
@@ -271,6 +272,27 @@ ${tableOf(
 )}</section>`;
 }
 
+/** Sessions nobody claims for automirror, classified; only when there are any. */
+function unowned(r: DriftReport): Html | string {
+  const list = r.unownedSessions ?? [];
+  if (list.length === 0) return '';
+  return html`<section><h2 id="unowned">Sessions automirror does not own</h2>
+<p class="sub">${unownedLead(list)}.</p>
+${tableOf(
+  ['Session', 'Region', 'Class', 'Sources', 'Target', 'Why'],
+  rows(list, (u) => [
+    id(u.sessionId, 'session', u.regionId),
+    u.regionId,
+    u.class === 'conflicting' ? html`<strong>${u.class}</strong>` : u.class,
+    ids(u.sourceIds, 'eni', u.regionId),
+    id(u.target),
+    why(u.why),
+  ]),
+  '',
+  true,
+)}</section>`;
+}
+
 /** What changed since the previous run on record, or that there is none. */
 function change(r: DriftReport): Html {
   const c = r.change;
@@ -387,6 +409,7 @@ ${
 ${change(r)}
 ${breakdown(r)}${cost(r)}
 ${temporary(r)}
+${unowned(r)}
 <section><h2 id="drift">Drift</h2>
 <p class="sub">${t.items ? `${plural(t.items, 'item')}, ${plural(t.fields, 'differing field')}: ${statusCounts(t)}. Failures first.` : 'Nothing differs from what the policy wants.'}</p>
 ${tableOf(['Resource', 'Rule', 'Field', 'Wanted', 'Actual', 'Action', 'Status'], rankItems(r.items).map(driftRows), 'No drift.', t.items > 0, { interactive: true, label: 'drift items', cls: 'drift' })}</section>

@@ -25,6 +25,7 @@ import {
   TEMPORARY_HEAD,
   temporaryCells,
   temporaryLead,
+  unownedLead,
 } from './present.js';
 import { clip, defuse } from './text.js';
 import { UNAPPROVED_HEAD, unapprovedCells, unapprovedSummary } from './unapproved.js';
@@ -97,6 +98,19 @@ function forged(r: DriftReport, top: number): string[] {
       c.target,
       `${c.verdict}: ${c.reason}`,
     ]),
+    '',
+  ];
+}
+
+/** Sessions nobody claims for automirror, classified; only when there are any. */
+function unowned(r: DriftReport, top: number): string[] {
+  const list = r.unownedSessions ?? [];
+  if (list.length === 0) return [];
+  return [
+    '### Sessions automirror does not own',
+    `${unownedLead(list)}.`,
+    '',
+    ...bounded('sessions', list, top, ['Session', 'Region', 'Class', 'Sources', 'Target', 'Why'], (u) => [u.sessionId, u.regionId, u.class, u.sourceIds.join(', ') || '—', u.target, u.why]),
     '',
   ];
 }
@@ -175,6 +189,7 @@ function compose(r: DriftReport, top: number): string {
     '',
     ...cost(r, top),
     ...temporary(r, top),
+    ...unowned(r, top),
     '### Opted out',
     ...bounded('opted-out ENIs', r.coverage.optedOut, top, ['ENI', 'Region', 'Rule', 'Opted out by', 'Tag on'], (o) => [o.eniId, o.regionId, o.rule, optOutWho(o), `${o.on} ${o.resourceId}`]),
     '',

@@ -69,6 +69,7 @@ export function mergeReports(parts: readonly DriftReport[], opts: { generatedAt?
       unapproved: parts.flatMap((p) => p.foreignSessions.unapproved),
       approved: parts.flatMap((p) => Object.entries(p.foreignSessions.approved).map(([regionId, count]) => ({ regionId, count }))),
       forgedClaims: parts.flatMap((p) => p.forgedClaims ?? []),
+      unownedSessions: parts.flatMap((p) => p.unownedSessions ?? []),
       temporary: parts.flatMap((p) => p.temporary ?? []),
       ...(parts.some((p) => p.rules || p.collectors)
         ? {

@@ -254,6 +254,21 @@ export interface ForgedClaim {
 }
 
 /**
+ * A session that claims nothing of automirror's, as automirror sees it: `adoptable` (`automirror adopt` would take
+ * it over as it is, or after the updates `why` names), `conflicting` (it holds a slot of an ENI the policy opts in,
+ * or a priority in a rule's band), or `unrelated`. Never modified by automirror either way.
+ */
+export interface UnownedSession {
+  readonly sessionId: string;
+  readonly regionId: string;
+  readonly class: 'adoptable' | 'conflicting' | 'unrelated';
+  readonly why: string;
+  readonly sourceIds: readonly string[];
+  /** `SLB:lb-…` or `NetworkInterface:eni-…`. */
+  readonly target: string;
+}
+
+/**
  * A temporary-mirroring tag (`automirror:until` / `automirror:for`) found on an ENI or its instance, and what became
  * of it: mirrored until `until` by a temporary rule, expired (its session removed), or refused (a bad value, or no
  * temporary rule in the policy: never guessed), or superseded by a rule that mirrors the ENI full-time.
@@ -454,6 +469,8 @@ export interface DriftReport {
   readonly errors: readonly ReportError[];
   /** Sessions claiming automirror's ownership without a valid proof, sorted by region, id; present when there are any. */
   readonly forgedClaims?: readonly ForgedClaim[];
+  /** Sessions claiming nothing of automirror's, classified, sorted by region, id; present when there are any. */
+  readonly unownedSessions?: readonly UnownedSession[];
   /** Temporary-mirroring tags found, with their expiry or why refused, sorted by region, ENI id; present when there are any. */
   readonly temporary?: readonly TemporaryMirror[];
   /** The change since the previous run on record; absent when there is none. */

@@ -26,6 +26,12 @@ export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n ==
 export const forgedClaimsLead = (n: number): string =>
   `${n === 1 ? "1 session carries automirror's ownership tag" : `${n} sessions carry automirror's ownership tag`} without a valid proof: never modified or deleted by automirror. Find who tagged ${n === 1 ? 'it' : 'them'} (ActionTrail, TagResources).`;
 
+/** The unowned-sessions section's lead sentence, the same in Markdown and HTML. */
+export function unownedLead(list: readonly { class: 'adoptable' | 'conflicting' | 'unrelated' }[]): string {
+  const n = (c: string) => list.filter((u) => u.class === c).length;
+  return `${plural(list.length, 'session')} that automirror does not own: ${n('adoptable')} adoptable (automirror adopt would take ${n('adoptable') === 1 ? 'it' : 'them'} over), ${n('conflicting')} conflicting (holding an opted-in ENI's slot or a priority in a rule's band), ${n('unrelated')} unrelated. automirror never modifies them`;
+}
+
 /** `null` is an absent value; lists read as lists. */
 export function formatValue(v: FieldValue): string {
   if (v === null) return '(absent)';

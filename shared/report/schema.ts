@@ -175,6 +175,16 @@ export const reportSchema = {
         target: str,
       }),
     ),
+    unownedSessions: listOf(
+      object(['sessionId', 'regionId', 'class', 'why', 'sourceIds', 'target'], {
+        sessionId: nonEmpty,
+        regionId: nonEmpty,
+        class: { enum: ['adoptable', 'conflicting', 'unrelated'] },
+        why: str,
+        sourceIds: strings,
+        target: str,
+      }),
+    ),
     temporary: listOf(
       object(['eniId', 'regionId', 'tag', 'status', 'sessionIds', 'reason'], {
         ...eni,
