@@ -76,7 +76,7 @@ class AssumedRole implements CredentialsProvider {
     private readonly sts: () => PopClient,
     readonly accountId: string,
     readonly roleArn: string,
-    private readonly sessionName: string,
+    readonly sessionName: string,
     private readonly now: () => number,
   ) {}
 
@@ -112,7 +112,7 @@ class AssumedRole implements CredentialsProvider {
   }
 }
 
-/** Sessions by (deployment account, member account, role): one AssumeRole per account while its session lasts. */
+/** Sessions by (deployment account, member account, role), of the latest run: one AssumeRole per account and run while its session lasts. */
 const sessions = new Map<string, AssumedRole>();
 
 /** Drops every cached session (a test that restarts its cloud; a process that rotates its own keys). */
@@ -131,12 +131,14 @@ export function cloudForAccount(d: Deployment, accountId: string, regionId: stri
   if (!d.members) return undefined;
   const roleArn = `acs:ram::${accountId}:role/${d.members.roleName.toLowerCase()}`;
   const key = `${d.accountId}/${roleArn}`;
+  const sessionName = roleSessionName(d.members.runId);
   let role = sessions.get(key);
-  if (!role) {
+  // A warm instance serving the next run assumes the role anew, so the member's ActionTrail names the run that acts.
+  if (!role || role.sessionName !== sessionName) {
     // STS is asked in the deployment's region, with its credentials and endpoint override, and no call wrapper:
     // AssumeRole is the deployment's call, not the member's (its counts and limits are the deployment's).
     const { around: _around, ownership: _ownership, ...own } = d.cloud;
-    role = new AssumedRole(() => new PopClient(STS, own), accountId, roleArn, roleSessionName(d.members.runId), now);
+    role = new AssumedRole(() => new PopClient(STS, own), accountId, roleArn, sessionName, now);
     sessions.set(key, role);
   }
   const { credentials: _credentials, profile: _profile, ...rest } = d.cloud;

@@ -74,14 +74,21 @@ describe('which accounts a run covers (AUTOMIRROR_ACCOUNTS)', () => {
     expect(await accountsOfRun({ kind: 'resource-directory', folderId: 'fd-a' }, [member(1), member(3)], MAIN, list)).toHaveLength(58);
     expect(await accountsOfRun({ kind: 'own' }, [], MAIN, list)).toEqual([MAIN]);
     expect(await accountsOfRun({ kind: 'list', accountIds: [member(0), member(2)] }, [member(2)], MAIN, list)).toEqual([member(0)]);
+    // Members whose account does not exist (being created, failed, expired, cancelled) are not reconciled.
+    const statuses = ['CreateVerifying', 'CreateFailed', 'CreateExpired', 'CreateCancelled', 'InviteSuccess', 'PromoteVerifying', 'PromoteSuccess'] as const;
+    statuses.forEach((status, i) => cloud?.org.join(member(i), undefined, status));
+    const active = await rd.memberAccounts();
+    expect(active).toHaveLength(117);
+    expect(active).toEqual(expect.arrayContaining([member(4), member(5), member(6)]));
+    expect([0, 1, 2, 3].filter((i) => active.includes(member(i)))).toEqual([]);
     // A directory that can't be listed fails the run: no account is silently left out.
     await expect(accountsOfRun({ kind: 'resource-directory', folderId: 'fd-nope' }, [], MAIN, list)).rejects.toMatchObject({ code: 'EntityNotExists.Folder' });
   });
 });
 
-describe('an account that cannot be reached', () => {
-  const reachable = (c: LocalCloud, accountId: string) =>
-    reach(cloudForAccount({ accountId: MAIN, cloud: config(c), members: { roleName: DEFAULT_MEMBER_ROLE, runId: 'r1' } }, accountId, 'cn-hangzhou')!).then(
+describe('reaching a member account (STS AssumeRole)', () => {
+  const reachable = (c: LocalCloud, accountId: string, runId = 'r1') =>
+    reach(cloudForAccount({ accountId: MAIN, cloud: config(c), members: { roleName: DEFAULT_MEMBER_ROLE, runId } }, accountId, 'cn-hangzhou')!).then(
       () => 'reached',
       (err: unknown) => {
         expect(err).toBeInstanceOf(AssumeRoleError);
@@ -89,11 +96,17 @@ describe('an account that cannot be reached', () => {
       },
     );
 
-  it('is dropped with its STS error when the role is missing, and retried when STS throttles', async () => {
+  it('an account whose role is missing is dropped with its STS error; a throttled STS is retried', async () => {
     cloud = await startLocalCloud({ world: directoryWorld(3, { AssumeRole: { perMinute: 2, burst: 2 } }) });
     expect(await reachable(cloud, member(0))).toBe('reached');
     expect(await reachable(cloud, member(2))).toEqual({ code: 'EntityNotExist.Role', message: expect.stringContaining(`can't assume acs:ram::${member(2)}:role/resourcedirectoryaccountaccessrole`) });
     // Out of AssumeRole's rate: transient, so the invocation is retried (rethrown), not dropped.
     await expect(reachable(cloud, member(1))).rejects.toMatchObject({ name: 'AssumeRoleError', code: expect.stringMatching(/Throttling/), retryable: true });
+  });
+
+  it('assumes once per run and account: the next run in the same process names itself in a new session', async () => {
+    cloud = await startLocalCloud({ world: directoryWorld(2) });
+    for (const run of ['r1', 'r1', 'r2']) expect(await reachable(cloud, member(0), run)).toBe('reached');
+    expect(cloud.controls.calls.list({ action: 'AssumeRole' }).map((k) => k.params.RoleSessionName)).toEqual(['automirror-r1', 'automirror-r2']);
   });
 });
