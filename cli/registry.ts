@@ -11,6 +11,7 @@ import { command as keygen } from './commands/keygen.js';
 import { command as localcloud } from './commands/localcloud.js';
 import { command as plan } from './commands/plan.js';
 import { command as policy } from './commands/policy.js';
+import { command as release } from './commands/release.js';
 import { command as report } from './commands/report.js';
 import { command as rolePolicy } from './commands/role-policy.js';
 import { command as setup } from './commands/setup.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   setup,
   teardown,
   adopt,
+  release,
   exportCmd,
   keygen,
   rolePolicy,

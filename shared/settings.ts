@@ -1,3 +1,13 @@
+import { DEFAULT_MEMBER_ROLE } from './cloud/accounts.js';
+import { isAccountId } from './domain.js';
+import { BadInput } from './events/bad-input.js';
+
+/**
+ * Which accounts the scheduled reconcile covers: the deployment's own (the default), a fixed list, or the members
+ * of the Resource Directory (or of one of its folders), listed at the start of every run.
+ */
+export type AccountScope = { readonly kind: 'own' } | { readonly kind: 'list'; readonly accountIds: readonly string[] } | { readonly kind: 'resource-directory'; readonly folderId?: string };
+
 /**
  * Names and knobs shared by the functions (read from their environment, set in s.yaml) and by the CLI's setup
  * step (which creates what s.yaml cannot). One place, so the two can't disagree.
@@ -58,6 +68,12 @@ export interface Settings {
   readonly metrics: boolean;
   /** The CloudMonitor application group the metrics belong to; 0: none (PutCustomMetric's documented value). */
   readonly metricsGroupId: string;
+  /** AUTOMIRROR_ACCOUNTS: `id1,id2`, `resource-directory` or `resource-directory:<folderId>`; unset: the own account. */
+  readonly accounts: AccountScope;
+  /** AUTOMIRROR_EXCLUDE_ACCOUNTS: accounts never reconciled, whatever the scope lists. */
+  readonly excludeAccounts: readonly string[];
+  /** AUTOMIRROR_MEMBER_ROLE: the RAM role assumed in every member account (shared/cloud/accounts.ts). */
+  readonly memberRole: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -88,6 +104,9 @@ export const DEFAULT_SETTINGS: Settings = {
   historyBucket: '',
   metrics: false,
   metricsGroupId: '0',
+  accounts: { kind: 'own' },
+  excludeAccounts: [],
+  memberRole: DEFAULT_MEMBER_ROLE,
 };
 
 const int = (v: string | undefined, dflt: number) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : dflt);
@@ -98,6 +117,39 @@ const list = (v: string | undefined): string[] =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+/** A Resource Directory folder id: the root `r-…` or a folder `fd-…` (ListAccountsForParent's ParentFolderId). */
+const FOLDER_ID = /^(r|fd)-[A-Za-z0-9]{1,64}$/;
+/** A RAM role name: letters, digits, `.` and `-`, 1–64 characters (as `automirror role-policy --member-role` takes it). */
+const ROLE_NAME = /^[A-Za-z0-9.-]{1,64}$/;
+const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+
+/** A comma-separated list of account ids, every entry one: a typo must not silently narrow or widen the scope. */
+function accountList(name: string, v: string): string[] {
+  const ids = v.split(',').map((x) => x.trim());
+  const bad = ids.filter((id) => !isAccountId(id));
+  if (bad.length > 0) throw new BadInput(`${name} must be account ids separated by commas, but ${shown(bad[0])} is not an account id (digits)`);
+  return [...new Set(ids)];
+}
+
+function accountScope(v: string | undefined): AccountScope {
+  if (v === undefined || v.trim() === '') return { kind: 'own' };
+  const m = /^resource-directory(?::(.*))?$/.exec(v.trim());
+  if (!m) return { kind: 'list', accountIds: accountList('AUTOMIRROR_ACCOUNTS', v) };
+  if (m[1] === undefined) return { kind: 'resource-directory' };
+  if (!FOLDER_ID.test(m[1])) throw new BadInput(`AUTOMIRROR_ACCOUNTS: ${shown(m[1])} is not a Resource Directory folder id (r-… or fd-…)`);
+  return { kind: 'resource-directory', folderId: m[1] };
+}
+
+function memberRole(v: string | undefined): string {
+  if (v === undefined || v === '') return DEFAULT_MEMBER_ROLE;
+  if (!ROLE_NAME.test(v)) throw new BadInput(`AUTOMIRROR_MEMBER_ROLE must be a RAM role name (1–64 letters, digits, '.' or '-'), got ${shown(v)}`);
+  return v;
+}
+
+/**
+ * The settings of the environment. The account settings are parsed strictly (one BadInput naming the variable): the
+ * others fall back to their defaults, but a mistyped account would reconcile the wrong accounts.
+ */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     onEventFunction: env.AUTOMIRROR_ON_EVENT_FUNCTION || DEFAULT_SETTINGS.onEventFunction,
@@ -126,5 +178,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
     historyBucket: env.AUTOMIRROR_HISTORY_BUCKET || DEFAULT_SETTINGS.historyBucket,
     metrics: env.AUTOMIRROR_METRICS === 'on',
     metricsGroupId: /^\d{1,20}$/.test(env.AUTOMIRROR_METRICS_GROUP_ID ?? '') ? (env.AUTOMIRROR_METRICS_GROUP_ID as string) : DEFAULT_SETTINGS.metricsGroupId,
+    accounts: accountScope(env.AUTOMIRROR_ACCOUNTS),
+    excludeAccounts: env.AUTOMIRROR_EXCLUDE_ACCOUNTS?.trim() ? accountList('AUTOMIRROR_EXCLUDE_ACCOUNTS', env.AUTOMIRROR_EXCLUDE_ACCOUNTS) : [],
+    memberRole: memberRole(env.AUTOMIRROR_MEMBER_ROLE),
   };
 }

@@ -27,7 +27,8 @@ const ROLE = /^[A-Za-z0-9.-]{1,64}$/;
 /**
  * deploy/ram/function-role-policy.json with its placeholders filled: `{region}` and `{account}` pinned, each
  * ARN naming `{vpcRegion}` repeated once per managed region, `{historyBucket}` the history bucket and
- * `{memberRole}` the member accounts' role (each one's statements dropped when there is none). The member role's
+ * `{memberRole}` the member accounts' role (each one's statements dropped when there is none; so is listing the
+ * Resource Directory, `resourcemanager:`, which only a deployment reaching member accounts needs). The member role's
  * account stays `*`: members come from the Resource Directory at run time; the role name is pinned (RAM writes
  * role ARNs in lowercase, and role names are case-insensitive). Region, account and bucket are checked first, so no value can put a
  * wildcard (or anything but an id) into an ARN.
@@ -40,8 +41,8 @@ export function renderRolePolicy(scope: RoleScope, doc: RolePolicy = template): 
   const { memberRole } = scope;
   if (memberRole !== undefined && !ROLE.test(memberRole)) throw new Error(`not a role name: ${JSON.stringify(memberRole)}`);
   const resources = (s: RolePolicy['Statement'][number]) => (typeof s.Resource === 'string' ? [s.Resource] : s.Resource);
-  const given = (s: RolePolicy['Statement'][number]) =>
-    !resources(s).some((r) => (r.includes('{historyBucket}') && historyBucket === undefined) || (r.includes('{memberRole}') && memberRole === undefined));
+  const forMembers = (r: string) => r.includes('{memberRole}') || r.startsWith('acs:resourcemanager:');
+  const given = (s: RolePolicy['Statement'][number]) => !resources(s).some((r) => (r.includes('{historyBucket}') && historyBucket === undefined) || (forMembers(r) && memberRole === undefined));
   const fill = (arn: string) =>
     arn
       .replaceAll('{region}', scope.region)

@@ -7,7 +7,7 @@ import { slbProduct } from '../slb/index.js';
 import type { CloudState } from '../state.js';
 import { vpcProduct } from '../vpc/index.js';
 import { buildState, WorldError } from '../world/load.js';
-import type { WorldFile, WorldRole } from '../world/types.js';
+import type { MemberStatus, WorldFile, WorldRole } from '../world/types.js';
 import { resourceManagerProduct } from './resource-directory.js';
 import { stsProduct } from './sts.js';
 
@@ -16,6 +16,7 @@ export interface Member {
   readonly displayName: string;
   folderId: string;
   joinTime: string;
+  status: MemberStatus;
 }
 
 export interface Folder {
@@ -65,7 +66,7 @@ export class Organisation {
       for (const f of folders.values()) if (f.parentFolderId && !folders.has(f.parentFolderId)) problems.push(`/resourceDirectory/folders: ${f.folderId}'s parent ${f.parentFolderId} is not a folder`);
       for (const m of [{ accountId: main.accountId }, ...rd.members]) {
         try {
-          this.join(m.accountId, m.folderId);
+          this.join(m.accountId, m.folderId, 'status' in m ? m.status : undefined);
         } catch (err) {
           problems.push(`/resourceDirectory/members: ${(err as Error).message}`);
         }
@@ -92,13 +93,13 @@ export class Organisation {
   }
 
   /** Adds an account of the world to the Resource Directory (as an invited member would join). */
-  join(accountId: string, folderId?: string): Member {
+  join(accountId: string, folderId?: string, status: MemberStatus = 'CreateSuccess'): Member {
     const d = this.directory;
     if (!d) throw new Error('the world has no resource directory');
     if (!this.states.has(accountId)) throw new Error(`account ${accountId} is not an account of the world`);
     const folder = folderId ?? d.rootFolderId;
     if (!d.folders.has(folder)) throw new Error(`folder ${folder} is not a folder of the directory`);
-    const m: Member = { accountId, displayName: this.names.get(accountId) ?? accountId, folderId: folder, joinTime: this.main.isoNow() };
+    const m: Member = { accountId, displayName: this.names.get(accountId) ?? accountId, folderId: folder, joinTime: this.main.isoNow(), status };
     d.members.set(accountId, m);
     return m;
   }

@@ -27,7 +27,7 @@ export function resourceManagerProduct(org: Organisation): PopProduct {
       ResourceDirectoryPath: [d.resourceDirectoryId, ...pathTo(org, m.folderId), m.accountId].join('/'),
       Type: m.accountId === org.main.accountId ? 'CloudAccount' : 'ResourceAccount',
       JoinMethod: m.accountId === org.main.accountId ? 'invited' : 'created',
-      Status: 'CreateSuccess',
+      Status: m.status,
       JoinTime: m.joinTime,
       ModifyTime: m.joinTime,
     }));

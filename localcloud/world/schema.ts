@@ -1,3 +1,5 @@
+import { MEMBER_STATUSES } from './types.js';
+
 /**
  * JSON Schema of the world file: localcloud's public interface (README "World file").
  * Every object is closed (`additionalProperties: false`) so a misspelt field is an error with its path.
@@ -253,6 +255,6 @@ export const worldSchema = closed(['accountId', 'accessKeys', 'regions'], {
     resourceDirectoryId: { type: 'string', pattern: '^rd-' },
     rootFolderId: { type: 'string', pattern: '^r-' },
     folders: { type: 'array', items: closed(['folderId'], { folderId, folderName: { type: 'string' }, parentFolderId: folderId }) },
-    members: { type: 'array', items: closed(['accountId'], { accountId: accountIdSchema, folderId }) },
+    members: { type: 'array', items: closed(['accountId'], { accountId: accountIdSchema, folderId, status: { enum: [...MEMBER_STATUSES] } }) },
   }),
 });

@@ -51,12 +51,32 @@ export interface WorldAccount {
   rateLimits?: RateLimits;
 }
 
+/**
+ * A member's Status (GetAccount's API reference; the Create* states besides CreateSuccess from
+ * terraform-provider-alicloud's alicloud_resource_manager_accounts, whose `status` filter lists them).
+ */
+export const MEMBER_STATUSES = [
+  'CreateSuccess',
+  'CreateVerifying',
+  'CreateFailed',
+  'CreateExpired',
+  'CreateCancelled',
+  'InviteSuccess',
+  'PromoteVerifying',
+  'PromoteFailed',
+  'PromoteExpired',
+  'PromoteCancelled',
+  'PromoteSuccess',
+] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
 export interface WorldResourceDirectory {
   resourceDirectoryId?: string;
   rootFolderId?: string;
   folders?: Array<{ folderId: string; folderName?: string; parentFolderId?: string }>;
   /** Member accounts (the management account is a member too, in the root folder); each from `accounts`. */
-  members: Array<{ accountId: string; folderId?: string }>;
+  /** `status`: the member's Status as ListAccounts reports it (default CreateSuccess). */
+  members: Array<{ accountId: string; folderId?: string; status?: MemberStatus }>;
 }
 
 interface WorldEniCommon {

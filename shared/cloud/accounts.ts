@@ -1,7 +1,7 @@
 import type { CredentialsProvider } from '@alicloud/credentials';
 import Credentials from '@alicloud/credentials/dist/src/credentials.js';
 import type { CloudConfig } from './config.js';
-import { toCloudError } from './errors.js';
+import { CloudError, toCloudError } from './errors.js';
 import { PopClient, type PopProductInfo, RawResponse, RpcRequest } from './pop-client.js';
 
 /** The account a deployment runs in, and its own cloud access (FC's context credentials, or the CLI's chain). */
@@ -40,15 +40,17 @@ export function roleSessionName(runId: string): string {
   return `automirror-${run}`.slice(0, 32);
 }
 
-/** Why an account could not be reached: the STS error, with its code. */
-export class AssumeRoleError extends Error {
+/**
+ * Why an account could not be reached: the STS error, with its code and STS's own classification, so the one
+ * result mapper (shared/engine/result.ts) tells a missing or untrusting role (permanent) from a throttle (transient).
+ */
+export class AssumeRoleError extends CloudError {
   constructor(
     readonly accountId: string,
     readonly roleArn: string,
-    readonly code: string,
-    message: string,
+    sts: CloudError,
   ) {
-    super(`can't assume ${roleArn} in account ${accountId}: ${code}: ${message}`);
+    super(sts.code, `can't assume ${roleArn} in account ${accountId}: ${sts.code}: ${sts.message}`, sts.retryable, sts.retryAfterMs, sts.status);
     this.name = 'AssumeRoleError';
   }
 }
@@ -74,7 +76,7 @@ class AssumedRole implements CredentialsProvider {
     private readonly sts: () => PopClient,
     readonly accountId: string,
     readonly roleArn: string,
-    private readonly sessionName: string,
+    readonly sessionName: string,
     private readonly now: () => number,
   ) {}
 
@@ -96,13 +98,13 @@ class AssumedRole implements CredentialsProvider {
       const request = new RpcRequest({ RoleArn: this.roleArn, RoleSessionName: this.sessionName, DurationSeconds: SESSION_SECONDS });
       body = (await this.sts().call('AssumeRole', request, new RawResponse<AssumeRoleBody>({}))).body;
     } catch (err) {
-      const e = toCloudError(err);
-      throw new AssumeRoleError(this.accountId, this.roleArn, e.code, e.message);
+      throw new AssumeRoleError(this.accountId, this.roleArn, toCloudError(err));
     }
     const c = body?.Credentials ?? {};
     const expiresAt = Date.parse(String(c.Expiration ?? ''));
     if (!c.AccessKeyId || !c.AccessKeySecret || !c.SecurityToken || Number.isNaN(expiresAt)) {
-      throw new AssumeRoleError(this.accountId, this.roleArn, 'InvalidResponse', 'AssumeRole answered without complete credentials');
+      // A reply cut short is the transport's fault, as a malformed body is (errors.ts): worth another try.
+      throw new AssumeRoleError(this.accountId, this.roleArn, new CloudError('InvalidResponse', 'AssumeRole answered without complete credentials', true));
     }
     const credentials = Credentials.builder().withAccessKeyId(c.AccessKeyId).withAccessKeySecret(c.AccessKeySecret).withSecurityToken(c.SecurityToken).withProviderName(this.getProviderName()).build();
     this.session = { credentials, expiresAt };
@@ -110,7 +112,7 @@ class AssumedRole implements CredentialsProvider {
   }
 }
 
-/** Sessions by (deployment account, member account, role): one AssumeRole per account while its session lasts. */
+/** Sessions by (deployment account, member account, role), of the latest run: one AssumeRole per account and run while its session lasts. */
 const sessions = new Map<string, AssumedRole>();
 
 /** Drops every cached session (a test that restarts its cloud; a process that rotates its own keys). */
@@ -129,12 +131,14 @@ export function cloudForAccount(d: Deployment, accountId: string, regionId: stri
   if (!d.members) return undefined;
   const roleArn = `acs:ram::${accountId}:role/${d.members.roleName.toLowerCase()}`;
   const key = `${d.accountId}/${roleArn}`;
+  const sessionName = roleSessionName(d.members.runId);
   let role = sessions.get(key);
-  if (!role) {
+  // A warm instance serving the next run assumes the role anew, so the member's ActionTrail names the run that acts.
+  if (!role || role.sessionName !== sessionName) {
     // STS is asked in the deployment's region, with its credentials and endpoint override, and no call wrapper:
     // AssumeRole is the deployment's call, not the member's (its counts and limits are the deployment's).
     const { around: _around, ownership: _ownership, ...own } = d.cloud;
-    role = new AssumedRole(() => new PopClient(STS, own), accountId, roleArn, roleSessionName(d.members.runId), now);
+    role = new AssumedRole(() => new PopClient(STS, own), accountId, roleArn, sessionName, now);
     sessions.set(key, role);
   }
   const { credentials: _credentials, profile: _profile, ...rest } = d.cloud;

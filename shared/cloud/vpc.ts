@@ -43,6 +43,8 @@ export interface MirrorSessions {
   create(draft: SessionDraft, clientToken: string, opts?: WriteOptions): Promise<string>;
   /** Writes the proof tag binding `sessionId` to its rule and instance tags (`tags`), under the signing key. */
   prove(sessionId: string, tags: Tags): Promise<void>;
+  /** Writes automirror's claim tags (`tags`) and the proof binding them in one TagResources: a session taken over. */
+  claim(sessionId: string, tags: Tags): Promise<void>;
   update(sessionId: string, changes: SessionChanges, clientToken: string, opts?: WriteOptions): Promise<void>;
   addSources(sessionId: string, sourceIds: readonly string[], clientToken: string, opts?: WriteOptions): Promise<void>;
   removeSources(sessionId: string, sourceIds: readonly string[], clientToken: string, opts?: WriteOptions): Promise<void>;
@@ -120,9 +122,21 @@ export class VpcMirrorApi implements MirrorSessions {
   }
 
   async prove(sessionId: string, tags: Tags): Promise<void> {
+    await this.tag(sessionId, { [PROOF_TAG]: this.proof(sessionId, tags) });
+  }
+
+  async claim(sessionId: string, tags: Tags): Promise<void> {
+    await this.tag(sessionId, { ...tags, [PROOF_TAG]: this.proof(sessionId, tags) });
+  }
+
+  private proof(sessionId: string, tags: Tags): string {
     const { keys, accountId } = this.signing();
-    const value = proofOf(keys, { accountId, regionId: this.cfg.regionId, sessionId, tags });
-    const req = new TagResourcesRequest({ regionId: this.cfg.regionId, resourceType: 'TRAFFICMIRRORSESSION', resourceId: [sessionId], tag: [new TagResourcesRequestTag({ key: PROOF_TAG, value })] });
+    return proofOf(keys, { accountId, regionId: this.cfg.regionId, sessionId, tags });
+  }
+
+  private async tag(sessionId: string, tags: Tags): Promise<void> {
+    const tag = Object.entries(tags).map(([key, value]) => new TagResourcesRequestTag({ key, value }));
+    const req = new TagResourcesRequest({ regionId: this.cfg.regionId, resourceType: 'TRAFFICMIRRORSESSION', resourceId: [sessionId], tag });
     await cloudCall(() => this.pop.call('TagResources', req, new TagResourcesResponse({})));
   }
 

@@ -4,6 +4,7 @@ import { EcsApi } from '../cloud/ecs.js';
 import { isThrottling } from '../cloud/errors.js';
 import { EssApi } from '../cloud/ess.js';
 import { CmsMetrics } from '../cloud/metrics.js';
+import { ResourceDirectoryApi } from '../cloud/resource-directory.js';
 import { SlbApi } from '../cloud/slb.js';
 import { VpcMirrorApi } from '../cloud/vpc.js';
 import { type Clock, systemClock } from './clock.js';
@@ -50,6 +51,11 @@ export function engineAdapters(cfg: CloudConfig, opts: CallPolicyOptions = {}): 
 /** CloudMonitor custom metrics under the same call policy (its QPS limit is the region's: 50–200 a second). */
 export function metricsAdapter(cfg: CloudConfig, groupId: string, opts: CallPolicyOptions = {}): CmsMetrics {
   return new CmsMetrics(underPolicy(cfg, opts), groupId);
+}
+
+/** The Resource Directory's listing under the same call policy: its pages are retried and throttled like any read. */
+export function directoryAdapter(cfg: CloudConfig, opts: CallPolicyOptions = {}): ResourceDirectoryApi {
+  return new ResourceDirectoryApi(underPolicy(cfg, opts));
 }
 
 function underPolicy(cfg: CloudConfig, opts: CallPolicyOptions): CloudConfig {

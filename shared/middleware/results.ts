@@ -118,6 +118,18 @@ export async function settleRegionPart(result: Result, next: RegionTask | undefi
 }
 
 /**
+ * A unit's account that can't be reached (its STS error, shared/cloud/accounts.ts) → the platform: a transient one
+ * (a throttle, STS unavailable) is rethrown, so FC retries the invocation; a permanent one (the role missing, a
+ * trust policy that doesn't name the deployment, no permission) is returned, for the unit to report and drop: no
+ * retry can create the role.
+ */
+export function settleUnreachable(err: unknown): { readonly code?: string; readonly message: string } {
+  const r = resultOfError(err);
+  if (r.kind !== 'terminal') throw err;
+  return { ...(r.code !== undefined ? { code: r.code } : {}), message: r.reason };
+}
+
+/**
  * Errors that escape a handler: input that can never succeed (bad payloads, permanent cloud refusals such as a
  * missing filter) is answered with one log line saying why, not thrown, since FC would retry it until it lands in
  * the dead-letter queue; everything else (transient failures, bugs) is rethrown so FC's async retries run.

@@ -2,6 +2,7 @@ import { ENI_ID, FILTER_ID, INSTANCE_ID, RULE_NAME, SESSION_NAME, SLB_ID, TAG_KE
 import { exactlyOneOf, integer, type JsonSchema, list, mapping, patternOf, text, when } from './json-schema-parts.js';
 import { OPERATOR_NAMES, TAG_OPERATORS } from './operators.js';
 import { DEFAULT_SOURCES_PER_SESSION, MAX_SOURCES_PER_SESSION, UNAPPROVED } from './schema.js';
+import { costSchema } from './schema-cost.js';
 import { lifecycleHooksSchema } from './schema-lifecycle.js';
 import { ENIS, MAX_DEPTH, SCOPE_DIMENSIONS } from './schema-match.js';
 import { CAPACITY, type MIRROR_OPTIONAL, type MIRROR_REQUIRED, PACKET_LENGTH, PRIORITY } from './schema-mirror.js';
@@ -247,6 +248,7 @@ export const policySchema = {
         default: UNAPPROVED[0],
       },
       lifecycleHooks: lifecycleHooksSchema,
+      cost: costSchema,
       rules: list(rule, 'evaluated in order; the first match wins'),
     },
     ['version', 'rules'],

@@ -1,6 +1,7 @@
 import type { PriorityBand } from '../domain.js';
 import { ENI_ID, RULE_NAME, SLB_ID } from './formats.js';
 import { has, integer, isMapping, list, mapping, type Path, type Problems, show, text } from './problems.js';
+import { parseCost } from './schema-cost.js';
 import { parseLifecycleHooks } from './schema-lifecycle.js';
 import { parseMatch } from './schema-match.js';
 import { PRIORITY, parseMirror } from './schema-mirror.js';
@@ -14,7 +15,7 @@ export const MAX_SOURCES_PER_SESSION = 500;
 
 /** A parsed document as a Policy, or undefined with every problem recorded in `p`. */
 export function toPolicy(p: Problems, doc: unknown): Policy | undefined {
-  const m = mapping(p, [], doc, ['version', 'rules'], ['optOut', 'quotas', 'approvedTargets', 'unapproved', 'lifecycleHooks']);
+  const m = mapping(p, [], doc, ['version', 'rules'], ['optOut', 'quotas', 'approvedTargets', 'unapproved', 'lifecycleHooks', 'cost']);
   if (!m) return undefined;
   if (has(m, 'version') && m.version !== 1) p.add(['version'], `expected 1, got ${JSON.stringify(m.version) ?? 'nothing'}`);
   const optOut = has(m, 'optOut') ? parseOptOut(p, m.optOut) : undefined;
@@ -26,8 +27,18 @@ export function toPolicy(p: Problems, doc: unknown): Policy | undefined {
   const approvedTargets = has(m, 'approvedTargets') ? list(p, ['approvedTargets'], m.approvedTargets, (path, t) => parseApprovedTarget(p, path, t)) : undefined;
   const unapproved = has(m, 'unapproved') ? parseUnapproved(p, m.unapproved) : undefined;
   const lifecycleHooks = has(m, 'lifecycleHooks') ? parseLifecycleHooks(p, m.lifecycleHooks) : undefined;
+  const cost = has(m, 'cost') ? parseCost(p, m.cost) : undefined;
   if (p.list.length > 0 || !rules || !quotas) return undefined;
-  return { version: 1, ...(optOut && { optOut }), quotas, rules, ...(approvedTargets && { approvedTargets }), ...(unapproved && { unapproved }), ...(lifecycleHooks && { lifecycleHooks }) };
+  return {
+    version: 1,
+    ...(optOut && { optOut }),
+    quotas,
+    rules,
+    ...(approvedTargets && { approvedTargets }),
+    ...(unapproved && { unapproved }),
+    ...(lifecycleHooks && { lifecycleHooks }),
+    ...(cost && { cost }),
+  };
 }
 
 /** An approved collector: an internal CLB (`lb-…`) or an ENI (`eni-…`) id, as a rule's target names them. */

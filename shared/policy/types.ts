@@ -17,6 +17,16 @@ export interface Policy {
   readonly unapproved?: UnapprovedPolicy;
   /** Scaling groups whose scale-outs wait to be mirrored (ESS lifecycle hooks). */
   readonly lifecycleHooks?: LifecycleHooksPolicy;
+  /** What traffic mirroring costs the user, for the estimate the report and plan show (none is shipped). */
+  readonly cost?: CostPolicy;
+}
+
+/** The user's prices: traffic mirroring is billed per source ENI per hour (shared/policy/schema-cost.ts). */
+export interface CostPolicy {
+  /** ISO 4217, e.g. `USD`. */
+  readonly currency: string;
+  /** By region id; a region without a price is estimated in hours only. */
+  readonly pricePerSourceHour: Readonly<Record<string, number>>;
 }
 
 /** Which scaling groups hold their scale-outs until mirrored, and what a wait that can't be met ends with. */

@@ -1,3 +1,4 @@
+import { costSection, type RegionUsage, type RuleUsage } from './cost.js';
 import {
   type CollectorBreakdown,
   type DriftItem,
@@ -50,10 +51,12 @@ export interface ReportContents {
   /** A later entry for the same (region, ENI) replaces an earlier one. */
   readonly temporary?: readonly TemporaryMirror[];
   /**
-   * automirror's sessions per (region, rule) at the end of a region run, and that region's collectors: a later
-   * entry for the same one replaces an earlier one. Given, the report has `rules` and `collectors`.
+   * automirror's sessions and their sources per (region, rule) and per region at the end of a region run, and that
+   * region's collectors: a later entry for the same one replaces an earlier one. Given, the report has `rules`,
+   * `collectors` and `cost`.
    */
-  readonly ruleSessions?: ReadonlyArray<{ readonly regionId: string; readonly rule: string; readonly sessions: number }>;
+  readonly ruleSessions?: readonly RuleUsage[];
+  readonly regionUsage?: readonly RegionUsage[];
   readonly collectors?: readonly CollectorBreakdown[];
 }
 
@@ -122,7 +125,7 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
   const regions = [...new Set([...head.regions, ...items.map((i) => i.regionId), ...enis.map((e) => e.regionId), ...unapproved.map((u) => u.regionId)])].sort(compare);
   const { run } = head;
   const body = { items, coverage, failedEvents, errors };
-  const breakdown = contents.ruleSessions || contents.collectors ? { rules: rulesOf(coverage, contents.ruleSessions ?? []), collectors: collectorsOf(contents.collectors ?? []) } : {};
+  const breakdown = contents.ruleSessions || contents.collectors ? { ...rulesAndCost(coverage, head.policy, contents), collectors: collectorsOf(contents.collectors ?? []) } : {};
   return {
     schema: REPORT_SCHEMA,
     version: REPORT_VERSION,
@@ -141,10 +144,19 @@ export function assembleReport(head: ReportHeader, contents: ReportContents): Dr
   };
 }
 
-/** Every rule with sessions or ENIs, its ENIs counted from the coverage (so the two always agree). */
-function rulesOf(coverage: DriftReport['coverage'], sessions: NonNullable<ReportContents['ruleSessions']>) {
-  const held = new Map(sessions.map((s) => [`${s.regionId}\u0000${s.rule}`, s.sessions]));
-  return ruleCounts(coverage, sessions).map((r) => ({ ...r, sessions: held.get(`${r.regionId}\u0000${r.rule}`) ?? 0 }));
+/**
+ * Every rule with sessions or ENIs, its ENIs counted from the coverage (so the two always agree), and the cost of
+ * the sessions held, per rule in the same order and per region, at the policy's prices.
+ */
+function rulesAndCost(coverage: DriftReport['coverage'], policy: PolicyInfo, contents: ReportContents): Pick<DriftReport, 'rules' | 'cost'> {
+  const held = new Map((contents.ruleSessions ?? []).map((s) => [`${s.regionId}\u0000${s.rule}`, s]));
+  const rows = ruleCounts(coverage, contents.ruleSessions ?? []);
+  const usage = rows.map(({ regionId, rule }) => held.get(`${regionId}\u0000${rule}`) ?? { regionId, rule, sessions: 0, sources: 0 });
+  const regions = sortBy(
+    byKey(contents.regionUsage ?? [], (r) => r.regionId),
+    (r) => r.regionId,
+  );
+  return { rules: rows.map((r, i) => ({ ...r, sessions: usage[i].sessions })), cost: costSection(usage, regions, policy.cost) };
 }
 
 const collectorsOf = (list: readonly CollectorBreakdown[]) =>

@@ -1,4 +1,5 @@
 import { assembleReport, type CoverageEntry } from './assemble.js';
+import type { RegionUsage, RuleUsage, Usage } from './cost.js';
 import type { ChangeSinceLast, CollectorBreakdown, DriftItem, DriftReport, FailedEvent, ForgedClaim, PolicyInfo, ReportError, ReportMode, TemporaryMirror, UnapprovedSession } from './model.js';
 
 export interface ReportStart {
@@ -38,7 +39,8 @@ export class ReportBuilder {
   private readonly approved: Array<{ regionId: string; count: number }> = [];
   private readonly forgedClaims: ForgedClaim[] = [];
   private readonly temporary: TemporaryMirror[] = [];
-  private readonly ruleSessions: Array<{ regionId: string; rule: string; sessions: number }> = [];
+  private readonly ruleSessions: RuleUsage[] = [];
+  private readonly regionSources: RegionUsage[] = [];
   private readonly collectors: CollectorBreakdown[] = [];
   private apiCalls?: number;
   private change?: ChangeSinceLast;
@@ -105,9 +107,13 @@ export class ReportBuilder {
     return this;
   }
 
-  /** A region's breakdown at the end of its run: automirror's sessions per rule (every rule of the policy), its collectors. */
-  addBreakdown(regionId: string, sessionsPerRule: ReadonlyMap<string, number>, collectors: readonly CollectorBreakdown[]): this {
-    for (const rule of new Set([...this.start.policy.rules, ...sessionsPerRule.keys()])) this.ruleSessions.push({ regionId, rule, sessions: sessionsPerRule.get(rule) ?? 0 });
+  /**
+   * A region's breakdown at the end of its run: automirror's sessions and their sources per rule (every rule of the
+   * policy) and in all (cost.ts usageOf), its collectors.
+   */
+  addBreakdown(regionId: string, usage: { readonly perRule: ReadonlyMap<string, Usage>; readonly total: Usage }, collectors: readonly CollectorBreakdown[]): this {
+    for (const rule of new Set([...this.start.policy.rules, ...usage.perRule.keys()])) this.ruleSessions.push({ regionId, rule, ...(usage.perRule.get(rule) ?? { sessions: 0, sources: 0 }) });
+    this.regionSources.push({ regionId, ...usage.total });
     this.collectors.push(...collectors);
     return this;
   }
@@ -147,7 +153,7 @@ export class ReportBuilder {
         approved: this.approved,
         forgedClaims: this.forgedClaims,
         temporary: this.temporary,
-        ...(this.ruleSessions.length || this.collectors.length ? { ruleSessions: this.ruleSessions, collectors: this.collectors } : {}),
+        ...(this.ruleSessions.length || this.collectors.length ? { ruleSessions: this.ruleSessions, regionUsage: this.regionSources, collectors: this.collectors } : {}),
       },
     );
     return this.change ? { ...report, change: this.change } : report;

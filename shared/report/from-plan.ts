@@ -9,18 +9,19 @@ import type { RegionPass, RegionResult } from '../engine/reconcile-region.js';
 import type { OptOutRecord } from '../policy/opt-out.js';
 import type { Policy } from '../policy/types.js';
 import type { CoverageEntry } from './assemble.js';
-import { collectorsOf, sessionsAtEnd, sessionsPerRule } from './breakdown.js';
+import { collectorsOf, sessionsAtEnd } from './breakdown.js';
 import { ReportBuilder, type ReportStart } from './builder.js';
+import { usageOf } from './cost.js';
 import type { DriftAction, DriftItem, FieldDrift, OptOutInfo, PolicyInfo, TemporaryMirror } from './model.js';
 import { unapprovedEntry } from './unapproved.js';
 
 /** Where policyFromEnv() read the policy (shared/policy/source.ts), as a report names it. */
 export const policySource = (env: NodeJS.ProcessEnv = process.env): string => (env.AUTOMIRROR_POLICY ? 'env:AUTOMIRROR_POLICY' : env.AUTOMIRROR_POLICY_FILE || 'policy.yaml');
 
-/** The report's account of a policy: where it came from, a content hash to tell revisions apart, its rules. */
+/** The report's account of a policy: where it came from, a content hash to tell revisions apart, its rules, its prices. */
 export function policyInfo(policy: Policy, source: string): PolicyInfo {
   const revision = `sha256:${createHash('sha256').update(JSON.stringify(policy)).digest('hex').slice(0, 12)}`;
-  return { source, revision, rules: policy.rules.map((r) => r.name) };
+  return { source, revision, rules: policy.rules.map((r) => r.name), ...(policy.cost && { cost: policy.cost }) };
 }
 
 /** What became of an action, in the report's words (REPORT_STATUS): proposed until attempted. */
@@ -90,7 +91,7 @@ function addRegionResult(b: ReportBuilder, r: RegionResult): void {
   for (const c of coverage) b.addCoverage(coverageEntry(c, regionId));
   for (const t of temporaryMirrors(last, regionId)) b.addTemporary(t);
   const sessions = sessionsAtEnd(last);
-  b.addBreakdown(regionId, sessionsPerRule(sessions), collectorsOf(last, regionId, sessions));
+  b.addBreakdown(regionId, usageOf(sessions.values()), collectorsOf(last, regionId, sessions));
   for (const f of r.foreign.unapproved) b.addUnapproved(unapprovedEntry(f));
   b.countApproved(regionId, r.foreign.approved);
 }

@@ -4,10 +4,14 @@ import { Html, type HtmlValue, html } from './html-template.js';
 import type { Coverage, DriftItem, DriftReport, FailedEvent } from './model.js';
 import {
   COLLECTOR_HEAD,
+  COST_HEAD,
   changeRows,
   changeSummary,
   collectorCells,
   collectorKind,
+  costCells,
+  costLead,
+  costRows,
   coverageHeadline,
   fleetPercent,
   forgedClaimsLead,
@@ -318,6 +322,23 @@ ${tableOf(
 )}</section>`;
 }
 
+/** What automirror's mirroring costs a month, per rule and for the account; only in a report made from a region run. */
+function cost(r: DriftReport): Html | '' {
+  const c = r.cost;
+  if (!c) return '';
+  const list = costRows(r, c);
+  return html`
+<section><h2 id="cost">Cost</h2>
+<p class="sub">${costLead(c)}</p>
+${tableOf(
+  COST_HEAD,
+  rows(list, (x) => costCells(c, x), [2, 3, 4, 5]),
+  'No rules.',
+  list.length > 0,
+  { interactive: true, label: 'cost', numeric: [2, 3, 4, 5] },
+)}</section>`;
+}
+
 function sections(r: DriftReport): Html {
   const t = r.totals;
   const { mirrored, optedOut, excluded, unmirrored } = r.coverage;
@@ -364,7 +385,7 @@ ${
     : ''
 }</section>
 ${change(r)}
-${breakdown(r)}
+${breakdown(r)}${cost(r)}
 ${temporary(r)}
 <section><h2 id="drift">Drift</h2>
 <p class="sub">${t.items ? `${plural(t.items, 'item')}, ${plural(t.fields, 'differing field')}: ${statusCounts(t)}. Failures first.` : 'Nothing differs from what the policy wants.'}</p>

@@ -1,9 +1,13 @@
 import type { DriftItem, DriftReport, ForeignSessions } from './model.js';
 import {
   COLLECTOR_HEAD,
+  COST_HEAD,
   changeRows,
   changeSummary,
   collectorCells,
+  costCells,
+  costLead,
+  costRows,
   coverageHeadline,
   forgedClaimsLead,
   formatTime,
@@ -133,6 +137,13 @@ function breakdown(r: DriftReport, top: number): string[] {
   return ['### Per rule', ...bounded('rules', ruleRows(r), top, RULE_HEAD, ruleCells), '', '### Collectors', ...bounded('collectors', collectors, top, COLLECTOR_HEAD, collectorCells)];
 }
 
+/** What automirror's mirroring costs a month, per rule and for the account; only in a report made from a region run. */
+function cost(r: DriftReport, top: number): string[] {
+  const c = r.cost;
+  if (!c) return [];
+  return ['### Cost', mdText(costLead(c), 600), '', ...bounded('rules', costRows(r, c), top, COST_HEAD, (x) => costCells(c, x)), ''];
+}
+
 function compose(r: DriftReport, top: number): string {
   const t = r.totals;
   const { policy, run } = r;
@@ -162,6 +173,7 @@ function compose(r: DriftReport, top: number): string {
     '',
     ...breakdown(r, top),
     '',
+    ...cost(r, top),
     ...temporary(r, top),
     '### Opted out',
     ...bounded('opted-out ENIs', r.coverage.optedOut, top, ['ENI', 'Region', 'Rule', 'Opted out by', 'Tag on'], (o) => [o.eniId, o.regionId, o.rule, optOutWho(o), `${o.on} ${o.resourceId}`]),

@@ -71,7 +71,11 @@ export function mergeReports(parts: readonly DriftReport[], opts: { generatedAt?
       forgedClaims: parts.flatMap((p) => p.forgedClaims ?? []),
       temporary: parts.flatMap((p) => p.temporary ?? []),
       ...(parts.some((p) => p.rules || p.collectors)
-        ? { ruleSessions: parts.flatMap((p) => (p.rules ?? []).map(({ regionId, rule, sessions }) => ({ regionId, rule, sessions }))), collectors: parts.flatMap((p) => p.collectors ?? []) }
+        ? {
+            ruleSessions: parts.flatMap((p) => (p.cost?.rules ?? []).map(({ regionId, rule, sessions, sources }) => ({ regionId, rule, sessions, sources }))),
+            regionUsage: parts.flatMap((p) => (p.cost?.regions ?? []).map(({ regionId, sessions, sources }) => ({ regionId, sessions, sources }))),
+            collectors: parts.flatMap((p) => p.collectors ?? []),
+          }
         : {}),
     },
   );

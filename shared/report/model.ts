@@ -13,6 +13,8 @@ export const REPORT_SCHEMA = 'automirror.drift-report';
  * 3: opted-out ENIs are a coverage state of their own (`coverage.optedOut`, with who opted out and when) and count
  * against coverage; an overridden opt-out is flagged on the ENI it concerns (`optOutOverridden`); totals gain
  * `optedOut` and `overriddenOptOuts`. `excluded` now holds only what no rule would mirror ("not in scope").
+ * Added within 3 (optional, so the version stays): `cost`, the monthly source-hours and estimated cost per rule,
+ * region and account, and `policy.cost`, the prices it was estimated with.
  */
 export const REPORT_VERSION = 3;
 
@@ -299,6 +301,8 @@ export interface PolicyInfo {
   readonly revision?: string;
   /** The rule names, in evaluation order. */
   readonly rules: readonly string[];
+  /** The policy's prices (its `cost` section), from which `cost` estimates; absent when it sets none. */
+  readonly cost?: { readonly currency: string; readonly pricePerSourceHour: Readonly<Record<string, number>> };
 }
 
 /** Counts derived from the rest of the document (the builder and merge compute them; the validator checks them). */
@@ -389,6 +393,44 @@ export interface CollectorBreakdown {
   readonly capacity: number;
 }
 
+/**
+ * A month of automirror's mirroring: its sessions, the distinct source ENIs they mirror (traffic mirroring is billed
+ * per source per hour, once however many sessions it is in), those sources × `hoursPerMonth`, and with a price the
+ * estimated cost in the policy's currency.
+ */
+export interface CostLine {
+  readonly sessions: number;
+  readonly sources: number;
+  readonly sourceHoursPerMonth: number;
+  /** sourceHoursPerMonth × the region's price per source-hour; absent when the policy sets no price for it. */
+  readonly monthlyCost?: number;
+}
+
+export interface RuleCost extends CostLine {
+  readonly rule: string;
+  readonly regionId: string;
+}
+
+export interface RegionCost extends CostLine {
+  readonly regionId: string;
+  /** The policy's price for the region, when it sets one. */
+  readonly pricePerSourceHour?: number;
+}
+
+/** The estimate, as the run left automirror's sessions. No price is shipped: without the policy's, hours only. */
+export interface CostSection {
+  /** 730: 8,760 hours a year over 12. */
+  readonly hoursPerMonth: number;
+  /** The policy's currency; absent when it sets no prices. */
+  readonly currency?: string;
+  /** Per rule and region, sorted by region, rule. */
+  readonly rules: readonly RuleCost[];
+  /** Per region (sources distinct across its rules), sorted. */
+  readonly regions: readonly RegionCost[];
+  /** The account: the regions summed; `monthlyCost` over the priced regions, `unpricedRegions` the others. */
+  readonly account: CostLine & { readonly unpricedRegions: readonly string[] };
+}
+
 export interface DriftReport {
   readonly schema: typeof REPORT_SCHEMA;
   readonly version: typeof REPORT_VERSION;
@@ -420,6 +462,8 @@ export interface DriftReport {
   readonly rules?: readonly RuleBreakdown[];
   /** Per collector, sorted by region, target id; present with `rules`. */
   readonly collectors?: readonly CollectorBreakdown[];
+  /** What automirror's mirroring costs a month; present with `rules`. */
+  readonly cost?: CostSection;
 }
 
 export const ACTION_KINDS: readonly ActionKind[] = ['create', 'add-source', 'remove-source', 'update', 'replace', 'delete', 'none'];

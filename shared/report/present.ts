@@ -1,10 +1,14 @@
 /** What the Markdown and HTML renderings say alike: values, times, coverage, run state and the order of findings. */
+
+import { formatHours, formatMoney, NO_PRICE_SHIPPED } from './cost.js';
 import {
   ACTION_STATUSES,
   type ActionStatus,
   type ChangedEni,
   type ChangeSinceLast,
   type CollectorBreakdown,
+  type CostLine,
+  type CostSection,
   type DriftItem,
   type DriftReport,
   type FieldValue,
@@ -151,6 +155,33 @@ export const ruleCells = (x: RuleRow): string[] => [
   x.sessions === undefined ? '—' : String(x.sessions),
   x.coverage,
 ];
+
+export const COST_HEAD = ['Rule', 'Region', 'Sessions', 'Sources', 'Source-hours/month', 'Estimated cost/month'] as const;
+
+/** One rule's (or the account's) month, in COST_HEAD's order: the cost only where the region has a price. */
+export const costCells = (c: Pick<CostSection, 'currency'>, x: CostLine & { readonly rule: string; readonly regionId: string }): string[] => [
+  x.rule,
+  x.regionId,
+  String(x.sessions),
+  String(x.sources),
+  formatHours(x.sourceHoursPerMonth),
+  x.monthlyCost !== undefined && c.currency ? formatMoney(x.monthlyCost, c.currency) : '—',
+];
+
+/** The cost section's rows: each rule in each region, then the account's total when there is more than one row. */
+export function costRows(r: DriftReport, c: CostSection): Array<CostLine & { rule: string; regionId: string }> {
+  const total = { ...c.account, rule: `all rules${r.accountId ? ` of account ${r.accountId}` : ''}`, regionId: r.regions.length === 1 ? r.regions[0] : 'all' };
+  return c.rules.length > 1 ? [...c.rules, total] : [...c.rules];
+}
+
+/** The cost section's lead sentence, the same in Markdown and HTML: the account's month, priced or why not. */
+export function costLead(c: CostSection): string {
+  const a = c.account;
+  const use = `automirror maintains ${plural(a.sessions, 'session')} mirroring ${plural(a.sources, 'source ENI')}: ${formatHours(a.sourceHoursPerMonth)} source-hours a month (a month counted as ${c.hoursPerMonth} hours; traffic mirroring is billed per source ENI per hour)`;
+  if (a.monthlyCost === undefined || !c.currency) return `${use}. No price is configured: ${NO_PRICE_SHIPPED}.`;
+  const unpriced = a.unpricedRegions.length ? `, for the priced regions only (no price for ${a.unpricedRegions.join(', ')})` : '';
+  return `${use}; estimated ${formatMoney(a.monthlyCost, c.currency)} a month at the policy's prices${unpriced}.`;
+}
 
 export const COLLECTOR_HEAD = ['Collector', 'Region', 'Zone', 'Rules', 'Sources', 'Sessions', 'Capacity used'] as const;
 

@@ -100,6 +100,18 @@ const collectors = listOf(
   }),
 );
 
+const money = { type: 'number', minimum: 0 } as const;
+const costLine = { sessions: count, sources: count, sourceHoursPerMonth: count, monthlyCost: money };
+const costLineRequired = ['sessions', 'sources', 'sourceHoursPerMonth'];
+const cost = object(['hoursPerMonth', 'rules', 'regions', 'account'], {
+  hoursPerMonth: count,
+  currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+  rules: listOf(object(['rule', 'regionId', ...costLineRequired], { rule: nonEmpty, regionId: nonEmpty, ...costLine })),
+  regions: listOf(object(['regionId', ...costLineRequired], { regionId: nonEmpty, pricePerSourceHour: money, ...costLine })),
+  account: object([...costLineRequired, 'unpricedRegions'], { ...costLine, unpricedRegions: strings }),
+});
+const policyCost = object(['currency', 'pricePerSourceHour'], { currency: { type: 'string', pattern: '^[A-Z]{3}$' }, pricePerSourceHour: { type: 'object', additionalProperties: money } });
+
 /**
  * JSON Schema (draft-07) of the drift report, for consumers to check a document with any validator. Field meanings
  * are documented on the types in model.ts. Objects are open, so that a reader of a version accepts fields a later
@@ -116,7 +128,7 @@ export const reportSchema = {
     accountId: str,
     regions: strings,
     mode: { enum: REPORT_MODES },
-    policy: object(['source', 'rules'], { source: str, revision: str, rules: strings }),
+    policy: object(['source', 'rules'], { source: str, revision: str, rules: strings, cost: policyCost }),
     run: object(['startedAt', 'finishedAt', 'complete', 'truncated', 'continuedFrom', 'handedOff', 'parts'], {
       startedAt: time,
       finishedAt: time,
@@ -177,5 +189,6 @@ export const reportSchema = {
     change,
     rules,
     collectors,
+    cost,
   }),
 } as const;

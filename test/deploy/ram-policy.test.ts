@@ -23,7 +23,9 @@ const ARN = /^acs:([a-z0-9-]+):([^:]*):([^:]*):(.+)$/;
  * What is too broad in a policy: a write granted on `*` or on every resource of a service (`acs:vpc:R:A:*`), and
  * any ARN whose region or account is a wildcard or empty (RAM ARNs for the services used here all have both), except
  * OSS's region: bucket names are global, and OSS's ARNs are written `acs:oss:*:<account>:<bucket>/<object>`
- * (https://www.alibabacloud.com/help/en/oss/user-guide/authorization-syntax-and-elements); and sts:AssumeRole on one
+ * (https://www.alibabacloud.com/help/en/oss/user-guide/authorization-syntax-and-elements), and Resource Manager's, a
+ * global service whose ARNs write the region as `*` (ListAccounts: `acs:resourcemanager:*:{#accountId}:account/*`);
+ * and sts:AssumeRole on one
  * named RAM role in any account (RAM is global, so its region is `*`; the member accounts come from the Resource
  * Directory at run time, so the account can't be pinned at deploy time — the role name can, and must be).
  */
@@ -40,7 +42,8 @@ function tooBroad(doc: RolePolicy): string[] {
       const memberRole = m?.[1] === 'ram' && m[2] === '*' && m[3] === '*' && /^role\/([a-z0-9.-]+|\{memberRole\})$/.test(m[4]) && list(s.Action).every((a) => a === 'sts:AssumeRole');
       if (!m) found.push(`not an ARN: ${r}`);
       else if (memberRole) continue;
-      else if (!m[3] || m[3].includes('*') || !m[2] || (m[2].includes('*') && !(m[1] === 'oss' && m[2] === '*'))) found.push(`${list(s.Action).join(', ')} on ${r}: region and account must be pinned`);
+      else if (!m[3] || m[3].includes('*') || !m[2] || (m[2].includes('*') && !((m[1] === 'oss' || m[1] === 'resourcemanager') && m[2] === '*')))
+        found.push(`${list(s.Action).join(', ')} on ${r}: region and account must be pinned`);
       else if (writes.length && m[4].startsWith('*')) found.push(`${writes.join(', ')} on ${r}: every resource of the service`);
     }
   }
@@ -65,7 +68,7 @@ function actionsCalledByCode(): Set<string> {
   const dir = join(ROOT, 'shared/cloud');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const src = readFileSync(join(dir, file), 'utf8');
-    const product = /new PopClient\((ECS|VPC|SLB|ACTIONTRAIL|ESS|CMS|STS)\b/.exec(src)?.[1]?.toLowerCase();
+    const product = /new PopClient\((ECS|VPC|SLB|ACTIONTRAIL|ESS|CMS|STS|RESOURCEMANAGER)\b/.exec(src)?.[1]?.toLowerCase();
     for (const m of src.matchAll(/\.call\('(\w+)'/g)) {
       expect(product, `${file} calls ${m[1]} without naming its product`).toBeDefined();
       found.add(`${product}:${m[1]}`);
@@ -100,7 +103,10 @@ describe("the functions' RAM role", () => {
     expect(tooBroad(policy)).toEqual([]);
     for (const s of policy.Statement)
       for (const r of list(s.Resource))
-        if (r !== '*') expect(r).toMatch(/^acs:[a-z]+:\{(vpcRegion|region)\}:\{account\}:|^acs:oss:\*:\{account\}:\{historyBucket\}\/|^acs:ram:\*:\*:role\/\{memberRole\}$/);
+        if (r !== '*')
+          expect(r).toMatch(
+            /^acs:[a-z]+:\{(vpcRegion|region)\}:\{account\}:|^acs:oss:\*:\{account\}:\{historyBucket\}\/|^acs:resourcemanager:\*:\{account\}:(account|folder)\/\*$|^acs:ram:\*:\*:role\/\{memberRole\}$/,
+          );
   });
 
   it('the check fails on a planted write on "*", on every resource of a service, a wildcard region and a wildcard account', () => {
@@ -132,6 +138,10 @@ describe("the functions' RAM role", () => {
     expect(on(renderRolePolicy({ ...scope, memberRole: 'ResourceDirectoryAccountAccessRole' }))).toEqual(['acs:ram:*:*:role/resourcedirectoryaccountaccessrole']);
     expect(on(renderRolePolicy(scope))).toEqual([]);
     expect(tooBroad(renderRolePolicy({ ...scope, memberRole: 'automirror-member' }))).toEqual([]);
+    // Listing the Resource Directory comes with the member role, in the deployment's own account only.
+    const listing = (doc: RolePolicy) => doc.Statement.filter((s) => list(s.Action).includes('resourcemanager:ListAccounts')).flatMap((s) => list(s.Resource));
+    expect(listing(renderRolePolicy({ ...scope, memberRole: 'automirror-member' }))).toEqual(['acs:resourcemanager:*:1234567890123456:account/*', 'acs:resourcemanager:*:1234567890123456:folder/*']);
+    expect(listing(renderRolePolicy(scope))).toEqual([]);
     expect(() => renderRolePolicy({ ...scope, memberRole: '*' })).toThrow(/not a role name/);
     // Any role in any account, or another action riding on the exception, is too broad.
     expect(tooBroad({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: 'acs:ram:*:*:role/*' }] })).toHaveLength(1);

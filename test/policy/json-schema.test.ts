@@ -122,6 +122,7 @@ const valid: ReadonlyArray<readonly [string, unknown]> = [
   ['an opt-out tag without a value', withOptOut({ tag: 'automirror' })],
   ['approved targets and unapproved: disable', policy({ approvedTargets: ['lb-netops01', 'eni-ids01'], unapproved: 'disable' })],
   ['unapproved: report', policy({ unapproved: 'report' })],
+  ['a cost section', policy({ cost: { currency: 'CNY', pricePerSourceHour: { 'cn-hangzhou': 0.1, 'ap-southeast-1': 0 } } })],
   ['numbers YAML writes as floats: version 1.0, a priority of 1e3', stringify(policy()).replace('version: 1', 'version: 1.0').replace('min: 1000', 'min: 1e3')],
   [
     'rule names near the reserved prefix, and of 128 characters',
@@ -303,6 +304,14 @@ const invalid: ReadonlyArray<readonly [string, string | undefined, unknown]> = [
   ['pooled 11 under an empty quotas', 'rules[0].mirror.layout.pooled', withMirror({ layout: { pooled: 11 } }, { quotas: {} })],
   ['pooled 501 under the largest quota', 'rules[0].mirror.layout.pooled', withMirror({ layout: { pooled: 501 } }, { quotas: { sourcesPerSession: 500 } })],
   ['pooled "5"', 'rules[0].mirror.layout.pooled', withMirror({ layout: { pooled: '5' } })],
+  // cost
+  ['cost without prices', 'cost.pricePerSourceHour', policy({ cost: { currency: 'USD' } })],
+  ['cost with no region', 'cost.pricePerSourceHour', policy({ cost: { currency: 'USD', pricePerSourceHour: {} } })],
+  ['a negative price', 'cost.pricePerSourceHour["cn-hangzhou"]', policy({ cost: { currency: 'USD', pricePerSourceHour: { 'cn-hangzhou': -1 } } })],
+  ['a price as text', 'cost.pricePerSourceHour["cn-hangzhou"]', policy({ cost: { currency: 'USD', pricePerSourceHour: { 'cn-hangzhou': '0.1' } } })],
+  ['a price above the bound', 'cost.pricePerSourceHour["cn-hangzhou"]', policy({ cost: { currency: 'USD', pricePerSourceHour: { 'cn-hangzhou': 10_001 } } })],
+  ['a price for a key that is no region', 'cost.pricePerSourceHour.Hangzhou', policy({ cost: { currency: 'USD', pricePerSourceHour: { Hangzhou: 0.1 } } })],
+  ['a currency of four letters', 'cost.currency', policy({ cost: { currency: 'USDT', pricePerSourceHour: { 'cn-hangzhou': 0.1 } } })],
 ];
 
 /** What JSON Schema cannot say, one case per check (CHECK_ONLY): `policy check` refuses it, the schema accepts it. */
@@ -389,7 +398,8 @@ describe('policy.schema.json for editors', () => {
   });
 
   it('closes every mapping, as the validator refuses unknown fields', () => {
-    const closed = (n: Record<string, unknown>): boolean => n.additionalProperties === false || (Array.isArray(n.oneOf) && n.oneOf.every((f) => closed(resolve(f))));
+    // A mapping keyed by ids (cost.pricePerSourceHour) is closed by propertyNames.
+    const closed = (n: Record<string, unknown>): boolean => n.additionalProperties === false || n.propertyNames !== undefined || (Array.isArray(n.oneOf) && n.oneOf.every((f) => closed(resolve(f))));
     const open = [...walk(schema)].map((x) => x.node).filter((n) => n.type === 'object' && !closed(n));
     expect(open).toEqual([]);
   });

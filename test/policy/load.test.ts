@@ -70,7 +70,7 @@ x-collector: &collector { slb: lb-a }
 rules: []
 `;
     // Unknown top-level fields are refused, so anchors live where they are used.
-    expect(problemsOf(shared)).toContain('p.yaml:2:1 ["x-collector"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks');
+    expect(problemsOf(shared)).toContain('p.yaml:2:1 ["x-collector"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, cost');
     const ok = `version: 1
 rules:
   - name: a
@@ -87,12 +87,12 @@ rules:
 describe('every validation error names file, line, column, field, what was expected and what was found', () => {
   it.each([
     ['version', 'version: 1', 'version: 2', 'p.yaml:1:1 version: expected 1, got 2'],
-    ['unknown top-level field', 'quotas:', 'quota:', 'p.yaml:3:1 quota: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks'],
+    ['unknown top-level field', 'quotas:', 'quota:', 'p.yaml:3:1 quota: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, cost'],
     [
       'rules missing',
       'rules:\n',
       'rulez:\n',
-      ['p.yaml:1:1 rules: required field is missing', 'p.yaml:4:1 rulez: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks'],
+      ['p.yaml:1:1 rules: required field is missing', 'p.yaml:4:1 rulez: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, cost'],
     ],
     [
       'opt-out tag missing',
@@ -278,6 +278,46 @@ describe('every validation error names file, line, column, field, what was expec
   });
 });
 
+describe('cost', () => {
+  const priced = (cost: string) => `${BASE}cost:\n${cost}`;
+
+  it('takes a currency and prices per region', () => {
+    const policy = parsePolicy(priced('  currency: USD\n  pricePerSourceHour: { cn-hangzhou: 0.014, cn-shanghai: 0 }\n'));
+    expect(policy.cost).toEqual({ currency: 'USD', pricePerSourceHour: { 'cn-hangzhou': 0.014, 'cn-shanghai': 0 } });
+  });
+
+  it('is absent unless given', () => {
+    expect(parsePolicy(BASE).cost).toBeUndefined();
+  });
+
+  it.each([
+    ['a negative price', '-0.1', '-0.1'],
+    ['a price as text', '"0.1"', '"0.1"'],
+    ['an infinite price', '.inf', 'Infinity'],
+    ['a price that is no number', '.nan', 'NaN'],
+  ])('refuses %s with one error', (_, price, got) => {
+    const at = 'p.yaml:15:25 cost.pricePerSourceHour["cn-hangzhou"]';
+    expect(problemsOf(priced(`  currency: USD\n  pricePerSourceHour: { cn-hangzhou: ${price} }\n`))).toEqual([`${at}: expected a price per source-hour from 0 to 10000, got ${got}`]);
+  });
+
+  const currency = 'expected a 3-letter ISO 4217 currency code in capitals like USD or CNY';
+  it.each([
+    ['a region that is no region id', 'USD', '{ Hangzhou: 0.1 }', 'p.yaml:15:25 cost.pricePerSourceHour.Hangzhou: expected a region id like cn-hangzhou as the key, got "Hangzhou"'],
+    ['no region', 'USD', '{}', 'p.yaml:15:3 cost.pricePerSourceHour: expected a mapping of region ids to prices, like { cn-hangzhou: 0.1 }, got an empty mapping'],
+    ['a currency in lower case', 'usd', '{ cn-hangzhou: 0.1 }', `p.yaml:14:3 cost.currency: ${currency}, got "usd"`],
+    ['a currency symbol', '$', '{ cn-hangzhou: 0.1 }', `p.yaml:14:3 cost.currency: ${currency}, got "$"`],
+  ])('refuses %s with one error', (_, code, prices, expected) => {
+    expect(problemsOf(priced(`  currency: ${code}\n  pricePerSourceHour: ${prices}\n`))).toEqual([expected]);
+  });
+
+  it('refuses a missing currency and an unknown field', () => {
+    expect(problemsOf(priced('  pricePerSourceHour: { cn-hangzhou: 0.1 }\n'))).toEqual(['p.yaml:13:1 cost.currency: required field is missing']);
+    expect(problemsOf(priced('  currency: USD\n  pricePerSourceHour: { cn-hangzhou: 0.1 }\n  pricePerGB: 0.05\n'))).toEqual([
+      'p.yaml:16:3 cost.pricePerGB: unknown field; expected one of currency, pricePerSourceHour',
+    ]);
+  });
+});
+
 describe('across rules', () => {
   const two = (second: string) => `${BASE}  - name: db
     match: { tag: app, equals: db }
@@ -356,7 +396,7 @@ rules:
     mirror: { target: { slb: lb-a }, filter: tmf-a, priority: { min: 1, max: 2 }, constructor: x }
 `;
     expect(problemsOf(doc)).toEqual([
-      'p.yaml:2:1 ["__proto__"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks',
+      'p.yaml:2:1 ["__proto__"]: unknown field; expected one of version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, cost',
       'p.yaml:5:38 rules[0].match["__proto__"]: unknown field; expected tag, exists, equals, in, prefix, scope, enis, temporary',
       'p.yaml:6:83 rules[0].mirror.constructor: unknown field; expected one of filter, priority, target, pool, vni, packetLength, enabled, sessionName, layout',
     ]);
@@ -469,7 +509,7 @@ rules:
   });
 
   it('refuses an empty document and a scalar one', () => {
-    expect(problemsOf('')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, got null']);
-    expect(problemsOf('"version: 1"')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, got "version: 1"']);
+    expect(problemsOf('')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, cost, got null']);
+    expect(problemsOf('"version: 1"')).toEqual(['p.yaml:1:1 (document): expected a mapping with version, rules, optOut, quotas, approvedTargets, unapproved, lifecycleHooks, cost, got "version: 1"']);
   });
 });

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { InvocationRecord } from '../../localcloud/fc/service.js';
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
@@ -92,6 +93,17 @@ export async function startApp(dir: string, opts: AppOptions): Promise<LocalClou
       },
     },
   });
+}
+
+/** Builds the functions once for the test file (into a scratch directory removed after it); returns where. */
+export function builtOnce(): () => string {
+  let dir: string | undefined;
+  beforeAll(() => {
+    dir = scratch();
+    buildApp(dir);
+  }, 60_000);
+  afterAll(() => removeScratch(dir));
+  return () => dir as string;
 }
 
 export const scratch = (): string => mkdtempSync(join(tmpdir(), 'automirror-reconcile-'));

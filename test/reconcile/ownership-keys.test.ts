@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adoptCommand } from '../../cli/commands/adopt.js';
 import { command as apply } from '../../cli/commands/apply.js';
@@ -13,9 +11,10 @@ import { ownerTags, PROOF_TAG } from '../../shared/engine/ownership.js';
 import { reconcileRegion } from '../../shared/engine/reconcile-region.js';
 import { ACCOUNT, cloudConfig, eniId, FAST_RETRY, REGION, sessionsIn, webPolicy, worldSession } from '../engine/cloud.js';
 import { invokeOnCloud, sampleEvent } from '../support/invoke.js';
-import { DEMO_KEY, defaultWorld } from '../support/localcloud.js';
+import { defaultWorld } from '../support/localcloud.js';
 import { TEST_OWNERSHIP_KEYS } from '../support/ownership.js';
 import { removeScratch, scratch } from './app.js';
+import { cli, webPolicyFile } from './cli-run.js';
 import { quiet, regionWorld, runRegion } from './support.js';
 
 /** Key rotation, what runs without a key, and the migration of sessions made before ownership proofs. */
@@ -35,30 +34,9 @@ afterEach(async () => {
 
 const proofs = (c: LocalCloud) => Object.fromEntries(sessionsIn(c).map((s) => [s.trafficMirrorSessionId, s.tags.get(PROOF_TAG)?.split('.')[1] ?? null]));
 
-/** A CLI command run in-process against the cloud, with its exit code and what it printed. */
-async function cli(run: (argv: string[]) => Promise<number>, c: LocalCloud, ...argv: string[]) {
-  vi.stubEnv('ALIBABA_CLOUD_ACCESS_KEY_ID', DEMO_KEY.accessKeyId);
-  vi.stubEnv('ALIBABA_CLOUD_ACCESS_KEY_SECRET', DEMO_KEY.accessKeySecret);
-  const printed: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => printed.push(String(s)) > 0);
-  try {
-    const code = await run(['--region', REGION, '--endpoint', c.endpoint, ...argv]);
-    return { code, out: printed.join('') };
-  } finally {
-    spy.mockRestore();
-  }
-}
-
 function policyFile(): string {
   dir = scratch();
-  const file = join(dir, 'policy.yaml');
-  writeFileSync(
-    file,
-    ['version: 1', 'rules:', '  - name: web', '    match: { tag: mirror, equals: "on" }', '    mirror: { target: { slb: lb-a }, filter: tmf-allipv4, priority: { min: 1000, max: 1999 } }', ''].join(
-      '\n',
-    ),
-  );
-  return file;
+  return webPolicyFile(dir);
 }
 
 describe('key rotation', () => {
@@ -173,9 +151,9 @@ describe('automirror adopt --legacy', () => {
     await expect(cli(adoptCommand, cloud, '--legacy', '--account-id', ACCOUNT, '--created-before', 'yesterday')).rejects.toThrow(/--created-before: "yesterday" is not an ISO 8601 time/);
   });
 
-  it('refuses without --legacy, and adopts nothing it can not prove for the account', async () => {
+  it('refuses without a choice of sessions, and adopts nothing it can not prove for the account', async () => {
     cloud = await startLocalCloud({ world: regionWorld({ instances: 1 }) });
-    await expect(cli(adoptCommand, cloud, '--account-id', ACCOUNT)).rejects.toThrow(/--legacy is required/);
+    await expect(cli(adoptCommand, cloud, '--account-id', ACCOUNT)).rejects.toThrow(/say which sessions: --session tms-… or --all-matching/);
     await expect(cli(adoptCommand, cloud, '--legacy')).rejects.toThrow(/--account-id/);
   });
 });

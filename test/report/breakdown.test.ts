@@ -5,7 +5,8 @@ import type { Action, Outcome } from '../../shared/engine/actions.js';
 import { RULE_TAG } from '../../shared/engine/ownership.js';
 import type { RegionPass } from '../../shared/engine/reconcile-region.js';
 import { parsePolicy } from '../../shared/policy/load.js';
-import { sessionsAtEnd, sessionsPerRule } from '../../shared/report/breakdown.js';
+import { sessionsAtEnd } from '../../shared/report/breakdown.js';
+import { usageOf } from '../../shared/report/cost.js';
 import { mergeReports } from '../../shared/report/merge.js';
 import type { DriftReport } from '../../shared/report/model.js';
 import { ruleCounts } from '../../shared/report/rule-counts.js';
@@ -170,6 +171,6 @@ describe('the sessions a pass leaves, from its scan and the writes the cloud acc
       'tms-theirs': ['lb-a', ['eni-x', 'eni-y'], undefined],
       'tms-new': ['lb-a', ['eni-c'], 'web'],
     });
-    expect(sessionsPerRule(end)).toEqual(new Map([['web', 4]]));
+    expect(usageOf(end.values())).toEqual({ perRule: new Map([['web', { sessions: 4, sources: 4 }]]), total: { sessions: 4, sources: 4 } });
   });
 });

@@ -116,11 +116,11 @@ export function sampleReport(opts: { hostile?: boolean; firstRun?: boolean } = {
     code: 'ServiceUnavailable',
     message: 'the request failed after 5 attempts; sessions of cn-shanghai page 3 were not read',
   });
-  b.addBreakdown('cn-hangzhou', new Map([['prod-web', 16]]), [
+  b.addBreakdown('cn-hangzhou', { perRule: new Map([['prod-web', { sessions: 16, sources: 16 }]]), total: { sessions: 16, sources: 16 } }, [
     { regionId: 'cn-hangzhou', target: { kind: 'SLB', id: 'lb-web01h' }, zone: 'cn-hangzhou-h', zoneFrom: 'policy', rules: ['prod-web'], sessions: 17, ownedSessions: 16, sources: 17, capacity: 500 },
     { regionId: 'cn-hangzhou', target: { kind: 'SLB', id: 'lb-pci01' }, rules: ['pci-db'], sessions: 2, ownedSessions: 0, sources: 19, capacity: 20 },
   ]);
-  b.addBreakdown('cn-shanghai', new Map([['prod-web', 8]]), [
+  b.addBreakdown('cn-shanghai', { perRule: new Map([['prod-web', { sessions: 8, sources: 8 }]]), total: { sessions: 8, sources: 8 } }, [
     {
       regionId: 'cn-shanghai',
       target: { kind: 'NetworkInterface', id: 'eni-ids01' },

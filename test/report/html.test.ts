@@ -55,7 +55,20 @@ describe('the HTML report', () => {
 
   it('has the expected section headings, an inline SVG chart and the drift table', () => {
     const headings = [...page.matchAll(/<h2[^>]*>([^<]*)<\/h2>/g)].map((m) => m[1]);
-    expect(headings).toEqual(['Unapproved mirroring', 'Coverage', 'Since the last run', 'Per rule', 'Collectors', 'Drift', 'Unmirrored ENIs', 'Opted out', 'Not in scope', 'Failed events', 'Errors']);
+    expect(headings).toEqual([
+      'Unapproved mirroring',
+      'Coverage',
+      'Since the last run',
+      'Per rule',
+      'Collectors',
+      'Cost',
+      'Drift',
+      'Unmirrored ENIs',
+      'Opted out',
+      'Not in scope',
+      'Failed events',
+      'Errors',
+    ]);
     expect(page).toMatch(/<svg class="chart"[^>]*role="img"/);
     for (const th of ['Field', 'Wanted', 'Actual', 'Action', 'Status', 'ENIs wanted', 'Capacity used']) expect(page).toMatch(new RegExp(`<th scope="col"( class="n")?>${th}</th>`));
     expect(page).toContain('<table class="drift sortable filterable" aria-label="drift items">');
