@@ -1,7 +1,6 @@
 import * as $Ecs from '@alicloud/ecs20140526';
-import { ensureTrigger } from '../cli/wiring/event-triggers.js';
+import { ensureEventRoute } from '../cli/wiring/event-route.js';
 import type { LocalCloud } from '../localcloud/index.js';
-import { managedRuleName } from '../localcloud/platform/triggers.js';
 import { DEFAULT_LAUNCH } from '../localcloud/world/default-launch.js';
 import { DEFAULT_SETTINGS } from '../shared/settings.js';
 import { appWorld, buildApp, clientConfig, removeScratch, scratch, startApp } from '../test/reconcile/app.js';
@@ -12,14 +11,14 @@ import { type Bench, type Row, verdict } from './bench.js';
  * API calls per launched instance, all of its events together: an instance with k ENIs (its primary and k − 1
  * secondaries) launched through localcloud's ECS RunInstances, the platform emitting the real events (the
  * RunInstances ActionTrail call, StateChange Pending, Starting, Running) to the deployed on-event through the
- * setup step's triggers, and automirror's own session writes coming back through the VPC trigger (each
+ * setup step's route (default-bus rules → the events queue → its queue trigger with the default batch window), and
+ * automirror's own session writes coming back the same way (each
  * CreateTrafficMirrorSession is checked for unapproved mirroring: one read). Counted: every call the functions made
  * (localcloud's call log, by the functions' own STS keys), per launch, in a warm deployment (one launch before).
  */
 
 const LAUNCHES = 4;
-const ECS_RULE = `eventbridge:${managedRuleName(DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.ecsTrigger)}`;
-const VPC_RULE = `eventbridge:${managedRuleName(DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.vpcTrigger)}`;
+const FROM_EVENTS_QUEUE = `mns:${DEFAULT_SETTINGS.eventsTrigger}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -56,16 +55,16 @@ const bench: Bench = {
         try {
           const cfg = { ...clientConfig(cloud), endpoint: cloud.endpoint };
           // The queues and topic are made by startApp, as setup's ensureMessaging makes them.
-          await ensureTrigger(cfg, 'ecs', DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.ecsTrigger);
-          await ensureTrigger(cfg, 'vpc', DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.vpcTrigger);
+          await ensureEventRoute(cfg, DEFAULT_SETTINGS);
           await launch(cloud, k);
           const since = cloud.fc.invocations.length;
           cloud.controls.calls.clear();
           for (let i = 0; i < LAUNCHES; i++) await launch(cloud, k);
           const calls = cloud.controls.calls.list().filter((c) => c.accessKeyId !== DEMO_KEY.accessKeyId);
           const runs = cloud.fc.invocations.slice(since).filter((i) => i.functionName === DEFAULT_SETTINGS.onEventFunction);
-          const ecsRuns = runs.filter((i) => i.source === ECS_RULE).length / LAUNCHES;
-          const vpcRuns = runs.filter((i) => i.source === VPC_RULE).length / LAUNCHES;
+          const batches = runs.filter((i) => i.source === FROM_EVENTS_QUEUE);
+          const invocations = batches.length / LAUNCHES;
+          const events = batches.reduce((n, i) => n + (JSON.parse(i.event) as unknown[]).length, 0) / LAUNCHES;
           const by = new Map<string, number>();
           for (const c of calls) by.set(c.action, (by.get(c.action) ?? 0) + 1);
           const per = (n: number) => Number((n / LAUNCHES).toFixed(2));
@@ -75,7 +74,7 @@ const bench: Bench = {
           const floor = 1.5 * (3 + 2 * k);
           rows.push({
             case: `launched instance, k=${k} ENIs (mean of ${LAUNCHES})`,
-            measure: `${ecsRuns} ECS + ${vpcRuns} VPC invocations: ${[...by].map(([a, n]) => `${per(n)} ${a}`).join(', ')}; ${byId} of the lists by session id (each session created is checked: 1 read)`,
+            measure: `${events} events in ${invocations} invocations (batches of ≤ ${DEFAULT_SETTINGS.eventsBatch} or ${DEFAULT_SETTINGS.eventsWindowSeconds} s): ${[...by].map(([a, n]) => `${per(n)} ${a}`).join(', ')}; ${byId} of the lists by session id (each session created is checked: 1 read)`,
             value: total,
             unit: 'calls',
             baseline: 3 + k,

@@ -1,6 +1,8 @@
 import type { Action, Plan } from '../shared/engine/actions.js';
 import { kindOf, PLAN_CHANGES, type PlanChange } from '../shared/engine/kinds.js';
 import type { CloudVerdict } from '../shared/engine/verify.js';
+import { sessionsAfterPlan, sessionsAtEnd } from '../shared/report/breakdown.js';
+import { type CostChange, costChange, formatHours, formatMoney, usageOf } from '../shared/report/cost.js';
 import type { UnapprovedSession } from '../shared/report/model.js';
 import { coverageHeadline, plural } from '../shared/report/present.js';
 import { clip } from '../shared/report/text.js';
@@ -78,6 +80,48 @@ export const hasChanges = (c: PlanCounts): boolean => PLAN_CHANGES.some((k) => c
 /** `Plan: 2 to create, 1 to update, 0 to replace, 0 to delete, 3 ENIs still unmirrored`. */
 export const planSummary = (c: PlanCounts): string => `Plan: ${PLAN_CHANGES.map((k) => `${c[k]} to ${k}`).join(', ')}, ${plural(c.unmirrored, 'ENI')} still unmirrored`;
 
+/** What the plan changes in the region's bill: the sources automirror mirrors now (the scan) and once it is applied. */
+function planCost(v: RegionRun): CostChange {
+  const pass = v.result.passes[0];
+  return costChange(v.result.regionId, usageOf(sessionsAtEnd(pass).values()).total, usageOf(sessionsAfterPlan(pass).values()).total, v.report.policy.cost);
+}
+
+/** A change of the bill as the plan lines say it, for one region or summed over several. */
+interface CostDelta {
+  readonly before: number;
+  readonly after: number;
+  readonly hours: number;
+  /** Over the regions with a price, when any has one. */
+  readonly money?: number;
+}
+
+const deltaOf = (c: CostChange): CostDelta => ({ before: c.before.sources, after: c.after.sources, hours: c.sourceHoursDelta, ...(c.costDelta !== undefined && { money: c.costDelta }) });
+
+/** `3 → 4 sources, +730 source-hours/month, +10.22 USD/month`; without a price, hours only, and for which regions. */
+function costText(d: CostDelta, currency: string | undefined, unpriced: readonly string[]): string {
+  const money = d.money !== undefined && currency ? `, ${formatMoney(d.money, currency, true)}/month` : '';
+  const missing = unpriced.length ? ` (no price for ${unpriced.join(', ')}: set cost.pricePerSourceHour in the policy; none is shipped)` : '';
+  return `${d.before} → ${d.after} sources, ${formatHours(d.hours, true)} source-hours/month${money}${missing}`;
+}
+
+/**
+ * `Cost: 0 → 3 sources, +2,190 source-hours/month, +30.66 USD/month`: every region's change summed, the money over the
+ * regions with a price, and which have none.
+ */
+export function planCostSummary(views: readonly RegionRun[]): string {
+  const changes = views.map(planCost);
+  const deltas = changes.map(deltaOf);
+  const priced = deltas.filter((d) => d.money !== undefined);
+  const total: CostDelta = {
+    before: deltas.reduce((n, d) => n + d.before, 0),
+    after: deltas.reduce((n, d) => n + d.after, 0),
+    hours: deltas.reduce((n, d) => n + d.hours, 0),
+    ...(priced.length > 0 && { money: Math.round(priced.reduce((n, d) => n + (d.money ?? 0), 0) * 100) / 100 }),
+  };
+  const unpriced = changes.filter((c) => c.costDelta === undefined).map((c) => c.regionId);
+  return `Cost: ${costText(total, views[0]?.report.policy.cost?.currency, unpriced)}`;
+}
+
 /**
  * A region's plan: unapproved mirroring and unproven claims first (they need a person), then the changes grouped by
  * count with their markers, what stays unmirrored or waits, what is left alone as one count (each with `verbose`),
@@ -116,5 +160,5 @@ export function regionPlanLines(v: RegionRun, opts: PlanViewOptions = {}): Style
 export function planLines(views: readonly RegionRun[], opts: PlanViewOptions = {}): StyledLine[] {
   const verified = opts.verdicts ? verifyCounts(opts.verdicts) : undefined;
   const verify = verified ? [`Verify: ${verified['would-succeed']} would succeed, ${verified.refused} refused by the cloud, ${verified['not-checked']} not checked (DryRun)`] : [];
-  return [...views.flatMap((v) => [...regionPlanLines(v, opts), '']), [{ text: planSummary(planCounts(views)), paint: 'bold' }], ...verify];
+  return [...views.flatMap((v) => [...regionPlanLines(v, opts), '']), [{ text: planSummary(planCounts(views)), paint: 'bold' }], planCostSummary(views), ...verify];
 }

@@ -17,6 +17,15 @@ export interface Settings {
   readonly ecsTrigger: string;
   /** The VPC ActionTrail trigger: traffic mirror session writes, checked for unapproved mirroring. */
   readonly vpcTrigger: string;
+  /**
+   * The events route: default-bus rules (named by ecsTrigger and vpcTrigger) whose target is this MNS queue, and
+   * the queue trigger on on-event that takes it in batches (FC batches custom event sources only, not service events).
+   */
+  readonly eventsQueue: string;
+  readonly eventsTrigger: string;
+  /** The queue trigger's batch window: events per invocation (CountBasedWindow) and seconds (TimeBasedWindow, 0–15). */
+  readonly eventsBatch: number;
+  readonly eventsWindowSeconds: number;
   /** Work that can't be done yet waits here (with a delay) and comes back through on-event's queue trigger. */
   readonly deferQueue: string;
   /** Where our Auto Scaling lifecycle hooks notify (queue trigger on on-event): scale-outs held until mirrored. */
@@ -71,6 +80,11 @@ export const DEFAULT_SETTINGS: Settings = {
   onEventFunction: 'automirror-on-event',
   ecsTrigger: 'automirror-ecs-events',
   vpcTrigger: 'automirror-vpc-events',
+  eventsQueue: 'automirror-events',
+  eventsTrigger: 'automirror-events',
+  // A launch's events (StateChange Pending/Starting/Running, the RunInstances record, repeats) come within seconds.
+  eventsBatch: 10,
+  eventsWindowSeconds: 2,
   deferQueue: 'automirror-deferred',
   lifecycleQueue: 'automirror-lifecycle',
   lifecycleTrigger: 'automirror-lifecycle-hooks',
@@ -141,6 +155,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
     onEventFunction: env.AUTOMIRROR_ON_EVENT_FUNCTION || DEFAULT_SETTINGS.onEventFunction,
     ecsTrigger: env.AUTOMIRROR_ECS_TRIGGER || DEFAULT_SETTINGS.ecsTrigger,
     vpcTrigger: env.AUTOMIRROR_VPC_TRIGGER || DEFAULT_SETTINGS.vpcTrigger,
+    eventsQueue: env.AUTOMIRROR_EVENTS_QUEUE || DEFAULT_SETTINGS.eventsQueue,
+    eventsTrigger: env.AUTOMIRROR_EVENTS_TRIGGER || DEFAULT_SETTINGS.eventsTrigger,
+    eventsBatch: Math.min(10_000, Math.max(1, int(env.AUTOMIRROR_EVENTS_BATCH, DEFAULT_SETTINGS.eventsBatch))),
+    eventsWindowSeconds: Math.min(15, int(env.AUTOMIRROR_EVENTS_WINDOW_SECONDS, DEFAULT_SETTINGS.eventsWindowSeconds)),
     deferQueue: env.AUTOMIRROR_DEFER_QUEUE || DEFAULT_SETTINGS.deferQueue,
     lifecycleQueue: env.AUTOMIRROR_LIFECYCLE_QUEUE || DEFAULT_SETTINGS.lifecycleQueue,
     lifecycleTrigger: env.AUTOMIRROR_LIFECYCLE_TRIGGER || DEFAULT_SETTINGS.lifecycleTrigger,

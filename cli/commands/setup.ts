@@ -10,7 +10,7 @@ import { writeResult } from '../output.js';
 import { policyOf, RUN_FLAGS } from '../region-flags.js';
 import { ALARM_DEFAULTS, ensureAlarms } from '../wiring/alarms.js';
 import { EssHooks } from '../wiring/ess-hooks.js';
-import { ensureTrigger } from '../wiring/event-triggers.js';
+import { ensureEventRoute } from '../wiring/event-route.js';
 import { ensureLifecycleHooks, removeLifecycleHooks } from '../wiring/lifecycle-hooks.js';
 import { ensureMessaging } from '../wiring/queues.js';
 
@@ -34,8 +34,8 @@ function setupPolicy(file: string | undefined): Policy | undefined {
 }
 
 /**
- * The wiring `s deploy` can't make: the ECS and VPC event triggers on on-event (Serverless Devs cannot create
- * triggers for Alibaba Cloud service events), the MNS queues and topic, and the report history's OSS bucket
+ * The wiring `s deploy` can't make: the ECS and VPC event route to on-event (default-bus rules to the events queue,
+ * and its queue trigger with a batch window: FC batches custom event sources only), the MNS queues and topic, and the report history's OSS bucket
  * (private) when AUTOMIRROR_HISTORY_BUCKET names one. Idempotent: run it after every deploy. With --json, what it
  * ensured as one document.
  */
@@ -49,13 +49,13 @@ export async function setupCommand(argv: string[]): Promise<number> {
   const lifecycleHooks = policy?.lifecycleHooks;
   const messaging = await ensureMessaging(cloud, s);
   if (s.historyBucket) await createHistoryBucket({ ...cloud, bucket: s.historyBucket, ossEndpoint: cloud.endpoint ? `http://${cloud.endpoint}` : undefined });
-  const triggers = [];
-  for (const [kind, trigger, events] of [
-    ['ecs', s.ecsTrigger, 'ECS events'],
-    ['vpc', s.vpcTrigger, 'VPC traffic mirror session writes'],
-  ] as const) {
-    triggers.push({ trigger, function: s.onEventFunction, events, change: await ensureTrigger(cloud, kind, s.onEventFunction, trigger) });
-  }
+  const route = await ensureEventRoute(cloud, s);
+  messaging.push(`queue ${route.queue}`);
+  const rules = route.rules.map((r) => ({ ...r, queue: route.queue }));
+  const triggers: { trigger: string; function: string; events: string; change: string }[] = [
+    { trigger: s.eventsTrigger, function: s.onEventFunction, events: `queue ${route.queue}, batches of up to ${s.eventsBatch} events or ${s.eventsWindowSeconds} s`, change: route.trigger },
+    ...route.replaced.map((r) => ({ trigger: r.trigger, function: s.onEventFunction, events: 'direct service events, replaced by the events queue', change: r.change })),
+  ];
   const ess = () => new EssHooks(engineAdapters(cloud).ess);
   const held = lifecycleHooks && (await ensureLifecycleHooks(cloud, ess(), s, lifecycleHooks));
   if (held) messaging.push(`queue ${held.queue}`);
@@ -65,9 +65,10 @@ export async function setupCommand(argv: string[]): Promise<number> {
   if (lifecycle) triggers.push({ trigger: s.lifecycleTrigger, function: s.onEventFunction, events: 'Auto Scaling lifecycle notifications', change: lifecycle.trigger });
   const hooks = lifecycle ? { lifecycleHooks: lifecycle.hooks } : {};
   const alarms = alarmOptions && (await ensureAlarms(cloud, alarmOptions));
-  writeResult(values.json, { regionId: cloud.regionId, messaging, ...(s.historyBucket ? { historyBucket: s.historyBucket } : {}), triggers, ...hooks, ...(alarms ? { alarms } : {}) }, (d) => [
+  writeResult(values.json, { regionId: cloud.regionId, messaging, ...(s.historyBucket ? { historyBucket: s.historyBucket } : {}), rules, triggers, ...hooks, ...(alarms ? { alarms } : {}) }, (d) => [
     ...d.messaging.map((made) => `ready    ${made}`),
     ...(d.historyBucket ? [`ready    bucket ${d.historyBucket} (private: the drift report's history)`] : []),
+    ...d.rules.map((r) => `${r.change.padEnd(8)} rule ${r.rule} on the default bus (${r.events} to queue ${r.queue})`),
     ...d.triggers.map((t) => `${t.change.padEnd(8)} trigger ${t.trigger} on ${t.function} (${t.events})`),
     ...(lifecycle?.hooks ?? []).map(
       (h) => `${h.change.padEnd(8)} lifecycle hook ${h.lifecycleHookId} on ${h.scalingGroupId} (${h.change === 'deleted' ? 'no longer named by the policy' : 'scale-outs wait to be mirrored'})`,
@@ -91,10 +92,11 @@ function alarmOptionsOf(values: { 'contact-group'?: string; 'coverage-threshold'
 
 export const command: CommandSpec = {
   name: 'setup',
-  summary: "creates or updates the wiring `s deploy` can't: the event triggers on on-event, the MNS queues and topic",
+  summary: "creates or updates the wiring `s deploy` can't: the event route to on-event, the MNS queues and topic",
   description: [
-    "The ECS and VPC event triggers on on-event (Serverless Devs can't create triggers for Alibaba Cloud service",
-    'events), the MNS queues and topic the functions use, and the report history bucket (private) when',
+    'The ECS and VPC event route to on-event: default-bus rules to the events queue, and its queue trigger on on-event',
+    "with a batch window, so a launch's events reach one invocation (FC batches custom event sources only, not service",
+    'events); the MNS queues and topic the functions use, and the report history bucket (private) when',
     'AUTOMIRROR_HISTORY_BUCKET names one. When the policy has lifecycleHooks, also the lifecycle queue, its trigger',
     'and a SCALE_OUT lifecycle hook on each scaling group it names. With --alarms, the CloudMonitor alarm rules on',
     "automirror's metrics (coverage below a threshold, failed events waiting, no reconcile for 2 hours, a collector near",

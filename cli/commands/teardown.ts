@@ -11,6 +11,7 @@ import { forgedClaimLines } from '../forged-claims.js';
 import { writeResult } from '../output.js';
 import { removeAlarms } from '../wiring/alarms.js';
 import { EssHooks } from '../wiring/ess-hooks.js';
+import { removeEventRoute } from '../wiring/event-route.js';
 import { removeTrigger } from '../wiring/event-triggers.js';
 import { removeLifecycleHooks } from '../wiring/lifecycle-hooks.js';
 
@@ -25,7 +26,7 @@ const FLAGS = {
 const MAX_LISTED = 1000;
 
 /**
- * Removes the ECS and VPC triggers (and the lifecycle trigger with automirror's lifecycle hooks, when setup made them); with --delete-sessions also every session automirror owns in the region (its
+ * Removes the event route (rules, events queue trigger and queue; direct triggers of earlier setups too) (and the lifecycle trigger with automirror's lifecycle hooks, when setup made them); with --delete-sessions also every session automirror owns in the region (its
  * ownership proven), and only those: a session that merely carries the claim tag is listed as a forged claim and left alone.
  * With --json, what it removed as one document.
  */
@@ -35,17 +36,32 @@ export async function teardownCommand(argv: string[]): Promise<number> {
   // Deleting needs the keys that prove what is ours, checked before anything changes.
   const cloud = values['delete-sessions'] ? { ...flags, ...provingCloud(flags) } : flags;
   const s = settingsFromEnv();
-  const triggers = [];
-  for (const trigger of [s.ecsTrigger, s.vpcTrigger]) triggers.push({ trigger, function: s.onEventFunction, change: await removeTrigger(cloud, s.onEventFunction, trigger) });
+  const route = await removeEventRoute(cloud, s);
+  const triggers = [{ trigger: s.eventsTrigger, function: s.onEventFunction, change: route.trigger }];
+  // Direct service-event triggers an earlier setup made, if any.
+  for (const trigger of [s.ecsTrigger, s.vpcTrigger]) {
+    const change = await removeTrigger(cloud, s.onEventFunction, trigger);
+    if (change !== 'absent') triggers.push({ trigger, function: s.onEventFunction, change });
+  }
   const held = await removeLifecycleHooks(cloud, new EssHooks(engineAdapters(cloud).ess), s);
   if (held.trigger !== 'absent') triggers.push({ trigger: s.lifecycleTrigger, function: s.onEventFunction, change: held.trigger });
   const alarms = values.alarms ? await removeAlarms(cloud) : undefined;
   const sessions = values['delete-sessions'] ? await deleteOwned(cloud) : undefined;
   writeResult(
     values.json,
-    { regionId: cloud.regionId, triggers, ...(held.hooks.length > 0 ? { lifecycleHooks: held.hooks } : {}), ...(alarms ? { alarms } : {}), ...(sessions ? { sessions: sessions.doc } : {}) },
+    {
+      regionId: cloud.regionId,
+      rules: route.rules,
+      triggers,
+      queue: { queue: s.eventsQueue, change: route.queue },
+      ...(held.hooks.length > 0 ? { lifecycleHooks: held.hooks } : {}),
+      ...(alarms ? { alarms } : {}),
+      ...(sessions ? { sessions: sessions.doc } : {}),
+    },
     (d) => [
+      ...d.rules.map((r) => `${r.change.padEnd(8)} rule ${r.rule} on the default bus`),
       ...d.triggers.map((t) => `${t.change.padEnd(8)} trigger ${t.trigger} on ${t.function}`),
+      `${d.queue.change.padEnd(8)} queue ${d.queue.queue}`,
       ...held.hooks.map((h) => `deleted  lifecycle hook ${h.lifecycleHookId} on ${h.scalingGroupId}`),
       ...(d.alarms ?? []).map((a) => `${a.change.padEnd(8)} alarm ${a.ruleId}`),
       ...(sessions ? sessions.lines : []),

@@ -14,16 +14,16 @@ interface EndSession {
 
 const succeeded = (o: Outcome | undefined): o is Extract<Outcome, { sessionId: string }> => o !== undefined && (o.status === 'done' || o.status === 'converged');
 
-/** Applies one action that the cloud accepted to the sessions, as the action kind says it changes them. */
-function applyTo(sessions: Map<string, EndSession>, a: Action, o: Extract<Outcome, { sessionId: string }>): void {
+/** Applies one action done as planned to the sessions, as its kind says it changes them; `made` names a session it creates. */
+function applyTo(sessions: Map<string, EndSession>, a: Action, made: string): void {
   const s = 'sessionId' in a ? sessions.get(a.sessionId) : undefined;
   switch (a.kind) {
     case 'create':
-      sessions.set(o.sessionId, { target: a.draft.target, sourceIds: new Set(a.draft.sourceIds), rule: a.rule });
+      sessions.set(made, { target: a.draft.target, sourceIds: new Set(a.draft.sourceIds), rule: a.rule });
       return;
     case 'replace':
       sessions.delete(a.sessionId);
-      sessions.set(o.sessionId, { target: a.draft.target, sourceIds: new Set(a.draft.sourceIds), rule: a.rule });
+      sessions.set(made, { target: a.draft.target, sourceIds: new Set(a.draft.sourceIds), rule: a.rule });
       return;
     case 'delete':
       sessions.delete(a.sessionId);
@@ -42,14 +42,28 @@ function applyTo(sessions: Map<string, EndSession>, a: Action, o: Extract<Outcom
   }
 }
 
-/** The region's sessions at the end of a pass: the scan less those being deleted, with its accepted writes applied. */
-export function sessionsAtEnd(pass: RegionPass): Map<string, EndSession> {
+/** The region's sessions as scanned, less those being deleted. */
+function scanned(pass: RegionPass): Map<string, EndSession> {
   const sessions = new Map<string, EndSession>();
   for (const s of pass.snapshot.sessions) if (s.status !== 'Deleting') sessions.set(s.id, { target: s.target, sourceIds: new Set(s.sourceIds), rule: isOwned(s) ? ruleOf(s) : undefined });
+  return sessions;
+}
+
+/** The region's sessions at the end of a pass: the scan less those being deleted, with its accepted writes applied. */
+export function sessionsAtEnd(pass: RegionPass): Map<string, EndSession> {
+  const sessions = scanned(pass);
   pass.plan.actions.forEach((a, i) => {
     const o = pass.outcomes[i];
-    if (succeeded(o)) applyTo(sessions, a, o);
+    if (succeeded(o)) applyTo(sessions, a, o.sessionId);
   });
+  return sessions;
+}
+
+/** The region's sessions once the pass's plan is applied as planned: what `plan` compares with the scan. */
+export function sessionsAfterPlan(pass: RegionPass): Map<string, EndSession> {
+  const sessions = scanned(pass);
+  // A session the plan creates has no id yet: its action's stands in for it.
+  for (const a of pass.plan.actions) applyTo(sessions, a, `planned:${a.id}`);
   return sessions;
 }
 

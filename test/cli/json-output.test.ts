@@ -25,8 +25,12 @@ describe('automirror COMMAND --json', () => {
   it('setup: what it ensured', async () => {
     const r = await json(['setup', ...on()]);
     expect(r.code).toBe(0);
-    expect(r.doc.messaging).toHaveLength(3);
-    expect(r.doc.triggers.map((t: { change: string }) => t.change)).toEqual(['created', 'created']);
+    expect(r.doc.messaging).toHaveLength(4);
+    expect(r.doc.rules.map((t: { rule: string; change: string }) => [t.rule, t.change])).toEqual([
+      ['automirror-ecs-events', 'created'],
+      ['automirror-vpc-events', 'created'],
+    ]);
+    expect(r.doc.triggers.map((t: { trigger: string; change: string }) => [t.trigger, t.change])).toEqual([['automirror-events', 'created']]);
   });
 
   it('explain: the explanation, one entry per ENI of the instance', async () => {
@@ -62,13 +66,15 @@ describe('automirror COMMAND --json', () => {
     expect(r.code).toBe(2);
     expect(r.doc).toEqual({ error: { kind: 'usage', message: '--region takes one region, got "cn-hangzhou,cn-shanghai"' } });
     expect([fn()?.triggers.size, cloud.state.region('cn-hangzhou').sessions.size]).toEqual(before);
-    expect(fn()?.triggers.has('automirror-ecs-events')).toBe(true);
+    expect(fn()?.triggers.has('automirror-events')).toBe(true);
   });
 
   it('teardown --delete-sessions: the triggers removed and the sessions deleted', async () => {
     const r = await json(['teardown', ...on(), '--delete-sessions']);
     expect(r.code).toBe(0);
-    expect(r.doc.triggers.map((t: { change: string }) => t.change)).toEqual(['deleted', 'deleted']);
+    expect(r.doc.rules.map((t: { change: string }) => t.change)).toEqual(['deleted', 'deleted']);
+    expect(r.doc.triggers.map((t: { change: string }) => t.change)).toEqual(['deleted']);
+    expect(r.doc.queue).toEqual({ queue: 'automirror-events', change: 'deleted' });
     // The two sessions on-event made for i-web01's ENIs above.
     expect(r.doc.sessions.deleted).toHaveLength(2);
     expect(r.doc.sessions.leftUnprovenClaims).toEqual({ count: 0, sessions: [] });

@@ -70,6 +70,7 @@ describe('automirror plan', () => {
       'cn-hangzhou now: Opted-in coverage 0.0% (0 of 3 ENIs a rule selects) · fleet coverage 0.0% (0 of 4 ENIs): 0 mirrored, 3 opted in but unmirrored, 0 opted out, 1 not in scope',
       '',
       'Plan: 2 to create, 1 to update, 0 to replace, 1 to delete, 0 ENIs still unmirrored',
+      'Cost: 2 → 3 sources, +730 source-hours/month (no price for cn-hangzhou: set cost.pricePerSourceHour in the policy; none is shipped)',
       '',
     ]);
     expect(r.stdout).not.toContain('\x1b'); // not a terminal: no colour
@@ -282,7 +283,9 @@ describe('automirror apply without a saved plan', () => {
     await start(driftWorld());
     const r = await cli('apply', '--region', 'cn-hangzhou', '--auto-approve');
     expect([r.code, r.stderr]).toEqual([0, '']);
-    expect(r.stdout).toContain('Plan: 2 to create, 1 to update, 0 to replace, 1 to delete, 0 ENIs still unmirrored\n\ncn-hangzhou: 4 applied, 0 failed, 0 not started\n');
+    expect(r.stdout).toContain(
+      'Plan: 2 to create, 1 to update, 0 to replace, 1 to delete, 0 ENIs still unmirrored\nCost: 2 → 3 sources, +730 source-hours/month (no price for cn-hangzhou: set cost.pricePerSourceHour in the policy; none is shipped)\n\ncn-hangzhou: 4 applied, 0 failed, 0 not started\n',
+    );
     expect(
       r.stdout.endsWith(
         'cn-hangzhou: Opted-in coverage 100.0% (3 of 3 ENIs a rule selects) · fleet coverage 75.0% (3 of 4 ENIs): 3 mirrored, 0 opted in but unmirrored, 0 opted out, 1 not in scope\n\nApply complete: 4 applied, 0 failed, 0 not started\n',

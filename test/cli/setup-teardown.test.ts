@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setupCommand } from '../../cli/commands/setup.js';
 import { teardownCommand } from '../../cli/commands/teardown.js';
+import { ensureTrigger } from '../../cli/wiring/event-triggers.js';
 import { type LocalCloud, startLocalCloud } from '../../localcloud/index.js';
 import { REPO_SYAML } from '../../localcloud/platform/serve.js';
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
@@ -30,6 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => cloud?.close());
 
+const cfgOf = () => ({ regionId: 'cn-hangzhou', accountId: cloud.state.accountId, credentials: DEMO_KEY, endpoint: cloud.endpoint, fcEndpoint: cloud.endpoints.fc3 });
+
 /** Runs a CLI command in-process and returns its exit code and what it printed. */
 async function cli(cmd: (argv: string[]) => Promise<number>, ...extra: string[]) {
   const lines: string[] = [];
@@ -45,27 +48,45 @@ async function cli(cmd: (argv: string[]) => Promise<number>, ...extra: string[])
   }
 }
 
-const trigger = (name = DEFAULT_SETTINGS.ecsTrigger) => cloud.fc.functions.get(DEFAULT_SETTINGS.onEventFunction)?.triggers.get(name);
-const vpcPattern = () => JSON.parse(String(trigger(DEFAULT_SETTINGS.vpcTrigger)?.triggerConfig?.eventRuleFilterPattern));
+const trigger = (name = DEFAULT_SETTINGS.eventsTrigger) => cloud.fc.functions.get(DEFAULT_SETTINGS.onEventFunction)?.triggers.get(name);
+const rule = (name: string) => cloud.bus.rules.bus('default').rules.get(name);
+const vpcPattern = () => JSON.parse(String(rule(DEFAULT_SETTINGS.vpcTrigger)?.filterPattern));
 const sessions = () => [...cloud.state.region('cn-hangzhou').sessions.values()];
 
 describe('automirror setup and teardown against localcloud', () => {
-  it('setup creates the ECS trigger and the queues, and a second run changes nothing', async () => {
+  it('setup routes ECS and VPC events through the events queue to one batching trigger, and a second run changes nothing', async () => {
     const first = await cli(setupCommand);
     expect(first.code).toBe(0);
-    expect(first.out).toMatch(/created\s+trigger automirror-ecs-events on automirror-on-event/);
-    expect(trigger()?.triggerType).toBe('eventbridge');
-    expect(first.out).toMatch(/created\s+trigger automirror-vpc-events on automirror-on-event \(VPC traffic mirror session writes\)/);
-    expect(trigger(DEFAULT_SETTINGS.vpcTrigger)?.triggerType).toBe('eventbridge');
+    expect(first.out).toContain('ready    queue automirror-events');
+    expect(first.out).toMatch(/created\s+rule automirror-ecs-events on the default bus \(ECS events to queue automirror-events\)/);
+    expect(first.out).toMatch(/created\s+rule automirror-vpc-events on the default bus \(VPC traffic mirror session writes to queue automirror-events\)/);
+    expect(first.out).toMatch(/created\s+trigger automirror-events on automirror-on-event \(queue automirror-events, batches of up to 10 events or 2 s\)/);
+    expect([...(rule(DEFAULT_SETTINGS.ecsTrigger)?.targets.values() ?? [])]).toEqual([
+      expect.objectContaining({ Type: 'acs.mns.queue', Endpoint: `acs:mns:cn-hangzhou:${cloud.state.accountId}:queues/automirror-events` }),
+    ]);
+    expect(trigger()?.triggerConfig).toMatchObject({
+      eventSourceConfig: { eventSourceType: 'MNS', eventSourceParameters: { sourceMNSParameters: { QueueName: 'automirror-events' } } },
+      runOptions: { batchWindow: { CountBasedWindow: 10, TimeBasedWindow: 2 } },
+    });
     expect(vpcPattern()).toEqual({
       source: ['acs.vpc'],
       type: ['vpc:ActionTrail:ApiCall', 'vpc:ActionTrail:ConsoleOperation'],
       data: { eventName: ['CreateTrafficMirrorSession', 'UpdateTrafficMirrorSessionAttribute', 'AddSourcesToTrafficMirrorSession'] },
     });
+    // No direct service-event trigger: it would deliver the same events again, one invocation each.
+    expect(trigger(DEFAULT_SETTINGS.ecsTrigger)).toBeUndefined();
     expect(cloud.mns.queues.has(DEFAULT_SETTINGS.deferQueue) && cloud.mns.queues.has(DEFAULT_SETTINGS.failedQueue)).toBe(true);
     const again = await cli(setupCommand);
-    expect(again.out).toMatch(/unchanged\s+trigger automirror-ecs-events/);
-    expect(again.out).toMatch(/unchanged\s+trigger automirror-vpc-events/);
+    expect(again.out).toMatch(/unchanged\s+rule automirror-ecs-events/);
+    expect(again.out).toMatch(/unchanged\s+rule automirror-vpc-events/);
+    expect(again.out).toMatch(/unchanged\s+trigger automirror-events/);
+  });
+
+  it('setup replaces a direct ECS trigger an earlier setup made', async () => {
+    await ensureTrigger(cfgOf(), 'ecs', DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.ecsTrigger);
+    const r = await cli(setupCommand);
+    expect(r.out).toMatch(/deleted\s+trigger automirror-ecs-events on automirror-on-event \(direct service events, replaced by the events queue\)/);
+    expect(trigger(DEFAULT_SETTINGS.ecsTrigger)).toBeUndefined();
   });
 
   it('setup creates the report history bucket, private, when AUTOMIRROR_HISTORY_BUCKET names one', async () => {
@@ -87,9 +108,12 @@ describe('automirror setup and teardown against localcloud', () => {
     // Right after creation the sessions are still Creating: teardown must wait them out, not fail.
     const r = await cli(teardownCommand, '--delete-sessions');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/deleted\s+trigger automirror-ecs-events/);
-    expect(r.out).toMatch(/deleted\s+trigger automirror-vpc-events/);
-    expect(trigger(DEFAULT_SETTINGS.vpcTrigger)).toBeUndefined();
+    expect(r.out).toMatch(/deleted\s+rule automirror-ecs-events on the default bus/);
+    expect(r.out).toMatch(/deleted\s+rule automirror-vpc-events on the default bus/);
+    expect(r.out).toMatch(/deleted\s+trigger automirror-events on automirror-on-event/);
+    expect(r.out).toMatch(/deleted\s+queue automirror-events/);
+    expect(rule(DEFAULT_SETTINGS.ecsTrigger)).toBeUndefined();
+    expect(cloud.mns.queues.has(DEFAULT_SETTINGS.eventsQueue)).toBe(false);
     expect(r.out).toContain(`${owned.length} owned sessions deleted`);
     expect(trigger()).toBeUndefined();
     const left = sessions().filter((s) => s.status !== 'Deleting');
@@ -98,8 +122,10 @@ describe('automirror setup and teardown against localcloud', () => {
 
   it('teardown is safe to repeat', async () => {
     const r = await cli(teardownCommand, '--delete-sessions');
-    expect(r.out).toMatch(/absent\s+trigger automirror-ecs-events/);
-    expect(r.out).toMatch(/absent\s+trigger automirror-vpc-events/);
+    expect(r.out).toMatch(/absent\s+rule automirror-ecs-events/);
+    expect(r.out).toMatch(/absent\s+rule automirror-vpc-events/);
+    expect(r.out).toMatch(/absent\s+trigger automirror-events/);
+    expect(r.out).toMatch(/absent\s+queue automirror-events/);
     expect(r.out).toContain('0 owned sessions deleted');
   });
 });

@@ -136,7 +136,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const trigger = () => rehearsal.cloud.fc.functions.get(DEFAULT_SETTINGS.onEventFunction)?.triggers.get(DEFAULT_SETTINGS.ecsTrigger);
+const trigger = () => rehearsal.cloud.fc.functions.get(DEFAULT_SETTINGS.onEventFunction)?.triggers.get(DEFAULT_SETTINGS.eventsTrigger);
 
 describe('npx s deploy with the real Serverless Devs 3', () => {
   it('builds, hands fc3 each function as s.yaml declares it with the configured access, then runs setup with that access', async () => {
@@ -162,8 +162,9 @@ describe('npx s deploy with the real Serverless Devs 3', () => {
     }
 
     // setup ran after on-event, against the rehearsal cloud, with the access's keys (nothing else had any).
-    expect(r.out).toMatch(/created\s+trigger automirror-ecs-events on automirror-on-event/);
-    expect(r.out.indexOf('automirror-ecs-events')).toBeLessThan(r.out.indexOf('[reconcile]'));
+    expect(r.out).toMatch(/created\s+trigger automirror-events on automirror-on-event/);
+    expect(r.out).toMatch(/created\s+rule automirror-ecs-events on the default bus/);
+    expect(r.out.indexOf('trigger automirror-events')).toBeLessThan(r.out.indexOf('[reconcile]'));
     expect(trigger()?.triggerType).toBe('eventbridge');
     for (const q of [DEFAULT_SETTINGS.deferQueue, DEFAULT_SETTINGS.failedQueue]) expect(rehearsal.cloud.mns.queues.has(q), q).toBe(true);
     expect(rehearsal.cloud.mns.topics.has(DEFAULT_SETTINGS.reportTopic)).toBe(true);
@@ -179,7 +180,7 @@ describe('npx s deploy with the real Serverless Devs 3', () => {
     const r = await s(['on-event', 'deploy', '-a', 'deployer-sts']);
     expect(r.code, r.out).toBe(0);
     expect(recorded().map((c) => [c.resource, c.access, c.credential.AccessKeyID, c.credential.SecurityToken])).toEqual([['on-event', 'deployer-sts', STS_KEY.accessKeyId, STS_KEY.securityToken]]);
-    expect(r.out).toMatch(/unchanged\s+trigger automirror-ecs-events/);
+    expect(r.out).toMatch(/unchanged\s+trigger automirror-events/);
   }, 120_000);
 
   it('fails the deploy, with setup saying why, when the access is refused by the cloud', async () => {

@@ -9,6 +9,7 @@ import * as $FC3 from '@alicloud/fc20230330';
 import * as $Vpc from '@alicloud/vpc20160428';
 import { afterAll, beforeAll } from 'vitest';
 import { parseDocument } from 'yaml';
+import { ensureEventRoute } from '../../cli/wiring/event-route.js';
 import { ensureEcsTrigger, ensureTrigger } from '../../cli/wiring/event-triggers.js';
 import { ensureMessaging } from '../../cli/wiring/queues.js';
 import type { DeliveryOptions } from '../../localcloud/eventbridge/bus.js';
@@ -18,7 +19,7 @@ import { managedRuleName } from '../../localcloud/platform/triggers.js';
 import { DEFAULT_LAUNCH } from '../../localcloud/world/default-launch.js';
 import type { WorldFile, WorldSession } from '../../localcloud/world/types.js';
 import { ownerTags } from '../../shared/engine/ownership.js';
-import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.js';
 import { drain, ebClient, eventually, fc3Client, mnsClient, receiveOne } from '../localcloud-platform/support.js';
 import { DEMO_KEY, defaultWorld, ecsClient, vpcClient } from '../support/localcloud.js';
 import { proven } from '../support/ownership.js';
@@ -37,6 +38,7 @@ export const ECS_RULE = managedRuleName(DEFAULT_SETTINGS.onEventFunction, DEFAUL
 /** Invocation sources as localcloud records them. */
 export const FROM_RULE = `eventbridge:${ECS_RULE}`;
 export const FROM_QUEUE = 'mns:deferred-work';
+export const FROM_EVENTS_QUEUE = `mns:${DEFAULT_SETTINGS.eventsTrigger}`;
 /** The rule automirror's policy.yaml opts ENIs in with. */
 export const RULE = 'mirror-tagged';
 
@@ -84,6 +86,11 @@ export interface PathOptions {
   policyFile?: string;
   /** Also wire the VPC trigger (traffic mirror session writes), as `automirror setup` does. */
   vpcTrigger?: boolean;
+  /**
+   * Wire the ECS and VPC events as `automirror setup` does: rules to the events queue and its batching trigger
+   * (these settings' batch window), instead of the direct ECS trigger.
+   */
+  eventsRoute?: Settings;
 }
 
 /** localcloud running the built app, wired by setup's own code, as `automirror setup` leaves a real account. */
@@ -95,6 +102,10 @@ export async function startEventPath(app: BuiltApp, opts: PathOptions = {}): Pro
   try {
     const cfg = { regionId: REGION, accountId: cloud.state.accountId, credentials: DEMO_KEY, endpoint: cloud.endpoint, mnsEndpoint: cloud.endpoints.mns, fcEndpoint: cloud.endpoints.fc3 };
     await ensureMessaging(cfg, DEFAULT_SETTINGS);
+    if (opts.eventsRoute) {
+      if ((await ensureEventRoute(cfg, opts.eventsRoute)).trigger !== 'created') throw new Error('setup did not create the events trigger');
+      return cloud;
+    }
     if ((await ensureEcsTrigger(cfg, DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.ecsTrigger)) !== 'created') throw new Error('setup did not create the ECS trigger');
     if (opts.vpcTrigger && (await ensureTrigger(cfg, 'vpc', DEFAULT_SETTINGS.onEventFunction, DEFAULT_SETTINGS.vpcTrigger)) !== 'created') throw new Error('setup did not create the VPC trigger');
   } catch (err) {

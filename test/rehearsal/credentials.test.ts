@@ -139,7 +139,7 @@ describe('every credential source, through the CLI as a user runs it against the
       expect(report.stdout).toMatch(/wrote .*report\.json/);
       if (setup) {
         expect(setup, setup.stderr).toMatchObject({ code: 0, stderr: '' });
-        expect(setup.stdout).toMatch(/trigger automirror-ecs-events on automirror-on-event/);
+        expect(setup.stdout).toMatch(/trigger automirror-events on automirror-on-event/);
       }
       const signers = new Set(r.cloud.controls.calls.list({ since }).map((x) => x.accessKeyId));
       expect(signers).toEqual(new Set([c.key]));
@@ -152,9 +152,16 @@ describe('every credential source, through the CLI as a user runs it against the
     expect(conns.length).toBeGreaterThan(0);
     expect(offending(conns)).toEqual([]);
     const hosts = new Set(r.requests().map((x) => `${x.tls ? 'https' : 'http'}://${x.host}`));
-    // The documented endpoints: ECS, VPC and SLB regional, MNS and FC 3.0 under the account.
+    // The documented endpoints: ECS, VPC and SLB regional, MNS, FC 3.0 and EventBridge under the account.
     expect([...hosts].sort()).toEqual(
-      [`ecs.${r.region}.aliyuncs.com`, `vpc.${r.region}.aliyuncs.com`, `slb.${r.region}.aliyuncs.com`, `${r.accountId}.mns.${r.region}.aliyuncs.com`, `${r.accountId}.${r.region}.fc.aliyuncs.com`]
+      [
+        `ecs.${r.region}.aliyuncs.com`,
+        `vpc.${r.region}.aliyuncs.com`,
+        `slb.${r.region}.aliyuncs.com`,
+        `${r.accountId}.mns.${r.region}.aliyuncs.com`,
+        `${r.accountId}.${r.region}.fc.aliyuncs.com`,
+        `${r.accountId}.eventbridge.${r.region}.aliyuncs.com`,
+      ]
         .map((h) => `https://${h}`)
         .sort(),
     );

@@ -5,7 +5,7 @@ export { type Connection, type Rehearsal, startRehearsal } from '../../localclou
 
 /**
  * The documented public endpoints of the APIs a deployment talks to, one pattern per API: ECS/VPC/SLB by region,
- * MNS and FC by account and region, and STS (which Serverless Devs itself asks who an access belongs to).
+ * MNS, FC and EventBridge by account and region, and STS (which Serverless Devs itself asks who an access belongs to).
  */
 const DOCUMENTED_HOSTS: ReadonlyArray<[api: string, pattern: RegExp]> = [
   ['ECS', /^ecs\.[a-z0-9-]+\.aliyuncs\.com$/],
@@ -14,6 +14,7 @@ const DOCUMENTED_HOSTS: ReadonlyArray<[api: string, pattern: RegExp]> = [
   ['ActionTrail', /^actiontrail\.[a-z0-9-]+\.aliyuncs\.com$/],
   ['MNS', /^\d+\.mns\.[a-z0-9-]+\.aliyuncs\.com$/],
   ['FC', /^\d+\.[a-z0-9-]+\.fc\.aliyuncs\.com$/],
+  ['EventBridge', /^\d+\.eventbridge\.[a-z0-9-]+\.aliyuncs\.com$/],
   ['STS', /^sts(\.[a-z0-9-]+)?\.aliyuncs\.com$/],
 ];
 

@@ -39,10 +39,11 @@ const cli = (...args: string[]) =>
   });
 
 describe('production rehearsal: public endpoint names over TLS', () => {
-  it('setup wires the account through the FC and MNS public endpoints', async () => {
+  it('setup wires the account through the FC, MNS and EventBridge public endpoints', async () => {
     const { stdout } = await cli('setup', '--region', r.region, '--account-id', r.accountId);
-    expect(stdout).toContain(`created  trigger ${DEFAULT_SETTINGS.ecsTrigger}`);
-    expect(r.cloud.fc.functions.get(ON_EVENT)?.triggers.has(DEFAULT_SETTINGS.ecsTrigger)).toBe(true);
+    expect(stdout).toContain(`created  rule ${DEFAULT_SETTINGS.ecsTrigger} on the default bus`);
+    expect(stdout).toContain(`created  trigger ${DEFAULT_SETTINGS.eventsTrigger}`);
+    expect(r.cloud.fc.functions.get(ON_EVENT)?.triggers.has(DEFAULT_SETTINGS.eventsTrigger)).toBe(true);
     expect([...r.cloud.mns.queues.keys()]).toEqual(expect.arrayContaining([DEFAULT_SETTINGS.deferQueue, DEFAULT_SETTINGS.failedQueue]));
   }, 60_000);
 
@@ -86,7 +87,7 @@ describe('production rehearsal: public endpoint names over TLS', () => {
     const seen = r.connections();
     expect(offending(seen)).toEqual([]);
     // The CLI and all three functions took part, and every API the product uses was reached by its public name.
-    expect(new Set(seen.map((c) => documentedApi(c.host)))).toEqual(new Set(['ECS', 'VPC', 'SLB', 'MNS', 'FC']));
+    expect(new Set(seen.map((c) => documentedApi(c.host)))).toEqual(new Set(['ECS', 'VPC', 'SLB', 'MNS', 'FC', 'EventBridge']));
     // localcloud saw the same: every request of the product arrived over TLS, addressed to the name it asked for.
     const product = r.requests().filter((q) => q.servername);
     expect(product.length).toBeGreaterThan(0);
