@@ -47,6 +47,13 @@ describe('automirror adopt --session / --all-matching', () => {
     expect(shown.out).toContain('1 of 4 session(s) would be adopted');
     expect(shown.out).toContain('nothing written: run again with --yes');
     expect(writes(cloud)).toEqual([]);
+    const classified = (await runRegion(cloud, 'report')).report.unownedSessions?.map((u) => [u.sessionId, u.class]);
+    expect(classified).toEqual([
+      ['tms-elsewhere', 'conflicting'],
+      ['tms-hand', 'adoptable'],
+      ['tms-lowband', 'conflicting'],
+      ['tms-tf', 'conflicting'],
+    ]);
 
     const done = await cli(adoptCommand, cloud, '--all-matching', '--policy', policy, '--account-id', ACCOUNT, '--yes');
     expect(done.code).toBe(0);
