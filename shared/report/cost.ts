@@ -56,7 +56,13 @@ const money = (n: number): number => Math.round(n * 100) / 100;
 /** A month of `usage` at `price` per source-hour; hours only without a price. */
 export function costLine(usage: Usage, price: number | undefined): CostLine {
   const sourceHoursPerMonth = usage.sources * HOURS_PER_MONTH;
-  return { sessions: usage.sessions, sources: usage.sources, sourceHoursPerMonth, ...(price !== undefined && { monthlyCost: money(sourceHoursPerMonth * price) }) };
+  return {
+    sessions: usage.sessions,
+    sessionHoursPerMonth: usage.sessions * HOURS_PER_MONTH,
+    sources: usage.sources,
+    sourceHoursPerMonth,
+    ...(price !== undefined && { monthlyCost: money(sourceHoursPerMonth * price) }),
+  };
 }
 
 export interface RuleUsage extends Usage {

@@ -354,7 +354,7 @@ function cost(r: DriftReport): Html | '' {
 <p class="sub">${costLead(c)}</p>
 ${tableOf(
   COST_HEAD,
-  rows(list, (x) => costCells(c, x), [2, 3, 4, 5]),
+  rows(list, (x) => costCells(c, x), [2, 3, 4, 5, 6]),
   'No rules.',
   list.length > 0,
   { interactive: true, label: 'cost', numeric: [2, 3, 4, 5] },

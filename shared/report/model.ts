@@ -415,6 +415,8 @@ export interface CollectorBreakdown {
  */
 export interface CostLine {
   readonly sessions: number;
+  /** sessions × `hoursPerMonth`: the session-hours automirror maintains (not what is billed: sources are). */
+  readonly sessionHoursPerMonth: number;
   readonly sources: number;
   readonly sourceHoursPerMonth: number;
   /** sourceHoursPerMonth × the region's price per source-hour; absent when the policy sets no price for it. */

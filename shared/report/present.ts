@@ -162,13 +162,14 @@ export const ruleCells = (x: RuleRow): string[] => [
   x.coverage,
 ];
 
-export const COST_HEAD = ['Rule', 'Region', 'Sessions', 'Sources', 'Source-hours/month', 'Estimated cost/month'] as const;
+export const COST_HEAD = ['Rule', 'Region', 'Sessions', 'Session-hours/month', 'Sources', 'Source-hours/month', 'Estimated cost/month'] as const;
 
 /** One rule's (or the account's) month, in COST_HEAD's order: the cost only where the region has a price. */
 export const costCells = (c: Pick<CostSection, 'currency'>, x: CostLine & { readonly rule: string; readonly regionId: string }): string[] => [
   x.rule,
   x.regionId,
   String(x.sessions),
+  formatHours(x.sessionHoursPerMonth),
   String(x.sources),
   formatHours(x.sourceHoursPerMonth),
   x.monthlyCost !== undefined && c.currency ? formatMoney(x.monthlyCost, c.currency) : '—',
@@ -183,7 +184,7 @@ export function costRows(r: DriftReport, c: CostSection): Array<CostLine & { rul
 /** The cost section's lead sentence, the same in Markdown and HTML: the account's month, priced or why not. */
 export function costLead(c: CostSection): string {
   const a = c.account;
-  const use = `automirror maintains ${plural(a.sessions, 'session')} mirroring ${plural(a.sources, 'source ENI')}: ${formatHours(a.sourceHoursPerMonth)} source-hours a month (a month counted as ${c.hoursPerMonth} hours; traffic mirroring is billed per source ENI per hour)`;
+  const use = `automirror maintains ${plural(a.sessions, 'session')} (${formatHours(a.sessionHoursPerMonth)} session-hours a month) mirroring ${plural(a.sources, 'source ENI')}: ${formatHours(a.sourceHoursPerMonth)} source-hours a month (a month counted as ${c.hoursPerMonth} hours; traffic mirroring is billed per source ENI per hour)`;
   if (a.monthlyCost === undefined || !c.currency) return `${use}. No price is configured: ${NO_PRICE_SHIPPED}.`;
   const unpriced = a.unpricedRegions.length ? `, for the priced regions only (no price for ${a.unpricedRegions.join(', ')})` : '';
   return `${use}; estimated ${formatMoney(a.monthlyCost, c.currency)} a month at the policy's prices${unpriced}.`;

@@ -101,8 +101,8 @@ const collectors = listOf(
 );
 
 const money = { type: 'number', minimum: 0 } as const;
-const costLine = { sessions: count, sources: count, sourceHoursPerMonth: count, monthlyCost: money };
-const costLineRequired = ['sessions', 'sources', 'sourceHoursPerMonth'];
+const costLine = { sessions: count, sessionHoursPerMonth: count, sources: count, sourceHoursPerMonth: count, monthlyCost: money };
+const costLineRequired = ['sessions', 'sessionHoursPerMonth', 'sources', 'sourceHoursPerMonth'];
 const cost = object(['hoursPerMonth', 'rules', 'regions', 'account'], {
   hoursPerMonth: count,
   currency: { type: 'string', pattern: '^[A-Z]{3}$' },

@@ -66,16 +66,16 @@ describe('automirror report', () => {
 
   it("shows the source-hours automirror maintains and their cost at the policy's price", async () => {
     const { json, cost } = await report(PRICED);
-    expect(json.cost?.account).toEqual({ sessions: 1, sources: 1, sourceHoursPerMonth: 730, monthlyCost: 10.22, unpricedRegions: [] });
+    expect(json.cost?.account).toEqual({ sessions: 1, sessionHoursPerMonth: 730, sources: 1, sourceHoursPerMonth: 730, monthlyCost: 10.22, unpricedRegions: [] });
     expect(json.policy.cost).toEqual({ currency: 'USD', pricePerSourceHour: { 'cn-hangzhou': 0.014 } });
     expect(cost).toContain("estimated 10.22 USD a month at the policy's prices");
-    expect(cost).toContain('| web | cn-hangzhou | 1 | 1 | 730 | 10.22 USD |');
+    expect(cost).toContain('| web | cn-hangzhou | 1 | 730 | 1 | 730 | 10.22 USD |');
   }, 90_000);
 
   it('shows hours only without a price, and why none is shipped', async () => {
     const { json, cost } = await report(POLICY);
-    expect(json.cost?.account).toEqual({ sessions: 1, sources: 1, sourceHoursPerMonth: 730, unpricedRegions: ['cn-hangzhou'] });
+    expect(json.cost?.account).toEqual({ sessions: 1, sessionHoursPerMonth: 730, sources: 1, sourceHoursPerMonth: 730, unpricedRegions: ['cn-hangzhou'] });
     expect(cost).toContain('No price is configured');
-    expect(cost).toContain('| web | cn-hangzhou | 1 | 1 | 730 | — |');
+    expect(cost).toContain('| web | cn-hangzhou | 1 | 730 | 1 | 730 | — |');
   }, 90_000);
 });
