@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline/promises';
 import { PROOF_GRACE_MS } from '../../shared/cloud/ownership-proof.js';
 import type { SessionQuery } from '../../shared/cloud/vpc.js';
-import type { Eni, Instance, Session } from '../../shared/domain.js';
+import type { Session } from '../../shared/domain.js';
 import { legacyAdoption } from '../../shared/engine/adopt.js';
 import { clientToken } from '../../shared/engine/apply.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { OWNER_TAG, OWNER_VALUE } from '../../shared/engine/ownership.js';
-import { type SourceView, type TakeOver, takeOver } from '../../shared/engine/take-over.js';
-import { type Decision, evaluate } from '../../shared/policy/evaluate.js';
-import type { Policy } from '../../shared/policy/types.js';
+import { readSourceView } from '../../shared/engine/source-view.js';
+import { type TakeOver, takeOver } from '../../shared/engine/take-over.js';
 import { COMMON_FLAGS, type FlagValues, parseFlags, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
+import { confirmed } from '../confirm.js';
 import { FAILED, OK } from '../exit-codes.js';
 import { shown } from '../forged-claims.js';
 import { writeJson } from '../output.js';
@@ -33,20 +32,6 @@ const FLAGS = {
 
 type Say = (line: string) => void;
 
-/** Asked at a terminal only, and never with --json (stdout is the document's): elsewhere --yes is the answer. */
-async function confirmed(question: string, say: Say, json: boolean): Promise<boolean> {
-  if (!process.stdin.isTTY || json) {
-    say('nothing written: run again with --yes to write');
-    return false;
-  }
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
 /** The cutoff: --created-before when given, never later than the proof grace ago (a claim that fresh may be anyone's). */
 function cutoffOf(createdBefore: string | undefined): number {
   const graceAgo = Date.now() - PROOF_GRACE_MS;
@@ -54,17 +39,6 @@ function cutoffOf(createdBefore: string | undefined): number {
   const t = /^\d{4}-\d{2}-\d{2}T/.test(createdBefore) ? Date.parse(createdBefore) : Number.NaN;
   if (Number.isNaN(t)) throw new UsageError(`--created-before: "${shown(createdBefore, 40)}" is not an ISO 8601 time (e.g. 2026-01-01T00:00:00Z)`);
   return Math.min(t, graceAgo);
-}
-
-/** Every source of `sessions` that could be read, and the policy's decision for it (an unread one has none: not adopted). */
-async function sourceView(policy: Policy, sessions: readonly Session[], ecs: ReturnType<typeof engineAdapters>['ecs'], regionId: string): Promise<SourceView> {
-  const ids = [...new Set(sessions.flatMap((s) => s.sourceIds))].sort();
-  if (ids.length === 0) return { enis: new Map(), decisions: new Map() };
-  const enis: Eni[] = await ecs.enis({ eniIds: ids }).catch(() => []);
-  const instanceIds = [...new Set(enis.flatMap((e) => (e.instanceId ? [e.instanceId] : [])))];
-  const instances = new Map((instanceIds.length > 0 ? await ecs.instances(instanceIds).catch((): Instance[] => []) : []).map((i) => [i.id, i]));
-  const decisions = new Map<string, Decision>(enis.map((e) => [e.id, evaluate(policy, e, e.instanceId ? instances.get(e.instanceId) : undefined, regionId)]));
-  return { enis: new Map(enis.map((e) => [e.id, e])), decisions };
 }
 
 /**
@@ -109,7 +83,7 @@ async function legacyRun(values: Values): Promise<number> {
   const cutoff = cutoffOf(values['created-before']);
   const { cloud, policy, specs, vpc, ecs, json, out, listed: sessions, notFound } = await opening(values, { tags: { [OWNER_TAG]: OWNER_VALUE } });
   const live = sessions.filter((s) => s.status !== 'Deleting');
-  const { decisions } = await sourceView(policy, live, ecs, cloud.regionId);
+  const { decisions } = await readSourceView(policy, live, ecs, cloud.regionId);
   const chosen = live.map((s) => ({ s, a: legacyAdoption(s, specs, { cutoff, decisions }) }));
   for (const { s, a } of chosen) out(`${a.adopt ? 'prove   ' : 'skip    '} ${shown(s.id)}: ${shown(a.reason, 200)}`);
   const toProve = chosen.filter((c) => c.a.adopt);
@@ -142,7 +116,7 @@ async function takeOverRun(values: Values): Promise<number> {
   const { cloud, policy, specs, vpc, ecs, json, out, listed, notFound } = await opening(values, {});
   // --all-matching looks only at sessions that claim nothing; --session names one, which is judged whatever it is.
   const sessions = values.session ? listed : listed.filter((s) => s.ownership.verdict === 'none');
-  const view = await sourceView(policy, sessions, ecs, cloud.regionId);
+  const view = await readSourceView(policy, sessions, ecs, cloud.regionId);
   const chosen = sessions.map((s) => ({ s, t: takeOver(s, specs, view, { force: values.force === true }) }));
   for (const { s, t } of chosen) out(`${t.adopt ? 'adopt   ' : 'skip    '} ${shown(s.id)}: ${shown(t.reason, 300)}`);
   const toAdopt = chosen.filter((c): c is { s: Session; t: Extract<TakeOver, { adopt: true }> } => c.t.adopt);

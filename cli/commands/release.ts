@@ -1,11 +1,11 @@
-import { createInterface } from 'node:readline/promises';
 import type { Session } from '../../shared/domain.js';
 import { engineAdapters } from '../../shared/engine/call-policy.js';
 import { isOwned, RULE_TAG, unprovenClaim } from '../../shared/engine/ownership.js';
-import { evaluate } from '../../shared/policy/evaluate.js';
+import { readSourceView } from '../../shared/engine/source-view.js';
 import { COMMON_FLAGS, parseFlags, UsageError } from '../args.js';
 import { CLOUD_FLAGS, popCloudFromFlags, provingCloud } from '../cloud-flags.js';
 import type { CommandSpec, FlagSpecs } from '../command.js';
+import { confirmed } from '../confirm.js';
 import { FAILED, OK } from '../exit-codes.js';
 import { shown } from '../forged-claims.js';
 import { writeJson } from '../output.js';
@@ -49,25 +49,11 @@ export async function releaseCommand(argv: string[]): Promise<number> {
   const chosen = sessions.map((s) => ({ s, why: notOurs(s) }));
   for (const { s, why } of chosen) out(`${why ? 'skip    ' : 'release '} ${shown(s.id)}${why ? `: ${why}` : ` (rule ${shown(s.tags[RULE_TAG] ?? '')}, ${s.sourceIds.length} source(s))`}`);
   const toRelease = chosen.filter((c) => !c.why).map((c) => c.s);
-  const sources = [...new Set(toRelease.flatMap((s) => s.sourceIds))];
-  const enis = sources.length > 0 ? await ecs.enis({ eniIds: sources }) : [];
-  const instanceIds = [...new Set(enis.flatMap((e) => (e.instanceId ? [e.instanceId] : [])))];
-  const instances = new Map((instanceIds.length > 0 ? await ecs.instances(instanceIds) : []).map((i) => [i.id, i]));
-  const stillOptedIn = enis.flatMap((e) => {
-    const d = evaluate(policy, e, e.instanceId ? instances.get(e.instanceId) : undefined, cloud.regionId);
-    return 'spec' in d ? [{ eniId: e.id, rule: d.spec.rule }] : [];
-  });
+  const { decisions } = await readSourceView(policy, toRelease, ecs, cloud.regionId);
+  const stillOptedIn = [...decisions.values()].flatMap((d) => ('spec' in d ? [{ eniId: d.eniId, rule: d.spec.rule }] : []));
   for (const o of stillOptedIn)
     out(`note     ${shown(o.eniId)} is still opted in under rule ${shown(o.rule)}: the next reconcile mirrors it with a session of automirror's unless the policy lets it go`);
-  let write = toRelease.length > 0 && values.yes === true;
-  if (toRelease.length > 0 && !write) {
-    if (!process.stdin.isTTY || json) out('nothing written: run again with --yes to release');
-    else {
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      write = /^y(es)?$/i.test((await rl.question(`release ${toRelease.length} session(s)? [y/N] `)).trim());
-      rl.close();
-    }
-  }
+  const write = toRelease.length > 0 && (values.yes === true || (await confirmed(`release ${toRelease.length} session(s)?`, out, json)));
   const released: string[] = [];
   const failed: { sessionId: string; message: string }[] = [];
   for (const s of write ? toRelease : []) {
